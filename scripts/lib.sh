@@ -1,0 +1,42 @@
+# Helpers shared by run.sh and test.sh (sourced; expects env.sh already sourced).
+
+SANDBOX_PID=""
+
+start_sandbox() {  # port logfile
+  local port="$1" log="$2"
+  (cd "$ROOT/tests" && exec "$VENV/bin/python" -m xero_sandbox --host 127.0.0.1 --port "$port") \
+    > "$log" 2>&1 &
+  SANDBOX_PID=$!
+  for _ in $(seq 1 60); do
+    if curl -fs "http://127.0.0.1:$port/_sandbox/orgs" >/dev/null 2>&1; then
+      echo "[sandbox] Xero sandbox on http://127.0.0.1:$port (log: ${log#"$ROOT"/})"
+      return 0
+    fi
+    kill -0 "$SANDBOX_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "[sandbox] failed to start; its log says:" >&2
+  tail -n 30 "$log" >&2
+  return 1
+}
+
+stop_sandbox() {
+  [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null || true
+}
+
+# A database with Odoo's accounting apps installed and nothing of ours, built once per Odoo
+# source and copied for each run: tests then start from a fresh copy in a second.
+ensure_template_db() {
+  local key name tmp
+  key="$(cat "$ODOO_SRC/odoo/release.py" "$ROOT/scripts/lib.sh" | sha1sum | cut -c1-10)"
+  name="xero_tmpl_$key"
+  if ! psql -d postgres -tAc "select 1 from pg_database where datname='$name'" | grep -q 1; then
+    tmp="${name}_building"
+    dropdb --if-exists "$tmp" >&2
+    echo "[test] building template database $name (once per Odoo source, about two minutes)" >&2
+    "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$tmp" -i account,purchase,stock_account \
+      --without-demo=all --stop-after-init --log-level=warn >&2
+    psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$name\"" >&2
+  fi
+  echo "$name"
+}

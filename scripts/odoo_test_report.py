@@ -1,0 +1,25 @@
+"""Reads the log of Odoo's test runner and fails unless tests ran, none failed and none was
+skipped (Odoo skips browser tests silently when websocket-client or Chromium is missing)."""
+
+import re
+import sys
+
+log_path, rc = sys.argv[1], int(sys.argv[2])
+text = open(log_path, encoding="utf-8", errors="replace").read()
+summary = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database", text)
+skipped = re.findall(r"odoo\.tests\.result: skipped (.*)", text)
+problems = re.findall(r"^.* (?:ERROR|CRITICAL) .*$", text, re.MULTILINE)
+
+failed, errors, ran = map(int, summary[-1]) if summary else (0, 0, 0)
+ok = rc == 0 and summary and failed == errors == 0 and ran > 0 and not skipped and not problems
+for line in problems[:40]:
+    print("  " + line[:400])
+for line in skipped:
+    print("  skipped: " + line[:400])
+print(f"odoo: {ran - failed - errors} passed, {failed + errors} failed, {len(skipped)} skipped")
+if not ok:
+    reason = (
+        "no test ran" if not ran else "skipped tests hide gaps" if skipped else f"exit code {rc}"
+    )
+    print(f"Odoo's test runner did not pass ({reason}); see {log_path}")
+    sys.exit(1)

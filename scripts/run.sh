@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make run`: set-up, the Xero sandbox, and Odoo on http://localhost:8069 with a demo
+# database (admin/admin) that has the module installed and is connected to the sandbox.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source "$ROOT/scripts/env.sh"
+"$ROOT/scripts/setup.sh"
+source "$ROOT/scripts/lib.sh"
+
+: "${XERO_SANDBOX_PORT:=8071}"
+: "${ODOO_HTTP_PORT:=8069}"
+: "${DEMO_DB:=xero_demo}"
+LOGDIR="$ROOT/.logs"; mkdir -p "$LOGDIR"
+
+start_sandbox "$XERO_SANDBOX_PORT" "$LOGDIR/sandbox.log"
+trap stop_sandbox EXIT
+export XERO_SANDBOX_URL="http://127.0.0.1:$XERO_SANDBOX_PORT"
+
+if ! psql -d postgres -tAc "select 1 from pg_database where datname='$DEMO_DB'" | grep -q 1; then
+  echo "[run] creating demo database $DEMO_DB (about two minutes, once)"
+  "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" -i xero_connector --with-demo \
+    --stop-after-init --log-level=warn
+else
+  echo "[run] updating xero_connector in $DEMO_DB"
+  "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" -u xero_connector --stop-after-init --log-level=warn
+fi
+"$VENV/bin/python" "$ROOT/scripts/demo_connect.py" "$DEMO_DB" "$XERO_SANDBOX_URL"
+
+echo "[run] Odoo on http://localhost:$ODOO_HTTP_PORT (database $DEMO_DB, login admin / admin); Ctrl-C stops both"
+"$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" --db-filter "^$DEMO_DB\$" \
+  --http-port "$ODOO_HTTP_PORT" --log-level=info 2>&1 | tee "$LOGDIR/odoo.log"

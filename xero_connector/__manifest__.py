@@ -1,0 +1,26 @@
+{
+    "name": "Xero Connector",
+    "summary": "Export invoices, credit notes, bills and purchase orders to Xero, "
+    "keep payments in step, across several Xero organisations",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "author": "xero_connector developers",
+    "website": "https://github.com/xero-connector/xero_connector",
+    "license": "LGPL-3",
+    "depends": ["account", "purchase", "stock_account"],
+    "external_dependencies": {
+        "python": ["xero_python", "requests_oauthlib"],
+    },
+    "data": [
+        "security/xero_security.xml",
+        "security/ir.model.access.csv",
+        "views/xero_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "xero_connector/static/src/js/tours/*.js",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}
