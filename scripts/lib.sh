@@ -32,11 +32,11 @@ ensure_template_db() {
   name="xero_tmpl_$key"
   if ! psql -d postgres -tAc "select 1 from pg_database where datname='$name'" | grep -q 1; then
     tmp="${name}_building"
-    dropdb --if-exists "$tmp" >&2
+    dropdb --if-exists "$tmp" 2>/dev/null
     echo "[test] building template database $name (once per Odoo source, about two minutes)" >&2
     "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$tmp" -i account,purchase,stock_account \
-      --without-demo=all --stop-after-init --log-level=warn >&2
-    psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$name\"" >&2
+      --without-demo=all --stop-after-init --log-level=warn >&2 || return 1
+    psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$name\"" >&2 || return 1
   fi
   echo "$name"
 }

@@ -18,7 +18,8 @@ start_sandbox "$XERO_SANDBOX_PORT" "$LOGDIR/sandbox-test.log"
 trap stop_sandbox EXIT
 export XERO_SANDBOX_URL="http://127.0.0.1:$XERO_SANDBOX_PORT"
 
-template="$(ensure_template_db)"
+template="$(ensure_template_db)" || exit 1
+export XERO_TEMPLATE_DB="$template"
 dropdb --if-exists "$TEST_DB"
 createdb -T "$template" "$TEST_DB"
 

@@ -1,0 +1,305 @@
+"""The control API under /_sandbox/: how tests set the stage and look behind the curtain.
+
+No auth, loopback clients only, JSON in and out. `GET /_sandbox/` lists the routes.
+"""
+
+import re
+from typing import Optional
+
+from . import webhooks
+from .identity import DEMO_USER, ConsentError
+from .limits import Limits
+
+ROUTES = []
+
+
+def route(method: str, pattern: str):
+    """Register a handler for METHOD /_sandbox/<pattern> (a regex with named groups)."""
+    def register(fn):
+        ROUTES.append((method, re.compile(f"^/_sandbox/{pattern}$"), fn))
+        return fn
+    return register
+
+
+def _reply(status, body=None, headers=None):
+    from .sandbox import Reply
+    return Reply(status, body, headers or {})
+
+
+def _error(status: int, message: str):
+    return _reply(status, {"error": message})
+
+
+class ControlApi:
+    def __init__(self, sandbox):
+        self.sb = sandbox
+
+    def handle(self, req):
+        if req.client not in ("127.0.0.1", "::1", "localhost"):
+            return _error(403, "the control API answers loopback clients only")
+        path = req.path.rstrip("/") if req.path != "/_sandbox/" else req.path
+        allowed = []
+        for method, pattern, fn in ROUTES:
+            match = pattern.match(path)
+            if match:
+                if method in ("ANY", req.method):
+                    try:
+                        return fn(self, req, **match.groupdict())
+                    except (ValueError, KeyError, TypeError) as exc:
+                        return _error(400, f"{type(exc).__name__}: {exc}")
+                allowed.append(method)
+        if allowed:
+            return _error(405, f"{req.method} not allowed; use {', '.join(allowed)}")
+        return _error(404, f"no control route {req.method} {req.path}")
+
+    # ------------------------------------------------------------- helpers
+    def _body(self, req) -> dict:
+        data = req.json() if req.body else {}
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object")
+        return data
+
+    def _org(self, tenant: str):
+        org = self.sb.orgs.get(tenant) or next(
+            (o for o in self.sb.orgs.values() if tenant in (o.short_code, o.name)), None)
+        if org is None:
+            raise KeyError(f"no organisation {tenant!r}")
+        return org
+
+    @staticmethod
+    def _org_json(org) -> dict:
+        return {"tenantId": org.tenant_id, "name": org.name, "shortCode": org.short_code,
+                "baseCurrency": org.base_currency,
+                "countryCode": getattr(org, "country_code", None)}
+
+    # --------------------------------------------------------------- index
+    @route("GET", "?")
+    def index(self, req):
+        return _reply(200, {"routes": [f"{m} {p.pattern[1:-1]}" for m, p, _ in ROUTES]})
+
+    @route("POST", "reset")
+    def reset(self, req):
+        self.sb.reset()
+        return _reply(200, {"orgs": [self._org_json(o) for o in self.sb.orgs.values()],
+                            "now": self.sb.clock.now()})
+
+    # ---------------------------------------------------------------- orgs
+    @route("GET", "orgs")
+    def list_orgs(self, req):
+        return _reply(200, [self._org_json(o) for o in self.sb.orgs.values()])
+
+    @route("POST", "orgs")
+    def create_org(self, req):
+        data = self._body(req)
+        org = self.sb.build_org(self.sb.clock, name=data["name"],
+                                short_code=data.get("short_code") or _short_code(data["name"]),
+                                base_currency=data.get("base_currency", "AUD"),
+                                country_code=data.get("country_code", "AU"))
+        self.sb.add_org(org)
+        return _reply(201, self._org_json(org))
+
+    @route("ANY", r"orgs/(?P<tenant>[^/]+)/api(?P<rest>/.*)?")
+    def org_api(self, req, tenant, rest):
+        """"Someone working in Xero's web UI": straight to the organisation, no gateway."""
+        org = self._org(tenant)
+        with self.sb._org_locks[org.tenant_id]:
+            resp = org.handle(req.method, rest or "/", req.query, req.headers, req.body)
+        return _reply(resp.status, resp.body, dict(resp.headers or {}))
+
+    @route("GET", r"orgs/(?P<tenant>[^/]+)/(?P<resource>[A-Za-z]+)")
+    def dump(self, req, tenant, resource):
+        return _reply(200, self._org(tenant).dump(resource))
+
+    # ---------------------------------------------------------------- apps
+    @route("GET", "apps")
+    def list_apps(self, req):
+        return _reply(200, [{"client_id": a.client_id, "redirect_uris": a.redirect_uris,
+                             "webhook_key": a.webhook_key,
+                             "loopback_redirects": a.loopback_redirects}
+                            for a in self.sb.identity.apps.values()])
+
+    @route("POST", "apps")
+    def register_app(self, req):
+        data = self._body(req)
+        app = self.sb.identity.register_app(
+            data["client_id"], data.get("client_secret"), data.get("redirect_uris", []),
+            data.get("webhook_key"), bool(data.get("loopback_redirects", False)))
+        return _reply(201, {"client_id": app.client_id, "redirect_uris": app.redirect_uris})
+
+    @route("POST", "authorize")
+    def authorize(self, req):
+        """The consent page without a browser: same validation, same code path."""
+        data = self._body(req)
+        params = {"response_type": data.get("response_type", "code"),
+                  "client_id": data.get("client_id", ""),
+                  "redirect_uri": data.get("redirect_uri", ""),
+                  "scope": data.get("scope", "offline_access openid profile email "
+                                             "accounting.transactions accounting.contacts "
+                                             "accounting.settings")}
+        for name in ("state", "code_challenge", "code_challenge_method", "nonce"):
+            if data.get(name) is not None:
+                params[name] = data[name]
+        wanted = data.get("tenants")
+        tenants = (list(self.sb.orgs) if wanted is None
+                   else [self._org(t).tenant_id for t in wanted])
+        try:
+            location = self.sb.identity.approve(params, tenants, data.get("user", DEMO_USER))
+        except ConsentError as exc:
+            return _error(400, str(exc))
+        return _reply(200, {"location": location})
+
+    @route("POST", "tokens/expire")
+    def expire_tokens(self, req):
+        data = self._body(req)
+        tenant = data.get("tenant")
+        count = self.sb.identity.expire_access_tokens(
+            self._org(tenant).tenant_id if tenant else None, data.get("client_id"))
+        return _reply(200, {"expired": count})
+
+    @route("POST", "tokens/age")
+    def age_tokens(self, req):
+        """{seconds}: every refresh token looks that much older (60 days: invalid_grant)."""
+        seconds = float(self._body(req).get("seconds", 60 * 24 * 3600 + 1))
+        return _reply(200, {"aged": self.sb.identity.age_refresh_tokens(seconds)})
+
+    # --------------------------------------------------------------- clock
+    @route("GET", "clock")
+    def get_clock(self, req):
+        return _reply(200, self._clock_json())
+
+    @route("POST", "clock")
+    def set_clock(self, req):
+        data = self._body(req)
+        if "advance" in data:
+            self.sb.clock.advance(float(data["advance"]))
+        elif "set" in data:
+            self.sb.clock.set(float(data["set"]))
+        elif data.get("reset"):
+            self.sb.clock.reset()
+        return _reply(200, self._clock_json())
+
+    def _clock_json(self):
+        return {"now": self.sb.clock.now(), "utc": self.sb.clock.utcnow().isoformat()}
+
+    # --------------------------------------------------------------- calls
+    @route("GET", "calls")
+    def calls(self, req):
+        return _reply(200, self.sb.calls.snapshot(int(req.query.get("since", 0) or 0)))
+
+    @route("POST", "calls/reset")
+    def reset_calls(self, req):
+        self.sb.calls.reset()
+        return _reply(200, {"ok": True})
+
+    # -------------------------------------------------------------- limits
+    @route("GET", "limits")
+    def get_limits(self, req):
+        return _reply(200, self._limits_json())
+
+    @route("POST", "limits")
+    def set_limits(self, req):
+        """{minute, day, concurrent, app_minute}: change limits (e.g. a small day limit), or
+        {"reset": true} for Xero's own numbers."""
+        data = self._body(req)
+        limiter = self.sb.limiter
+        if data.pop("reset", False):
+            limiter.limits = Limits()
+        for name, value in data.items():
+            if not hasattr(limiter.limits, name):
+                raise ValueError(f"unknown limit {name!r}")
+            setattr(limiter.limits, name, int(value))
+        return _reply(200, self._limits_json())
+
+    def _limits_json(self):
+        limits = self.sb.limiter.limits
+        return {"limits": vars(limits).copy(), "usage": self.sb.limiter.snapshot()}
+
+    # -------------------------------------------------------------- faults
+    @route("GET", "faults")
+    def list_faults(self, req):
+        return _reply(200, self.sb.faults.list())
+
+    @route("POST", "faults")
+    def add_fault(self, req):
+        data = self._body(req)
+        match = data.get("match") or {}
+        if match.get("tenant"):
+            data["match"] = {**match, "tenant": self._org(match["tenant"]).tenant_id}
+        return _reply(201, self.sb.faults.add(data).to_json())
+
+    @route("DELETE", "faults")
+    def clear_faults(self, req):
+        self.sb.faults.clear()
+        return _reply(200, {"ok": True})
+
+    # ---------------------------------------------------------- violations
+    @route("GET", "violations")
+    def list_violations(self, req):
+        return _reply(200, list(self.sb.violations))
+
+    @route("DELETE", "violations")
+    def clear_violations(self, req):
+        self.sb.violations.clear()
+        return _reply(200, {"ok": True})
+
+    @route("GET", "contract")
+    def contract_info(self, req):
+        timings = sorted(self.sb.contract.timings_ms)
+        return _reply(200, {
+            "spec_dir": str(self.sb.contract.spec_dir), "enabled": self.sb.contract.available,
+            "checked": len(timings),
+            "median_ms": timings[len(timings) // 2] if timings else None,
+            "max_ms": timings[-1] if timings else None})
+
+    # ------------------------------------------------------------ webhooks
+    def _webhook_key(self, data: dict) -> str:
+        if data.get("key"):
+            return data["key"]
+        app = self.sb.identity.apps.get(data.get("client_id") or "sandbox-client-id")
+        if app is None or not app.webhook_key:
+            raise ValueError("no webhook key: pass key or the client_id of an app with one")
+        return app.webhook_key
+
+    def _sequence(self, count: int) -> tuple:
+        with self.sb._state_lock:
+            first = self.sb.webhook_sequence + 1
+            self.sb.webhook_sequence += max(count, 1)
+            return first, self.sb.webhook_sequence
+
+    @route("POST", "webhooks/deliver")
+    def deliver(self, req):
+        data = self._body(req)
+        events = data.get("events") or []
+        first, last = self._sequence(len(events))
+        result = webhooks.deliver(data["url"], self._webhook_key(data), events, first, last,
+                                  tamper=bool(data.get("tamper")))
+        return _reply(200, result)
+
+    @route("POST", "webhooks/intent")
+    def intent(self, req):
+        data = self._body(req)
+        return _reply(200, webhooks.intent_to_receive(data["url"], self._webhook_key(data)))
+
+    @route("POST", "webhooks/flush")
+    def flush(self, req):
+        """Send the organisations' events accumulated since the last flush, in one delivery."""
+        data = self._body(req)
+        key = self._webhook_key(data)
+        orgs = [self._org(data["tenant"])] if data.get("tenant") else list(self.sb.orgs.values())
+        events = []
+        with self.sb._state_lock:
+            for org in orgs:
+                start = self.sb.webhook_cursors.get(org.tenant_id, 0)
+                events.extend(org.events[start:])
+                self.sb.webhook_cursors[org.tenant_id] = len(org.events)
+        if not events:
+            return _reply(200, {"events": 0, "status": None})
+        first, last = self._sequence(len(events))
+        result = webhooks.deliver(data["url"], key, events, first, last,
+                                  tamper=bool(data.get("tamper")))
+        return _reply(200, {"events": len(events), **result})
+
+
+def _short_code(name: str) -> Optional[str]:
+    letters = re.sub(r"[^A-Za-z0-9]", "", name)[:6] or "org"
+    return "!" + letters

@@ -1,0 +1,94 @@
+"""Faults a test scripts through the control API, to prove the connector survives the network
+and Xero misbehaving.
+
+Each fault matches requests (method, path regex searched in the full URL path, tenant) and fires
+`count` times. They act at three moments of a request:
+
+- "auth": `expired_token` answers 401 TokenExpired although the token is valid;
+- "before" processing (nothing happens in Xero): `429`, `500`, `503`, `reset` (the connection
+  is torn down with a TCP RST, no response);
+- "after" processing (the change is committed in Xero): `lost_response` (the connection is
+  closed without an answer) and `timeout` (the answer comes `delay` real seconds late).
+"""
+
+import itertools
+import re
+import threading
+from dataclasses import asdict, dataclass
+from typing import Optional
+
+STAGES = {
+    "expired_token": "auth",
+    "429": "before", "500": "before", "503": "before", "reset": "before",
+    "lost_response": "after", "timeout": "after",
+}
+PROBLEMS = ("minute", "day", "concurrent", "appminute")
+
+
+@dataclass
+class Fault:
+    id: int
+    fault: str
+    method: Optional[str] = None
+    path: Optional[str] = None
+    tenant: Optional[str] = None
+    count: int = 1
+    retry_after: int = 60
+    delay: float = 5.0
+    problem: str = "minute"
+    fired: int = 0
+
+    @property
+    def stage(self) -> str:
+        return STAGES[self.fault]
+
+    def matches(self, method: str, path: str, tenant: Optional[str]) -> bool:
+        return ((not self.method or self.method.upper() == method.upper())
+                and (not self.path or re.search(self.path, path) is not None)
+                and (not self.tenant or self.tenant == tenant))
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "remaining": self.count - self.fired}
+
+
+class FaultBook:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self._ids = itertools.count(1)
+
+    def add(self, spec: dict) -> Fault:
+        """Create a fault from the control API's JSON; ValueError explains a bad spec."""
+        kind = str(spec.get("fault", ""))
+        if kind not in STAGES:
+            raise ValueError(f"unknown fault {kind!r}; expected one of {sorted(STAGES)}")
+        match = spec.get("match") or {}
+        problem = spec.get("problem", "minute")
+        if problem not in PROBLEMS:
+            raise ValueError(f"unknown problem {problem!r}; expected one of {PROBLEMS}")
+        if match.get("path"):
+            re.compile(match["path"])
+        fault = Fault(next(self._ids), kind, match.get("method"), match.get("path"),
+                      match.get("tenant"), int(spec.get("count", 1)),
+                      int(spec.get("retry_after", 60)), float(spec.get("delay", 5.0)), problem)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, stage: str, method: str, path: str, tenant: Optional[str]) -> Optional[Fault]:
+        """The first live fault of this stage matching the request, spending one of its shots."""
+        with self._lock:
+            for fault in self._faults:
+                if (fault.stage == stage and fault.fired < fault.count
+                        and fault.matches(method, path, tenant)):
+                    fault.fired += 1
+                    return fault
+        return None
+
+    def list(self) -> list:
+        with self._lock:
+            return [f.to_json() for f in self._faults]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()

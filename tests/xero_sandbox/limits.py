@@ -1,0 +1,120 @@
+"""Xero's API rate limits, on the virtual clock.
+
+Per app and tenant: 5 calls in flight, 60 calls in a rolling minute, 5,000 in a rolling day;
+per app across its tenants: 10,000 calls in a rolling minute. A refused call (429) is not
+counted, so retrying after `Retry-After` always works. Limits are adjustable (control API) so
+a test can reach the day limit without making 5,000 calls.
+"""
+
+import math
+import threading
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Optional
+
+MINUTE = 60
+DAY = 24 * 3600
+
+
+@dataclass
+class Limits:
+    minute: int = 60
+    day: int = 5000
+    concurrent: int = 5
+    app_minute: int = 10000
+
+
+@dataclass
+class _Usage:
+    minute: deque = field(default_factory=deque)   # virtual timestamps of counted calls
+    day: deque = field(default_factory=deque)
+    in_flight: int = 0
+
+
+@dataclass
+class Admission:
+    """The limiter's verdict for one call: `problem` is None when it may proceed."""
+    headers: dict
+    problem: Optional[str] = None
+    retry_after: int = 0
+
+
+def _prune(window: deque, now: float, span: float) -> None:
+    while window and window[0] <= now - span:
+        window.popleft()
+
+
+def _wait(window: deque, now: float, span: float) -> int:
+    """Seconds until the oldest call leaves the window (at least 1)."""
+    return max(1, math.ceil(window[0] + span - now))
+
+
+class RateLimiter:
+    def __init__(self, clock, limits: Optional[Limits] = None):
+        self.clock = clock
+        self.limits = limits or Limits()
+        self._lock = threading.Lock()
+        self._tenants: dict = defaultdict(_Usage)     # (client_id, tenant_id) -> usage
+        self._apps: dict = defaultdict(deque)         # client_id -> minute window
+
+    def acquire(self, client_id: str, tenant_id: str) -> Admission:
+        """Count the call and take an in-flight slot, or refuse it with the problem and wait."""
+        with self._lock:
+            now = self.clock.now()
+            usage, app = self._usage(client_id, tenant_id, now)
+            limits = self.limits
+            refusal = None
+            if len(usage.day) >= limits.day:
+                refusal = ("day", _wait(usage.day, now, DAY))
+            elif len(usage.minute) >= limits.minute:
+                refusal = ("minute", _wait(usage.minute, now, MINUTE))
+            elif len(app) >= limits.app_minute:
+                refusal = ("appminute", _wait(app, now, MINUTE))
+            elif usage.in_flight >= limits.concurrent:
+                refusal = ("concurrent", 1)
+            if refusal is None:
+                usage.minute.append(now)
+                usage.day.append(now)
+                app.append(now)
+                usage.in_flight += 1
+            admission = Admission(self._headers(usage, app))
+            if refusal:
+                admission.problem, admission.retry_after = refusal
+            return admission
+
+    def release(self, client_id: str, tenant_id: str) -> None:
+        with self._lock:
+            usage = self._tenants[(client_id, tenant_id)]
+            usage.in_flight = max(0, usage.in_flight - 1)
+
+    def headers(self, client_id: str, tenant_id: str) -> dict:
+        """The remaining-budget headers without counting anything (for refused/faulted calls)."""
+        with self._lock:
+            usage, app = self._usage(client_id, tenant_id, self.clock.now())
+            return self._headers(usage, app)
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            now = self.clock.now()
+            out = {}
+            for (client_id, tenant_id) in list(self._tenants):
+                usage, app = self._usage(client_id, tenant_id, now)
+                out[f"{client_id}/{tenant_id}"] = {
+                    "minute": len(usage.minute), "day": len(usage.day),
+                    "in_flight": usage.in_flight, "app_minute": len(app)}
+            return out
+
+    def _usage(self, client_id, tenant_id, now):
+        usage = self._tenants[(client_id, tenant_id)]
+        app = self._apps[client_id]
+        _prune(usage.minute, now, MINUTE)
+        _prune(usage.day, now, DAY)
+        _prune(app, now, MINUTE)
+        return usage, app
+
+    def _headers(self, usage: _Usage, app: deque) -> dict:
+        return {
+            "X-MinLimit-Remaining": str(max(0, self.limits.minute - len(usage.minute))),
+            "X-DayLimit-Remaining": str(max(0, self.limits.day - len(usage.day))),
+            "X-AppMinLimit-Remaining": str(max(0, self.limits.app_minute - len(app))),
+        }
