@@ -7,13 +7,19 @@
     "author": "xero_connector developers",
     "website": "https://github.com/xero-connector/xero_connector",
     "license": "LGPL-3",
-    "depends": ["account", "purchase", "stock_account"],
+    "depends": ["account", "purchase", "stock_account", "mail"],
     "external_dependencies": {
         "python": ["xero_python", "requests_oauthlib"],
     },
     "data": [
         "security/xero_security.xml",
         "security/ir.model.access.csv",
+        "views/templates.xml",
+        "wizards/xero_tenant_link_wizard_views.xml",
+        "views/xero_connection_views.xml",
+        "views/xero_tenant_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/document_views.xml",
         "views/xero_menus.xml",
     ],
     "assets": {

@@ -1,1 +1,10 @@
-
+from . import (
+    xero_connection,
+    xero_oauth_session,
+    xero_tenant,
+    res_company,
+    res_config_settings,
+    xero_document_mixin,
+    account_move,
+    purchase_order,
+)

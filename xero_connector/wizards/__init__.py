@@ -1,1 +1,1 @@
-
+from . import xero_tenant_link_wizard

@@ -1,0 +1,28 @@
+"""Xero's endpoints, scopes and limits (see ../shared/xero/FACTS.md). Every URL here is only
+a default: administrators change them in Settings (the demo database points them at the local
+Xero sandbox), so real Xero and the sandbox take the same code path."""
+
+PARAM_PREFIX = "xero_connector."
+
+DEFAULT_ENDPOINTS = {
+    "authorize_url": "https://login.xero.com/identity/connect/authorize",
+    "token_url": "https://identity.xero.com/connect/token",
+    "revoke_url": "https://identity.xero.com/connect/revocation",
+    "connections_url": "https://api.xero.com/connections",
+    "api_url": "https://api.xero.com/api.xro/2.0",
+}
+
+DEFAULT_SCOPES = (
+    "offline_access openid profile email accounting.transactions accounting.contacts accounting.settings"
+)
+
+CALLBACK_PATH = "/xero/oauth/callback"
+
+# Access tokens live 30 minutes; refresh this long before expiry so that a call started just
+# before expiry does not arrive with a dead token.
+TOKEN_REFRESH_MARGIN_SECONDS = 120
+
+# An authorisation round (state + PKCE verifier) must come back within this time.
+OAUTH_STATE_LIFETIME_SECONDS = 15 * 60
+
+HTTP_TIMEOUT_SECONDS = 30

@@ -1,0 +1,434 @@
+import base64
+import hashlib
+import json
+import logging
+import secrets
+from datetime import timedelta
+
+from oauthlib.oauth2 import InvalidGrantError, OAuth2Error
+from requests import RequestException
+from requests_oauthlib import OAuth2Session
+from xero_python.api_client import ApiClient, Configuration
+from xero_python.api_client.oauth2 import OAuth2Token
+from xero_python.exceptions import ApiException
+from xero_python.identity import IdentityApi
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .. import const
+
+_logger = logging.getLogger(__name__)
+
+
+class XeroConnection(models.Model):
+    """One user's Xero login: the OAuth 2.0 tokens that let Odoo act in Xero on their behalf
+    (M-Power: every user acts through their own Xero account), and the organisations that
+    login was granted. Every request to Xero goes through ``_xero_request``."""
+
+    _name = "xero.connection"
+    _description = "Xero Connection"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------------------------
+    name = fields.Char(compute="_compute_name", store=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        required=True,
+        default=lambda self: self.env.user,
+        ondelete="cascade",
+        help="The Odoo user whose Xero login this is.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, ondelete="cascade"
+    )
+    state = fields.Selection(
+        [
+            ("connected", "Connected"),
+            ("reconnect", "Reconnect needed"),
+            ("disconnected", "Disconnected"),
+        ],
+        default="connected",
+        required=True,
+        tracking=True,
+    )
+    xero_user_name = fields.Char("Xero user", readonly=True)
+    xero_user_email = fields.Char("Xero login", readonly=True)
+    scope = fields.Char(readonly=True)
+    token_expires_at = fields.Datetime("Access token expires", readonly=True)
+    access_token = fields.Char(groups="base.group_system", copy=False)
+    refresh_token = fields.Char(groups="base.group_system", copy=False)
+    tenant_ids = fields.Many2many(
+        "xero.tenant",
+        "xero_connection_tenant_rel",
+        "connection_id",
+        "tenant_id",
+        string="Organisations granted",
+        readonly=True,
+    )
+    last_error = fields.Text(readonly=True)
+
+    @api.depends("user_id.name", "xero_user_email")
+    def _compute_name(self):
+        for connection in self:
+            who = connection.xero_user_email or connection.user_id.name or ""
+            connection.name = _("Xero login of %s", who)
+
+    # ------------------------------------------------------------------------------------
+    # Configuration
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _get_xero_config(self):
+        """The Xero app's settings (client, scopes, endpoints) as a dict; defaults are Xero's."""
+        get = self.env["ir.config_parameter"].sudo().get_param
+        config = {
+            key: get(const.PARAM_PREFIX + key) or default for key, default in const.DEFAULT_ENDPOINTS.items()
+        }
+        config["client_id"] = get(const.PARAM_PREFIX + "client_id") or ""
+        config["client_secret"] = get(const.PARAM_PREFIX + "client_secret") or ""
+        config["scopes"] = (get(const.PARAM_PREFIX + "scopes") or const.DEFAULT_SCOPES).split()
+        config["redirect_uri"] = self._get_redirect_uri()
+        return config
+
+    @api.model
+    def _get_redirect_uri(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        return base_url.rstrip("/") + const.CALLBACK_PATH
+
+    # ------------------------------------------------------------------------------------
+    # Authorisation (connect, add another organisation)
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _start_authorization(self, connection=None):
+        """Start an authorisation-code round with state and PKCE (S256) and return the action
+        that sends the browser to Xero's consent page."""
+        self._check_manager()
+        config = self._get_xero_config()
+        if not config["client_id"] or not config["client_secret"]:
+            raise UserError(
+                _(
+                    "Enter the Xero app's client id and client secret in Settings > Accounting > "
+                    "Xero before connecting."
+                )
+            )
+        verifier = secrets.token_urlsafe(64)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        session = (
+            self.env["xero.oauth.session"]
+            .sudo()
+            .create(
+                {
+                    "state": secrets.token_urlsafe(32),
+                    "code_verifier": verifier,
+                    "user_id": self.env.uid,
+                    "company_id": self.env.company.id,
+                    "connection_id": connection.id if connection else False,
+                }
+            )
+        )
+        oauth = OAuth2Session(
+            config["client_id"],
+            redirect_uri=config["redirect_uri"],
+            scope=config["scopes"],
+            state=session.state,
+        )
+        url, _state = oauth.authorization_url(
+            config["authorize_url"], code_challenge=challenge, code_challenge_method="S256"
+        )
+        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+
+    @api.model
+    def _complete_authorization(self, session, code):
+        """Exchange the authorisation code (with the PKCE verifier) for tokens, store them on
+        the user's connection for that company and link the organisations granted."""
+        config = self._get_xero_config()
+        oauth = OAuth2Session(config["client_id"], redirect_uri=config["redirect_uri"], state=session.state)
+        try:
+            token = oauth.fetch_token(
+                config["token_url"],
+                code=code,
+                code_verifier=session.code_verifier,
+                client_secret=config["client_secret"],
+                timeout=const.HTTP_TIMEOUT_SECONDS,
+            )
+        except (OAuth2Error, RequestException) as error:
+            _logger.warning("Xero refused the authorisation code for user %s: %s", session.user_id.login, error)
+            raise UserError(_("Xero refused the authorisation: %s", getattr(error, "description", error))) from error
+
+        connection = session.connection_id or self.sudo().search(
+            [("user_id", "=", session.user_id.id), ("company_id", "=", session.company_id.id)], limit=1
+        )
+        values = self._token_values(token)
+        values.update(self._identity_from_id_token(token.get("id_token")))
+        values.update(state="connected", last_error=False)
+        if connection:
+            connection.sudo().write(values)
+        else:
+            values.update(user_id=session.user_id.id, company_id=session.company_id.id)
+            connection = self.sudo().create(values)
+        connection.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_warning")
+        ).action_feedback(_("Connected again."))
+        connection.message_post(body=_("Connected to Xero as %s.", connection.xero_user_email or "?"))
+        connection.sudo()._sync_tenants()
+        return connection
+
+    @staticmethod
+    def _token_values(token):
+        expires_in = int(token.get("expires_in") or 1800)
+        return {
+            "access_token": token["access_token"],
+            "refresh_token": token.get("refresh_token"),
+            "scope": " ".join(token["scope"]) if isinstance(token.get("scope"), list) else token.get("scope"),
+            "token_expires_at": fields.Datetime.now() + timedelta(seconds=expires_in),
+        }
+
+    @staticmethod
+    def _identity_from_id_token(id_token):
+        """Who logged in, from the OpenID id_token's claims (display only: the token came
+        straight from Xero's token endpoint over TLS, so its signature is not re-checked)."""
+        if not id_token or id_token.count(".") != 2:
+            return {}
+        payload = id_token.split(".")[1]
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        except ValueError:
+            return {}
+        name = " ".join(filter(None, [claims.get("given_name"), claims.get("family_name")])) or claims.get("name")
+        return {"xero_user_email": claims.get("email"), "xero_user_name": name}
+
+    # ------------------------------------------------------------------------------------
+    # Tokens
+    # ------------------------------------------------------------------------------------
+    def _get_access_token(self, force_refresh=False):
+        """A valid access token, refreshed first when it is about to expire (or when Xero just
+        answered 401 and ``force_refresh`` is set)."""
+        self.ensure_one()
+        connection = self.sudo()
+        if connection.state != "connected":
+            raise self._reconnect_error()
+        margin = fields.Datetime.now() + timedelta(seconds=const.TOKEN_REFRESH_MARGIN_SECONDS)
+        if not force_refresh and connection.access_token and connection.token_expires_at > margin:
+            return connection.access_token
+        return self._refresh_tokens(stale_token=connection.access_token)
+
+    def _refresh_tokens(self, stale_token=None):
+        """Refresh in a transaction of its own, holding the connection's row lock: Xero rotates
+        refresh tokens, so two workers refreshing at once would burn the token. The second
+        worker waits for the lock, then finds the token the first one stored and uses it.
+        The new tokens are committed at once, whatever becomes of the caller's transaction."""
+        self.ensure_one()
+        config = self._get_xero_config()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cr.execute("SELECT id FROM xero_connection WHERE id = %s FOR UPDATE", [self.id])
+            connection = env["xero.connection"].browse(self.id)
+            if connection.state != "connected":
+                raise self._reconnect_error()
+            margin = fields.Datetime.now() + timedelta(seconds=const.TOKEN_REFRESH_MARGIN_SECONDS)
+            if (
+                connection.access_token
+                and connection.access_token != stale_token
+                and connection.token_expires_at > margin
+            ):
+                return connection.access_token
+            oauth = OAuth2Session(config["client_id"], token={"refresh_token": connection.refresh_token})
+            try:
+                token = oauth.refresh_token(
+                    config["token_url"],
+                    refresh_token=connection.refresh_token,
+                    auth=(config["client_id"], config["client_secret"]),
+                    timeout=const.HTTP_TIMEOUT_SECONDS,
+                )
+            except InvalidGrantError as error:
+                _logger.warning("Xero refresh token of connection %s is no longer valid: %s", self.id, error)
+                connection._mark_reconnect_needed(_("Xero no longer accepts the saved login (%s).", error.error))
+                cr.commit()
+                raise self._reconnect_error() from error
+            except (OAuth2Error, RequestException) as error:
+                raise UserError(_("Could not refresh the Xero login: %s", error)) from error
+            connection.write(self._token_values(token))
+            return connection.access_token
+
+    def _mark_reconnect_needed(self, reason):
+        """Xero refused the refresh token: the owner must connect again. Say so where they look."""
+        for connection in self:
+            connection.write({"state": "reconnect", "access_token": False, "last_error": reason})
+            connection.activity_schedule(
+                "mail.mail_activity_data_warning",
+                user_id=connection.user_id.id,
+                summary=_("Reconnect to Xero"),
+                note=_(
+                    "%(reason)s Open Settings > Accounting > Xero and press Connect to Xero.",
+                    reason=reason,
+                ),
+            )
+
+    def _reconnect_error(self):
+        return UserError(
+            _(
+                "The Xero login of %(user)s needs to be reconnected. Open Settings > Accounting > Xero "
+                "and press Connect to Xero, then try again.",
+                user=self.user_id.name or self.env.user.name,
+            )
+        )
+
+    # ------------------------------------------------------------------------------------
+    # The choke point: every call to Xero
+    # ------------------------------------------------------------------------------------
+    def _api_client(self):
+        """An xero-python ApiClient whose token comes from this connection. The SDK's own
+        refresh is left off (no client credentials on its OAuth2Token): ours is the one that
+        knows the configured token URL and the row lock."""
+        self.ensure_one()
+        configuration = Configuration(oauth2_token=OAuth2Token())
+        return ApiClient(
+            configuration,
+            oauth2_token_getter=lambda: {"access_token": self._get_access_token(), "expires_at": None},
+            oauth2_token_saver=lambda token: None,
+        )
+
+    def _xero_request(self, operation, call):
+        """Run ``call(api_client)`` against Xero: refresh and retry once on 401, turn Xero's
+        errors into one UserError carrying Xero's own message."""
+        self.ensure_one()
+        for attempt in (1, 2):
+            try:
+                return call(self._api_client())
+            except ApiException as error:
+                if error.status == 401 and attempt == 1:
+                    self._get_access_token(force_refresh=True)
+                    continue
+                raise UserError(
+                    _("Xero refused %(operation)s: %(message)s", operation=operation, message=_xero_message(error))
+                ) from error
+            except (OSError, RequestException) as error:
+                raise UserError(
+                    _("Xero could not be reached for %(operation)s: %(error)s", operation=operation, error=error)
+                ) from error
+        return None
+
+    def _identity_api(self, api_client):
+        base = self._get_xero_config()["connections_url"]
+        if base.lower().endswith("/connections"):
+            base = base[: -len("/connections")]
+        return IdentityApi(api_client, base_url=base)
+
+    # ------------------------------------------------------------------------------------
+    # Organisations
+    # ------------------------------------------------------------------------------------
+    def _fetch_connections(self):
+        """Xero's /connections for this login: the organisations it was granted."""
+        return self._xero_request(
+            _("listing the connected organisations"), lambda client: self._identity_api(client).get_connections()
+        )
+
+    def _sync_tenants(self):
+        """Create or update an organisation record for every organisation this login was
+        granted, with its short code and base currency from Xero's /Organisation."""
+        self.ensure_one()
+        Tenant = self.env["xero.tenant"].sudo().with_context(active_test=False)
+        granted = Tenant
+        for remote in self._fetch_connections():
+            tenant = Tenant.search([("tenant_id", "=", str(remote.tenant_id))], limit=1)
+            values = {
+                "name": remote.tenant_name,
+                "xero_connection_ref": str(remote.id),
+                "tenant_type": remote.tenant_type,
+                "active": True,
+            }
+            if tenant:
+                if not tenant.connection_id or tenant.connection_id.state != "connected":
+                    values["connection_id"] = self.id
+                tenant.write(values)
+            else:
+                tenant = Tenant.create(dict(values, tenant_id=str(remote.tenant_id), connection_id=self.id))
+            granted |= tenant
+        self.tenant_ids = granted
+        for tenant in granted:
+            tenant._refresh_organisation_details()
+        return granted
+
+    # ------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _check_manager(self):
+        if not self.env.user.has_group("xero_connector.group_xero_manager"):
+            raise AccessError(_("Only Xero managers may connect Odoo to Xero."))
+
+    def action_reconnect(self):
+        self.ensure_one()
+        return self._start_authorization(connection=self)
+
+    def action_add_organisation(self):
+        """Another authorisation round: Xero's consent page lets the user tick more organisations."""
+        self.ensure_one()
+        return self._start_authorization(connection=self)
+
+    def action_check_authentication(self):
+        """Who is connected, which organisations, when the token expires: asks Xero now."""
+        self.ensure_one()
+        self._check_manager()
+        tenants = self.sudo()._sync_tenants()
+        message = _(
+            "Connected to Xero as %(login)s. Organisations: %(orgs)s. The access token expires at %(expiry)s.",
+            login=self.xero_user_email or self.user_id.name,
+            orgs=", ".join(tenants.mapped("name")) or _("none"),
+            expiry=fields.Datetime.to_string(
+                fields.Datetime.context_timestamp(self, self.sudo().token_expires_at)
+            ),
+        )
+        return _notification(_("Xero authentication"), message, "success")
+
+    def action_disconnect(self):
+        """Revoke the login at Xero and forget the tokens. Organisations, company mappings
+        and export links stay, so connecting again resumes where things were."""
+        self._check_manager()
+        config = self._get_xero_config()
+        for connection in self.sudo():
+            if connection.refresh_token:
+                oauth = OAuth2Session(config["client_id"])
+                try:
+                    response = oauth.post(
+                        config["revoke_url"],
+                        data={"token": connection.refresh_token},
+                        auth=(config["client_id"], config["client_secret"]),
+                        timeout=const.HTTP_TIMEOUT_SECONDS,
+                    )
+                    response.raise_for_status()
+                except RequestException as error:
+                    raise UserError(_("Xero could not revoke the login: %s", error)) from error
+            connection.write(
+                {"state": "disconnected", "access_token": False, "refresh_token": False, "token_expires_at": False}
+            )
+            connection.message_post(body=_("Disconnected from Xero by %s.", self.env.user.name))
+        return _notification(_("Xero"), _("Disconnected from Xero."), "info")
+
+
+def _xero_message(error):
+    """Xero's own words from an ApiException: Detail, Message or the validation messages."""
+    try:
+        body = json.loads(error.body or "{}")
+    except (TypeError, ValueError):
+        return str(error.reason or error.status)
+    messages = [
+        v.get("Message")
+        for element in body.get("Elements", [])
+        for v in element.get("ValidationErrors", [])
+        if v.get("Message")
+    ]
+    return "; ".join(messages) or body.get("Detail") or body.get("Message") or str(error.reason or error.status)
+
+
+def _notification(title, message, kind):
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": {"title": title, "message": message, "type": kind, "sticky": False},
+    }
