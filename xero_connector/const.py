@@ -26,3 +26,6 @@ TOKEN_REFRESH_MARGIN_SECONDS = 120
 OAUTH_STATE_LIFETIME_SECONDS = 15 * 60
 
 HTTP_TIMEOUT_SECONDS = 30
+
+# Hosts where plain http is accepted for the endpoints: a Xero double on this machine.
+LOOPBACK_HOSTS = {"localhost", "::1"}

@@ -2,8 +2,10 @@ import base64
 import hashlib
 import json
 import logging
+import os
 import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from oauthlib.oauth2 import InvalidGrantError, OAuth2Error
 from requests import RequestException
@@ -93,7 +95,22 @@ class XeroConnection(models.Model):
         config["client_secret"] = get(const.PARAM_PREFIX + "client_secret") or ""
         config["scopes"] = (get(const.PARAM_PREFIX + "scopes") or const.DEFAULT_SCOPES).split()
         config["redirect_uri"] = self._get_redirect_uri()
+        self._check_endpoints(config)
         return config
+
+    @api.model
+    def _check_endpoints(self, config):
+        """Tokens travel only over HTTPS, except to a Xero double on this machine (the
+        sandbox), which oauthlib is then told to accept."""
+        plain = [config[key] for key in const.DEFAULT_ENDPOINTS if not config[key].startswith("https://")]
+        if not plain:
+            return
+        hosts = {urlsplit(url).hostname for url in plain}
+        if not all(host in const.LOOPBACK_HOSTS or (host or "").startswith("127.") for host in hosts):
+            raise UserError(
+                _("Xero endpoints must use https:// (check Settings > Accounting > Xero): %s", ", ".join(plain))
+            )
+        os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
 
     @api.model
     def _get_redirect_uri(self):
@@ -158,7 +175,8 @@ class XeroConnection(models.Model):
             )
         except (OAuth2Error, RequestException) as error:
             _logger.warning("Xero refused the authorisation code for user %s: %s", session.user_id.login, error)
-            raise UserError(_("Xero refused the authorisation: %s", getattr(error, "description", error))) from error
+            reason = " ".join(filter(None, [getattr(error, "error", None), getattr(error, "description", None)]))
+            raise UserError(_("Xero refused the authorisation: %s", reason or error)) from error
 
         connection = session.connection_id or self.sudo().search(
             [("user_id", "=", session.user_id.id), ("company_id", "=", session.company_id.id)], limit=1
@@ -213,19 +231,28 @@ class XeroConnection(models.Model):
         if connection.state != "connected":
             raise self._reconnect_error()
         margin = fields.Datetime.now() + timedelta(seconds=const.TOKEN_REFRESH_MARGIN_SECONDS)
-        if not force_refresh and connection.access_token and connection.token_expires_at > margin:
-            return connection.access_token
-        return self._refresh_tokens(stale_token=connection.access_token)
+        # A refresh is committed by a transaction of its own, which this transaction's snapshot
+        # does not see: remember what it returned for the rest of this transaction.
+        refreshed = self.env.cr.cache.setdefault("xero_refreshed_tokens", {})
+        token, expires_at = refreshed.get(self.id) or (connection.access_token, connection.token_expires_at)
+        if not force_refresh and token and expires_at and expires_at > margin:
+            return token
+        token, expires_at = self._refresh_tokens(stale_token=token)
+        refreshed[self.id] = (token, expires_at)
+        return token
 
     def _refresh_tokens(self, stale_token=None):
         """Refresh in a transaction of its own, holding the connection's row lock: Xero rotates
         refresh tokens, so two workers refreshing at once would burn the token. The second
         worker waits for the lock, then finds the token the first one stored and uses it.
-        The new tokens are committed at once, whatever becomes of the caller's transaction."""
+        The new tokens are committed at once, whatever becomes of the caller's transaction.
+        Returns (access token, expiry)."""
         self.ensure_one()
         config = self._get_xero_config()
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            # Should the caller's own transaction hold this row, fail after a while, not hang.
+            cr.execute("SET LOCAL lock_timeout = '30s'")
             cr.execute("SELECT id FROM xero_connection WHERE id = %s FOR UPDATE", [self.id])
             connection = env["xero.connection"].browse(self.id)
             if connection.state != "connected":
@@ -236,7 +263,7 @@ class XeroConnection(models.Model):
                 and connection.access_token != stale_token
                 and connection.token_expires_at > margin
             ):
-                return connection.access_token
+                return connection.access_token, connection.token_expires_at
             oauth = OAuth2Session(config["client_id"], token={"refresh_token": connection.refresh_token})
             try:
                 token = oauth.refresh_token(
@@ -252,8 +279,9 @@ class XeroConnection(models.Model):
                 raise self._reconnect_error() from error
             except (OAuth2Error, RequestException) as error:
                 raise UserError(_("Could not refresh the Xero login: %s", error)) from error
-            connection.write(self._token_values(token))
-            return connection.access_token
+            values = self._token_values(token)
+            connection.write(values)
+            return values["access_token"], values["token_expires_at"]
 
     def _mark_reconnect_needed(self, reason):
         """Xero refused the refresh token: the owner must connect again. Say so where they look."""
@@ -289,7 +317,13 @@ class XeroConnection(models.Model):
         configuration = Configuration(oauth2_token=OAuth2Token())
         return ApiClient(
             configuration,
-            oauth2_token_getter=lambda: {"access_token": self._get_access_token(), "expires_at": None},
+            oauth2_token_getter=lambda: {
+                "access_token": self._get_access_token(),
+                "token_type": "Bearer",
+                "scope": None,
+                "expires_in": None,
+                "expires_at": None,
+            },
             oauth2_token_saver=lambda token: None,
         )
 

@@ -17,7 +17,7 @@ class XeroOAuthSession(models.TransientModel):
     user_id = fields.Many2one("res.users", required=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     connection_id = fields.Many2one("xero.connection", ondelete="cascade")
-    used = fields.Boolean()
+    used = fields.Boolean(default=False)
 
     _sql_constraints = [("state_unique", "unique(state)", "An authorisation state is used once.")]
 
@@ -42,7 +42,7 @@ class XeroOAuthSession(models.TransientModel):
         )
         if session:
             self.env.cr.execute(
-                "UPDATE xero_oauth_session SET used = true WHERE id = %s AND used = false RETURNING id", [session.id]
+                "UPDATE xero_oauth_session SET used = true WHERE id = %s AND used IS NOT TRUE RETURNING id", [session.id]
             )
             if not self.env.cr.fetchone():
                 return self.browse()

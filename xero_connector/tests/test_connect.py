@@ -1,0 +1,199 @@
+import threading
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import XeroSandboxCase
+
+
+@tagged("post_install", "-at_install")
+class TestConnect(XeroSandboxCase):
+    def test_connect_through_callback_links_granted_organisations(self):
+        response = self.connect(tenants=[self.org_a["tenantId"], self.org_b["tenantId"]])
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        self.assertIn("action-xero_connector.action_xero_tenant", response.headers["Location"])
+
+        connection = self.connection_of(self.xero_manager)
+        self.assertEqual(connection.state, "connected")
+        self.assertTrue(connection.access_token and connection.refresh_token)
+        self.assertGreater(connection.token_expires_at, fields.Datetime.now() + timedelta(minutes=25))
+        tenants = connection.tenant_ids
+        self.assertEqual(
+            sorted(tenants.mapped("tenant_id")), sorted([self.org_a["tenantId"], self.org_b["tenantId"]])
+        )
+        alpha = tenants.filtered(lambda t: t.tenant_id == self.org_a["tenantId"])
+        self.assertEqual(alpha.name, self.org_a["name"])
+        self.assertEqual(alpha.short_code, self.org_a["shortCode"])
+        self.assertEqual(alpha.base_currency, "AUD")
+        self.assertEqual(tenants.filtered(lambda t: t.tenant_id == self.org_b["tenantId"]).base_currency, "NZD")
+        self.assertEqual(alpha.connection_id, connection)
+
+    def test_callback_refuses_unknown_state(self):
+        self.authenticate("xero_manager", "xero_manager")
+        with self.assertLogs("odoo.addons.xero_connector.controllers.main", level="WARNING") as logs:
+            response = self.url_open("/xero/oauth/callback?state=forged&code=abc", allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("not valid", response.text)
+        self.assertIn("xero_manager", logs.output[0])
+        self.assertFalse(self.connection_of(self.xero_manager))
+
+    def test_callback_refuses_missing_state(self):
+        self.authenticate("xero_manager", "xero_manager")
+        with self.assertLogs("odoo.addons.xero_connector.controllers.main", level="WARNING"):
+            response = self.url_open("/xero/oauth/callback?code=abc", allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.connection_of(self.xero_manager))
+
+    def test_callback_refuses_replayed_state(self):
+        _url, query = self.start_authorization()
+        location = self.consent(query, [self.org_a["tenantId"]])
+        self.authenticate("xero_manager", "xero_manager")
+        first = self.url_open(self.relative(location), allow_redirects=False)
+        self.assertEqual(first.status_code, 303)
+        with self.assertLogs("odoo.addons.xero_connector.controllers.main", level="WARNING"):
+            replay = self.url_open(self.relative(location), allow_redirects=False)
+        self.assertEqual(replay.status_code, 400)
+
+    def test_callback_refuses_state_of_another_user(self):
+        other = new_test_user(
+            self.env, login="other_manager", groups="base.group_user,xero_connector.group_xero_manager"
+        )
+        _url, query = self.start_authorization(user=other)
+        location = self.consent(query, [self.org_a["tenantId"]])
+        self.authenticate("xero_manager", "xero_manager")
+        with self.assertLogs("odoo.addons.xero_connector.controllers.main", level="WARNING"):
+            response = self.url_open(self.relative(location), allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.connection_of(self.xero_manager) | self.connection_of(other))
+
+    def test_wrong_pkce_verifier_is_rejected_by_xero(self):
+        _url, query = self.start_authorization()
+        session = self.env["xero.oauth.session"].sudo().search([("state", "=", query["state"])])
+        session.code_verifier = "not-the-verifier-whose-challenge-was-sent-" + "x" * 20
+        location = self.consent(query, [self.org_a["tenantId"]])
+        self.authenticate("xero_manager", "xero_manager")
+        response = self.url_open(self.relative(location), allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("invalid_grant", response.text)
+        self.assertFalse(self.connection_of(self.xero_manager))
+
+    def test_consent_denied_changes_nothing(self):
+        _url, query = self.start_authorization()
+        self.authenticate("xero_manager", "xero_manager")
+        response = self.url_open(
+            f"/xero/oauth/callback?state={query['state']}&error=access_denied", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("access_denied", response.text)
+        self.assertFalse(self.connection_of(self.xero_manager))
+
+    def test_plain_user_cannot_start_or_finish_a_connection(self):
+        clerk = new_test_user(self.env, login="clerk", groups="base.group_user,xero_connector.group_xero_user")
+        with self.assertRaises(AccessError):
+            self.env["xero.connection"].with_user(clerk)._start_authorization()
+
+    def test_missing_client_credentials_say_what_to_do(self):
+        self.env["ir.config_parameter"].sudo().set_param("xero_connector.client_id", "")
+        with self.assertRaisesRegex(UserError, "client id and client secret"):
+            self.env["xero.connection"].with_user(self.xero_manager)._start_authorization()
+
+
+@tagged("post_install", "-at_install")
+class TestTokens(XeroSandboxCase):
+    def setUp(self):
+        super().setUp()
+        self.connect(tenants=[self.org_a["tenantId"]])
+        self.connection = self.connection_of(self.xero_manager)
+        self.tenant = self.connection.tenant_ids
+
+    def _token_requests(self):
+        return [c for c in self.sandbox.calls()["log"] if c["path"].lower() == "/connect/token"]
+
+    def test_expired_token_is_refreshed_before_the_call(self):
+        old_access, old_refresh = self.connection.access_token, self.connection.refresh_token
+        self.connection.token_expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.env.flush_all()
+        self.tenant._refresh_organisation_details()
+        self.connection.invalidate_recordset()
+        self.assertNotEqual(self.connection.access_token, old_access)
+        self.assertNotEqual(self.connection.refresh_token, old_refresh, "Xero rotates refresh tokens")
+
+    def test_401_from_xero_refreshes_and_retries_once(self):
+        self.sandbox.expire_tokens(client_id=self.client_id)
+        old_access = self.connection.access_token
+        self.tenant._refresh_organisation_details()
+        self.connection.invalidate_recordset()
+        self.assertNotEqual(self.connection.access_token, old_access)
+        self.assertEqual(self.tenant.short_code, self.org_a["shortCode"])
+
+    def test_two_workers_refreshing_at_once_refresh_once(self):
+        self.connection.token_expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.env.flush_all()
+        mark = len(self._token_requests())
+        results, errors = [], []
+        barrier = threading.Barrier(2)
+
+        def worker():
+            try:
+                barrier.wait(timeout=10)
+                results.append(self.connection._refresh_tokens(stale_token=None))
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        self.assertFalse(errors)
+        self.assertEqual(len(results), 2)
+        self.assertEqual(results[0][0], results[1][0], "both workers end with the same, valid token")
+        self.assertEqual(len(self._token_requests()) - mark, 1, "one refresh at Xero")
+        self.tenant._refresh_organisation_details()
+
+    def test_invalid_grant_asks_the_owner_to_reconnect(self):
+        self.sandbox.age_refresh_tokens()
+        self.connection.token_expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.env.flush_all()
+        with self.assertRaisesRegex(UserError, "needs to be reconnected"):
+            self.tenant._refresh_organisation_details()
+        self.connection.invalidate_recordset()
+        self.assertEqual(self.connection.state, "reconnect")
+        activity = self.connection.activity_ids
+        self.assertEqual(activity.user_id, self.xero_manager)
+        self.assertIn("Reconnect", activity.summary)
+        # Every later Xero action says the same instead of failing obscurely.
+        with self.assertRaisesRegex(UserError, "Connect to Xero"):
+            self.tenant._accounting_call("reading", "get_organisations")
+        # Connecting again clears it.
+        self.connect(tenants=[self.org_a["tenantId"]])
+        self.assertEqual(self.connection.state, "connected")
+        self.assertFalse(self.connection.activity_ids)
+
+    def test_check_authentication_reports_login_orgs_and_expiry(self):
+        action = self.connection.with_user(self.xero_manager).action_check_authentication()
+        message = action["params"]["message"]
+        self.assertIn(self.org_a["name"], message)
+        self.assertIn("expires", message)
+
+    def test_disconnect_revokes_and_keeps_organisations(self):
+        refresh = self.connection.refresh_token
+        company = self.env.company
+        company.xero_tenant_id = self.tenant
+        self.connection.with_user(self.xero_manager).action_disconnect()
+        self.assertEqual(self.connection.state, "disconnected")
+        self.assertFalse(self.connection.access_token or self.connection.refresh_token)
+        self.assertEqual(company.xero_tenant_id, self.tenant, "mappings are kept")
+        # Xero no longer honours the revoked token.
+        self.connection.write({"state": "connected", "refresh_token": refresh, "access_token": False})
+        self.env.flush_all()
+        with self.assertRaisesRegex(UserError, "needs to be reconnected"):
+            self.connection._refresh_tokens()
+
+    def test_tokens_are_for_system_administrators_only(self):
+        with self.assertRaises(AccessError):
+            self.connection.with_user(self.xero_manager).read(["refresh_token"])
+        self.assertTrue(self.connection.with_user(self.env.ref("base.user_admin")).read(["refresh_token"]))
+        self.assertNotIn(self.connection.refresh_token, str(self.connection.message_ids.mapped("body")))
