@@ -1,6 +1,7 @@
 """`python -m xero_sandbox [--host 127.0.0.1] [--port 8071] [--quiet]`"""
 
 import argparse
+import contextlib
 import sys
 
 from .server import SandboxServer
@@ -13,10 +14,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
     args = parser.parse_args(argv)
     server = SandboxServer(host=args.host, port=args.port, quiet=args.quiet)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

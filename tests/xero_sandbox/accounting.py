@@ -71,7 +71,7 @@ RESOURCE_CLASSES = (
 class WriteContext:
     """What a resource's ``save`` needs to know about the request it serves."""
 
-    def __init__(self, org: "Organisation", method: str, query: dict):
+    def __init__(self, org: Organisation, method: str, query: dict):
         self.org = org
         self.method = method
         self.query = query
@@ -124,7 +124,10 @@ class Organisation:
         with self._lock:
             if resource.lower() == "organisation":
                 return [to_json(self.details)]
-            handler = self.resources[resource.lower()]
+            handler = self.resources.get(resource.lower())
+            if handler is None:
+                known = ", ".join(["Organisation", *(h.name for h in self.resources.values())])
+                raise KeyError(f"Unknown resource {resource!r}; known: {known}")
             ctx = WriteContext(self, "GET", {"unitdp": "4"})
             return [to_json(handler.view(doc, ctx)) for doc in self.store.all(handler.name)]
 
@@ -148,11 +151,11 @@ class Organisation:
             self._id_source = None
             self.events.clear()
 
-    def next_number(self, prefix: str, taken) -> str:
-        """Xero's auto-numbering (INV-0001, CN-0001, PO-0001), skipping numbers in use."""
+    def next_number(self, prefix: str, taken, width: int = 4) -> str:
+        """Xero's auto-numbering (INV-0001, CN-0001, PO-0001, TAX001), skipping numbers in use."""
         while True:
             self.counters[prefix] = self.counters.get(prefix, 0) + 1
-            number = f"{prefix}{self.counters[prefix]:04d}"
+            number = f"{prefix}{self.counters[prefix]:0{width}d}"
             if not taken(number):
                 return number
 
@@ -169,15 +172,17 @@ class Organisation:
 
     def raise_event(self, resource, doc: dict, event_type: str) -> None:
         doc_id = doc[resource.id_field]
-        self.events.append({
-            "resourceUrl": f"{API_ROOT}/{resource.name}/{doc_id}",
-            "resourceId": doc_id,
-            "eventDateUtc": self.clock.utcnow().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
-            "eventType": event_type,
-            "eventCategory": resource.event_category,
-            "tenantId": self.tenant_id,
-            "tenantType": "ORGANISATION",
-        })
+        self.events.append(
+            {
+                "resourceUrl": f"{API_ROOT}/{resource.name}/{doc_id}",
+                "resourceId": doc_id,
+                "eventDateUtc": self.clock.utcnow().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
+                "eventType": event_type,
+                "eventCategory": resource.event_category,
+                "tenantId": self.tenant_id,
+                "tenantType": "ORGANISATION",
+            }
+        )
 
     def envelope(self, key: str, items: list, pagination: dict | None = None) -> dict:
         body = {
@@ -197,38 +202,50 @@ class Organisation:
         parts = [p for p in path.split("?")[0].strip("/").split("/") if p]
         if parts and parts[0].lower() == "api.xro" and len(parts) > 2:  # tolerate a full path
             parts = parts[2:]
-        if not parts:
-            return not_found()
-        if parts[0].lower() == "organisation" and len(parts) == 1:
-            if method != "GET":
-                return method_not_allowed(method)
-            return Response(200, self.envelope("Organisations", [to_json(self.details)]))
-        handler = self.resources.get(parts[0].lower())
+        if parts and parts[0].lower() == "organisation" and len(parts) == 1:
+            return self._organisation(method)
+        handler = self.resources.get(parts[0].lower()) if parts else None
         if handler is None:
             return not_found()
         if len(parts) == 1:
-            if method == "GET":
-                return self._list(handler, query, headers)
-            if method in ("PUT", "POST") and method in handler.write_methods:
-                return self._write(handler, method, query, body, None)
-            return method_not_allowed(method)
+            return self._route_collection(handler, method, query, headers, body)
         doc = handler.lookup(parts[1])
         if doc is None:
             return not_found()
         if len(parts) == 2:
-            if method == "GET":
-                return self._get_one(handler, doc, query, headers)
-            if method == "POST" and "POST" in handler.write_methods:
-                return self._write(handler, method, query, body, doc)
-            if method == "DELETE" and hasattr(handler, "delete"):
-                return handler.delete(doc, WriteContext(self, method, query))
+            return self._route_document(handler, doc, method, query, headers, body)
+        return self._route_below_document(handler, doc, method, parts[2:], query, headers, body)
+
+    def _organisation(self, method) -> Response:
+        if method != "GET":
             return method_not_allowed(method)
-        if parts[2].lower() == "attachments" and handler.attachable:
-            return self._attachments(handler, doc, method, parts[3:], query, headers, body)
-        if parts[2].lower() == "history" and len(parts) == 3 and method == "GET":
+        return Response(200, self.envelope("Organisations", [to_json(self.details)]))
+
+    def _route_collection(self, handler, method, query, headers, body) -> Response:
+        """/{Resource}: GET lists, PUT creates, POST creates or updates."""
+        if method == "GET":
+            return self._list(handler, query, headers)
+        if method in ("PUT", "POST") and method in handler.write_methods:
+            return self.write_batch(handler, method, query, body, None)
+        return method_not_allowed(method)
+
+    def _route_document(self, handler, doc, method, query, headers, body) -> Response:
+        """/{Resource}/{id or number}: GET one, POST updates it, DELETE where Xero allows."""
+        if method == "GET":
+            return self._get_one(handler, doc, query, headers)
+        if method == "POST" and "POST" in handler.write_methods:
+            return self.write_batch(handler, method, query, body, doc)
+        if method == "DELETE" and hasattr(handler, "delete"):
+            return handler.delete(doc, WriteContext(self, method, query))
+        return method_not_allowed(method)
+
+    def _route_below_document(self, handler, doc, method, rest, query, headers, body) -> Response:
+        """/{Resource}/{id}/Attachments..., /History, and resource-specific routes."""
+        if rest[0].lower() == "attachments" and handler.attachable:
+            return self._attachments(handler, doc, method, rest[1:], query, headers, body)
+        if rest[0].lower() == "history" and len(rest) == 1 and method == "GET":
             return Response(200, self.envelope("HistoryRecords", []))
-        sub = handler.subroute(method, doc, parts[2:], WriteContext(self, method, query),
-                               lambda: self._parse_body(body))
+        sub = handler.subroute(method, doc, rest, WriteContext(self, method, query), body)
         return sub if sub is not None else not_found()
 
     # ------------------------------------------------------------------ reads
@@ -241,6 +258,13 @@ class Organisation:
             wanted = split_list(_query_value(query, param))
             if wanted:
                 views = filter_in(views, path, wanted)
+        term = _query_value(query, "searchTerm")
+        if term and handler.search_fields:
+            views = [
+                v
+                for v in views
+                if any(term.lower() in str(v.get(f) or "").lower() for f in handler.search_fields)
+            ]
         where = _query_value(query, "where")
         if where:
             predicate = compile_where(where)
@@ -261,7 +285,7 @@ class Organisation:
 
     # ------------------------------------------------------------------ writes
 
-    def _parse_body(self, body: bytes):
+    def parse_body(self, body: bytes):
         if not body or not body.strip():
             return {}
         try:
@@ -280,12 +304,12 @@ class Organisation:
                 return value if isinstance(value, list) else [value]
         return [payload] if payload else []
 
-    def _write(self, handler, method, query, body, url_doc) -> Response:
+    def write_batch(self, handler, method, query, body, url_doc=None) -> Response:
         """Run a batch write. Each element is validated and saved in turn (so later elements see
         earlier ones, e.g. for unique numbers); a failing element is undone. With
         summarizeErrors=true (Xero's default) one failure undoes the whole batch and answers
         400; with false the batch answers 200 and each element says how it went."""
-        elements = self._elements(handler, self._parse_body(body))
+        elements = self._elements(handler, self.parse_body(body))
         summarize = str(query.get("summarizeErrors", "true")).lower() != "false"
         ctx = WriteContext(self, method, query)
         events_before = len(self.events)
@@ -313,34 +337,29 @@ class Organisation:
     # ------------------------------------------------------------------ attachments
 
     def _attachments(self, handler, doc, method, rest, query, headers, body) -> Response:
-        key = (handler.name, doc[handler.id_field])
-        files = self.attachments.setdefault(key, [])
-        if not rest:
-            if method != "GET":
-                return method_not_allowed(method)
+        """GET lists a document's attachments; GET/PUT/POST .../Attachments/{FileName} downloads,
+        adds or replaces one (raw body). Up to 10 files of up to 25 MB per document."""
+        files = self.attachments.setdefault((handler.name, doc[handler.id_field]), [])
+        if not rest and method == "GET":
             return Response(200, self.envelope("Attachments", [_attachment_meta(f) for f in files]))
-        name = rest[0]
+        name = rest[0] if rest else ""
         found = next((f for f in files if f["AttachmentID"] == name.lower() or f["FileName"] == name), None)
-        if method == "GET":
+        if rest and method == "GET":
             if found is None:
                 return not_found()
             return Response(200, found["content"], {"Content-Type": found["MimeType"]})
-        if method not in ("PUT", "POST"):
+        if not rest or method not in ("PUT", "POST"):
             return method_not_allowed(method)
-        if len(body) > MAX_ATTACHMENT_BYTES:
-            return Response(413, {"Title": "Request Entity Too Large", "Status": 413,
-                                  "Detail": "The attachment exceeds the maximum size of 25MB"})
-        if found is None and len(files) >= MAX_ATTACHMENTS:
-            return validation_exception([{"ValidationErrors": [
-                {"Message": f"A maximum of {MAX_ATTACHMENTS} attachments can be added to a document"}]}])
-        url = f"{API_ROOT}/{handler.name}/{doc[handler.id_field]}/Attachments/{name}"
+        problem = _attachment_problem(body, found, files)
+        if problem is not None:
+            return problem
         record = {
             "AttachmentID": found["AttachmentID"] if found else self.new_id(),
             "FileName": name,
-            "Url": url,
+            "Url": f"{API_ROOT}/{handler.name}/{doc[handler.id_field]}/Attachments/{name}",
             "MimeType": (headers.get("content-type") or "application/octet-stream").split(";")[0],
             "ContentLength": len(body),
-            "IncludeOnline": str(query.get("IncludeOnline", query.get("includeOnline", "false"))).lower() == "true",
+            "IncludeOnline": str(_query_value(query, "IncludeOnline")).lower() == "true",
             "content": bytes(body),
         }
         if found is not None:
@@ -351,6 +370,22 @@ class Organisation:
         updated["HasAttachments"] = True
         self.store.put(handler.name, doc[handler.id_field], updated)
         return Response(200, self.envelope("Attachments", [_attachment_meta(record)]))
+
+
+def _attachment_problem(body: bytes, found, files) -> Response | None:
+    if len(body) > MAX_ATTACHMENT_BYTES:
+        return Response(
+            413,
+            {
+                "Title": "Request Entity Too Large",
+                "Status": 413,
+                "Detail": "The attachment exceeds the maximum size of 25MB",
+            },
+        )
+    if found is None and len(files) >= MAX_ATTACHMENTS:
+        message = f"A maximum of {MAX_ATTACHMENTS} attachments can be added to a document"
+        return validation_exception([{"ValidationErrors": [{"Message": message}]}])
+    return None
 
 
 def _attachment_meta(record: dict) -> dict:
@@ -367,9 +402,12 @@ def _query_value(query: dict, name: str):
 
 def _tiny_pdf(doc_id: str) -> bytes:
     """A minimal valid PDF standing in for Xero's rendered document."""
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% " + doc_id.encode() +
-            b"\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% "
+        + doc_id.encode()
+        + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
 
 
 # Re-exported for the server: ZERO_ID and is_uuid are part of the sandbox's vocabulary.

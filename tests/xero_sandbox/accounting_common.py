@@ -65,14 +65,35 @@ class Problems:
         return bool(self.messages)
 
 
+LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
+
+
+def line_amount_types_of(value, default: str, problems: Problems) -> str:
+    """LineAmountTypes as Xero spells it (matched case-insensitively)."""
+    if not value:
+        return default
+    match = next((t for t in LINE_AMOUNT_TYPES if t.lower() == str(value).lower()), None)
+    if match is None:
+        problems.add(f"LineAmountTypes must be one of {', '.join(LINE_AMOUNT_TYPES)}")
+        return default
+    return match
+
+
+def unknown_tax_type(tax_type) -> str:
+    return f"The TaxType code {tax_type} does not exist or cannot be used for this type of transaction."
+
+
 def validation_exception(elements: list[dict]) -> Response:
     """The 400 body Xero sends when a write fails validation (summarizeErrors=true)."""
-    return Response(400, {
-        "ErrorNumber": 10,
-        "Type": "ValidationException",
-        "Message": "A validation exception occurred",
-        "Elements": elements,
-    })
+    return Response(
+        400,
+        {
+            "ErrorNumber": 10,
+            "Type": "ValidationException",
+            "Message": "A validation exception occurred",
+            "Elements": elements,
+        },
+    )
 
 
 def single_validation_error(message: str, element: dict | None = None) -> Response:
@@ -82,37 +103,49 @@ def single_validation_error(message: str, element: dict | None = None) -> Respon
 
 
 def post_data_invalid(detail: str) -> Response:
-    return Response(400, {
-        "ErrorNumber": 14,
-        "Type": "PostDataInvalidException",
-        "Message": f"JSON for post data was invalid,{detail}",
-    })
+    return Response(
+        400,
+        {
+            "ErrorNumber": 14,
+            "Type": "PostDataInvalidException",
+            "Message": f"JSON for post data was invalid,{detail}",
+        },
+    )
 
 
 def query_parse_error(detail: str) -> Response:
-    return Response(400, {
-        "ErrorNumber": 16,
-        "Type": "QueryParseException",
-        "Message": detail,
-    })
+    return Response(
+        400,
+        {
+            "ErrorNumber": 16,
+            "Type": "QueryParseException",
+            "Message": detail,
+        },
+    )
 
 
 def not_found() -> Response:
     """Xero answers unknown ids with 404; the SDKs only look at the status code."""
-    return Response(404, {
-        "Title": "Not Found",
-        "Status": 404,
-        "Detail": "The resource you're looking for cannot be found",
-        "Instance": str(uuid.uuid4()),
-    })
+    return Response(
+        404,
+        {
+            "Title": "Not Found",
+            "Status": 404,
+            "Detail": "The resource you're looking for cannot be found",
+            "Instance": str(uuid.uuid4()),
+        },
+    )
 
 
 def method_not_allowed(method: str) -> Response:
-    return Response(405, {
-        "Title": "Method Not Allowed",
-        "Status": 405,
-        "Detail": f"The requested resource does not support http method '{method}'.",
-    })
+    return Response(
+        405,
+        {
+            "Title": "Method Not Allowed",
+            "Status": 405,
+            "Detail": f"The requested resource does not support http method '{method}'.",
+        },
+    )
 
 
 # --------------------------------------------------------------------------- dates
@@ -232,7 +265,7 @@ def to_json(value):
         return [to_json(item) for item in value]
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, datetime) or isinstance(value, date):
+    if isinstance(value, (datetime, date)):
         return ms_date(value)
     return value
 
@@ -327,6 +360,7 @@ class Resource:
     label = ""  # used in messages, e.g. "Invoice"
     key_fields: tuple[str, ...] = ()  # other fields usable in /{key}: InvoiceNumber, Code...
     list_filters: dict[str, str] = {}  # query parameter -> document path (IDs, Statuses...)
+    search_fields: tuple[str, ...] = ()  # fields searchTerm looks in
     paged = False
     attachable = False
     printable = False
@@ -381,7 +415,9 @@ class Resource:
         if doc_id and str(doc_id) != ZERO_ID:
             found = self.store.get(self.name, doc_id)
             if found is None:
-                raise Invalid(f"An existing {self.label} with the specified {self.id_field} could not be found")
+                raise Invalid(
+                    f"An existing {self.label} with the specified {self.id_field} could not be found"
+                )
             return found
         if ctx.method == "POST":
             return self.match_existing(raw, ctx)
@@ -412,6 +448,6 @@ class Resource:
         element["ValidationErrors"] = [{"Message": m} for m in messages]
         return element
 
-    def subroute(self, method: str, doc: dict, rest: list[str], ctx, read_body) -> "Response | None":
+    def subroute(self, method: str, doc: dict, rest: list[str], ctx, body: bytes) -> Response | None:
         """Routes below ``/{Resource}/{id}/`` other than Attachments and History."""
         return None

@@ -14,22 +14,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Callable
 
 from .accounting_common import HttpError, parse_datetime, query_parse_error, to_decimal
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     \s*(?:
       (?P<string>"(?:[^"\\]|\\.)*")
     | (?P<number>-?\d+(?:\.\d+)?)
     | (?P<op>==|!=|>=|<=|&&|\|\||[<>!(),.=])
     | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-    )""", re.VERBOSE)
+    )""",
+    re.VERBOSE,
+)
 
 
 class WhereSyntaxError(ValueError):
@@ -198,6 +201,7 @@ class _Parser:
 def _path_getter(path: list[str]) -> Expr:
     def get(doc):
         return resolve_path(doc, path)
+
     return get
 
 
@@ -219,7 +223,12 @@ def resolve_path(doc, path) -> object:
 
 def _normalise(left, right):
     """Bring both sides of a comparison to comparable Python values."""
-    if isinstance(left, datetime) or isinstance(right, datetime) or isinstance(left, date) or isinstance(right, date):
+    if (
+        isinstance(left, datetime)
+        or isinstance(right, datetime)
+        or isinstance(left, date)
+        or isinstance(right, date)
+    ):
         return _as_datetime(left), _as_datetime(right)
     if isinstance(left, bool) or isinstance(right, bool):
         return left, right
@@ -328,4 +337,4 @@ def page_of(docs: list[dict], query: dict) -> tuple[list[dict], dict | None]:
     start = (page - 1) * size
     page_count = (len(docs) + size - 1) // size
     pagination = {"page": page, "pageSize": size, "pageCount": page_count, "itemCount": len(docs)}
-    return docs[start:start + size], pagination
+    return docs[start : start + size], pagination

@@ -4,25 +4,26 @@ No auth, loopback clients only, JSON in and out. `GET /_sandbox/` lists the rout
 """
 
 import re
-from typing import Optional
 
 from . import webhooks
 from .identity import DEMO_USER, ConsentError
 from .limits import Limits
+from .messages import Reply
 
 ROUTES = []
 
 
 def route(method: str, pattern: str):
     """Register a handler for METHOD /_sandbox/<pattern> (a regex with named groups)."""
+
     def register(fn):
         ROUTES.append((method, re.compile(f"^/_sandbox/{pattern}$"), fn))
         return fn
+
     return register
 
 
 def _reply(status, body=None, headers=None):
-    from .sandbox import Reply
     return Reply(status, body, headers or {})
 
 
@@ -61,16 +62,21 @@ class ControlApi:
 
     def _org(self, tenant: str):
         org = self.sb.orgs.get(tenant) or next(
-            (o for o in self.sb.orgs.values() if tenant in (o.short_code, o.name)), None)
+            (o for o in self.sb.orgs.values() if tenant in (o.short_code, o.name)), None
+        )
         if org is None:
             raise KeyError(f"no organisation {tenant!r}")
         return org
 
     @staticmethod
     def _org_json(org) -> dict:
-        return {"tenantId": org.tenant_id, "name": org.name, "shortCode": org.short_code,
-                "baseCurrency": org.base_currency,
-                "countryCode": getattr(org, "country_code", None)}
+        return {
+            "tenantId": org.tenant_id,
+            "name": org.name,
+            "shortCode": org.short_code,
+            "baseCurrency": org.base_currency,
+            "countryCode": getattr(org, "country_code", None),
+        }
 
     # --------------------------------------------------------------- index
     @route("GET", "?")
@@ -80,8 +86,9 @@ class ControlApi:
     @route("POST", "reset")
     def reset(self, req):
         self.sb.reset()
-        return _reply(200, {"orgs": [self._org_json(o) for o in self.sb.orgs.values()],
-                            "now": self.sb.clock.now()})
+        return _reply(
+            200, {"orgs": [self._org_json(o) for o in self.sb.orgs.values()], "now": self.sb.clock.now()}
+        )
 
     # ---------------------------------------------------------------- orgs
     @route("GET", "orgs")
@@ -91,16 +98,19 @@ class ControlApi:
     @route("POST", "orgs")
     def create_org(self, req):
         data = self._body(req)
-        org = self.sb.build_org(self.sb.clock, name=data["name"],
-                                short_code=data.get("short_code") or _short_code(data["name"]),
-                                base_currency=data.get("base_currency", "AUD"),
-                                country_code=data.get("country_code", "AU"))
+        org = self.sb.build_org(
+            self.sb.clock,
+            name=data["name"],
+            short_code=data.get("short_code") or _short_code(data["name"]),
+            base_currency=data.get("base_currency", "AUD"),
+            country_code=data.get("country_code", "AU"),
+        )
         self.sb.add_org(org)
         return _reply(201, self._org_json(org))
 
     @route("ANY", r"orgs/(?P<tenant>[^/]+)/api(?P<rest>/.*)?")
     def org_api(self, req, tenant, rest):
-        """"Someone working in Xero's web UI": straight to the organisation, no gateway."""
+        """ "Someone working in Xero's web UI": straight to the organisation, no gateway."""
         org = self._org(tenant)
         with self.sb._org_locks[org.tenant_id]:
             resp = org.handle(req.method, rest or "/", req.query, req.headers, req.body)
@@ -113,35 +123,52 @@ class ControlApi:
     # ---------------------------------------------------------------- apps
     @route("GET", "apps")
     def list_apps(self, req):
-        return _reply(200, [{"client_id": a.client_id, "redirect_uris": a.redirect_uris,
-                             "webhook_key": a.webhook_key,
-                             "loopback_redirects": a.loopback_redirects}
-                            for a in self.sb.identity.apps.values()])
+        return _reply(
+            200,
+            [
+                {
+                    "client_id": a.client_id,
+                    "redirect_uris": a.redirect_uris,
+                    "webhook_key": a.webhook_key,
+                    "loopback_redirects": a.loopback_redirects,
+                }
+                for a in self.sb.identity.apps.values()
+            ],
+        )
 
     @route("POST", "apps")
     def register_app(self, req):
         data = self._body(req)
         app = self.sb.identity.register_app(
-            data["client_id"], data.get("client_secret"), data.get("redirect_uris", []),
-            data.get("webhook_key"), bool(data.get("loopback_redirects", False)))
+            data["client_id"],
+            data.get("client_secret"),
+            data.get("redirect_uris", []),
+            data.get("webhook_key"),
+            bool(data.get("loopback_redirects", False)),
+            [self._org(t).tenant_id for t in data["auto_consent"]] if data.get("auto_consent") else None,
+        )
         return _reply(201, {"client_id": app.client_id, "redirect_uris": app.redirect_uris})
 
     @route("POST", "authorize")
     def authorize(self, req):
         """The consent page without a browser: same validation, same code path."""
         data = self._body(req)
-        params = {"response_type": data.get("response_type", "code"),
-                  "client_id": data.get("client_id", ""),
-                  "redirect_uri": data.get("redirect_uri", ""),
-                  "scope": data.get("scope", "offline_access openid profile email "
-                                             "accounting.transactions accounting.contacts "
-                                             "accounting.settings")}
+        params = {
+            "response_type": data.get("response_type", "code"),
+            "client_id": data.get("client_id", ""),
+            "redirect_uri": data.get("redirect_uri", ""),
+            "scope": data.get(
+                "scope",
+                "offline_access openid profile email "
+                "accounting.transactions accounting.contacts "
+                "accounting.settings",
+            ),
+        }
         for name in ("state", "code_challenge", "code_challenge_method", "nonce"):
             if data.get(name) is not None:
                 params[name] = data[name]
         wanted = data.get("tenants")
-        tenants = (list(self.sb.orgs) if wanted is None
-                   else [self._org(t).tenant_id for t in wanted])
+        tenants = list(self.sb.orgs) if wanted is None else [self._org(t).tenant_id for t in wanted]
         try:
             location = self.sb.identity.approve(params, tenants, data.get("user", DEMO_USER))
         except ConsentError as exc:
@@ -153,7 +180,8 @@ class ControlApi:
         data = self._body(req)
         tenant = data.get("tenant")
         count = self.sb.identity.expire_access_tokens(
-            self._org(tenant).tenant_id if tenant else None, data.get("client_id"))
+            self._org(tenant).tenant_id if tenant else None, data.get("client_id")
+        )
         return _reply(200, {"expired": count})
 
     @route("POST", "tokens/age")
@@ -245,11 +273,16 @@ class ControlApi:
     @route("GET", "contract")
     def contract_info(self, req):
         timings = sorted(self.sb.contract.timings_ms)
-        return _reply(200, {
-            "spec_dir": str(self.sb.contract.spec_dir), "enabled": self.sb.contract.available,
-            "checked": len(timings),
-            "median_ms": timings[len(timings) // 2] if timings else None,
-            "max_ms": timings[-1] if timings else None})
+        return _reply(
+            200,
+            {
+                "spec_dir": str(self.sb.contract.spec_dir),
+                "enabled": self.sb.contract.available,
+                "checked": len(timings),
+                "median_ms": timings[len(timings) // 2] if timings else None,
+                "max_ms": timings[-1] if timings else None,
+            },
+        )
 
     # ------------------------------------------------------------ webhooks
     def _webhook_key(self, data: dict) -> str:
@@ -260,19 +293,14 @@ class ControlApi:
             raise ValueError("no webhook key: pass key or the client_id of an app with one")
         return app.webhook_key
 
-    def _sequence(self, count: int) -> tuple:
-        with self.sb._state_lock:
-            first = self.sb.webhook_sequence + 1
-            self.sb.webhook_sequence += max(count, 1)
-            return first, self.sb.webhook_sequence
-
     @route("POST", "webhooks/deliver")
     def deliver(self, req):
         data = self._body(req)
         events = data.get("events") or []
-        first, last = self._sequence(len(events))
-        result = webhooks.deliver(data["url"], self._webhook_key(data), events, first, last,
-                                  tamper=bool(data.get("tamper")))
+        first, last = self.sb.webhook_sequence_range(len(events))
+        result = webhooks.deliver(
+            data["url"], self._webhook_key(data), events, first, last, tamper=bool(data.get("tamper"))
+        )
         return _reply(200, result)
 
     @route("POST", "webhooks/intent")
@@ -286,20 +314,14 @@ class ControlApi:
         data = self._body(req)
         key = self._webhook_key(data)
         orgs = [self._org(data["tenant"])] if data.get("tenant") else list(self.sb.orgs.values())
-        events = []
-        with self.sb._state_lock:
-            for org in orgs:
-                start = self.sb.webhook_cursors.get(org.tenant_id, 0)
-                events.extend(org.events[start:])
-                self.sb.webhook_cursors[org.tenant_id] = len(org.events)
+        events = self.sb.take_events(orgs)
         if not events:
             return _reply(200, {"events": 0, "status": None})
-        first, last = self._sequence(len(events))
-        result = webhooks.deliver(data["url"], key, events, first, last,
-                                  tamper=bool(data.get("tamper")))
+        first, last = self.sb.webhook_sequence_range(len(events))
+        result = webhooks.deliver(data["url"], key, events, first, last, tamper=bool(data.get("tamper")))
         return _reply(200, {"events": len(events), **result})
 
 
-def _short_code(name: str) -> Optional[str]:
+def _short_code(name: str) -> str | None:
     letters = re.sub(r"[^A-Za-z0-9]", "", name)[:6] or "org"
     return "!" + letters

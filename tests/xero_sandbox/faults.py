@@ -15,12 +15,15 @@ import itertools
 import re
 import threading
 from dataclasses import asdict, dataclass
-from typing import Optional
 
 STAGES = {
     "expired_token": "auth",
-    "429": "before", "500": "before", "503": "before", "reset": "before",
-    "lost_response": "after", "timeout": "after",
+    "429": "before",
+    "500": "before",
+    "503": "before",
+    "reset": "before",
+    "lost_response": "after",
+    "timeout": "after",
 }
 PROBLEMS = ("minute", "day", "concurrent", "appminute")
 
@@ -29,9 +32,9 @@ PROBLEMS = ("minute", "day", "concurrent", "appminute")
 class Fault:
     id: int
     fault: str
-    method: Optional[str] = None
-    path: Optional[str] = None
-    tenant: Optional[str] = None
+    method: str | None = None
+    path: str | None = None
+    tenant: str | None = None
     count: int = 1
     retry_after: int = 60
     delay: float = 5.0
@@ -42,10 +45,12 @@ class Fault:
     def stage(self) -> str:
         return STAGES[self.fault]
 
-    def matches(self, method: str, path: str, tenant: Optional[str]) -> bool:
-        return ((not self.method or self.method.upper() == method.upper())
-                and (not self.path or re.search(self.path, path) is not None)
-                and (not self.tenant or self.tenant == tenant))
+    def matches(self, method: str, path: str, tenant: str | None) -> bool:
+        return (
+            (not self.method or self.method.upper() == method.upper())
+            and (not self.path or re.search(self.path, path) is not None)
+            and (not self.tenant or self.tenant == tenant)
+        )
 
     def to_json(self) -> dict:
         return {**asdict(self), "remaining": self.count - self.fired}
@@ -68,19 +73,26 @@ class FaultBook:
             raise ValueError(f"unknown problem {problem!r}; expected one of {PROBLEMS}")
         if match.get("path"):
             re.compile(match["path"])
-        fault = Fault(next(self._ids), kind, match.get("method"), match.get("path"),
-                      match.get("tenant"), int(spec.get("count", 1)),
-                      int(spec.get("retry_after", 60)), float(spec.get("delay", 5.0)), problem)
+        fault = Fault(
+            next(self._ids),
+            kind,
+            match.get("method"),
+            match.get("path"),
+            match.get("tenant"),
+            int(spec.get("count", 1)),
+            int(spec.get("retry_after", 60)),
+            float(spec.get("delay", 5.0)),
+            problem,
+        )
         with self._lock:
             self._faults.append(fault)
         return fault
 
-    def take(self, stage: str, method: str, path: str, tenant: Optional[str]) -> Optional[Fault]:
+    def take(self, stage: str, method: str, path: str, tenant: str | None) -> Fault | None:
         """The first live fault of this stage matching the request, spending one of its shots."""
         with self._lock:
             for fault in self._faults:
-                if (fault.stage == stage and fault.fired < fault.count
-                        and fault.matches(method, path, tenant)):
+                if fault.stage == stage and fault.fired < fault.count and fault.matches(method, path, tenant):
                     fault.fired += 1
                     return fault
         return None

@@ -8,7 +8,6 @@ exception), the key is released so the next attempt is processed afresh.
 
 import threading
 from dataclasses import dataclass, field
-from typing import Optional
 
 KEY_MAX_LENGTH = 128
 KEY_LIFE = 24 * 3600
@@ -25,7 +24,7 @@ class Stored:
 class _Entry:
     created: float
     done: threading.Event = field(default_factory=threading.Event)
-    stored: Optional[Stored] = None
+    stored: Stored | None = None
 
 
 class IdempotencyStore:

@@ -15,9 +15,9 @@ import json
 import secrets
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Optional
 from urllib.parse import urlencode, urlsplit
 
 ACCESS_TOKEN_LIFE = 30 * 60
@@ -65,10 +65,13 @@ class ApiAuthError(Exception):
 @dataclass
 class App:
     client_id: str
-    client_secret: Optional[str]          # None: a public (PKCE-only) app
+    client_secret: str | None  # None: a public (PKCE-only) app
     redirect_uris: list = field(default_factory=list)
-    webhook_key: Optional[str] = None
-    loopback_redirects: bool = False      # demo leniency: any http://localhost:*/127.0.0.1:* URL
+    webhook_key: str | None = None
+    loopback_redirects: bool = False  # demo leniency: any http://localhost:*/127.0.0.1:* URL
+    # Browser tours cannot press a button on another site's page: an app registered with a
+    # list here is consented to at once (GET redirects straight back) for those tenants.
+    auto_consent: list | None = None
 
     def accepts_redirect(self, uri: str) -> bool:
         if uri in self.redirect_uris:
@@ -86,8 +89,8 @@ class AuthCode:
     user: str
     redirect_uri: str
     scope: str
-    code_challenge: Optional[str]
-    nonce: Optional[str]
+    code_challenge: str | None
+    nonce: str | None
     auth_event_id: str
     expires_at: float
     used: bool = False
@@ -96,6 +99,7 @@ class AuthCode:
 @dataclass
 class Grant:
     """One token family: everything issued from one authorisation code, through its refreshes."""
+
     grant_id: str
     client_id: str
     user: str
@@ -109,7 +113,7 @@ class RefreshToken:
     token: str
     grant: Grant
     issued_at: float
-    superseded_at: Optional[float] = None
+    superseded_at: float | None = None
 
 
 @dataclass
@@ -143,8 +147,13 @@ def fake_jwt(claims: dict) -> str:
     """A JWT-shaped string (header.claims.signature). Nobody can verify the signature; clients
     that decode claims without verification (as xero-python does for the id_token) work."""
     header = {"alg": "RS256", "kid": "sandbox", "typ": "JWT"}
-    return ".".join((b64url(json.dumps(header).encode()), b64url(json.dumps(claims).encode()),
-                     b64url(secrets.token_bytes(32))))
+    return ".".join(
+        (
+            b64url(json.dumps(header).encode()),
+            b64url(json.dumps(claims).encode()),
+            b64url(secrets.token_bytes(32)),
+        )
+    )
 
 
 def xero_utc(epoch: float) -> str:
@@ -167,14 +176,15 @@ class Identity:
         self._refresh: dict[str, RefreshToken] = {}
         self._access: dict[str, AccessToken] = {}
         self._connections: dict[str, Connection] = {}
-        self.register_app(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, [], DEMO_WEBHOOK_KEY,
-                          loopback_redirects=True)
+        self.register_app(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, [], DEMO_WEBHOOK_KEY, loopback_redirects=True)
 
     # ----------------------------------------------------------------- apps
-    def register_app(self, client_id, client_secret, redirect_uris, webhook_key=None,
-                     loopback_redirects=False) -> App:
-        app = App(client_id, client_secret, list(redirect_uris or []), webhook_key,
-                  loopback_redirects)
+    def register_app(
+        self, client_id, client_secret, redirect_uris, webhook_key=None, loopback_redirects=False, auto_consent=None
+    ) -> App:
+        app = App(
+            client_id, client_secret, list(redirect_uris or []), webhook_key, loopback_redirects, auto_consent
+        )
         with self._lock:
             self.apps[client_id] = app
         return app
@@ -190,7 +200,7 @@ class Identity:
             raise ConsentError("invalid_request: Invalid redirect_uri")
         return app
 
-    def redirect_error(self, params: dict) -> Optional[str]:
+    def redirect_error(self, params: dict) -> str | None:
         """Errors Xero reports by redirecting back with `error=` (the redirect URI is trusted)."""
         if params.get("response_type") != "code":
             return "unsupported_response_type"
@@ -207,29 +217,36 @@ class Identity:
         self.check_authorize_request(params)
         error = self.redirect_error(params)
         if error:
-            return self._redirect(params, error=error)
+            return self.redirect(params, error=error)
         known = self.tenants()
         chosen = [t for t in tenant_ids if t in known]
         if not chosen:
-            return self._redirect(params, error="access_denied")
+            return self.redirect(params, error="access_denied")
         now = self.clock.now()
         auth_event_id = str(uuid.uuid4())
-        code = AuthCode(secrets.token_urlsafe(32), params["client_id"], user,
-                        params["redirect_uri"], params["scope"],
-                        params.get("code_challenge") or None, params.get("nonce"),
-                        auth_event_id, now + CODE_LIFE)
+        code = AuthCode(
+            secrets.token_urlsafe(32),
+            params["client_id"],
+            user,
+            params["redirect_uri"],
+            params["scope"],
+            params.get("code_challenge") or None,
+            params.get("nonce"),
+            auth_event_id,
+            now + CODE_LIFE,
+        )
         with self._lock:
             self._codes[code.code] = code
             for tenant_id in chosen:
                 self._connect(code.client_id, user, tenant_id, auth_event_id, now)
-        return self._redirect(params, code=code.code)
+        return self.redirect(params, code=code.code)
 
     def deny(self, params: dict) -> str:
         self.check_authorize_request(params)
-        return self._redirect(params, error="access_denied")
+        return self.redirect(params, error="access_denied")
 
     @staticmethod
-    def _redirect(params: dict, **values) -> str:
+    def redirect(params: dict, **values) -> str:
         if params.get("state") is not None:
             values["state"] = params["state"]
         uri = params["redirect_uri"]
@@ -248,11 +265,14 @@ class Identity:
         """The HTML page a browser sees at /identity/connect/authorize."""
         hidden = "\n".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-            for k, v in params.items() if k != "tenant")
+            for k, v in params.items()
+            if k != "tenant"
+        )
         rows = "\n".join(
             f'<li><label><input type="checkbox" name="tenant" value="{html.escape(t)}" '
             f'id="tenant_{html.escape(org.short_code)}" checked> {html.escape(org.name)}</label></li>'
-            for t, org in self.tenants().items())
+            for t, org in self.tenants().items()
+        )
         scopes = "".join(f"<li>{html.escape(s)}</li>" for s in params.get("scope", "").split())
         return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Xero sandbox | Authorise app</title></head>
@@ -274,12 +294,14 @@ class Identity:
 
     @staticmethod
     def error_page(message: str) -> str:
-        return ("<!DOCTYPE html><html><head><title>Xero sandbox | Error</title></head><body>"
-                f"<h1>Sorry, something went wrong</h1><p id=\"error\">{html.escape(message)}</p>"
-                "</body></html>")
+        return (
+            "<!DOCTYPE html><html><head><title>Xero sandbox | Error</title></head><body>"
+            f'<h1>Sorry, something went wrong</h1><p id="error">{html.escape(message)}</p>'
+            "</body></html>"
+        )
 
     # -------------------------------------------------------------- tokens
-    def authenticate_client(self, form: dict, basic: Optional[tuple]) -> App:
+    def authenticate_client(self, form: dict, basic: tuple | None) -> App:
         """HTTP Basic or client_id/client_secret in the body; a public app sends only its id."""
         client_id, secret = basic if basic else (form.get("client_id"), form.get("client_secret"))
         app = self.apps.get(client_id or "")
@@ -289,7 +311,7 @@ class Identity:
             raise OAuthError("invalid_client")
         return app
 
-    def token(self, form: dict, basic: Optional[tuple]) -> dict:
+    def token(self, form: dict, basic: tuple | None) -> dict:
         """POST /connect/token."""
         app = self.authenticate_client(form, basic)
         grant_type = form.get("grant_type")
@@ -304,8 +326,13 @@ class Identity:
     def _redeem_code(self, app: App, form: dict) -> tuple:
         now = self.clock.now()
         code = self._codes.get(form.get("code", ""))
-        if (code is None or code.used or now > code.expires_at or code.client_id != app.client_id
-                or code.redirect_uri != form.get("redirect_uri")):
+        if (
+            code is None
+            or code.used
+            or now > code.expires_at
+            or code.client_id != app.client_id
+            or code.redirect_uri != form.get("redirect_uri")
+        ):
             raise OAuthError("invalid_grant")
         code.used = True
         verifier = form.get("code_verifier")
@@ -330,19 +357,30 @@ class Identity:
             record.superseded_at = now
         return record.grant
 
-    def _issue(self, grant: Grant, nonce: Optional[str] = None) -> dict:
+    def _issue(self, grant: Grant, nonce: str | None = None) -> dict:
         now = self.clock.now()
         claims = {
-            "nbf": int(now), "exp": int(now + ACCESS_TOKEN_LIFE), "iss": ISSUER,
-            "aud": ISSUER + "/resources", "client_id": grant.client_id, "sub": grant.user,
-            "auth_time": int(now), "xero_userid": self.user_id(grant.user),
-            "global_session_id": grant.grant_id, "jti": uuid.uuid4().hex,
-            "authentication_event_id": grant.auth_event_id, "scope": grant.scope.split(),
+            "nbf": int(now),
+            "exp": int(now + ACCESS_TOKEN_LIFE),
+            "iss": ISSUER,
+            "aud": ISSUER + "/resources",
+            "client_id": grant.client_id,
+            "sub": grant.user,
+            "auth_time": int(now),
+            "xero_userid": self.user_id(grant.user),
+            "global_session_id": grant.grant_id,
+            "jti": uuid.uuid4().hex,
+            "authentication_event_id": grant.auth_event_id,
+            "scope": grant.scope.split(),
         }
         access = AccessToken(fake_jwt(claims), grant, now + ACCESS_TOKEN_LIFE)
         self._access[access.token] = access
-        answer = {"access_token": access.token, "expires_in": ACCESS_TOKEN_LIFE,
-                  "token_type": "Bearer", "scope": grant.scope}
+        answer = {
+            "access_token": access.token,
+            "expires_in": ACCESS_TOKEN_LIFE,
+            "token_type": "Bearer",
+            "scope": grant.scope,
+        }
         if "offline_access" in grant.scope.split():
             refresh = RefreshToken(secrets.token_hex(32), grant, now)
             self._refresh[refresh.token] = refresh
@@ -351,13 +389,24 @@ class Identity:
             answer["id_token"] = fake_jwt(self._id_claims(grant, now, nonce))
         return answer
 
-    def _id_claims(self, grant: Grant, now: float, nonce: Optional[str]) -> dict:
-        claims = {"nbf": int(now), "exp": int(now + 300), "iss": ISSUER, "aud": grant.client_id,
-                  "iat": int(now), "at_hash": b64url(secrets.token_bytes(16)),
-                  "sid": grant.grant_id, "sub": self.user_id(grant.user), "auth_time": int(now),
-                  "xero_userid": self.user_id(grant.user),
-                  "global_session_id": grant.grant_id, "preferred_username": grant.user,
-                  "email": grant.user, "given_name": "Demo", "family_name": "User"}
+    def _id_claims(self, grant: Grant, now: float, nonce: str | None) -> dict:
+        claims = {
+            "nbf": int(now),
+            "exp": int(now + 300),
+            "iss": ISSUER,
+            "aud": grant.client_id,
+            "iat": int(now),
+            "at_hash": b64url(secrets.token_bytes(16)),
+            "sid": grant.grant_id,
+            "sub": self.user_id(grant.user),
+            "auth_time": int(now),
+            "xero_userid": self.user_id(grant.user),
+            "global_session_id": grant.grant_id,
+            "preferred_username": grant.user,
+            "email": grant.user,
+            "given_name": "Demo",
+            "family_name": "User",
+        }
         if nonce:
             claims["nonce"] = nonce
         return claims
@@ -366,7 +415,7 @@ class Identity:
     def user_id(user: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_DNS, user))
 
-    def revoke(self, form: dict, basic: Optional[tuple]) -> None:
+    def revoke(self, form: dict, basic: tuple | None) -> None:
         """POST /connect/revocation: the whole token family dies and, as at Xero, the user's
         connections to this app are removed. Unknown tokens are accepted silently (RFC 7009)."""
         app = self.authenticate_client(form, basic)
@@ -383,28 +432,35 @@ class Identity:
                     del self._connections[conn.id]
 
     # ------------------------------------------------------------ API access
-    def authenticate(self, authorization: Optional[str]) -> AccessToken:
+    def authenticate(self, authorization: str | None) -> AccessToken:
         """Bearer token -> its record, or ApiAuthError with Xero's 401 detail."""
         scheme, _, token = (authorization or "").partition(" ")
         record = self._access.get(token.strip()) if scheme.lower() == "bearer" else None
         if record is None or record.grant.revoked:
             raise ApiAuthError("AuthenticationUnsuccessful")
         if self.clock.now() >= record.expires_at:
-            raise ApiAuthError("TokenExpired: token expired at "
-                               + expired_at_text(record.expires_at))
+            raise ApiAuthError("TokenExpired: token expired at " + expired_at_text(record.expires_at))
         return record
 
     def connections(self, access: AccessToken) -> list:
         with self._lock:
-            return [c for c in self._connections.values()
-                    if (c.client_id, c.user) == (access.grant.client_id, access.grant.user)]
+            return [
+                c
+                for c in self._connections.values()
+                if (c.client_id, c.user) == (access.grant.client_id, access.grant.user)
+            ]
 
     def connection_json(self, conn: Connection) -> dict:
         org = self.tenants().get(conn.tenant_id)
-        return {"id": conn.id, "authEventId": conn.auth_event_id, "tenantId": conn.tenant_id,
-                "tenantType": "ORGANISATION", "tenantName": org.name if org else None,
-                "createdDateUtc": xero_utc(conn.created),
-                "updatedDateUtc": xero_utc(conn.updated)}
+        return {
+            "id": conn.id,
+            "authEventId": conn.auth_event_id,
+            "tenantId": conn.tenant_id,
+            "tenantType": "ORGANISATION",
+            "tenantName": org.name if org else None,
+            "createdDateUtc": xero_utc(conn.created),
+            "updatedDateUtc": xero_utc(conn.updated),
+        }
 
     def disconnect(self, access: AccessToken, connection_id: str) -> bool:
         with self._lock:
@@ -417,8 +473,7 @@ class Identity:
     def can_access(self, access: AccessToken, tenant_id: str) -> bool:
         return any(c.tenant_id == tenant_id for c in self.connections(access))
 
-    def expire_access_tokens(self, tenant_id: Optional[str] = None,
-                             client_id: Optional[str] = None) -> int:
+    def expire_access_tokens(self, tenant_id: str | None = None, client_id: str | None = None) -> int:
         """Control API: make access tokens (all, or those able to reach one tenant / of one app)
         expire now, as if 30 minutes had passed for them alone."""
         now = self.clock.now()

@@ -10,7 +10,6 @@ import math
 import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Optional
 
 MINUTE = 60
 DAY = 24 * 3600
@@ -26,7 +25,7 @@ class Limits:
 
 @dataclass
 class _Usage:
-    minute: deque = field(default_factory=deque)   # virtual timestamps of counted calls
+    minute: deque = field(default_factory=deque)  # virtual timestamps of counted calls
     day: deque = field(default_factory=deque)
     in_flight: int = 0
 
@@ -34,8 +33,9 @@ class _Usage:
 @dataclass
 class Admission:
     """The limiter's verdict for one call: `problem` is None when it may proceed."""
+
     headers: dict
-    problem: Optional[str] = None
+    problem: str | None = None
     retry_after: int = 0
 
 
@@ -50,12 +50,12 @@ def _wait(window: deque, now: float, span: float) -> int:
 
 
 class RateLimiter:
-    def __init__(self, clock, limits: Optional[Limits] = None):
+    def __init__(self, clock, limits: Limits | None = None):
         self.clock = clock
         self.limits = limits or Limits()
         self._lock = threading.Lock()
-        self._tenants: dict = defaultdict(_Usage)     # (client_id, tenant_id) -> usage
-        self._apps: dict = defaultdict(deque)         # client_id -> minute window
+        self._tenants: dict = defaultdict(_Usage)  # (client_id, tenant_id) -> usage
+        self._apps: dict = defaultdict(deque)  # client_id -> minute window
 
     def acquire(self, client_id: str, tenant_id: str) -> Admission:
         """Count the call and take an in-flight slot, or refuse it with the problem and wait."""
@@ -97,11 +97,14 @@ class RateLimiter:
         with self._lock:
             now = self.clock.now()
             out = {}
-            for (client_id, tenant_id) in list(self._tenants):
+            for client_id, tenant_id in list(self._tenants):
                 usage, app = self._usage(client_id, tenant_id, now)
                 out[f"{client_id}/{tenant_id}"] = {
-                    "minute": len(usage.minute), "day": len(usage.day),
-                    "in_flight": usage.in_flight, "app_minute": len(app)}
+                    "minute": len(usage.minute),
+                    "day": len(usage.day),
+                    "in_flight": usage.in_flight,
+                    "app_minute": len(app),
+                }
             return out
 
     def _usage(self, client_id, tenant_id, now):

@@ -7,77 +7,26 @@ API gateway does in front of them lives here.
 """
 
 import base64
-import json
 import re
 import threading
 import time
 import traceback
-import uuid
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from typing import Callable, Optional
-from urllib.parse import parse_qsl, unquote
+from collections.abc import Callable
+from urllib.parse import unquote
 
 from .clock import Clock
 from .contract import ContractChecker
+from .control import ControlApi
 from .faults import FaultBook
 from .idempotency import KEY_MAX_LENGTH, IdempotencyStore, Stored
 from .identity import ApiAuthError, ConsentError, Identity, OAuthError, expired_at_text
 from .limits import RateLimiter
+from .messages import Reply, Request, encode, problem
 
 API_PREFIX = "/api.xro/2.0"
 CONTROL_PREFIX = "/_sandbox/"
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-@dataclass
-class Request:
-    method: str
-    path: str                      # URL path, percent-decoded
-    query_pairs: list              # [(name, value)] in order, blanks kept
-    headers: dict                  # lower-case names
-    body: bytes = b""
-    client: str = "127.0.0.1"
-
-    @property
-    def query(self) -> dict:
-        """First value of each query parameter (what the accounting domain takes)."""
-        out = {}
-        for name, value in self.query_pairs:
-            out.setdefault(name, value)
-        return out
-
-    def form_pairs(self) -> list:
-        return parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True)
-
-    def json(self):
-        return json.loads(self.body or b"{}")
-
-
-@dataclass
-class Reply:
-    status: int
-    body: object = None            # dict/list -> JSON; str -> HTML; bytes -> raw; None -> empty
-    headers: dict = field(default_factory=dict)
-    action: Optional[str] = None   # "reset": TCP RST, no answer; "close": close, no answer
-
-
-def encode(reply: Reply) -> tuple:
-    """(bytes, content type) of a reply body."""
-    body = reply.body
-    if body is None:
-        return b"", None
-    if isinstance(body, bytes):
-        return body, reply.headers.get("Content-Type", "application/octet-stream")
-    if isinstance(body, str):
-        return body.encode("utf-8"), "text/html; charset=utf-8"
-    return json.dumps(body).encode("utf-8"), "application/json; charset=utf-8"
-
-
-def problem(status: int, title: str, detail: str) -> Reply:
-    """Xero's RFC 7807-ish body for 401/403/429/5xx gateway errors."""
-    return Reply(status, {"Type": None, "Title": title, "Status": status, "Detail": detail,
-                          "Instance": str(uuid.uuid4()), "Extensions": {}})
 
 
 def endpoint_name(method: str, path: str) -> str:
@@ -107,48 +56,69 @@ class CallLog:
             self._per_endpoint = Counter()
             self._per_org_endpoint = defaultdict(Counter)
 
-    def record(self, req: Request, endpoint: str, tenant: Optional[str], status, fault=None,
-               replayed=False) -> None:
+    def record(
+        self, req: Request, endpoint: str, tenant: str | None, status, fault=None, replayed=False
+    ) -> None:
         with self._lock:
             self._seq += 1
             self._per_endpoint[endpoint] += 1
             if tenant:
                 self._per_org[tenant] += 1
                 self._per_org_endpoint[tenant][endpoint] += 1
-            self._entries.append({
-                "seq": self._seq, "method": req.method, "path": req.path,
-                "query": dict(req.query_pairs), "endpoint": endpoint, "tenant": tenant,
-                "status": status, "idempotency_key": req.headers.get("idempotency-key"),
-                "fault": fault, "replayed": replayed, "timestamp": self.clock.now()})
+            self._entries.append(
+                {
+                    "seq": self._seq,
+                    "method": req.method,
+                    "path": req.path,
+                    "query": dict(req.query_pairs),
+                    "endpoint": endpoint,
+                    "tenant": tenant,
+                    "status": status,
+                    "idempotency_key": req.headers.get("idempotency-key"),
+                    "fault": fault,
+                    "replayed": replayed,
+                    "timestamp": self.clock.now(),
+                }
+            )
 
     def snapshot(self, since: int = 0) -> dict:
         with self._lock:
-            return {"per_org": dict(self._per_org), "per_endpoint": dict(self._per_endpoint),
-                    "per_org_endpoint": {t: dict(c) for t, c in self._per_org_endpoint.items()},
-                    "total": self._seq, "next": self._seq,
-                    "log": [e for e in self._entries if e["seq"] > since]}
+            return {
+                "per_org": dict(self._per_org),
+                "per_endpoint": dict(self._per_endpoint),
+                "per_org_endpoint": {t: dict(c) for t, c in self._per_org_endpoint.items()},
+                "total": self._seq,
+                "next": self._seq,
+                "log": [e for e in self._entries if e["seq"] > since],
+            }
 
 
 def _default_build_orgs(clock):
     from .demo import build_demo_organisations
+
     return build_demo_organisations(clock)
 
 
 def _default_build_org(clock, **kwargs):
     from .demo import build_organisation
+
     return build_organisation(clock, **kwargs)
 
 
 class Sandbox:
     """All state of one sandbox; `handle(Request) -> Reply` is its only entry point."""
 
-    def __init__(self, clock: Optional[Clock] = None, spec_dir=None,
-                 build_orgs: Optional[Callable] = None, build_org: Optional[Callable] = None):
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        spec_dir=None,
+        build_orgs: Callable | None = None,
+        build_org: Callable | None = None,
+    ):
         self.clock = clock or Clock()
         self.contract = ContractChecker(spec_dir)
         self.build_orgs = build_orgs or _default_build_orgs
         self.build_org = build_org or _default_build_org
-        from .control import ControlApi
         self.control = ControlApi(self)
         self.reset()
 
@@ -171,6 +141,32 @@ class Sandbox:
     def add_org(self, org) -> None:
         self.orgs = {**self.orgs, org.tenant_id: org}
 
+    def as_user(self, org, path: str, req: "Request") -> "Reply":
+        """Someone working in Xero's web UI: straight to the organisation (`path` relative to
+        the API root), no auth, limits, counting or contract check."""
+        with self._org_locks[org.tenant_id]:
+            resp = org.handle(req.method, path, req.query, req.headers, req.body)
+        return Reply(resp.status, resp.body, dict(resp.headers or {}))
+
+    def webhook_sequence_range(self, count: int) -> tuple:
+        """(first, last) sequence numbers for a delivery of `count` events."""
+        with self._state_lock:
+            first = self.webhook_sequence + 1
+            self.webhook_sequence += max(count, 1)
+            return first, self.webhook_sequence
+
+    def take_events(self, orgs: list) -> list:
+        """The organisations' events raised since the last call (webhook flush)."""
+        events = []
+        with self._state_lock:
+            for org in orgs:
+                start = self.webhook_cursors.get(org.tenant_id, 0)
+                if start > len(org.events):  # the organisation cleared its list meanwhile
+                    start = 0
+                events.extend(org.events[start:])
+                self.webhook_cursors[org.tenant_id] = len(org.events)
+        return events
+
     # ---------------------------------------------------------------- routing
     def handle(self, req: Request) -> Reply:
         if req.path.startswith(CONTROL_PREFIX) or req.path == CONTROL_PREFIX.rstrip("/"):
@@ -179,15 +175,19 @@ class Sandbox:
         if path_lower == "/identity/connect/authorize":
             return self._logged(req, "authorize", None, self._authorize)
         if path_lower in ("/connect/token", "/connect/revocation"):
-            return self._logged(req, endpoint_name(req.method, path_lower), None,
-                                lambda r: self._gateway(r, None, self._oauth))
+            return self._logged(
+                req,
+                endpoint_name(req.method, path_lower),
+                None,
+                lambda r: self._gateway(r, None, self._oauth),
+            )
         if path_lower == "/connections" or path_lower.startswith("/connections/"):
-            return self._logged(req, endpoint_name(req.method, path_lower), None,
-                                self._connections)
+            return self._logged(req, endpoint_name(req.method, path_lower), None, self._connections)
         if req.path == API_PREFIX or req.path.startswith(API_PREFIX + "/"):
-            rel = req.path[len(API_PREFIX):] or "/"
-            return self._logged(req, endpoint_name(req.method, rel),
-                                req.headers.get("xero-tenant-id"), self._api)
+            rel = req.path[len(API_PREFIX) :] or "/"
+            return self._logged(
+                req, endpoint_name(req.method, rel), req.headers.get("xero-tenant-id"), self._api
+            )
         return Reply(404, {"Type": "NotFound", "Message": f"No such sandbox path {req.path}"})
 
     def _logged(self, req, endpoint, tenant, handler) -> Reply:
@@ -202,7 +202,7 @@ class Sandbox:
         self.calls.record(req, endpoint, tenant, status, fault=fault, replayed=replayed)
         return reply
 
-    def _gateway(self, req: Request, tenant: Optional[str], process) -> Reply:
+    def _gateway(self, req: Request, tenant: str | None, process) -> Reply:
         """Scripted faults around processing (identity endpoints and the API share them)."""
         fault = self.faults.take("before", req.method, req.path, tenant)
         if fault is not None:
@@ -215,7 +215,7 @@ class Sandbox:
         if fault.fault == "lost_response":
             reply.action = "close"
         elif fault.fault == "timeout":
-            time.sleep(fault.delay)   # real seconds: the client's own timeout must fire
+            time.sleep(fault.delay)  # real seconds: the client's own timeout must fire
         return reply
 
     @staticmethod
@@ -224,15 +224,20 @@ class Sandbox:
             reply = Reply(0, action="reset")
         elif fault.fault == "429":
             reply = problem(429, "Too Many Requests", "The rate limit has been exceeded")
-            reply.headers.update({"Retry-After": str(fault.retry_after),
-                                  "X-Rate-Limit-Problem": fault.problem})
+            reply.headers.update(
+                {"Retry-After": str(fault.retry_after), "X-Rate-Limit-Problem": fault.problem}
+            )
         elif fault.fault == "503":
-            reply = problem(503, "Service Unavailable",
-                            "The Xero API is temporarily unavailable, please try again later")
+            reply = problem(
+                503, "Service Unavailable", "The Xero API is temporarily unavailable, please try again later"
+            )
         else:
-            reply = problem(500, "An error occurred",
-                            "An error occurred in Xero. Check the API Status page "
-                            "http://status.developer.xero.com for current service status.")
+            reply = problem(
+                500,
+                "An error occurred",
+                "An error occurred in Xero. Check the API Status page "
+                "http://status.developer.xero.com for current service status.",
+            )
         reply.headers["X-Sandbox-Fault"] = fault.fault
         return reply
 
@@ -248,12 +253,14 @@ class Sandbox:
             tenants = [v for k, v in pairs if k == "tenant"]
             decision = dict(pairs).get("decision", "allow")
         try:
-            self.identity.check_authorize_request(params)
+            app = self.identity.check_authorize_request(params)
         except ConsentError as exc:
             return Reply(400, self.identity.error_page(str(exc)))
+        if req.method == "GET" and app.auto_consent and not self.identity.redirect_error(params):
+            return Reply(302, headers={"Location": self.identity.approve(params, app.auto_consent)})
         error = self.identity.redirect_error(params)
         if error:
-            return Reply(302, headers={"Location": self.identity._redirect(params, error=error)})
+            return Reply(302, headers={"Location": self.identity.redirect(params, error=error)})
         if req.method == "GET":
             return Reply(200, self.identity.consent_page(params))
         if decision == "deny":
@@ -289,15 +296,22 @@ class Sandbox:
             parts = req.path.strip("/").split("/")
             if req.method == "GET" and len(parts) == 1:
                 wanted = req.query.get("authEventId")
-                return Reply(200, [self.identity.connection_json(c)
-                                   for c in self.identity.connections(access)
-                                   if not wanted or c.auth_event_id == wanted])
+                return Reply(
+                    200,
+                    [
+                        self.identity.connection_json(c)
+                        for c in self.identity.connections(access)
+                        if not wanted or c.auth_event_id == wanted
+                    ],
+                )
             if req.method == "DELETE" and len(parts) == 2:
                 if self.identity.disconnect(access, parts[1]):
                     return Reply(204)
-                return Reply(404, {"Type": None, "Title": "Not Found", "Status": 404,
-                                   "Detail": "Resource not found"})
+                return Reply(
+                    404, {"Type": None, "Title": "Not Found", "Status": 404, "Detail": "Resource not found"}
+                )
             return Reply(405, {"Title": "Method Not Allowed", "Status": 405})
+
         return self._gateway(req, None, process)
 
     # ------------------------------------------------------------ accounting
@@ -309,8 +323,9 @@ class Sandbox:
         except ApiAuthError as exc:
             return problem(401, "Unauthorized", exc.detail)
         if self.faults.take("auth", req.method, req.path, tenant):
-            reply = problem(401, "Unauthorized",
-                            "TokenExpired: token expired at " + expired_at_text(self.clock.now()))
+            reply = problem(
+                401, "Unauthorized", "TokenExpired: token expired at " + expired_at_text(self.clock.now())
+            )
             reply.headers["X-Sandbox-Fault"] = "expired_token"
             return reply
         client = access.grant.client_id
@@ -325,21 +340,27 @@ class Sandbox:
         return reply
 
     def _api_checked(self, req: Request, tenant: str, client: str) -> Reply:
-        rel = req.path[len(API_PREFIX):] or "/"
+        rel = req.path[len(API_PREFIX) :] or "/"
         violation = self._check_contract("accounting", req, rel)
         if violation:
             return violation
         key = req.headers.get("idempotency-key") if req.method in ("PUT", "POST") else None
         if key is not None and len(key) > KEY_MAX_LENGTH:
-            return Reply(400, {"ErrorNumber": 10, "Type": "ValidationException",
-                               "Message": f"Idempotency-Key must be {KEY_MAX_LENGTH} characters "
-                                          "or fewer"})
+            return Reply(
+                400,
+                {
+                    "ErrorNumber": 10,
+                    "Type": "ValidationException",
+                    "Message": f"Idempotency-Key must be {KEY_MAX_LENGTH} characters or fewer",
+                },
+            )
         admission = self.limiter.acquire(client, tenant)
         if admission.problem:
             reply = problem(429, "Too Many Requests", "The rate limit has been exceeded")
             reply.headers.update(admission.headers)
-            reply.headers.update({"Retry-After": str(admission.retry_after),
-                                  "X-Rate-Limit-Problem": admission.problem})
+            reply.headers.update(
+                {"Retry-After": str(admission.retry_after), "X-Rate-Limit-Problem": admission.problem}
+            )
             return reply
         try:
             reply = self._gateway(req, tenant, lambda r: self._idempotent(r, rel, tenant, key))
@@ -348,14 +369,13 @@ class Sandbox:
         reply.headers.update(admission.headers)
         return reply
 
-    def _idempotent(self, req: Request, rel: str, tenant: str, key: Optional[str]) -> Reply:
+    def _idempotent(self, req: Request, rel: str, tenant: str, key: str | None) -> Reply:
         """Process once per (tenant, key); repeats get the stored bytes back."""
         if key is None:
             return self._dispatch(req, rel, tenant)
         entry, stored = self.idempotency.claim(tenant, key)
         if stored is not None:
-            return Reply(stored.status, stored.body,
-                         {**stored.headers, "X-Sandbox-Replayed": "true"})
+            return Reply(stored.status, stored.body, {**stored.headers, "X-Sandbox-Replayed": "true"})
         try:
             reply = self._dispatch(req, rel, tenant)
         except BaseException:
@@ -375,22 +395,28 @@ class Sandbox:
         return Reply(resp.status, resp.body, dict(resp.headers or {}))
 
     # -------------------------------------------------------------- contract
-    def _check_contract(self, which: str, req: Request, rel: str) -> Optional[Reply]:
-        message = self.contract.check(which, req.method, rel, req.query_pairs, req.headers,
-                                      req.body)
+    def _check_contract(self, which: str, req: Request, rel: str) -> Reply | None:
+        message = self.contract.check(which, req.method, rel, req.query_pairs, req.headers, req.body)
         if message is None:
             return None
         with self._state_lock:
             self._violation_seq += 1
-            self.violations.append({
-                "seq": self._violation_seq, "method": req.method, "path": req.path,
-                "query": dict(req.query_pairs), "tenant": req.headers.get("xero-tenant-id"),
-                "message": message, "timestamp": self.clock.now(),
-                "body": req.body[:2000].decode("utf-8", "replace")})
+            self.violations.append(
+                {
+                    "seq": self._violation_seq,
+                    "method": req.method,
+                    "path": req.path,
+                    "query": dict(req.query_pairs),
+                    "tenant": req.headers.get("xero-tenant-id"),
+                    "message": message,
+                    "timestamp": self.clock.now(),
+                    "body": req.body[:2000].decode("utf-8", "replace"),
+                }
+            )
         return Reply(400, {"Type": "SandboxContractViolation", "Message": message})
 
 
-def _basic_auth(header: Optional[str]) -> Optional[tuple]:
+def _basic_auth(header: str | None) -> tuple | None:
     scheme, _, value = (header or "").partition(" ")
     if scheme.lower() != "basic":
         return None

@@ -18,12 +18,18 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .sandbox import Reply, Request, Sandbox, encode
+from .messages import Reply, Request, encode
+from .sandbox import Sandbox
 
 
 class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"          # keep-alive, like Xero: clients reuse connections
+    protocol_version = "HTTP/1.1"  # keep-alive, like Xero: clients reuse connections
     server_version = "XeroSandbox/1.0"
+
+    def setup(self):
+        super().setup()
+        # answers are written in one piece; no Nagle delay waiting for a delayed ACK
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_GET(self):
         self._serve()
@@ -52,12 +58,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _request(self) -> Request:
         url = urlsplit(self.path)
         headers = {}
-        for name, value in self.headers.items():
-            name = name.lower()
+        for raw_name, value in self.headers.items():
+            name = raw_name.lower()
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        return Request(self.command, unquote(url.path),
-                       parse_qsl(url.query, keep_blank_values=True), headers, self._body(),
-                       self.client_address[0])
+        return Request(
+            self.command,
+            unquote(url.path),
+            parse_qsl(url.query, keep_blank_values=True),
+            headers,
+            self._body(),
+            self.client_address[0],
+        )
 
     def _body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -82,11 +93,14 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
+            self.end_headers_and_body(data if self.command != "HEAD" else b"")
         except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True   # the client gave up (e.g. a `timeout` fault)
+            self.close_connection = True  # the client gave up (e.g. a `timeout` fault)
+
+    def end_headers_and_body(self, data: bytes) -> None:
+        """end_headers() plus the body in a single send (headers and body in one segment)."""
+        self._headers_buffer.append(b"\r\n" + data)
+        self.flush_headers()
 
     def _abort(self, rst: bool) -> None:
         """Close the connection without any response. `rst`: SO_LINGER 0 makes close() send a
@@ -98,7 +112,7 @@ class _Handler(BaseHTTPRequestHandler):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             else:
                 sock.shutdown(socket.SHUT_RDWR)
-            self.rfile.close()   # drop the makefile() reference so close() really closes
+            self.rfile.close()  # drop the makefile() reference so close() really closes
             sock.close()
         except OSError:
             pass
@@ -127,8 +141,15 @@ class _HTTPServer(ThreadingHTTPServer):
 class SandboxServer:
     """The sandbox on a port (0: any free one), served from a daemon thread or the foreground."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 8071, sandbox: Sandbox = None,
-                 quiet: bool = False, warm: bool = True, **sandbox_options):
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8071,
+        sandbox: Sandbox = None,
+        quiet: bool = False,
+        warm: bool = True,
+        **sandbox_options,
+    ):
         self.sandbox = sandbox or Sandbox(**sandbox_options)
         self.httpd = _HTTPServer((host, port), _Handler)
         self.httpd.sandbox = self.sandbox
@@ -144,17 +165,18 @@ class SandboxServer:
     def _announce(self, quiet: bool, warm: bool) -> None:
         contract = self.sandbox.contract
         if not contract.available:
-            sys.stderr.write(f"xero_sandbox: contract check DISABLED - no OpenAPI specs in "
-                             f"{contract.spec_dir} (set XERO_OPENAPI_DIR)\n")
-        elif warm:   # load the specs now, in the background, instead of on the first request
+            sys.stderr.write(
+                f"xero_sandbox: contract check DISABLED - no OpenAPI specs in "
+                f"{contract.spec_dir} (set XERO_OPENAPI_DIR)\n"
+            )
+        elif warm:  # load the specs now, in the background, instead of on the first request
             threading.Thread(target=contract._api, args=("accounting",), daemon=True).start()
         if not quiet:
             names = ", ".join(f"{o.name} ({o.tenant_id})" for o in self.sandbox.orgs.values())
             sys.stderr.write(f"xero_sandbox: listening on {self.url}; organisations: {names}\n")
 
     def start(self) -> "SandboxServer":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="xero-sandbox",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="xero-sandbox", daemon=True)
         self._thread.start()
         return self
 

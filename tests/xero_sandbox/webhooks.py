@@ -24,8 +24,9 @@ def sign(body: bytes, key: str) -> str:
 
 def payload(events: list, first: int, last: int) -> bytes:
     entropy = "".join(secrets.choice(string.ascii_uppercase) for _ in range(20))
-    return json.dumps({"events": events, "firstEventSequence": first,
-                       "lastEventSequence": last, "entropy": entropy}).encode()
+    return json.dumps(
+        {"events": events, "firstEventSequence": first, "lastEventSequence": last, "entropy": entropy}
+    ).encode()
 
 
 def post(url: str, key: str, body: bytes, tamper: bool = False) -> dict:
@@ -34,19 +35,29 @@ def post(url: str, key: str, body: bytes, tamper: bool = False) -> dict:
     signature = sign(body, key if not tamper else key + "-tampered")
     started = time.monotonic()
     try:
-        answer = requests.post(url, data=body, timeout=RESPONSE_DEADLINE, headers={
-            "Content-Type": "application/json", "x-xero-signature": signature,
-            "User-Agent": "Xero-Webhooks-Sandbox"})
+        answer = requests.post(
+            url,
+            data=body,
+            timeout=RESPONSE_DEADLINE,
+            headers={
+                "Content-Type": "application/json",
+                "x-xero-signature": signature,
+                "User-Agent": "Xero-Webhooks-Sandbox",
+            },
+        )
         status, text = answer.status_code, answer.text[:500]
     except requests.RequestException as exc:
         status, text = None, f"{type(exc).__name__}: {exc}"
     elapsed = time.monotonic() - started
-    return {"status": status, "ms": round(elapsed * 1000, 1), "body": text,
-            "in_time": status is not None and elapsed <= RESPONSE_DEADLINE}
+    return {
+        "status": status,
+        "ms": round(elapsed * 1000, 1),
+        "body": text,
+        "in_time": status is not None and elapsed <= RESPONSE_DEADLINE,
+    }
 
 
-def deliver(url: str, key: str, events: list, first: int, last: int,
-            tamper: bool = False) -> dict:
+def deliver(url: str, key: str, events: list, first: int, last: int, tamper: bool = False) -> dict:
     return post(url, key, payload(events, first, last), tamper)
 
 

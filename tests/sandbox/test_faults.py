@@ -1,0 +1,97 @@
+"""Scripted faults: each kind does what a flaky network or a struggling Xero would do."""
+
+import pytest
+import requests
+
+from xero_sandbox.client import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxError
+
+
+def contacts_named(sb, tenant, name):
+    return [c for c in sb.dump(tenant, "Contacts") if c["Name"] == name]
+
+
+def test_429_fault(sb, api):
+    sb.add_fault(429, path="/Organisation", retry_after=17, problem="day")
+    answer = api("GET", "/Organisation")
+    assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "17"
+    assert answer.headers["X-Rate-Limit-Problem"] == "day"
+    assert "X-MinLimit-Remaining" in answer.headers
+    assert api("GET", "/Organisation").status_code == 200
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_error_faults(sb, api, status):
+    sb.add_fault(status, method="PUT", path="/Contacts")
+    answer = api("PUT", "/Contacts", json={"Contacts": [{"Name": f"Err {status}"}]})
+    assert answer.status_code == status and answer.json()["Status"] == status
+    assert contacts_named(sb, api.tenant, f"Err {status}") == []  # nothing was processed
+
+
+def test_reset_fault_tears_the_connection_down(sb, api):
+    sb.add_fault("reset", method="PUT", path="/Contacts")
+    with pytest.raises(requests.ConnectionError) as info:
+        api("PUT", "/Contacts", json={"Contacts": [{"Name": "Reset"}]})
+    assert "reset" in str(info.value).lower()
+    assert contacts_named(sb, api.tenant, "Reset") == []
+    assert [e["status"] for e in sb.calls()["log"] if e["endpoint"] == "PUT /Contacts"] == ["reset"]
+
+
+def test_lost_response_fault_commits_then_closes(sb, api):
+    sb.add_fault("lost_response", method="PUT", path="/Contacts")
+    with pytest.raises(requests.ConnectionError):
+        api("PUT", "/Contacts", json={"Contacts": [{"Name": "Lost"}]})
+    assert len(contacts_named(sb, api.tenant, "Lost")) == 1
+
+
+def test_timeout_fault_commits_then_answers_too_late(sb, api):
+    sb.add_fault("timeout", method="PUT", path="/Contacts", delay=2)
+    with pytest.raises(requests.Timeout):
+        api("PUT", "/Contacts", json={"Contacts": [{"Name": "Slow"}]}, timeout=0.5)
+    assert len(contacts_named(sb, api.tenant, "Slow")) == 1
+
+
+def test_expired_token_fault_fires_once(sb, api):
+    sb.add_fault("expired_token")
+    answer = api("GET", "/Organisation")
+    assert answer.status_code == 401
+    assert answer.json()["Detail"].startswith("TokenExpired: token expired at ")
+    assert api("GET", "/Organisation").status_code == 200
+
+
+def test_count_and_match(sb, api, orgs):
+    sb.add_fault(500, method="GET", path="/Organisation$", tenant=orgs[1]["tenantId"], count=2)
+    assert api("GET", "/Organisation").status_code == 200  # other tenant
+    assert (
+        api("PUT", "/Contacts", tenant=orgs[1]["tenantId"], json={"Contacts": [{"Name": "Fine"}]}).status_code
+        == 200
+    )  # other path
+    other = orgs[1]["tenantId"]
+    assert [api("GET", "/Organisation", tenant=other).status_code for _ in range(3)] == [500, 500, 200]
+    [fault] = sb.faults()
+    assert fault["fired"] == 2 and fault["remaining"] == 0
+
+
+def test_faults_can_hit_the_token_endpoint(sb, server, tokens):
+    sb.add_fault(503, path="^/connect/token$")
+    data = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    auth = (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+    assert requests.post(server.url + "/connect/token", data=data, auth=auth, timeout=10).status_code == 503
+    assert requests.post(server.url + "/connect/token", data=data, auth=auth, timeout=10).status_code == 200
+
+
+def test_clear_faults_and_bad_specs(sb, api):
+    sb.add_fault(500, count=10)
+    sb.clear_faults()
+    assert sb.faults() == [] and api("GET", "/Organisation").status_code == 200
+    with pytest.raises(SandboxError):
+        sb.add_fault("meteor")
+    with pytest.raises(SandboxError):
+        sb.add_fault(429, problem="hourly")
+
+
+def test_calls_log_records_the_fault(sb, api):
+    sb.add_fault(500, path="/Organisation")
+    api("GET", "/Organisation")
+    [entry] = [e for e in sb.calls()["log"] if e["endpoint"] == "GET /Organisation"]
+    assert entry["fault"] == "500" and entry["status"] == 500
