@@ -24,7 +24,7 @@
     ],
     "assets": {
         "web.assets_tests": [
-            "xero_connector/static/src/js/tours/*.js",
+            "xero_connector/static/tests/tours/**/*",
         ],
     },
     "installable": True,
