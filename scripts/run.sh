@@ -19,7 +19,7 @@ export XERO_SANDBOX_URL="http://127.0.0.1:$XERO_SANDBOX_PORT"
 
 if ! psql -d postgres -tAc "select 1 from pg_database where datname='$DEMO_DB'" | grep -q 1; then
   echo "[run] creating demo database $DEMO_DB (about two minutes, once)"
-  "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" -i xero_connector --with-demo \
+  "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" -i xero_connector \
     --stop-after-init --log-level=warn
 else
   echo "[run] updating xero_connector in $DEMO_DB"

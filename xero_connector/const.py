@@ -29,3 +29,9 @@ HTTP_TIMEOUT_SECONDS = 30
 
 # Hosts where plain http is accepted for the endpoints: a Xero double on this machine.
 LOOPBACK_HOSTS = {"localhost", "::1"}
+
+# Tries of one call to Xero (rate limit waits, 5xx and lost connections for safe calls).
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = 1
+# Xero allows 5 calls in flight per organisation.
+MAX_CONCURRENT_CALLS = 5

@@ -4,9 +4,13 @@ import json
 import logging
 import os
 import secrets
+import threading
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import certifi
+import urllib3
 from oauthlib.oauth2 import InvalidGrantError, OAuth2Error
 from requests import RequestException
 from requests_oauthlib import OAuth2Session
@@ -312,10 +316,11 @@ class XeroConnection(models.Model):
     def _api_client(self):
         """An xero-python ApiClient whose token comes from this connection. The SDK's own
         refresh is left off (no client credentials on its OAuth2Token): ours is the one that
-        knows the configured token URL and the row lock."""
+        knows the configured token URL and the row lock. The HTTP pool is shared by the
+        process, so connections to Xero are reused from call to call."""
         self.ensure_one()
         configuration = Configuration(oauth2_token=OAuth2Token())
-        return ApiClient(
+        client = ApiClient(
             configuration,
             oauth2_token_getter=lambda: {
                 "access_token": self._get_access_token(),
@@ -326,26 +331,56 @@ class XeroConnection(models.Model):
             },
             oauth2_token_saver=lambda token: None,
         )
+        client.rest_client.pool_manager = _shared_pool()
+        return client
 
-    def _xero_request(self, operation, call):
-        """Run ``call(api_client)`` against Xero: refresh and retry once on 401, turn Xero's
-        errors into one UserError carrying Xero's own message."""
+    def _xero_request(self, operation, call, idempotent=True):
+        """The one place where Odoo talks to Xero: run ``call(api_client)``.
+
+        - 401: refresh the token (single flight) and try again once;
+        - 429: wait what Xero's ``Retry-After`` says, then try again;
+        - 5xx and lost connections: try again with backoff, but only when repeating the call
+          cannot create anything twice (reads, or writes carrying an Idempotency-Key);
+        - anything else: one UserError carrying Xero's own message.
+        """
         self.ensure_one()
-        for attempt in (1, 2):
+        refreshed = False
+        for attempt in range(1, const.MAX_ATTEMPTS + 1):
             try:
                 return call(self._api_client())
             except ApiException as error:
-                if error.status == 401 and attempt == 1:
+                status = error.status or 0
+                if status == 401 and not refreshed:
+                    refreshed = True
                     self._get_access_token(force_refresh=True)
+                    continue
+                if status == 429 and attempt < const.MAX_ATTEMPTS:
+                    headers = error.headers or {}
+                    wait = float(headers.get("Retry-After") or 1)
+                    _logger.info(
+                        "Xero rate limit (%s) during %s: waiting %ss", headers.get("X-Rate-Limit-Problem"), operation, wait
+                    )
+                    self._xero_sleep(wait)
+                    continue
+                if status >= 500 and idempotent and attempt < const.MAX_ATTEMPTS:
+                    self._xero_sleep(const.BACKOFF_SECONDS * 2 ** (attempt - 1))
                     continue
                 raise UserError(
                     _("Xero refused %(operation)s: %(message)s", operation=operation, message=_xero_message(error))
                 ) from error
-            except (OSError, RequestException) as error:
+            except (OSError, RequestException, urllib3.exceptions.HTTPError) as error:
+                if idempotent and attempt < const.MAX_ATTEMPTS:
+                    self._xero_sleep(const.BACKOFF_SECONDS * 2 ** (attempt - 1))
+                    continue
                 raise UserError(
                     _("Xero could not be reached for %(operation)s: %(error)s", operation=operation, error=error)
                 ) from error
         return None
+
+    @api.model
+    def _xero_sleep(self, seconds):
+        """Wait before trying Xero again (tests replace it to move the sandbox's clock)."""
+        time.sleep(seconds)
 
     def _identity_api(self, api_client):
         base = self._get_xero_config()["connections_url"]
@@ -443,6 +478,28 @@ class XeroConnection(models.Model):
             )
             connection.message_post(body=_("Disconnected from Xero by %s.", self.env.user.name))
         return _notification(_("Xero"), _("Disconnected from Xero."), "info")
+
+
+_POOL = None
+_POOL_LOCK = threading.Lock()
+
+
+def _shared_pool():
+    """One HTTP connection pool per process for every call to Xero. urllib3's own retries are
+    off: ``_xero_request`` decides what may be repeated (a PUT repeated blindly after a lost
+    response would create a second document in Xero)."""
+    global _POOL  # noqa: PLW0603
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = urllib3.PoolManager(
+                num_pools=4,
+                maxsize=const.MAX_CONCURRENT_CALLS,
+                retries=False,
+                timeout=urllib3.Timeout(connect=10, read=const.HTTP_TIMEOUT_SECONDS),
+                cert_reqs="CERT_REQUIRED",
+                ca_certs=certifi.where(),
+            )
+        return _POOL
 
 
 def _xero_message(error):

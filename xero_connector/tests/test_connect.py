@@ -1,4 +1,5 @@
 import threading
+from unittest.mock import patch
 from datetime import timedelta
 
 from odoo import fields
@@ -197,3 +198,55 @@ class TestTokens(XeroSandboxCase):
             self.connection.with_user(self.xero_manager).read(["refresh_token"])
         self.assertTrue(self.connection.with_user(self.env.ref("base.user_admin")).read(["refresh_token"]))
         self.assertNotIn(self.connection.refresh_token, str(self.connection.message_ids.mapped("body")))
+
+
+@tagged("post_install", "-at_install")
+class TestChokePoint(XeroSandboxCase):
+    """What every call to Xero goes through: rate limits, Xero's errors, lost connections."""
+
+    def setUp(self):
+        super().setUp()
+        self.connect(tenants=[self.org_a["tenantId"]])
+        self.tenant = self.connection_of(self.xero_manager).tenant_ids
+        self.waits = []
+
+        def wait_on_the_sandbox_clock(model, seconds):
+            self.waits.append(seconds)
+            self.sandbox.advance(seconds)
+
+        patcher = patch.object(type(self.env["xero.connection"]), "_xero_sleep", wait_on_the_sandbox_clock)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.addCleanup(self.sandbox.clear_faults)
+
+    def _organisation_calls(self):
+        return [c for c in self.sandbox.calls()["log"] if c["path"].endswith("/Organisation")]
+
+    def test_429_waits_retry_after_then_succeeds(self):
+        self.sandbox.add_fault("429", path="/Organisation", tenant=self.org_a["tenantId"], retry_after=17, problem="minute")
+        self.tenant._refresh_organisation_details()
+        self.assertEqual(self.waits, [17])
+        self.assertEqual(self.tenant.short_code, self.org_a["shortCode"])
+
+    def test_server_errors_and_resets_on_reads_are_retried(self):
+        self.sandbox.add_fault("503", path="/Organisation", count=1)
+        self.sandbox.add_fault("reset", path="/Organisation", count=1)
+        before = len(self._organisation_calls())
+        self.tenant._refresh_organisation_details()
+        self.assertEqual(self.tenant.short_code, self.org_a["shortCode"])
+        self.assertEqual(len(self.waits), 2, "backed off twice")
+        self.assertGreaterEqual(len(self._organisation_calls()) - before, 2)
+
+    def test_persistent_failure_ends_in_one_clear_error(self):
+        self.sandbox.add_fault("500", path="/Organisation", count=10)
+        with self.assertRaisesRegex(UserError, "Xero refused reading the organisation in"):
+            self.tenant._refresh_organisation_details()
+
+    def test_xero_validation_message_reaches_the_user(self):
+        with self.assertRaisesRegex(UserError, "The contact name .* is already assigned"):
+            name = self.sandbox.dump(self.org_a["tenantId"], "Contacts")[0]["Name"]
+            from xero_python.accounting import Contact, Contacts  # noqa: PLC0415
+
+            self.tenant._accounting_call(
+                "creating a contact", "create_contacts", contacts=Contacts(contacts=[Contact(name=name)])
+            )
