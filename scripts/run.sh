@@ -25,7 +25,7 @@ else
   echo "[run] updating xero_connector in $DEMO_DB"
   "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" -u xero_connector --stop-after-init --log-level=warn
 fi
-"$VENV/bin/python" "$ROOT/scripts/demo_connect.py" "$DEMO_DB" "$XERO_SANDBOX_URL"
+"$VENV/bin/python" "$ROOT/scripts/demo_connect.py" "$DEMO_DB" "$XERO_SANDBOX_URL" "http://localhost:$ODOO_HTTP_PORT"
 
 echo "[run] Odoo on http://localhost:$ODOO_HTTP_PORT (database $DEMO_DB, login admin / admin); Ctrl-C stops both"
 "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" --db-filter "^$DEMO_DB\$" \
