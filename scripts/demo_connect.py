@@ -63,7 +63,7 @@ def main(db, sandbox_url, odoo_url):
         session = as_admin["xero.oauth.session"]._consume(callback["state"])
         connection = as_admin["xero.connection"]._complete_authorization(session, callback["code"])
         tenants = {t.tenant_id: t for t in connection.tenant_ids}
-        for company, org in zip(companies, demo_orgs):
+        for company, org in zip(companies, demo_orgs, strict=False):
             company.xero_tenant_id = tenants[org["tenantId"]]
             print(f"[run] {company.name} → Xero organisation {org['name']}")
         cr.commit()

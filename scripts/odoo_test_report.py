@@ -3,9 +3,10 @@ skipped (Odoo skips browser tests silently when websocket-client or Chromium is 
 
 import re
 import sys
+from pathlib import Path
 
 log_path, rc = sys.argv[1], int(sys.argv[2])
-text = open(log_path, encoding="utf-8", errors="replace").read()
+text = Path(log_path).read_text(encoding="utf-8", errors="replace")
 summary = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database", text)
 skipped = re.findall(r"odoo\.tests\.result: skipped (.*)", text)
 problems = re.findall(r"^.* (?:ERROR|CRITICAL) .*$", text, re.MULTILINE)

@@ -39,7 +39,11 @@ def make_run():
     }
     log = open(ROOT / ".logs" / "make-run-e2e.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        ["bash", str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        ["bash", str(ROOT / "scripts" / "run.sh")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     yield proc

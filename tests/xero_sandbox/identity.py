@@ -180,7 +180,13 @@ class Identity:
 
     # ----------------------------------------------------------------- apps
     def register_app(
-        self, client_id, client_secret, redirect_uris, webhook_key=None, loopback_redirects=False, auto_consent=None
+        self,
+        client_id,
+        client_secret,
+        redirect_uris,
+        webhook_key=None,
+        loopback_redirects=False,
+        auto_consent=None,
     ) -> App:
         app = App(
             client_id, client_secret, list(redirect_uris or []), webhook_key, loopback_redirects, auto_consent

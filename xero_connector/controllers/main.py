@@ -39,6 +39,4 @@ class XeroOAuthController(http.Controller):
         return request.redirect("/odoo/action-xero_connector.action_xero_tenant")
 
     def _error_page(self, message):
-        return request.render(
-            "xero_connector.oauth_error_page", {"message": message}, status=400
-        )
+        return request.render("xero_connector.oauth_error_page", {"message": message}, status=400)

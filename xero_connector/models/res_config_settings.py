@@ -8,7 +8,9 @@ class ResConfigSettings(models.TransientModel):
 
     xero_client_id = fields.Char("Xero client id", config_parameter=const.PARAM_PREFIX + "client_id")
     xero_client_secret = fields.Char(
-        "Xero client secret", config_parameter=const.PARAM_PREFIX + "client_secret", groups="base.group_system"
+        "Xero client secret",
+        config_parameter=const.PARAM_PREFIX + "client_secret",
+        groups="base.group_system",
     )
     xero_scopes = fields.Char(
         "Xero scopes", config_parameter=const.PARAM_PREFIX + "scopes", default=const.DEFAULT_SCOPES
@@ -19,10 +21,14 @@ class ResConfigSettings(models.TransientModel):
         default=const.DEFAULT_ENDPOINTS["authorize_url"],
     )
     xero_token_url = fields.Char(
-        "Token URL", config_parameter=const.PARAM_PREFIX + "token_url", default=const.DEFAULT_ENDPOINTS["token_url"]
+        "Token URL",
+        config_parameter=const.PARAM_PREFIX + "token_url",
+        default=const.DEFAULT_ENDPOINTS["token_url"],
     )
     xero_revoke_url = fields.Char(
-        "Revoke URL", config_parameter=const.PARAM_PREFIX + "revoke_url", default=const.DEFAULT_ENDPOINTS["revoke_url"]
+        "Revoke URL",
+        config_parameter=const.PARAM_PREFIX + "revoke_url",
+        default=const.DEFAULT_ENDPOINTS["revoke_url"],
     )
     xero_connections_url = fields.Char(
         "Connections URL",
@@ -30,7 +36,9 @@ class ResConfigSettings(models.TransientModel):
         default=const.DEFAULT_ENDPOINTS["connections_url"],
     )
     xero_api_url = fields.Char(
-        "Accounting API URL", config_parameter=const.PARAM_PREFIX + "api_url", default=const.DEFAULT_ENDPOINTS["api_url"]
+        "Accounting API URL",
+        config_parameter=const.PARAM_PREFIX + "api_url",
+        default=const.DEFAULT_ENDPOINTS["api_url"],
     )
     xero_redirect_uri = fields.Char("Redirect URI", compute="_compute_xero_redirect_uri")
     xero_tenant_id = fields.Many2one(

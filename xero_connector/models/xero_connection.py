@@ -112,7 +112,10 @@ class XeroConnection(models.Model):
         hosts = {urlsplit(url).hostname for url in plain}
         if not all(host in const.LOOPBACK_HOSTS or (host or "").startswith("127.") for host in hosts):
             raise UserError(
-                _("Xero endpoints must use https:// (check Settings > Accounting > Xero): %s", ", ".join(plain))
+                _(
+                    "Xero endpoints must use https:// (check Settings > Accounting > Xero): %s",
+                    ", ".join(plain),
+                )
             )
         os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
 
@@ -178,8 +181,12 @@ class XeroConnection(models.Model):
                 timeout=const.HTTP_TIMEOUT_SECONDS,
             )
         except (OAuth2Error, RequestException) as error:
-            _logger.warning("Xero refused the authorisation code for user %s: %s", session.user_id.login, error)
-            reason = " ".join(filter(None, [getattr(error, "error", None), getattr(error, "description", None)]))
+            _logger.warning(
+                "Xero refused the authorisation code for user %s: %s", session.user_id.login, error
+            )
+            reason = " ".join(
+                filter(None, [getattr(error, "error", None), getattr(error, "description", None)])
+            )
             raise UserError(_("Xero refused the authorisation: %s", reason or error)) from error
 
         connection = session.connection_id or self.sudo().search(
@@ -221,7 +228,9 @@ class XeroConnection(models.Model):
             claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
         except ValueError:
             return {}
-        name = " ".join(filter(None, [claims.get("given_name"), claims.get("family_name")])) or claims.get("name")
+        name = " ".join(filter(None, [claims.get("given_name"), claims.get("family_name")])) or claims.get(
+            "name"
+        )
         return {"xero_user_email": claims.get("email"), "xero_user_name": name}
 
     # ------------------------------------------------------------------------------------
@@ -278,8 +287,11 @@ class XeroConnection(models.Model):
                 )
             except InvalidGrantError as error:
                 _logger.warning("Xero refresh token of connection %s is no longer valid: %s", self.id, error)
-                connection._mark_reconnect_needed(_("Xero no longer accepts the saved login (%s).", error.error))
-                cr.commit()
+                connection._mark_reconnect_needed(
+                    _("Xero no longer accepts the saved login (%s).", error.error)
+                )
+                # Our own cursor: the owner must learn of it even though the caller fails.
+                cr.commit()  # pylint: disable=invalid-commit
                 raise self._reconnect_error() from error
             except (OAuth2Error, RequestException) as error:
                 raise UserError(_("Could not refresh the Xero login: %s", error)) from error
@@ -358,7 +370,10 @@ class XeroConnection(models.Model):
                     headers = error.headers or {}
                     wait = float(headers.get("Retry-After") or 1)
                     _logger.info(
-                        "Xero rate limit (%s) during %s: waiting %ss", headers.get("X-Rate-Limit-Problem"), operation, wait
+                        "Xero rate limit (%s) during %s: waiting %ss",
+                        headers.get("X-Rate-Limit-Problem"),
+                        operation,
+                        wait,
                     )
                     self._xero_sleep(wait)
                     continue
@@ -366,14 +381,22 @@ class XeroConnection(models.Model):
                     self._xero_sleep(const.BACKOFF_SECONDS * 2 ** (attempt - 1))
                     continue
                 raise UserError(
-                    _("Xero refused %(operation)s: %(message)s", operation=operation, message=_xero_message(error))
+                    _(
+                        "Xero refused %(operation)s: %(message)s",
+                        operation=operation,
+                        message=_xero_message(error),
+                    )
                 ) from error
             except (OSError, RequestException, urllib3.exceptions.HTTPError) as error:
                 if idempotent and attempt < const.MAX_ATTEMPTS:
                     self._xero_sleep(const.BACKOFF_SECONDS * 2 ** (attempt - 1))
                     continue
                 raise UserError(
-                    _("Xero could not be reached for %(operation)s: %(error)s", operation=operation, error=error)
+                    _(
+                        "Xero could not be reached for %(operation)s: %(error)s",
+                        operation=operation,
+                        error=error,
+                    )
                 ) from error
         return None
 
@@ -394,7 +417,8 @@ class XeroConnection(models.Model):
     def _fetch_connections(self):
         """Xero's /connections for this login: the organisations it was granted."""
         return self._xero_request(
-            _("listing the connected organisations"), lambda client: self._identity_api(client).get_connections()
+            _("listing the connected organisations"),
+            lambda client: self._identity_api(client).get_connections(),
         )
 
     def _sync_tenants(self):
@@ -446,7 +470,8 @@ class XeroConnection(models.Model):
         self._check_manager()
         tenants = self.sudo()._sync_tenants()
         message = _(
-            "Connected to Xero as %(login)s. Organisations: %(orgs)s. The access token expires at %(expiry)s.",
+            "Connected to Xero as %(login)s. Organisations: %(orgs)s. "
+            "The access token expires at %(expiry)s.",
             login=self.xero_user_email or self.user_id.name,
             orgs=", ".join(tenants.mapped("name")) or _("none"),
             expiry=fields.Datetime.to_string(
@@ -474,7 +499,12 @@ class XeroConnection(models.Model):
                 except RequestException as error:
                     raise UserError(_("Xero could not revoke the login: %s", error)) from error
             connection.write(
-                {"state": "disconnected", "access_token": False, "refresh_token": False, "token_expires_at": False}
+                {
+                    "state": "disconnected",
+                    "access_token": False,
+                    "refresh_token": False,
+                    "token_expires_at": False,
+                }
             )
             connection.message_post(body=_("Disconnected from Xero by %s.", self.env.user.name))
         return _notification(_("Xero"), _("Disconnected from Xero."), "info")
@@ -514,7 +544,9 @@ def _xero_message(error):
         for v in element.get("ValidationErrors", [])
         if v.get("Message")
     ]
-    return "; ".join(messages) or body.get("Detail") or body.get("Message") or str(error.reason or error.status)
+    return (
+        "; ".join(messages) or body.get("Detail") or body.get("Message") or str(error.reason or error.status)
+    )
 
 
 def _notification(title, message, kind):

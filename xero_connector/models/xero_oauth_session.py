@@ -28,21 +28,19 @@ class XeroOAuthSession(models.TransientModel):
         if not state:
             return self.browse()
         oldest = fields.Datetime.now() - timedelta(seconds=const.OAUTH_STATE_LIFETIME_SECONDS)
-        session = (
-            self.sudo()
-            .search(
-                [
-                    ("state", "=", state),
-                    ("user_id", "=", self.env.uid),
-                    ("used", "=", False),
-                    ("create_date", ">=", oldest),
-                ],
-                limit=1,
-            )
+        session = self.sudo().search(
+            [
+                ("state", "=", state),
+                ("user_id", "=", self.env.uid),
+                ("used", "=", False),
+                ("create_date", ">=", oldest),
+            ],
+            limit=1,
         )
         if session:
             self.env.cr.execute(
-                "UPDATE xero_oauth_session SET used = true WHERE id = %s AND used IS NOT TRUE RETURNING id", [session.id]
+                "UPDATE xero_oauth_session SET used = true WHERE id = %s AND used IS NOT TRUE RETURNING id",
+                [session.id],
             )
             if not self.env.cr.fetchone():
                 return self.browse()

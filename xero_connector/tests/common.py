@@ -8,9 +8,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from odoo.tests import HttpCase, new_test_user
-
 from odoo.addons.xero_connector import const
+from odoo.tests import HttpCase, new_test_user
 
 
 def sandbox_client():
@@ -22,7 +21,7 @@ def sandbox_client():
     tests_dir = str(Path(__file__).resolve().parents[2] / "tests")
     if tests_dir not in sys.path:
         sys.path.append(tests_dir)
-    from xero_sandbox.client import SandboxClient  # noqa: PLC0415
+    from xero_sandbox.client import SandboxClient
 
     return SandboxClient(url)
 
@@ -36,10 +35,16 @@ class XeroSandboxCase(HttpCase):
         cls.client_id = f"odoo-test-{uuid.uuid4().hex[:10]}"
         cls.client_secret = uuid.uuid4().hex
         cls.redirect_uri = f"{cls.base_url()}{const.CALLBACK_PATH}"
-        cls.sandbox.register_app(cls.client_id, cls.client_secret, [cls.redirect_uri], webhook_key=uuid.uuid4().hex)
+        cls.sandbox.register_app(
+            cls.client_id, cls.client_secret, [cls.redirect_uri], webhook_key=uuid.uuid4().hex
+        )
         suffix = uuid.uuid4().hex[:6]
-        cls.org_a = cls.sandbox.create_org(f"Alpha Trading {suffix}", short_code=f"!A{suffix}", base_currency="AUD")
-        cls.org_b = cls.sandbox.create_org(f"Beta Services {suffix}", short_code=f"!B{suffix}", base_currency="NZD")
+        cls.org_a = cls.sandbox.create_org(
+            f"Alpha Trading {suffix}", short_code=f"!A{suffix}", base_currency="AUD"
+        )
+        cls.org_b = cls.sandbox.create_org(
+            f"Beta Services {suffix}", short_code=f"!B{suffix}", base_currency="NZD"
+        )
         cls.env["ir.config_parameter"].sudo().set_param("web.base.url", cls.base_url())
         cls.configure_xero(cls.env)
         cls.xero_manager = new_test_user(

@@ -14,10 +14,16 @@ class TestCompanyMapping(XeroSandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_a = cls.env.company
-        cls.company_b = cls.env["res.company"].create({"name": "Beta Company", "currency_id": cls.env.ref("base.NZD").id})
-        cls.env["account.chart.template"].try_loading("generic_coa", company=cls.company_b, install_demo=False)
+        cls.company_b = cls.env["res.company"].create(
+            {"name": "Beta Company", "currency_id": cls.env.ref("base.NZD").id}
+        )
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company_b, install_demo=False
+        )
         if not cls.company_a.chart_template:
-            cls.env["account.chart.template"].try_loading("generic_coa", company=cls.company_a, install_demo=False)
+            cls.env["account.chart.template"].try_loading(
+                "generic_coa", company=cls.company_a, install_demo=False
+            )
         cls.partner = cls.env["res.partner"].create({"name": "Customer of both"})
         cls.xero_manager.write({"company_ids": [Command.link(cls.company_b.id)]})
         cls.xero_user = new_test_user(
@@ -49,7 +55,9 @@ class TestCompanyMapping(XeroSandboxCase):
                 {
                     "move_type": "out_invoice",
                     "partner_id": self.partner.id,
-                    "invoice_line_ids": [Command.create({"name": "Consulting", "quantity": 1, "price_unit": 100})],
+                    "invoice_line_ids": [
+                        Command.create({"name": "Consulting", "quantity": 1, "price_unit": 100})
+                    ],
                 }
             )
         )
@@ -69,10 +77,13 @@ class TestCompanyMapping(XeroSandboxCase):
             .create({"move_type": "in_invoice", "partner_id": self.partner.id})
         )
         self.assertEqual(bill.xero_tenant_id, tenant_b)
-        order = self.env["purchase.order"].with_company(self.company_b).create({"partner_id": self.partner.id})
+        order = (
+            self.env["purchase.order"].with_company(self.company_b).create({"partner_id": self.partner.id})
+        )
         self.assertEqual(order.xero_tenant_id, tenant_b)
         self.assertEqual(
-            sorted(tenant_a.company_ids.ids + tenant_b.company_ids.ids), sorted([self.company_a.id, self.company_b.id])
+            sorted(tenant_a.company_ids.ids + tenant_b.company_ids.ids),
+            sorted([self.company_a.id, self.company_b.id]),
         )
 
     def test_a_xero_manager_overrides_one_document(self):

@@ -1,6 +1,6 @@
 import threading
-from unittest.mock import patch
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -28,7 +28,9 @@ class TestConnect(XeroSandboxCase):
         self.assertEqual(alpha.name, self.org_a["name"])
         self.assertEqual(alpha.short_code, self.org_a["shortCode"])
         self.assertEqual(alpha.base_currency, "AUD")
-        self.assertEqual(tenants.filtered(lambda t: t.tenant_id == self.org_b["tenantId"]).base_currency, "NZD")
+        self.assertEqual(
+            tenants.filtered(lambda t: t.tenant_id == self.org_b["tenantId"]).base_currency, "NZD"
+        )
         self.assertEqual(alpha.connection_id, connection)
 
     def test_callback_refuses_unknown_state(self):
@@ -91,7 +93,9 @@ class TestConnect(XeroSandboxCase):
         self.assertFalse(self.connection_of(self.xero_manager))
 
     def test_plain_user_cannot_start_or_finish_a_connection(self):
-        clerk = new_test_user(self.env, login="clerk", groups="base.group_user,xero_connector.group_xero_user")
+        clerk = new_test_user(
+            self.env, login="clerk", groups="base.group_user,xero_connector.group_xero_user"
+        )
         with self.assertRaises(AccessError):
             self.env["xero.connection"].with_user(clerk)._start_authorization()
 
@@ -140,7 +144,7 @@ class TestTokens(XeroSandboxCase):
             try:
                 barrier.wait(timeout=10)
                 results.append(self.connection._refresh_tokens(stale_token=None))
-            except Exception as error:  # noqa: BLE001 - reported below
+            except Exception as error:
                 errors.append(error)
 
         threads = [threading.Thread(target=worker) for _ in range(2)]
@@ -223,7 +227,9 @@ class TestChokePoint(XeroSandboxCase):
         return [c for c in self.sandbox.calls()["log"] if c["path"].endswith("/Organisation")]
 
     def test_429_waits_retry_after_then_succeeds(self):
-        self.sandbox.add_fault("429", path="/Organisation", tenant=self.org_a["tenantId"], retry_after=17, problem="minute")
+        self.sandbox.add_fault(
+            "429", path="/Organisation", tenant=self.org_a["tenantId"], retry_after=17, problem="minute"
+        )
         self.tenant._refresh_organisation_details()
         self.assertEqual(self.waits, [17])
         self.assertEqual(self.tenant.short_code, self.org_a["shortCode"])
@@ -245,7 +251,7 @@ class TestChokePoint(XeroSandboxCase):
     def test_xero_validation_message_reaches_the_user(self):
         with self.assertRaisesRegex(UserError, "The contact name .* is already assigned"):
             name = self.sandbox.dump(self.org_a["tenantId"], "Contacts")[0]["Name"]
-            from xero_python.accounting import Contact, Contacts  # noqa: PLC0415
+            from xero_python.accounting import Contact, Contacts
 
             self.tenant._accounting_call(
                 "creating a contact", "create_contacts", contacts=Contacts(contacts=[Contact(name=name)])

@@ -14,7 +14,9 @@ class XeroTenantLinkWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        connection = self.env["xero.connection"].browse(values.get("connection_id") or self.env.context.get("active_id"))
+        connection = self.env["xero.connection"].browse(
+            values.get("connection_id") or self.env.context.get("active_id")
+        )
         if connection:
             values["connection_id"] = connection.id
             Tenant = self.env["xero.tenant"].with_context(active_test=False)
