@@ -20,6 +20,7 @@
         "views/xero_tenant_views.xml",
         "views/res_config_settings_views.xml",
         "views/document_views.xml",
+        "views/xero_sync_log_views.xml",
         "views/xero_menus.xml",
     ],
     "assets": {

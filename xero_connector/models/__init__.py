@@ -1,5 +1,6 @@
 from . import (
     xero_connection,
+    xero_sync_log,
     xero_oauth_session,
     xero_tenant,
     res_company,

@@ -346,7 +346,7 @@ class XeroConnection(models.Model):
         client.rest_client.pool_manager = _shared_pool()
         return client
 
-    def _xero_request(self, operation, call, idempotent=True):
+    def _xero_request(self, operation, call, idempotent=True, tenant=None, records=None):
         """The one place where Odoo talks to Xero: run ``call(api_client)``.
 
         - 401: refresh the token (single flight) and try again once;
@@ -354,20 +354,35 @@ class XeroConnection(models.Model):
         - 5xx and lost connections: try again with backoff, but only when repeating the call
           cannot create anything twice (reads, or writes carrying an Idempotency-Key);
         - anything else: one UserError carrying Xero's own message.
+
+        Every attempt is written to the sync log (``tenant`` and the Odoo ``records`` it
+        concerns, if any), in a transaction of its own so that it survives a rollback.
         """
         self.ensure_one()
         refreshed = False
         for attempt in range(1, const.MAX_ATTEMPTS + 1):
+            client = self._api_client()
+            started = time.monotonic()
             try:
-                return call(self._api_client())
+                result = call(client)
             except ApiException as error:
                 status = error.status or 0
-                if status == 401 and not refreshed:
+                headers = error.headers or {}
+                retry = (
+                    (status == 401 and not refreshed)
+                    or (status == 429 and attempt < const.MAX_ATTEMPTS)
+                    or (status >= 500 and idempotent and attempt < const.MAX_ATTEMPTS)
+                )
+                message = _xero_message(error)
+                self._log_call(operation, tenant, records, started, status, headers, message, retry)
+                if not retry:
+                    raise UserError(
+                        _("Xero refused %(operation)s: %(message)s", operation=operation, message=message)
+                    ) from error
+                if status == 401:
                     refreshed = True
                     self._get_access_token(force_refresh=True)
-                    continue
-                if status == 429 and attempt < const.MAX_ATTEMPTS:
-                    headers = error.headers or {}
+                elif status == 429:
                     wait = float(headers.get("Retry-After") or 1)
                     _logger.info(
                         "Xero rate limit (%s) during %s: waiting %ss",
@@ -376,19 +391,13 @@ class XeroConnection(models.Model):
                         wait,
                     )
                     self._xero_sleep(wait)
-                    continue
-                if status >= 500 and idempotent and attempt < const.MAX_ATTEMPTS:
+                else:
                     self._xero_sleep(const.BACKOFF_SECONDS * 2 ** (attempt - 1))
-                    continue
-                raise UserError(
-                    _(
-                        "Xero refused %(operation)s: %(message)s",
-                        operation=operation,
-                        message=_xero_message(error),
-                    )
-                ) from error
+                continue
             except (OSError, RequestException, urllib3.exceptions.HTTPError) as error:
-                if idempotent and attempt < const.MAX_ATTEMPTS:
+                retry = idempotent and attempt < const.MAX_ATTEMPTS
+                self._log_call(operation, tenant, records, started, 0, {}, str(error), retry)
+                if retry:
                     self._xero_sleep(const.BACKOFF_SECONDS * 2 ** (attempt - 1))
                     continue
                 raise UserError(
@@ -398,7 +407,44 @@ class XeroConnection(models.Model):
                         error=error,
                     )
                 ) from error
+            response = client.last_response
+            self._log_call(
+                operation,
+                tenant,
+                records,
+                started,
+                response.status if response else 200,
+                response.getheaders() if response else {},
+                False,
+                False,
+            )
+            return result
         return None
+
+    def _log_call(self, operation, tenant, records, started, status, headers, error, retried):
+        def remaining(name):
+            value = headers.get(name) if headers else None
+            return int(value) if value not in (None, "") else False
+
+        state = "retried" if retried else ("error" if error else "success")
+        self.env["xero.sync.log"]._record(
+            {
+                "connection_id": self.id,
+                "tenant_id": tenant.id if tenant else False,
+                "user_id": self.env.uid,
+                "operation": str(operation)[:250],
+                "state": state,
+                "http_status": status or False,
+                "message": error or False,
+                "duration_ms": int((time.monotonic() - started) * 1000),
+                "min_remaining": remaining("X-MinLimit-Remaining"),
+                "day_remaining": remaining("X-DayLimit-Remaining"),
+                "app_min_remaining": remaining("X-AppMinLimit-Remaining"),
+                "res_model": records._name if records else False,
+                "res_ids": ",".join(map(str, records.ids)) if records else False,
+                "document_count": len(records) if records else 0,
+            }
+        )
 
     @api.model
     def _xero_sleep(self, seconds):

@@ -57,8 +57,13 @@ class XeroTenant(models.Model):
             raise connection._reconnect_error()
         return connection
 
-    def _accounting_call(self, operation, method, **kwargs):
-        """Call ``AccountingApi.<method>(xero_tenant_id, **kwargs)`` for this organisation."""
+    def _accounting_call(self, operation, method, records=None, idempotent=None, **kwargs):
+        """Call ``AccountingApi.<method>(xero_tenant_id, **kwargs)`` for this organisation.
+        Reads, and writes that carry an ``idempotency_key``, may be repeated after a lost
+        response; other writes are tried once. ``records``: the Odoo documents concerned,
+        for the sync log."""
+        if idempotent is None:
+            idempotent = method.startswith("get_") or bool(kwargs.get("idempotency_key"))
         self.ensure_one()
         connection = self._get_connection()
         api_url = connection._get_xero_config()["api_url"]
@@ -66,6 +71,9 @@ class XeroTenant(models.Model):
         return connection._xero_request(
             _("%(operation)s in %(org)s", operation=operation, org=self.name),
             lambda client: getattr(AccountingApi(client, base_url=api_url), method)(tenant_id, **kwargs),
+            idempotent=idempotent,
+            tenant=self,
+            records=records,
         )
 
     def _refresh_organisation_details(self):

@@ -256,3 +256,47 @@ class TestChokePoint(XeroSandboxCase):
             self.tenant._accounting_call(
                 "creating a contact", "create_contacts", contacts=Contacts(contacts=[Contact(name=name)])
             )
+
+
+@tagged("post_install", "-at_install")
+class TestSyncLog(XeroSandboxCase):
+    def setUp(self):
+        super().setUp()
+        self.connect(tenants=[self.org_a["tenantId"]])
+        self.tenant = self.connection_of(self.xero_manager).tenant_ids
+        self.addCleanup(self.sandbox.clear_faults)
+
+    def _logs(self):
+        return self.env["xero.sync.log"].search([("tenant_id", "=", self.tenant.id)], order="id")
+
+    def test_each_call_is_logged_with_remaining_limits(self):
+        before = self._logs()
+        self.tenant._refresh_organisation_details()
+        log = self._logs() - before
+        self.assertEqual(len(log), 1)
+        self.assertEqual(log.state, "success")
+        self.assertEqual(log.http_status, 200)
+        self.assertIn("reading the organisation", log.operation)
+        self.assertGreater(log.min_remaining, 0)
+        self.assertGreater(log.day_remaining, 0)
+
+    def test_a_failure_is_logged_with_each_retry(self):
+        self.sandbox.add_fault("500", path="/Organisation", count=10)
+        patcher = patch.object(type(self.env["xero.connection"]), "_xero_sleep", lambda model, seconds: None)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        before = self._logs()
+        # Not assertRaises: Odoo's rolls back to a savepoint, and the log lines (written by
+        # the test cursor, in the same transaction) would go with it.
+        try:
+            self.tenant._refresh_organisation_details()
+        except UserError as error:
+            self.assertIn("Xero refused reading the organisation", str(error))
+        else:
+            self.fail("a persistent 500 must end in a UserError")
+        logs = self._logs() - before
+        self.assertEqual(logs.mapped("state")[-1], "error")
+        self.assertEqual(logs.mapped("state").count("retried"), 4, "five tries in all")
+        self.assertEqual(logs[-1].http_status, 500)
+        errors = self.env["xero.sync.log"].search([("state", "=", "error"), ("id", "in", logs.ids)])
+        self.assertEqual(errors, logs[-1], "the Errors filter finds it")

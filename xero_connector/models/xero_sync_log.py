@@ -1,0 +1,57 @@
+from odoo import api, fields, models
+
+
+class XeroSyncLog(models.Model):
+    """Every call Odoo made to Xero and how it ended (OpenCRM's log table, Momentus's activity
+    log): which organisation, what for, which documents, Xero's status and message, how long
+    it took and how much of Xero's rate limit was left."""
+
+    _name = "xero.sync.log"
+    _description = "Xero Sync Log"
+    _order = "id desc"
+    _rec_name = "operation"
+
+    tenant_id = fields.Many2one("xero.tenant", string="Organisation", index=True, ondelete="cascade")
+    connection_id = fields.Many2one("xero.connection", string="Xero login", ondelete="set null")
+    user_id = fields.Many2one("res.users", string="User", ondelete="set null")
+    operation = fields.Char(required=True)
+    state = fields.Selection(
+        [("success", "Success"), ("retried", "Retried"), ("error", "Error")], required=True, index=True
+    )
+    http_status = fields.Integer("HTTP status")
+    message = fields.Text()
+    duration_ms = fields.Integer("Duration (ms)")
+    min_remaining = fields.Integer("Calls left this minute")
+    day_remaining = fields.Integer("Calls left today")
+    app_min_remaining = fields.Integer("App calls left this minute")
+    res_model = fields.Char("Document model")
+    res_ids = fields.Char("Document ids")
+    document_count = fields.Integer("Documents")
+
+    @api.model
+    def _record(self, values):
+        """Write one log line in a transaction of its own: the call happened in Xero whatever
+        becomes of the caller's transaction."""
+        with self.env.registry.cursor() as cr:
+            self.with_env(self.env(cr=cr, su=True)).create(values)
+
+    def action_open_documents(self):
+        self.ensure_one()
+        ids = [int(i) for i in (self.res_ids or "").split(",") if i]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "domain": [("id", "in", ids)],
+            "view_mode": "list,form",
+            "name": self.operation,
+        }
+
+    @api.autovacuum
+    def _gc_old_logs(self):
+        """Keep 90 days of successful calls; errors stay until someone deletes them."""
+        self.search(
+            [
+                ("state", "!=", "error"),
+                ("create_date", "<", fields.Datetime.subtract(fields.Datetime.now(), days=90)),
+            ]
+        ).unlink()
