@@ -1,4 +1,5 @@
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -364,7 +365,8 @@ class XeroConnection(models.Model):
             client = self._api_client()
             started = time.monotonic()
             try:
-                result = call(client)
+                with _in_flight_slot(self.env.cr.dbname, tenant):
+                    result = call(client)
             except ApiException as error:
                 status = error.status or 0
                 headers = error.headers or {}
@@ -576,6 +578,24 @@ def _shared_pool():
                 ca_certs=certifi.where(),
             )
         return _POOL
+
+
+_SLOTS = {}
+
+
+@contextlib.contextmanager
+def _in_flight_slot(dbname, tenant):
+    """Xero allows 5 calls in flight per organisation: threads of this process that export in
+    parallel wait here rather than collect 429s."""
+    if not tenant:
+        yield
+        return
+    with _POOL_LOCK:
+        slot = _SLOTS.setdefault(
+            (dbname, tenant.tenant_id), threading.BoundedSemaphore(const.MAX_CONCURRENT_CALLS)
+        )
+    with slot:
+        yield
 
 
 def _xero_message(error):

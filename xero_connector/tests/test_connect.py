@@ -2,6 +2,8 @@ import threading
 from datetime import timedelta
 from unittest.mock import patch
 
+import requests
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -300,3 +302,34 @@ class TestSyncLog(XeroSandboxCase):
         self.assertEqual(logs[-1].http_status, 500)
         errors = self.env["xero.sync.log"].search([("state", "=", "error"), ("id", "in", logs.ids)])
         self.assertEqual(errors, logs[-1], "the Errors filter finds it")
+
+
+@tagged("post_install", "-at_install")
+class TestInFlightLimit(XeroSandboxCase):
+    def test_no_more_than_five_calls_in_flight_per_organisation(self):
+        from odoo.addons.xero_connector.models.xero_connection import _in_flight_slot
+
+        self.connect(tenants=[self.org_a["tenantId"]])
+        connection = self.connection_of(self.xero_manager)
+        tenant = connection.tenant_ids
+        token = connection._get_access_token()
+        url = f"{self.sandbox_url}/api.xro/2.0/Organisation"
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Xero-Tenant-Id": tenant.tenant_id,
+            "Accept": "application/json",
+        }
+        self.sandbox.add_fault("timeout", path="/Organisation", count=8, delay=0.4)
+        self.addCleanup(self.sandbox.clear_faults)
+        statuses = []
+
+        def call():
+            with _in_flight_slot(self.env.cr.dbname, tenant):
+                statuses.append(requests.get(url, headers=headers, timeout=10).status_code)
+
+        threads = [threading.Thread(target=call) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        self.assertEqual(statuses, [200] * 8, "Xero's 5-in-flight limit was never hit")
