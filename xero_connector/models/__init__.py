@@ -8,4 +8,7 @@ from . import (
     xero_document_mixin,
     account_move,
     purchase_order,
+    xero_cache,
+    xero_cache_refresh,
+    xero_cache_request,
 )

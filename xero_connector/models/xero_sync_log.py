@@ -1,3 +1,5 @@
+import psycopg2.errors
+
 from odoo import api, fields, models
 
 
@@ -31,9 +33,14 @@ class XeroSyncLog(models.Model):
     @api.model
     def _record(self, values):
         """Write one log line in a transaction of its own: the call happened in Xero whatever
-        becomes of the caller's transaction."""
-        with self.env.registry.cursor() as cr:
-            self.with_env(self.env(cr=cr, su=True)).create(values)
+        becomes of the caller's transaction. A login or organisation created by the caller's
+        own, still open transaction (the first connection) is invisible to another one: that
+        line then goes with the caller's transaction."""
+        try:
+            with self.env.registry.cursor() as cr:
+                self.with_env(self.env(cr=cr, su=True)).create(values)
+        except psycopg2.errors.ForeignKeyViolation:
+            self.sudo().create(values)
 
     def action_open_documents(self):
         self.ensure_one()

@@ -1,1 +1,1 @@
-from . import test_company_mapping, test_connect, test_security, test_tours
+from . import test_cache, test_company_mapping, test_connect, test_security, test_tours

@@ -1,1 +1,1 @@
-from . import xero_tenant_link_wizard
+from . import xero_cache_refresh_wizard, xero_tenant_link_wizard
