@@ -1,5 +1,3 @@
-import psycopg2.errors
-
 from odoo import api, fields, models
 
 
@@ -15,7 +13,7 @@ class XeroSyncLog(models.Model):
 
     tenant_id = fields.Many2one("xero.tenant", string="Organisation", index=True, ondelete="cascade")
     connection_id = fields.Many2one("xero.connection", string="Xero login", ondelete="set null")
-    user_id = fields.Many2one("res.users", string="User", ondelete="set null")
+    user_id = fields.Many2one("res.users", ondelete="set null")
     operation = fields.Char(required=True)
     state = fields.Selection(
         [("success", "Success"), ("retried", "Retried"), ("error", "Error")], required=True, index=True
@@ -36,11 +34,24 @@ class XeroSyncLog(models.Model):
         becomes of the caller's transaction. A login or organisation created by the caller's
         own, still open transaction (the first connection) is invisible to another one: that
         line then goes with the caller's transaction."""
-        try:
-            with self.env.registry.cursor() as cr:
+        with self.env.registry.cursor() as cr:
+            if self._references_visible(cr, values):
                 self.with_env(self.env(cr=cr, su=True)).create(values)
-        except psycopg2.errors.ForeignKeyViolation:
-            self.sudo().create(values)
+                return
+        self.sudo().create(values)
+
+    @staticmethod
+    def _references_visible(cr, values):
+        for table, key in (
+            ("xero_connection", "connection_id"),
+            ("xero_tenant", "tenant_id"),
+            ("res_users", "user_id"),
+        ):
+            if values.get(key):
+                cr.execute(f"SELECT 1 FROM {table} WHERE id = %s", [values[key]])
+                if not cr.rowcount:
+                    return False
+        return True
 
     def action_open_documents(self):
         self.ensure_one()
