@@ -47,13 +47,14 @@ class _Handler(BaseHTTPRequestHandler):
             reply = self.server.sandbox.handle(request)
         except Exception:
             reply = Reply(500, {"Type": "SandboxError", "Message": traceback.format_exc()})
+        # Logged before answering: whoever got the answer can rely on the line being there.
+        self._log(request, reply, started)
         if reply.action == "reset":
             self._abort(rst=True)
         elif reply.action == "close":
             self._abort(rst=False)
         else:
             self._write(reply)
-        self._log(request, reply, started)
 
     def _request(self) -> Request:
         url = urlsplit(self.path)
@@ -124,6 +125,7 @@ class _Handler(BaseHTTPRequestHandler):
         status = {"reset": "RESET", "close": "LOST"}.get(reply.action, reply.status)
         tenant = request.headers.get("xero-tenant-id", "-")
         sys.stderr.write(f"{request.method} {request.path} tenant={tenant} {status} {ms:.0f}ms\n")
+        sys.stderr.flush()
 
     def log_message(self, format, *args):
         """Silence http.server's own access log; `_log` writes one line per request."""
