@@ -11,4 +11,12 @@ from . import (
     xero_cache,
     xero_cache_refresh,
     xero_cache_request,
+    xero_contact_mapping,
+    res_partner,
+    xero_mapping,
+    xero_tenant_mapping,
+    product,
+    account_tax,
+    account_account,
+    account_analytic,
 )

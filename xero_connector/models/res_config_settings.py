@@ -44,6 +44,20 @@ class ResConfigSettings(models.TransientModel):
     xero_tenant_id = fields.Many2one(
         related="company_id.xero_tenant_id", readonly=False, string="Xero organisation of this company"
     )
+    xero_invoice_status = fields.Selection(related="company_id.xero_invoice_status", readonly=False)
+    xero_date_method = fields.Selection(related="company_id.xero_date_method", readonly=False)
+    xero_due_date_on_drafts = fields.Boolean(related="company_id.xero_due_date_on_drafts", readonly=False)
+    xero_export_zero_lines = fields.Boolean(related="company_id.xero_export_zero_lines", readonly=False)
+    xero_auto_create_contacts = fields.Boolean(related="company_id.xero_auto_create_contacts", readonly=False)
+    xero_auto_export_sales = fields.Boolean(related="company_id.xero_auto_export_sales", readonly=False)
+    xero_auto_export_purchases = fields.Boolean(related="company_id.xero_auto_export_purchases", readonly=False)
+    xero_lock_exported = fields.Boolean(related="company_id.xero_lock_exported", readonly=False)
+    xero_block_email_before_export = fields.Boolean(
+        related="company_id.xero_block_email_before_export", readonly=False
+    )
+    xero_fetch_online_invoice = fields.Boolean(related="company_id.xero_fetch_online_invoice", readonly=False)
+    xero_allocate_credit_notes = fields.Boolean(related="company_id.xero_allocate_credit_notes", readonly=False)
+    xero_attach_pdf = fields.Boolean(related="company_id.xero_attach_pdf", readonly=False)
     xero_connection_id = fields.Many2one("xero.connection", compute="_compute_xero_connection")
     xero_connection_state = fields.Selection(related="xero_connection_id.state")
     xero_connection_count = fields.Integer(compute="_compute_xero_connection")

@@ -1,3 +1,6 @@
+import inspect
+import json
+
 from xero_python.accounting import AccountingApi
 
 from odoo import _, api, fields, models
@@ -72,6 +75,40 @@ class XeroTenant(models.Model):
             _("%(operation)s in %(org)s", operation=operation, org=self.name),
             lambda client: getattr(AccountingApi(client, base_url=api_url), method)(tenant_id, **kwargs),
             idempotent=idempotent,
+            tenant=self,
+            records=records,
+        )
+
+    def _xero_write(self, operation, method, records=None, idempotency_key=None, **kwargs):
+        """A create or update through the choke point, answered as Xero's JSON. Batches ask
+        Xero for per-element errors (summarizeErrors=false) and unit prices keep 4 decimals
+        (unitdp=4) where the endpoint takes them. Repeated after a lost answer only when it
+        carries an Idempotency-Key."""
+        self.ensure_one()
+        connection = self._get_connection()
+        api_url = connection._get_xero_config()["api_url"]
+        tenant_id = self.tenant_id
+        accepted = inspect.signature(getattr(AccountingApi, method)).parameters
+        if "summarize_errors" in accepted:
+            kwargs.setdefault("summarize_errors", False)
+        if "unitdp" in accepted:
+            kwargs.setdefault("unitdp", 4)
+        if idempotency_key:
+            kwargs["idempotency_key"] = idempotency_key
+
+        def call(client):
+            response = getattr(AccountingApi(client, base_url=api_url), method)(
+                tenant_id, _preload_content=False, **kwargs
+            )
+            try:
+                return json.loads(response.data or b"{}")
+            finally:
+                response.release_conn()
+
+        return connection._xero_request(
+            _("%(operation)s in %(org)s", operation=operation, org=self.name),
+            call,
+            idempotent=bool(idempotency_key),
             tenant=self,
             records=records,
         )

@@ -6,6 +6,7 @@ import os
 import sys
 import uuid
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
 from odoo.addons.xero_connector import const
@@ -47,11 +48,39 @@ class XeroSandboxCase(HttpCase):
         )
         cls.env["ir.config_parameter"].sudo().set_param("web.base.url", cls.base_url())
         cls.configure_xero(cls.env)
+        # Waiting out a rate limit moves the sandbox's clock instead of the test's.
+        sandbox = cls.sandbox
+        cls.startClassPatcher(
+            patch.object(
+                type(cls.env["xero.connection"]),
+                "_xero_sleep",
+                lambda model, seconds: sandbox.advance(seconds),
+            )
+        )
         cls.xero_manager = new_test_user(
             cls.env,
             login="xero_manager",
             groups="base.group_user,account.group_account_manager,xero_connector.group_xero_manager",
         )
+
+    @classmethod
+    def connect_directly(cls, user, tenants):
+        """The OAuth round without a browser (consent given on the sandbox's control API,
+        the code exchanged by the same method the callback uses): for test classes that
+        need a connected organisation in setUpClass."""
+        action = cls.env["xero.connection"].with_user(user)._start_authorization()
+        query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
+        location = cls.sandbox.authorize(
+            query["redirect_uri"],
+            client_id=query["client_id"],
+            state=query["state"],
+            code_challenge=query["code_challenge"],
+            tenants=tenants,
+            scope=query["scope"],
+        )
+        callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+        session = cls.env["xero.oauth.session"].with_user(user)._consume(callback["state"])
+        return cls.env["xero.connection"].with_user(user)._complete_authorization(session, callback["code"])
 
     @classmethod
     def configure_xero(cls, env):

@@ -1,0 +1,179 @@
+"""Partner ↔ Xero contact, per organisation (M-Power's "company → contact mapping").
+
+The link is a record of its own, ``xero.partner.binding`` (the OCA connector's binding idea),
+rather than a ``partner_id`` column on the cached ``xero.contact``: an export needs somewhere to
+keep its Idempotency-Key and its last error *before* any Xero contact exists, a bulk export
+writes each partner's outcome back per organisation, and the partner's Xero tab lists one line
+per organisation whether or not a contact is linked yet. The cache stays what the refresh
+writes, and a refresh never touches a mapping."""
+
+import json
+
+from xero_python.accounting import AccountingApi
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# A contact cache younger than this is trusted to know every contact name in Xero; older,
+# an export also asks Xero by name before creating anything.
+CONTACT_CACHE_FRESH_MINUTES = 10
+
+
+class XeroPartnerBinding(models.Model):
+    """One partner (commercial entity) ↔ at most one Xero contact in one organisation."""
+
+    _name = "xero.partner.binding"
+    _description = "Partner ↔ Xero contact"
+    _order = "tenant_id, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    tenant_id = fields.Many2one(
+        "xero.tenant", string="Organisation", required=True, ondelete="cascade", index=True
+    )
+    contact_id = fields.Many2one(
+        "xero.contact",
+        string="Xero contact",
+        ondelete="set null",
+        index="btree_not_null",
+        domain="[('tenant_id', '=', tenant_id)]",
+    )
+    contact_status = fields.Char(related="contact_id.xero_status", string="Status in Xero")
+    contact_email = fields.Char(related="contact_id.email", string="Email in Xero")
+    state = fields.Selection(
+        [("linked", "Linked"), ("error", "Error"), ("none", "Not selected")],
+        compute="_compute_state",
+    )
+    export_key = fields.Char(
+        "Last Idempotency-Key",
+        readonly=True,
+        copy=False,
+        help="Sent with the last create or update: Xero answers a repeat with the first result.",
+    )
+    last_error = fields.Text(readonly=True, copy=False)
+    last_sync_at = fields.Datetime("Last sent to Xero", readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "partner_tenant_unique",
+            "unique(partner_id, tenant_id)",
+            "A partner maps to one Xero contact per organisation.",
+        ),
+        # NULLs are distinct in a unique index: partners without a contact yet do not clash.
+        ("contact_unique", "unique(contact_id)", "A Xero contact maps to one partner only."),
+    ]
+
+    @api.depends("contact_id", "last_error")
+    def _compute_state(self):
+        for binding in self:
+            binding.state = "linked" if binding.contact_id else ("error" if binding.last_error else "none")
+
+    @api.constrains("contact_id", "tenant_id")
+    def _check_contact_tenant(self):
+        for binding in self.sudo():
+            if binding.contact_id and binding.contact_id.tenant_id != binding.tenant_id:
+                raise ValidationError(
+                    _(
+                        "The Xero contact %(contact)s belongs to %(org)s, not to %(target)s.",
+                        contact=binding.contact_id.name,
+                        org=binding.contact_id.tenant_id.name,
+                        target=binding.tenant_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------------------------
+    # Actions (rows of the partner's Xero tab)
+    # ------------------------------------------------------------------------------------
+    def action_export_contact(self):
+        self.ensure_one()
+        return self.partner_id.with_context(xero_tenant_id=self.tenant_id.id).action_xero_export_contact()
+
+    def action_update_contact(self):
+        self.ensure_one()
+        return self.partner_id.with_context(xero_tenant_id=self.tenant_id.id).action_xero_update_contact()
+
+    def action_unlink_contact(self):
+        """Forget the link (nothing changes in Xero)."""
+        for binding in self:
+            binding.partner_id._xero_map_contact(binding.tenant_id, self.env["xero.contact"])
+        return True
+
+
+class XeroContact(models.Model):
+    _inherit = "xero.contact"
+
+    binding_ids = fields.One2many("xero.partner.binding", "contact_id", string="Partner links", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Odoo partner",
+        compute="_compute_partner_id",
+        search="_search_partner_id",
+        help="The Odoo partner mapped to this contact in its organisation.",
+    )
+
+    @api.depends("binding_ids.partner_id")
+    def _compute_partner_id(self):
+        for contact in self:
+            contact.partner_id = contact.binding_ids[:1].partner_id
+
+    def _search_partner_id(self, operator, value):
+        return [("binding_ids.partner_id", operator, value)]
+
+
+class XeroTenant(models.Model):
+    # Kept apart from xero_cache_refresh.py, which another part of the connector owns.
+    _inherit = "xero.tenant"  # pylint: disable=consider-merging-classes-inherited
+
+    xero_contacts_refreshed_at = fields.Datetime(
+        "Contacts refreshed",
+        readonly=True,
+        copy=False,
+        help="When Odoo last asked Xero for the contacts changed since the previous refresh.",
+    )
+
+    def _refresh_cache_contacts(self, full):
+        stats = super()._refresh_cache_contacts(full)
+        self.sudo().xero_contacts_refreshed_at = fields.Datetime.now()
+        return stats
+
+    def _xero_contact_cache_is_fresh(self):
+        """Whether the contact cache may be trusted to know every name in Xero right now."""
+        self.ensure_one()
+        refreshed = self.sudo().xero_contacts_refreshed_at
+        return bool(refreshed) and (fields.Datetime.now() - refreshed).total_seconds() < (
+            CONTACT_CACHE_FRESH_MINUTES * 60
+        )
+
+    def _xero_call_json(self, operation, method, records=None, idempotent=None, **kwargs):
+        """``_accounting_call`` answered as Xero's JSON (PascalCase dict), the shape the cache's
+        ``_xero_vals`` reads: the body is read inside the retried call. Writes are repeated
+        after a lost answer only when they carry an ``idempotency_key``."""
+        self.ensure_one()
+        if idempotent is None:
+            idempotent = method.startswith("get_") or bool(kwargs.get("idempotency_key"))
+        connection = self._get_connection()
+        api_url = connection._get_xero_config()["api_url"]
+        tenant_id = self.tenant_id
+
+        def call(client):
+            response = getattr(AccountingApi(client, base_url=api_url), method)(
+                tenant_id, _preload_content=False, **kwargs
+            )
+            try:
+                return json.loads(response.data or b"{}")
+            finally:
+                response.release_conn()
+
+        return connection._xero_request(
+            _("%(operation)s in %(org)s", operation=operation, org=self.name),
+            call,
+            idempotent=idempotent,
+            tenant=self,
+            records=records,
+        )

@@ -1,0 +1,263 @@
+"""Mapping health of one organisation: everything the open documents need that is not mapped
+yet, each with its document count and the action that fixes it.
+
+Open documents: draft and posted-but-not-exported invoices, bills and refunds, and confirmed
+purchase orders not exported, of that organisation (their ``xero_tenant_id``) and of the user's
+companies. Computed when opened, with a handful of grouped queries whatever the number of
+documents; the mapping helpers then run once per distinct product, tax, account or analytic
+account."""
+
+from odoo import _, api, fields, models
+
+SALE_MOVE_TYPES = ("out_invoice", "out_refund", "out_receipt")
+PURCHASE_MOVE_TYPES = ("in_invoice", "in_refund", "in_receipt")
+
+KINDS = [
+    ("partner", "Partner without Xero contact"),
+    ("product", "Product without Xero item"),
+    ("tax", "Tax without Xero tax rate"),
+    ("tax_default", "Lines without tax, no default tax rate"),
+    ("account", "Account without Xero account"),
+    ("analytic", "Analytic account without tracking option"),
+]
+
+
+class XeroMappingHealth(models.TransientModel):
+    _name = "xero.mapping.health"
+    _description = "Xero mapping health"
+
+    tenant_id = fields.Many2one("xero.tenant", string="Organisation", required=True, ondelete="cascade")
+    line_ids = fields.One2many("xero.mapping.health.line", "health_id", string="To map")
+    unmapped_count = fields.Integer("Unmapped", compute="_compute_counts")
+    document_count = fields.Integer("Open documents", readonly=True)
+    partners_checked = fields.Boolean(
+        readonly=True, help="Cleared when this Odoo has no partner ↔ contact mapping to check yet."
+    )
+    checked_at = fields.Datetime("Checked", readonly=True)
+
+    @api.depends("line_ids")
+    def _compute_counts(self):
+        for health in self:
+            health.unmapped_count = len(health.line_ids)
+
+    # ------------------------------------------------------------------------------------
+    # Opening
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _action_open(self, tenant):
+        health = self.create({"tenant_id": tenant.id})
+        health._check()
+        return health._action_reopen()
+
+    @api.model
+    def _action_open_for_company(self):
+        """From the menu: the current company's organisation, else the first one visible."""
+        tenant = self.env["xero.tenant"]._xero_current_tenant()
+        return self._action_open(tenant) if tenant else tenant._action_no_tenant()
+
+    def _action_reopen(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Mapping health: %(org)s", org=self.tenant_id.name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_refresh(self):
+        self._check()
+        return self._action_reopen()
+
+    # ------------------------------------------------------------------------------------
+    # The check
+    # ------------------------------------------------------------------------------------
+    def _documents_domains(self):
+        """(move domain, purchase-order domain) of the open documents of this organisation."""
+        companies = self.env.user.company_ids.ids
+        moves = [
+            ("xero_tenant_id", "=", self.tenant_id.id),
+            ("company_id", "in", companies),
+            ("move_type", "in", SALE_MOVE_TYPES + PURCHASE_MOVE_TYPES),
+            "|",
+            ("state", "=", "draft"),
+            "&",
+            ("state", "=", "posted"),
+            ("xero_id", "=", False),
+        ]
+        orders = [
+            ("xero_tenant_id", "=", self.tenant_id.id),
+            ("company_id", "in", companies),
+            ("state", "in", ("purchase", "done")),
+            ("xero_id", "=", False),
+        ]
+        return moves, orders
+
+    def _check(self):
+        """Recompute the lines. Read as superuser within the user's companies: a Xero user
+        may not read every journal item, but should see what blocks the export."""
+        for health in self:
+            tenant = health.tenant_id.sudo()
+            env = self.sudo().env
+            moves, orders = health._documents_domains()
+            Move, Order = env["account.move"], env["purchase.order"]
+            MoveLine, OrderLine = env["account.move.line"], env["purchase.order.line"]
+            invoice_lines = [("move_id", "any", moves), ("display_type", "=", "product")]
+            order_lines = [("order_id", "any", orders), ("display_type", "=", False)]
+            lines = []
+
+            def count(counts, key, n):
+                counts[key] = counts.get(key, 0) + n
+
+            # Partners (the other side's API: res.partner._xero_contact(tenant)).
+            Partner = env["res.partner"]
+            health.partners_checked = hasattr(Partner, "_xero_contact")
+            if health.partners_checked:
+                partners = {}
+                for partner, n in Move._read_group(moves, ["commercial_partner_id"], ["__count"]):
+                    count(partners, partner.id, n)
+                for partner, n in Order._read_group(orders, ["partner_id"], ["__count"]):
+                    count(partners, partner.commercial_partner_id.id, n)
+                for partner in Partner.browse([p for p in partners if p]):
+                    if not partner._xero_contact(tenant):
+                        lines.append(health._line("partner", partner, partners[partner.id]))
+
+            # Products.
+            products = {}
+            for product, n in MoveLine._read_group(
+                [*invoice_lines, ("product_id", "!=", False)], ["product_id"], ["move_id:count_distinct"]
+            ):
+                count(products, product.id, n)
+            for product, n in OrderLine._read_group(
+                [*order_lines, ("product_id", "!=", False)], ["product_id"], ["order_id:count_distinct"]
+            ):
+                count(products, product.id, n)
+            product_records = env["product.product"].browse(list(products))
+            items = product_records._xero_items_by_product(tenant)
+            for product in product_records:
+                if not items[product.id]:
+                    lines.append(health._line("product", product, products[product.id]))
+
+            # Taxes, and lines without tax per side.
+            taxes, untaxed = {}, {"sale": 0, "purchase": 0}
+            for use, types in (("sale", SALE_MOVE_TYPES), ("purchase", PURCHASE_MOVE_TYPES)):
+                for tax, n in MoveLine._read_group(
+                    [*invoice_lines, ("move_id.move_type", "in", types)],
+                    ["tax_ids"],
+                    ["move_id:count_distinct"],
+                ):
+                    if tax:
+                        count(taxes, tax.id, n)
+                    else:
+                        untaxed[use] += n
+            for tax, n in OrderLine._read_group(order_lines, ["taxes_id"], ["order_id:count_distinct"]):
+                if tax:
+                    count(taxes, tax.id, n)
+                else:
+                    untaxed["purchase"] += n
+            tax_records = env["account.tax"].browse(list(taxes))
+            rates = tax_records._xero_tax_rates(tenant)
+            for tax in tax_records:
+                if not rates[tax.id]:
+                    lines.append(health._line("tax", tax, taxes[tax.id]))
+            for use, n in untaxed.items():
+                if n and not tenant._xero_default_tax_rate(use):
+                    lines.append(
+                        {
+                            "kind": "tax_default",
+                            "name": _("Sales lines without tax")
+                            if use == "sale"
+                            else _("Purchase lines without tax"),
+                            "res_model": "xero.tenant",
+                            "res_id": tenant.id,
+                            "document_count": n,
+                        }
+                    )
+
+            # Accounts of invoice and bill lines (purchase orders carry none).
+            accounts = dict(MoveLine._read_group(invoice_lines, ["account_id"], ["move_id:count_distinct"]))
+            account_records = env["account.account"].union(*accounts) if accounts else env["account.account"]
+            xero_accounts = account_records._xero_accounts(tenant)
+            for account in account_records:
+                if not xero_accounts[account.id]:
+                    lines.append(health._line("account", account, accounts[account]))
+
+            # Analytic accounts of invoice, bill and purchase-order lines.
+            analytics = {}
+            for Lines, domain in ((MoveLine, invoice_lines), (OrderLine, order_lines)):
+                for account_id, n in Lines._read_group(
+                    [*domain, ("analytic_distribution", "!=", False)], ["analytic_distribution"], ["__count"]
+                ):
+                    key = account_id.id if isinstance(account_id, models.BaseModel) else account_id
+                    if key:
+                        count(analytics, int(key), n)
+            analytic_records = env["account.analytic.account"].browse(list(analytics)).exists()
+            options = analytic_records._xero_tracking_options(tenant)
+            for analytic in analytic_records:
+                if not options[analytic.id]:
+                    lines.append(health._line("analytic", analytic, analytics[analytic.id]))
+
+            health.line_ids = [fields.Command.clear()] + [fields.Command.create(vals) for vals in lines]
+            health.document_count = Move.search_count(moves) + Order.search_count(orders)
+            health.checked_at = fields.Datetime.now()
+
+    @api.model
+    def _line(self, kind, record, document_count):
+        return {
+            "kind": kind,
+            "name": record.display_name,
+            "res_model": record._name,
+            "res_id": record.id,
+            "document_count": document_count,
+        }
+
+
+class XeroMappingHealthLine(models.TransientModel):
+    _name = "xero.mapping.health.line"
+    _description = "Something unmapped that open documents need"
+    _order = "kind, document_count desc, name"
+
+    health_id = fields.Many2one("xero.mapping.health", required=True, ondelete="cascade")
+    tenant_id = fields.Many2one(related="health_id.tenant_id")
+    kind = fields.Selection(KINDS, string="What", required=True)
+    name = fields.Char("Needs a mapping", required=True)
+    res_model = fields.Char(required=True)
+    res_id = fields.Many2oneReference(model_field="res_model", required=True)
+    document_count = fields.Integer("Documents", help="Open documents that need it.")
+
+    def action_fix(self):
+        """Open what fixes this line: the partner form, the product link wizard, the mapping
+        record (created empty if missing), or the organisation's defaults."""
+        self.ensure_one()
+        tenant = self.tenant_id
+        record = self.env[self.res_model].browse(self.res_id)
+        if self.kind == "product":
+            return self.env["xero.product.link.wizard"]._action_open(tenant, record.product_tmpl_id)
+        if self.kind in ("partner", "tax_default"):
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": self.res_model,
+                "res_id": self.res_id,
+                "view_mode": "form",
+                "target": "current",
+            }
+        model, field = {
+            "tax": ("xero.tax.map", "tax_id"),
+            "account": ("xero.account.map", "account_id"),
+            "analytic": ("xero.tracking.map", "analytic_account_id"),
+        }[self.kind]
+        mapping = self.env[model].search([("tenant_id", "=", tenant.id), (field, "=", record.id)], limit=1)
+        if not mapping and model != "xero.tracking.map" and self.env[model].has_access("create"):
+            mapping = self.env[model].create({"tenant_id": tenant.id, field: record.id})
+        action = {
+            "type": "ir.actions.act_window",
+            "name": record.display_name,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_tenant_id": tenant.id, f"default_{field}": record.id},
+        }
+        if mapping:
+            action["res_id"] = mapping.id
+        return action
