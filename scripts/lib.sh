@@ -37,6 +37,20 @@ ensure_template_db() {
     "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$tmp" -i account,purchase,stock_account \
       --without-demo=all --stop-after-init --log-level=warn >&2 || return 1
     psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$name\"" >&2 || return 1
+    if [ -d "$ROOT/.odoo-data/filestore/$tmp" ]; then
+      rm -rf "$ROOT/.odoo-data/filestore/$name"
+      mv "$ROOT/.odoo-data/filestore/$tmp" "$ROOT/.odoo-data/filestore/$name"
+    fi
   fi
   echo "$name"
+}
+
+# A fresh database from the template, with a copy of the template's filestore (reports and
+# assets read files from it; PostgreSQL's template copy does not bring them along).
+clone_db() {  # template new
+  local data="$ROOT/.odoo-data/filestore"
+  dropdb --if-exists "$2" 2>/dev/null
+  rm -rf "${data:?}/$2"
+  createdb -T "$1" "$2" || return 1
+  if [ -d "$data/$1" ]; then cp -r "$data/$1" "$data/$2"; fi
 }

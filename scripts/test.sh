@@ -20,8 +20,7 @@ export XERO_SANDBOX_URL="http://127.0.0.1:$XERO_SANDBOX_PORT"
 
 template="$(ensure_template_db)" || exit 1
 export XERO_TEMPLATE_DB="$template"
-dropdb --if-exists "$TEST_DB"
-createdb -T "$template" "$TEST_DB"
+clone_db "$template" "$TEST_DB"
 
 echo "[test] Odoo's test runner: --test-tags /xero_connector (log: .logs/odoo-test.log)"
 set +e

@@ -34,6 +34,8 @@
         "wizards/xero_mapping_health_views.xml",
         "views/xero_mapping_views.xml",
         "views/product_views.xml",
+        "wizards/xero_export_wizards_views.xml",
+        "views/account_move_xero_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

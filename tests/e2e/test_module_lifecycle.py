@@ -3,6 +3,7 @@ administrator would do it from Apps: no warning or error in the log, nothing lef
 
 import os
 import re
+import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -40,8 +41,12 @@ def fresh_db():
         pytest.fail("XERO_TEMPLATE_DB is not set: run this suite through `make test`")
     name = f"xero_lifecycle_{uuid.uuid4().hex[:8]}"
     subprocess.run(["createdb", "-T", TEMPLATE, name], check=True)
+    filestore = ROOT / ".odoo-data" / "filestore"
+    if (filestore / TEMPLATE).is_dir():
+        shutil.copytree(filestore / TEMPLATE, filestore / name)
     yield name
     subprocess.run(["dropdb", "--if-exists", name], check=False)
+    shutil.rmtree(filestore / name, ignore_errors=True)
 
 
 @pytest.mark.slow

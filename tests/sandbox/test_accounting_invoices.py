@@ -297,6 +297,24 @@ def test_sales_invoice_numbers_are_generated_and_unique(api):
     assert api.create_invoice()["InvoiceNumber"] == f"INV-{int(taken['InvoiceNumber'][4:]) + 1:04d}"
 
 
+def test_a_deleted_draft_frees_its_number_a_voided_invoice_keeps_it(api):
+    draft = api.create_invoice(InvoiceNumber="ODOO-7")
+    api.post(
+        f"/Invoices/{draft['InvoiceID']}",
+        {"Invoices": [{"InvoiceID": draft["InvoiceID"], "Status": "DELETED"}]},
+    )
+    again = api.create_invoice(InvoiceNumber="ODOO-7")
+    assert again["InvoiceID"] != draft["InvoiceID"]
+    approved = api.create_invoice(InvoiceNumber="ODOO-8", Status="AUTHORISED", DueDate="2024-02-01")
+    api.post(
+        f"/Invoices/{approved['InvoiceID']}",
+        {"Invoices": [{"InvoiceID": approved["InvoiceID"], "Status": "VOIDED"}]},
+    )
+    assert api.put("/Invoices", {"Invoices": [invoice(InvoiceNumber="ODOO-8")]}).messages == [
+        "Invoice # must be unique."
+    ]
+
+
 def test_bill_numbers_may_repeat(api):
     bill = invoice(
         Type="ACCPAY", contact="PowerDirect", InvoiceNumber="SUP-1", lines=[line(account="429", tax="INPUT")]

@@ -438,7 +438,12 @@ class DocumentResource(Resource):
         prefix = self.number_prefix.get(doc_type)
         if not number and prefix:
             number = self.org.next_number(prefix, lambda n: self.find_number(n, doc_type) is not None)
-        if number and prefix and self.find_number(number, doc_type, exclude_id=doc[self.id_field]):
+        taken = (
+            self.find_number(number, doc_type, exclude_id=doc[self.id_field]) if number and prefix else None
+        )
+        # A deleted draft frees its number (delete and export again, as M-Power's guide has it);
+        # a voided document keeps it (hence "add a full stop to the number before voiding").
+        if taken and taken.get("Status") != "DELETED":
             problems.add(f"{self.number_label} # must be unique.")
         doc[self.number_field] = number or None
 

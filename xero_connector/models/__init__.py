@@ -19,4 +19,6 @@ from . import (
     account_tax,
     account_account,
     account_analytic,
+    xero_export_attempt,
+    account_move_xero,
 )

@@ -38,7 +38,8 @@ class ResCompany(models.Model):
         help="A partner with no Xero contact is exported (or linked by name and email) on the fly.",
     )
     xero_auto_export_sales = fields.Boolean(
-        "Export customer invoices automatically", help="Posted invoices and credit notes join the export queue."
+        "Export customer invoices automatically",
+        help="Posted invoices and credit notes join the export queue.",
     )
     xero_auto_export_purchases = fields.Boolean(
         "Export vendor bills automatically", help="Posted bills and refunds join the export queue."

@@ -50,13 +50,17 @@ class ResConfigSettings(models.TransientModel):
     xero_export_zero_lines = fields.Boolean(related="company_id.xero_export_zero_lines", readonly=False)
     xero_auto_create_contacts = fields.Boolean(related="company_id.xero_auto_create_contacts", readonly=False)
     xero_auto_export_sales = fields.Boolean(related="company_id.xero_auto_export_sales", readonly=False)
-    xero_auto_export_purchases = fields.Boolean(related="company_id.xero_auto_export_purchases", readonly=False)
+    xero_auto_export_purchases = fields.Boolean(
+        related="company_id.xero_auto_export_purchases", readonly=False
+    )
     xero_lock_exported = fields.Boolean(related="company_id.xero_lock_exported", readonly=False)
     xero_block_email_before_export = fields.Boolean(
         related="company_id.xero_block_email_before_export", readonly=False
     )
     xero_fetch_online_invoice = fields.Boolean(related="company_id.xero_fetch_online_invoice", readonly=False)
-    xero_allocate_credit_notes = fields.Boolean(related="company_id.xero_allocate_credit_notes", readonly=False)
+    xero_allocate_credit_notes = fields.Boolean(
+        related="company_id.xero_allocate_credit_notes", readonly=False
+    )
     xero_attach_pdf = fields.Boolean(related="company_id.xero_attach_pdf", readonly=False)
     xero_connection_id = fields.Many2one("xero.connection", compute="_compute_xero_connection")
     xero_connection_state = fields.Selection(related="xero_connection_id.state")

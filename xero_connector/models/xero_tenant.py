@@ -19,7 +19,9 @@ class XeroTenant(models.Model):
     tenant_id = fields.Char("Xero tenant id", required=True, readonly=True, index=True)
     tenant_type = fields.Char(readonly=True, default="ORGANISATION")
     xero_connection_ref = fields.Char(
-        "Xero connection id", readonly=True, help="Xero's id of the connection, used to disconnect one organisation."
+        "Xero connection id",
+        readonly=True,
+        help="Xero's id of the connection, used to disconnect one organisation.",
     )
     connection_id = fields.Many2one(
         "xero.connection",
@@ -33,7 +35,9 @@ class XeroTenant(models.Model):
     company_ids = fields.One2many("res.company", "xero_tenant_id", string="Companies", readonly=True)
     active = fields.Boolean(default=True)
 
-    _sql_constraints = [("tenant_id_unique", "unique(tenant_id)", "This Xero organisation is already linked.")]
+    _sql_constraints = [
+        ("tenant_id_unique", "unique(tenant_id)", "This Xero organisation is already linked.")
+    ]
 
     @api.depends("name", "short_code")
     def _compute_display_name(self):
@@ -49,7 +53,8 @@ class XeroTenant(models.Model):
         self.ensure_one()
         Connection = self.env["xero.connection"].sudo()
         own = Connection.search(
-            [("user_id", "=", self.env.uid), ("tenant_ids", "in", self.id), ("state", "=", "connected")], limit=1
+            [("user_id", "=", self.env.uid), ("tenant_ids", "in", self.id), ("state", "=", "connected")],
+            limit=1,
         )
         connection = own or self.sudo().connection_id
         if not connection:
@@ -115,14 +120,24 @@ class XeroTenant(models.Model):
 
     def _refresh_organisation_details(self):
         for tenant in self:
-            organisations = tenant._accounting_call(_("reading the organisation"), "get_organisations").organisations
+            organisations = tenant._accounting_call(
+                _("reading the organisation"), "get_organisations"
+            ).organisations
             if organisations:
                 org = organisations[0]
                 tenant.write(
                     {
                         "name": org.name,
                         "short_code": org.short_code,
-                        "base_currency": org.base_currency and str(org.base_currency.value if hasattr(org.base_currency, "value") else org.base_currency),
-                        "country_code": org.country_code and str(org.country_code.value if hasattr(org.country_code, "value") else org.country_code),
+                        "base_currency": org.base_currency
+                        and str(
+                            org.base_currency.value
+                            if hasattr(org.base_currency, "value")
+                            else org.base_currency
+                        ),
+                        "country_code": org.country_code
+                        and str(
+                            org.country_code.value if hasattr(org.country_code, "value") else org.country_code
+                        ),
                     }
                 )

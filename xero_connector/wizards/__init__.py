@@ -1,3 +1,9 @@
 from . import xero_cache_refresh_wizard, xero_tenant_link_wizard
 from . import xero_contact_import
-from . import xero_product_link_wizard, xero_category_link_wizard, xero_item_import_wizard, xero_mapping_health
+from . import (
+    xero_product_link_wizard,
+    xero_category_link_wizard,
+    xero_item_import_wizard,
+    xero_mapping_health,
+)
+from . import xero_check_wizard, xero_clear_exported_wizard

@@ -1,0 +1,817 @@
+"""Invoices, credit notes, vendor bills and refunds → Xero, exactly once, in batches.
+
+The flow, as data: documents → ``_xero_export_context`` (every mapping they need, fetched in
+a few queries) → ``_xero_payload`` (a pure dict in Xero's JSON, every problem of the document
+collected) → batches of 50 → ``_xero_send_batch`` (the attempt recorded in its own transaction,
+one PUT with an Idempotency-Key through the organisation's choke point) → each document's
+result written back (Xero id, number, status, totals, fingerprint) and posted in its chatter.
+"""
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_is_zero, format_date, formatLang
+
+_logger = logging.getLogger(__name__)
+
+# move_type → (Xero endpoint, Xero type, the JSON key of Xero's number for that endpoint)
+XERO_TYPES = {
+    "out_invoice": ("Invoices", "ACCREC", "InvoiceNumber"),
+    "in_invoice": ("Invoices", "ACCPAY", "InvoiceNumber"),
+    "out_refund": ("CreditNotes", "ACCRECCREDIT", "CreditNoteNumber"),
+    "in_refund": ("CreditNotes", "ACCPAYCREDIT", "CreditNoteNumber"),
+}
+BATCH_SIZE = 50
+CENT = Decimal("0.01")
+UNIT_DP = Decimal("0.0001")
+XERO_MUTABLE_STATUSES = ("DRAFT", "SUBMITTED")
+XERO_GONE_STATUSES = ("DELETED", "VOIDED")
+
+
+def _money(value, quantum=CENT):
+    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def xero_line_amount(quantity, unit_amount, discount_rate=0.0):
+    """Xero's own arithmetic: LineAmount = Quantity × UnitAmount (4 decimals with unitdp=4)
+    × (1 − DiscountRate/100), rounded half up to the cent."""
+    unit = _money(unit_amount, UNIT_DP)
+    amount = Decimal(str(quantity)) * unit * (Decimal(1) - Decimal(str(discount_rate or 0)) / Decimal(100))
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    xero_number = fields.Char("Xero number", copy=False, readonly=True)
+    xero_status = fields.Char("Xero status", copy=False, readonly=True, tracking=True)
+    xero_export_state = fields.Selection(
+        [
+            ("not_exported", "Not exported"),
+            ("queued", "Queued"),
+            ("exported", "Exported"),
+            ("error", "Export failed"),
+        ],
+        string="Xero export",
+        default="not_exported",
+        copy=False,
+        readonly=True,
+        index=True,
+    )
+    xero_error = fields.Text("Xero export problems", copy=False, readonly=True)
+    xero_fingerprint = fields.Char(copy=False, readonly=True, help="Hash of what was last sent to Xero.")
+    xero_total = fields.Monetary("Total in Xero", copy=False, readonly=True)
+    xero_amount_paid = fields.Monetary("Paid in Xero", copy=False, readonly=True)
+    xero_amount_due = fields.Monetary("Due in Xero", copy=False, readonly=True)
+    xero_checked_at = fields.Datetime("Checked in Xero", copy=False, readonly=True)
+    xero_online_url = fields.Char("Xero payment link", copy=False, readonly=True)
+    xero_export_round = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="How many times the exported status was cleared: a new export is a new request.",
+    )
+    xero_export_label = fields.Char(compute="_compute_xero_export_label")
+    xero_is_exportable = fields.Boolean(compute="_compute_xero_export_label")
+
+    @api.depends("xero_id", "xero_export_date", "move_type", "state")
+    def _compute_xero_export_label(self):
+        for move in self:
+            move.xero_is_exportable = move.move_type in XERO_TYPES and move.state == "posted"
+            move.xero_export_label = (
+                _("Exported %s", format_date(self.env, move.xero_export_date)) if move.xero_id else False
+            )
+
+    # ------------------------------------------------------------------------------------
+    # Workflow rules (M-Power's "workflow overrides")
+    # ------------------------------------------------------------------------------------
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        queued = posted.filtered(
+            lambda m: not m.xero_id
+            and m.xero_tenant_id
+            and (
+                (m.move_type in ("out_invoice", "out_refund") and m.company_id.xero_auto_export_sales)
+                or (m.move_type in ("in_invoice", "in_refund") and m.company_id.xero_auto_export_purchases)
+            )
+        )
+        if queued:
+            queued.xero_export_state = "queued"
+            cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
+            if cron:
+                cron._trigger()
+        return posted
+
+    def _check_xero_locked(self, action):
+        locked = self.filtered(lambda m: m.xero_id and m.company_id.xero_lock_exported)
+        if locked:
+            raise UserError(
+                _(
+                    "%(docs)s was exported to Xero, so it cannot be %(action)s. Correct it in Xero (credit note "
+                    "or void), or clear its exported status first (Xero > Clear exported status).",
+                    docs=", ".join(locked.mapped("name")),
+                    action=action,
+                )
+            )
+
+    def button_draft(self):
+        self._check_xero_locked(_("reset to draft"))
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._check_xero_locked(_("cancelled"))
+        return super().button_cancel()
+
+    def action_invoice_sent(self):
+        blocked = self.filtered(
+            lambda m: m.company_id.xero_block_email_before_export
+            and m.move_type in XERO_TYPES
+            and not m.xero_id
+        )
+        if blocked:
+            raise UserError(
+                _(
+                    "Export %(docs)s to Xero before sending it: your company sends invoices only once they are "
+                    "in Xero.",
+                    docs=", ".join(blocked.mapped("name")),
+                )
+            )
+        return super().action_invoice_sent()
+
+    # ------------------------------------------------------------------------------------
+    # Building what Xero receives
+    # ------------------------------------------------------------------------------------
+    def _xero_export_context(self, tenant):
+        """Every mapping these documents need in ``tenant``, fetched once for all of them."""
+        lines = self.invoice_line_ids
+        taxes = lines.tax_ids
+        partners = self.partner_id.commercial_partner_id
+        analytic_ids = {
+            int(key) for line in lines for ids in (line.analytic_distribution or {}) for key in ids.split(",")
+        }
+        context = {
+            "tenant": tenant,
+            "contacts": _contacts_by_partner(self.env, partners, tenant),
+            "items": lines.product_id._xero_items_by_product(tenant),
+            "tax_rates": taxes._xero_tax_rates(tenant),
+            "accounts": lines.account_id._xero_accounts(tenant),
+            "tracking": self.env["account.analytic.account"]
+            .browse(analytic_ids)
+            ._xero_tracking_options(tenant),
+            "currencies": set(
+                self.env["xero.currency"].search([("tenant_id", "=", tenant.id)]).mapped("xero_id")
+            )
+            | {tenant.base_currency},
+            "default_tax": {use: tenant._xero_default_tax_rate(use) for use in ("sale", "purchase")},
+            "base_url": self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/"),
+        }
+        return context
+
+    def _xero_payload(self, ctx):
+        """(Xero JSON of this document, [problems]). Pure: reads, never writes. Every problem
+        names the line and what to fix, so that the user sees them all at once."""
+        self.ensure_one()
+        tenant = ctx["tenant"]
+        endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
+        problems = []
+        company = self.company_id
+        contact = ctx["contacts"].get(self.partner_id.commercial_partner_id.id)
+        if not contact:
+            if not company.xero_auto_create_contacts:
+                problems.append(
+                    _(
+                        "%(partner)s has no Xero contact in %(org)s: pick one in the Xero contact field or press "
+                        "Export contact to Xero on the partner.",
+                        partner=self.partner_id.commercial_partner_id.display_name,
+                        org=tenant.name,
+                    )
+                )
+        elif not contact.active:
+            problems.append(
+                _(
+                    "The Xero contact %(contact)s is archived in Xero: restore it there, or pick another contact "
+                    "for %(partner)s.",
+                    contact=contact.name,
+                    partner=self.partner_id.commercial_partner_id.display_name,
+                )
+            )
+        currency = self.currency_id.name
+        if currency not in ctx["currencies"]:
+            problems.append(
+                _(
+                    "%(org)s does not use %(currency)s: add the currency in Xero (Settings > Currencies), then refresh "
+                    "the Xero cache.",
+                    org=tenant.name,
+                    currency=currency,
+                )
+            )
+
+        use = "sale" if self.is_sale_document(include_receipts=True) else "purchase"
+        included = {tax.price_include for tax in self.invoice_line_ids.tax_ids}
+        if len(included) > 1:
+            problems.append(
+                _("Lines mix tax-included and tax-excluded prices: Xero takes one kind per document.")
+            )
+        amount_type = "Inclusive" if included == {True} else ("Exclusive" if included else "NoTax")
+
+        line_items = []
+        for line in self.invoice_line_ids.sorted("sequence"):
+            item, line_problems = line._xero_line_item(ctx, use, amount_type)
+            problems += line_problems
+            if item is not None:
+                line_items.append(item)
+        if not any("UnitAmount" in item for item in line_items):
+            problems.append(_("No line has an amount to send to Xero."))
+
+        date = self.invoice_date if company.xero_date_method == "invoice" else fields.Date.context_today(self)
+        status = company.xero_invoice_status
+        payload = {
+            "Type": xero_type,
+            "Contact": {"ContactID": contact.xero_id} if contact else {},
+            "Date": fields.Date.to_string(date),
+            "CurrencyCode": currency,
+            "LineAmountTypes": amount_type,
+            "Status": status,
+            "LineItems": line_items,
+        }
+        number = self.name if xero_type in ("ACCREC", "ACCRECCREDIT") else (self.ref or self.name)
+        payload[number_key] = number
+        if xero_type in ("ACCREC", "ACCRECCREDIT") and (self.ref or self.payment_reference):
+            payload["Reference"] = (self.ref or self.payment_reference)[:255]
+        if endpoint == "Invoices" and ctx["base_url"]:
+            payload["Url"] = f"{ctx['base_url']}/odoo/account.move/{self.id}"
+        if self.invoice_date_due and (status != "DRAFT" or company.xero_due_date_on_drafts):
+            payload["DueDate"] = fields.Date.to_string(self.invoice_date_due)
+        if currency != tenant.base_currency and company.currency_id.name == tenant.base_currency:
+            rate = self.invoice_currency_rate
+            if rate:
+                payload["CurrencyRate"] = round(rate, 6)
+        return payload, problems
+
+    def _xero_fingerprint(self, payload):
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+    # ------------------------------------------------------------------------------------
+    # Exporting
+    # ------------------------------------------------------------------------------------
+    def _xero_exportable(self):
+        return self.filtered(lambda m: m.move_type in XERO_TYPES and m.state == "posted" and not m.xero_id)
+
+    def _xero_export(self, raise_on_problems=False):
+        """Export these documents; returns {"exported": moves, "failed": {move: message}}.
+        Documents with problems send nothing; one refused by Xero does not sink its batch."""
+        result = {"exported": self.browse(), "failed": {}}
+        todo = self._xero_exportable()
+        no_tenant = todo.filtered(lambda m: not m.xero_tenant_id)
+        for move in no_tenant:
+            result["failed"][move] = _(
+                "%(doc)s has no Xero organisation: choose one for %(company)s in Settings > Accounting > Xero.",
+                doc=move.name,
+                company=move.company_id.name,
+            )
+        for tenant, moves in (todo - no_tenant).grouped("xero_tenant_id").items():
+            moves._xero_lock_for_export()
+            moves.filtered(lambda m: not m.xero_id)._xero_export_to(tenant, result)
+        if result["failed"]:
+            failed = self.browse([m.id for m in result["failed"]])
+            for move in failed:
+                move._xero_record_failure(result["failed"][move])
+            if raise_on_problems and len(self) == 1:
+                raise UserError(result["failed"][self])
+        return result
+
+    def _xero_lock_for_export(self):
+        """Two users (or a user and the cron) exporting the same document at once: the second
+        waits here, then finds it exported and skips it."""
+        self.env.cr.execute("SELECT id FROM account_move WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
+        self.invalidate_recordset(["xero_id"])
+
+    def _xero_export_to(self, tenant, result):
+        self._xero_ensure_contacts(tenant, result)
+        ctx = self._xero_export_context(tenant)
+        ready = defaultdict(list)  # endpoint → [(move, payload)]
+        for move in self:
+            if move in result["failed"]:
+                continue
+            payload, problems = move._xero_payload(ctx)
+            if problems:
+                result["failed"][move] = _(
+                    "%(doc)s was not sent to Xero:\n%(problems)s",
+                    doc=move.name,
+                    problems="\n".join(f"• {p}" for p in problems),
+                )
+                continue
+            ready[XERO_TYPES[move.move_type][0]].append((move, payload))
+        for endpoint, documents in ready.items():
+            recovered = self.browse([m.id for m, _p in documents])._xero_recover(tenant, endpoint)
+            result["exported"] |= recovered
+            to_send = [(m, p) for m, p in documents if m not in recovered]
+            for start in range(0, len(to_send), BATCH_SIZE):
+                self._xero_send_batch(tenant, endpoint, to_send[start : start + BATCH_SIZE], result)
+        exported = result["exported"].filtered(lambda m: m.xero_tenant_id == tenant)
+        exported._xero_after_export(tenant)
+
+    def _xero_ensure_contacts(self, tenant, result):
+        """Partners with no Xero contact are exported (or linked) on the fly, in batches, when
+        the company allows it."""
+        partners = self.filtered(
+            lambda m: m.company_id.xero_auto_create_contacts
+        ).partner_id.commercial_partner_id
+        contacts = _contacts_by_partner(self.env, partners, tenant)
+        missing = partners.filtered(lambda p: not contacts.get(p.id))
+        if missing:
+            # Creating the customer's contact is part of exporting their invoice: a Xero user
+            # may do it even without the right to edit partners in Odoo.
+            outcome = missing.sudo()._xero_export_contacts(tenant)
+            errors = {p.id: r["message"] for p, r in outcome.items() if r["status"] == "error"}
+            for move in self:
+                error = errors.get(move.partner_id.commercial_partner_id.id)
+                if error:
+                    result["failed"][move] = _(
+                        "%(doc)s was not sent to Xero: its contact could not be created (%(error)s).",
+                        doc=move.name,
+                        error=error,
+                    )
+
+    def _xero_send_batch(self, tenant, endpoint, documents, result):
+        """One PUT of up to 50 documents with summarizeErrors=false. The attempt (documents and
+        Idempotency-Key) is recorded in its own transaction first: a retry after a lost answer
+        replays Xero's first result, and after a crash the documents are looked up in Xero
+        before anything is sent again."""
+        moves = self.browse([m.id for m, _p in documents])
+        payloads = [p for _m, p in documents]
+        fingerprints = [self._xero_fingerprint(p) for p in payloads]
+        key = "odoo-{db}-{endpoint}-{digest}".format(
+            db=self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8],
+            endpoint=endpoint.lower(),
+            digest=hashlib.sha256(
+                json.dumps(
+                    sorted(zip(moves.ids, moves.mapped("xero_export_round"), fingerprints, strict=True))
+                ).encode()
+            ).hexdigest()[:40],
+        )
+        self.env["xero.export.attempt"]._record(tenant, moves, endpoint, key)
+        method, body_arg = (
+            ("create_invoices", "invoices")
+            if endpoint == "Invoices"
+            else ("create_credit_notes", "credit_notes")
+        )
+        try:
+            answer = tenant._xero_write(
+                _("exporting %(count)s document(s)", count=len(moves)),
+                method,
+                records=moves,
+                idempotency_key=key,
+                **{body_arg: {endpoint: payloads}},
+            )
+        except UserError as error:
+            for move in moves:
+                result["failed"][move] = str(error)
+            return
+        elements = answer.get(endpoint, [])
+        for move, payload, fingerprint, element in zip(moves, payloads, fingerprints, elements, strict=False):
+            errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
+            if element.get("HasErrors") or errors:
+                result["failed"][move] = _(
+                    "Xero refused %(doc)s: %(errors)s", doc=move.name, errors="; ".join(filter(None, errors))
+                )
+                continue
+            move._xero_write_back(element, fingerprint, payload)
+            result["exported"] |= move
+
+    def _xero_write_back(self, element, fingerprint=None, payload=None):
+        self.ensure_one()
+        number_key = XERO_TYPES[self.move_type][2]
+        id_key = "InvoiceID" if number_key == "InvoiceNumber" else "CreditNoteID"
+        first_time = not self.xero_id
+        values = {
+            "xero_id": element[id_key],
+            "xero_number": element.get(number_key),
+            "xero_status": element.get("Status"),
+            "xero_total": element.get("Total"),
+            "xero_amount_paid": element.get("AmountPaid") or 0.0,
+            "xero_amount_due": element.get("AmountDue", element.get("RemainingCredit")) or 0.0,
+            "xero_export_state": "exported",
+            "xero_error": False,
+            "xero_checked_at": fields.Datetime.now(),
+        }
+        if fingerprint:
+            values["xero_fingerprint"] = fingerprint
+        if first_time:
+            values["xero_export_date"] = fields.Datetime.now()
+        self.sudo().write(values)
+        if first_time:
+            self.message_post(
+                body=_(
+                    "Exported to Xero (%(org)s) as %(number)s, status %(status)s, total %(total)s.",
+                    org=self.xero_tenant_id.name,
+                    number=self.xero_number or "-",
+                    status=self.xero_status,
+                    total=formatLang(self.env, self.xero_total or 0.0, currency_obj=self.currency_id),
+                )
+            )
+        self.activity_ids.filtered(lambda a: a.summary == _("Xero export failed")).unlink()
+
+    def _xero_record_failure(self, message):
+        self.ensure_one()
+        self.sudo().write({"xero_export_state": "error", "xero_error": message})
+        self.message_post(body=message)
+        if not self.activity_ids.filtered(lambda a: a.summary == _("Xero export failed")):
+            self.activity_schedule(
+                "mail.mail_activity_data_warning",
+                summary=_("Xero export failed"),
+                note=message,
+                user_id=(self.invoice_user_id or self.env.user).id,
+            )
+
+    def _xero_recover(self, tenant, endpoint):
+        """Documents an earlier attempt may have created in Xero (a crash, a lost answer whose
+        retry never came): find them in Xero and link them instead of sending them again."""
+        in_doubt = self.env["xero.export.attempt"]._in_doubt(self)
+        recovered = self.browse()
+        if not in_doubt:
+            return recovered
+        for move in in_doubt:
+            element = move._xero_find_in_xero(tenant)
+            if element:
+                move._xero_write_back(element)
+                move.message_post(body=_("Found in Xero after an interrupted export, and linked."))
+                recovered |= move
+        return recovered
+
+    def _xero_find_in_xero(self, tenant, number=None):
+        """This document's Xero twin, looked up by its number (unique for sales documents) or,
+        for bills, by contact and date then Odoo's link back. None when Xero has none."""
+        self.ensure_one()
+        endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
+        number = number or (self.name if xero_type in ("ACCREC", "ACCRECCREDIT") else (self.ref or self.name))
+        escaped = number.replace('"', '\\"')
+        where = f'Type=="{xero_type}" AND {number_key}=="{escaped}"'
+        answer = tenant._xero_read(
+            _("looking up %(doc)s", doc=self.name), f"get_{_snake(endpoint)}", where=where
+        )
+        candidates = [e for e in answer.get(endpoint, []) if e.get("Status") not in XERO_GONE_STATUSES]
+        if xero_type == "ACCPAY":
+            own = f"/odoo/account.move/{self.id}"
+            candidates = [e for e in candidates if (e.get("Url") or "").endswith(own)] or candidates
+        return candidates[0] if candidates else None
+
+    def _xero_after_export(self, tenant):
+        """Online payment link, credit allocation and the PDF, per the company's settings."""
+        for move in self:
+            company = move.company_id
+            try:
+                if (
+                    company.xero_fetch_online_invoice
+                    and move.move_type == "out_invoice"
+                    and move.xero_status == "AUTHORISED"
+                ):
+                    answer = tenant._xero_read(
+                        _("fetching the online invoice of %(doc)s", doc=move.name),
+                        "get_online_invoice",
+                        invoice_id=move.xero_id,
+                    )
+                    urls = [o.get("OnlineInvoiceUrl") for o in answer.get("OnlineInvoices", [])]
+                    if urls and urls[0]:
+                        move.sudo().xero_online_url = urls[0]
+                if company.xero_allocate_credit_notes and move.move_type == "out_refund":
+                    move._xero_allocate_to_origin(tenant)
+                if company.xero_attach_pdf:
+                    move._xero_attach_pdf(tenant)
+            except UserError as error:
+                move.message_post(body=_("Exported, but Xero refused a follow-up step: %s", error))
+
+    def _xero_allocate_to_origin(self, tenant):
+        origin = self.reversed_entry_id
+        if not (origin.xero_id and self.xero_status == "AUTHORISED" and origin.xero_status == "AUTHORISED"):
+            return
+        amount = min(self.xero_total or 0.0, origin.xero_amount_due or origin.amount_residual)
+        if amount <= 0:
+            return
+        tenant._xero_write(
+            _("allocating %(doc)s to %(origin)s", doc=self.name, origin=origin.name),
+            "create_credit_note_allocation",
+            records=self | origin,
+            credit_note_id=self.xero_id,
+            allocations={
+                "Allocations": [
+                    {
+                        "Invoice": {"InvoiceID": origin.xero_id},
+                        "Amount": amount,
+                        "Date": fields.Date.to_string(self.invoice_date or fields.Date.today()),
+                    }
+                ]
+            },
+            idempotency_key=f"odoo-alloc-{self.xero_id}-{origin.xero_id}",
+        )
+        self.message_post(body=_("Allocated in Xero to %s.", origin.name))
+
+    def _xero_attach_pdf(self, tenant):
+        content, _type = self.env["ir.actions.report"]._render("account.account_invoices", self.ids)
+        filename = (self.name or "invoice").replace("/", "-") + ".pdf"
+        method = (
+            "create_invoice_attachment_by_file_name"
+            if XERO_TYPES[self.move_type][0] == "Invoices"
+            else "create_credit_note_attachment_by_file_name"
+        )
+        id_arg = "invoice_id" if method.startswith("create_invoice") else "credit_note_id"
+        tenant._xero_write(
+            _("attaching the PDF of %(doc)s", doc=self.name),
+            method,
+            records=self,
+            body=content,
+            idempotency_key=f"odoo-pdf-{self.xero_id}-{hashlib.sha256(content).hexdigest()[:16]}",
+            **{id_arg: self.xero_id, "file_name": filename},
+        )
+
+    # ------------------------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------------------------
+    def action_xero_export(self):
+        """The Export to Xero button: one document, or the selection in a list."""
+        self._check_xero_user()
+        exportable = self._xero_exportable()
+        if not exportable:
+            raise UserError(
+                _("Nothing to export: only posted invoices, credit notes and bills not yet in Xero.")
+            )
+        result = exportable._xero_export(raise_on_problems=len(self) == 1)
+        return self._xero_export_notification(result)
+
+    @api.model
+    def action_xero_export_all(self):
+        """Export every posted document of the user's companies not yet in Xero."""
+        self._check_xero_user()
+        moves = self.search(
+            [
+                ("move_type", "in", list(XERO_TYPES)),
+                ("state", "=", "posted"),
+                ("xero_id", "=", False),
+                ("xero_tenant_id", "!=", False),
+                ("company_id", "in", self.env.companies.ids),
+            ]
+        )
+        return moves._xero_export_notification(moves._xero_export())
+
+    def _xero_export_notification(self, result):
+        exported, failed = result["exported"], result["failed"]
+        message = _("%(count)s document(s) exported to Xero.", count=len(exported))
+        if failed:
+            message += " " + _(
+                "%(count)s not exported: %(docs)s (see their chatter).",
+                count=len(failed),
+                docs=", ".join(m.name for m in failed),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Xero"),
+                "message": message,
+                "type": "warning" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.act_window_close"}
+                if len(self) > 1
+                else {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _cron_xero_export_queue(self, limit=500):
+        """Drain the export queue (every 5 minutes, and at once when a document is queued)."""
+        queued = self.search([("xero_export_state", "=", "queued")], limit=limit, order="id")
+        for moves in queued.grouped("xero_tenant_id").values():
+            for start in range(0, len(moves), BATCH_SIZE * 4):
+                chunk = moves[start : start + BATCH_SIZE * 4]
+                chunk._xero_export()
+                self.env["ir.cron"]._notify_progress(
+                    done=start + len(chunk), remaining=len(moves) - start - len(chunk)
+                )
+                if not modules.module.current_test:
+                    # Each chunk's links to Xero are kept even if a later chunk fails.
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _check_xero_user(self):
+        if not self.env.user.has_group("xero_connector.group_xero_user"):
+            raise AccessError(_("Only Xero users may send documents to Xero or check them there."))
+
+    def action_xero_open(self):
+        self.ensure_one()
+        if not (self.xero_id and self.xero_tenant_id.short_code):
+            raise UserError(_("%s is not in Xero yet.", self.name))
+        view = "AccountsReceivable" if self.is_sale_document() else "AccountsPayable"
+        return {
+            "type": "ir.actions.act_url",
+            "target": "new",
+            "url": (
+                "https://go.xero.com/organisationlogin/default.aspx?shortcode="
+                f"{self.xero_tenant_id.short_code}&redirecturl=/{view}/View.aspx?InvoiceID={self.xero_id}"
+            ),
+        }
+
+    def action_xero_check(self):
+        """The Exported button: ask Xero now, show its number, status, totals and payments."""
+        self.ensure_one()
+        self._check_xero_user()
+        return self.env["xero.check.wizard"]._open_for(self)
+
+    def action_xero_total_for_number(self):
+        """ "Xero total for this number": look the number up in Xero even if never exported."""
+        self.ensure_one()
+        self._check_xero_user()
+        return self.env["xero.check.wizard"]._open_for(self, by_number=True)
+
+    def action_xero_update(self):
+        """Push this document's current state to Xero while Xero still accepts changes."""
+        self.ensure_one()
+        self._check_xero_user()
+        if not self.xero_id:
+            raise UserError(_("%s is not in Xero yet: export it first.", self.name))
+        tenant = self.xero_tenant_id
+        payload, problems = self._xero_payload(self._xero_export_context(tenant))
+        if problems:
+            raise UserError("\n".join(problems))
+        endpoint = XERO_TYPES[self.move_type][0]
+        id_key = "InvoiceID" if endpoint == "Invoices" else "CreditNoteID"
+        payload[id_key] = self.xero_id
+        fingerprint = self._xero_fingerprint(payload)
+        method, id_arg, body_arg = (
+            ("update_invoice", "invoice_id", "invoices")
+            if endpoint == "Invoices"
+            else ("update_credit_note", "credit_note_id", "credit_notes")
+        )
+        answer = tenant._xero_write(
+            _("updating %(doc)s", doc=self.name),
+            method,
+            records=self,
+            idempotency_key=f"odoo-update-{self.xero_id}-{fingerprint}",
+            **{id_arg: self.xero_id, body_arg: {endpoint: [payload]}},
+        )
+        element = (answer.get(endpoint) or [{}])[0]
+        errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
+        if errors:
+            raise UserError(
+                _("Xero refused the update of %(doc)s: %(errors)s", doc=self.name, errors="; ".join(errors))
+            )
+        self._xero_write_back(element, fingerprint, payload)
+        self.message_post(body=_("Updated in Xero (status %s).", self.xero_status))
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def action_xero_clear_exported(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "xero.clear.exported.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+            "name": _("Clear exported status"),
+        }
+
+    def _xero_clear_exported(self, reason):
+        self.ensure_one()
+        old = self.xero_number or self.xero_id
+        self.sudo().write(
+            {
+                "xero_id": False,
+                "xero_number": False,
+                "xero_status": False,
+                "xero_export_date": False,
+                "xero_export_state": "not_exported",
+                "xero_fingerprint": False,
+                "xero_total": 0.0,
+                "xero_amount_paid": 0.0,
+                "xero_amount_due": 0.0,
+                "xero_online_url": False,
+                "xero_export_round": self.xero_export_round + 1,
+            }
+        )
+        self.env["xero.export.attempt"]._forget(self)
+        self.message_post(
+            body=_("Exported status cleared (was %(old)s in Xero): %(reason)s", old=old, reason=reason)
+        )
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    def _xero_line_item(self, ctx, use, amount_type):
+        """(Xero LineItem or None to skip, [problems]) for this invoice line."""
+        self.ensure_one()
+        tenant = ctx["tenant"]
+        label = _("Line “%s”", (self.name or self.product_id.display_name or "").split("\n")[0][:60])
+        if self.display_type in ("line_section", "line_note"):
+            return ({"Description": self.name or "-"} if self.name else None), []
+        if self.display_type != "product":
+            return None, []
+        company = self.move_id.company_id
+        subtotal = self.price_total if amount_type == "Inclusive" else self.price_subtotal
+        if (
+            float_is_zero(subtotal, precision_rounding=self.currency_id.rounding)
+            and not company.xero_export_zero_lines
+        ):
+            return None, []
+        problems = []
+        item = {"Description": (self.name or self.product_id.display_name or "-")[:4000]}
+        xero_item = ctx["items"].get(self.product_id.id) if self.product_id else None
+        if xero_item:
+            item["ItemCode"] = xero_item.code
+        account = ctx["accounts"].get(self.account_id.id)
+        if account:
+            item["AccountCode"] = account.code
+        else:
+            problems.append(
+                _(
+                    "%(line)s: account %(account)s has no Xero account in %(org)s, and no default applies: map it "
+                    "in Xero > Mappings > Accounts.",
+                    line=label,
+                    account=self.account_id.display_name,
+                    org=tenant.name,
+                )
+            )
+        taxes = self.tax_ids
+        if len(taxes) > 1:
+            problems.append(
+                _(
+                    "%(line)s carries several taxes (%(taxes)s): Xero takes one tax per line.",
+                    line=label,
+                    taxes=", ".join(taxes.mapped("name")),
+                )
+            )
+        elif taxes:
+            rate = ctx["tax_rates"].get(taxes.id)
+            if rate:
+                item["TaxType"] = rate.tax_type
+            else:
+                problems.append(
+                    _(
+                        "%(line)s: tax %(tax)s has no Xero tax rate in %(org)s: map it in Xero > Mappings > Taxes.",
+                        line=label,
+                        tax=taxes.name,
+                        org=tenant.name,
+                    )
+                )
+        else:
+            default = ctx["default_tax"].get(use)
+            if default:
+                item["TaxType"] = default.tax_type
+        tracking = []
+        for key in self.analytic_distribution or {}:
+            for analytic_id in key.split(","):
+                option = ctx["tracking"].get(int(analytic_id))
+                if option:
+                    tracking.append({"Name": option.category_id.name, "Option": option.name})
+        if len({t["Name"] for t in tracking}) < len(tracking) or len(tracking) > 2:
+            problems.append(
+                _("%(line)s: Xero takes at most one option of each of 2 tracking categories.", line=label)
+            )
+        elif tracking:
+            item["Tracking"] = tracking
+
+        quantity, price, discount = self.quantity, self.price_unit, self.discount
+        if self._xero_needs_rewrite(quantity, price, discount, subtotal):
+            # M-Power's rule: where Xero's arithmetic would not give Odoo's line total, send
+            # one unit at the exact total; the Odoo line itself never changes.
+            item["Description"] = _(
+                "%(qty)s x %(desc)s @ %(price)s ea.",
+                qty=_trim(quantity),
+                desc=item["Description"],
+                price=_trim(price),
+            )[:4000]
+            quantity, price, discount = 1.0, float(_money(subtotal)), 0.0
+        item["Quantity"] = quantity
+        item["UnitAmount"] = price
+        if discount:
+            item["DiscountRate"] = discount
+        if amount_type != "NoTax" and taxes:
+            # Odoo's own tax on the line: Xero then totals exactly what Odoo does.
+            tax_amount = self.price_total - self.price_subtotal
+            item["TaxAmount"] = float(_money(tax_amount))
+        return item, problems
+
+    @staticmethod
+    def _xero_needs_rewrite(quantity, price, discount, subtotal):
+        return xero_line_amount(quantity, price, discount) != _money(subtotal)
+
+
+def _contacts_by_partner(env, partners, tenant):
+    """{commercial partner id: Xero contact} in ``tenant``, one query for all partners."""
+    bindings = (
+        env["xero.partner.binding"]
+        .sudo()
+        .search([("tenant_id", "=", tenant.id), ("partner_id", "in", partners.commercial_partner_id.ids)])
+    )
+    return {b.partner_id.id: b.contact_id for b in bindings if b.contact_id}
+
+
+def _trim(number):
+    return f"{number:,.5f}".rstrip("0").rstrip(".")
+
+
+def _snake(endpoint):
+    return {"Invoices": "invoices", "CreditNotes": "credit_notes"}[endpoint]

@@ -1,0 +1,64 @@
+from odoo import api, fields, models
+
+
+class XeroExportAttempt(models.Model):
+    """A batch about to be sent to Xero, recorded in its own transaction before the call.
+
+    If Odoo crashes or its transaction rolls back after Xero created the documents, the
+    documents still have no Xero id but have an attempt: the next export looks them up in
+    Xero and links them instead of creating them a second time."""
+
+    _name = "xero.export.attempt"
+    _description = "Xero export attempt"
+    _order = "id desc"
+
+    tenant_id = fields.Many2one("xero.tenant", required=True, ondelete="cascade", index=True)
+    res_model = fields.Char(required=True)
+    res_id = fields.Integer(required=True, index=True)
+    endpoint = fields.Char(required=True)
+    idempotency_key = fields.Char(required=True)
+
+    @api.model
+    def _record(self, tenant, records, endpoint, key):
+        values = [
+            {
+                "tenant_id": tenant.id,
+                "res_model": records._name,
+                "res_id": record_id,
+                "endpoint": endpoint,
+                "idempotency_key": key,
+            }
+            for record_id in records.ids
+        ]
+        with self.env.registry.cursor() as cr:
+            cr.execute("SELECT 1 FROM xero_tenant WHERE id = %s", [tenant.id])
+            if cr.rowcount:
+                self.with_env(self.env(cr=cr, su=True)).create(values)
+                return
+        self.sudo().create(values)
+
+    @api.model
+    def _in_doubt(self, records):
+        """Those of ``records`` (not in Xero as far as Odoo knows) that an earlier attempt sent."""
+        if not records:
+            return records
+        attempts = self.sudo().search([("res_model", "=", records._name), ("res_id", "in", records.ids)])
+        sent = set(attempts.mapped("res_id"))
+        return records.filtered(lambda r: r.id in sent and not r.xero_id)
+
+    @api.model
+    def _forget(self, records):
+        self.sudo().search([("res_model", "=", records._name), ("res_id", "in", records.ids)]).unlink()
+
+    @api.autovacuum
+    def _gc_attempts(self):
+        """Attempts of documents long since linked serve no more."""
+        old = self.search([("create_date", "<", fields.Datetime.subtract(fields.Datetime.now(), days=30))])
+        by_model = {}
+        for attempt in old:
+            by_model.setdefault(attempt.res_model, []).append(attempt)
+        for model, attempts in by_model.items():
+            linked = set(
+                self.env[model].browse([a.res_id for a in attempts]).exists().filtered("xero_id").ids
+            )
+            self.browse([a.id for a in attempts if a.res_id in linked]).unlink()

@@ -1,0 +1,147 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from ..models.account_move_xero import XERO_TYPES
+
+
+class XeroCheckWizard(models.TransientModel):
+    """M-Power's "Exported" button and "Xero Total for this Invoice": what Xero says about a
+    document now — number, status, totals, the credits and payments applied — and whether
+    Odoo and Xero agree."""
+
+    _name = "xero.check.wizard"
+    _description = "Xero check"
+
+    move_id = fields.Many2one("account.move", required=True, readonly=True)
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    found = fields.Boolean(readonly=True)
+    xero_number = fields.Char("Xero number", readonly=True)
+    xero_status = fields.Char("Status in Xero", readonly=True)
+    xero_total = fields.Monetary("Total in Xero", readonly=True)
+    xero_amount_paid = fields.Monetary("Paid in Xero", readonly=True)
+    xero_amount_credited = fields.Monetary("Credited in Xero", readonly=True)
+    xero_amount_due = fields.Monetary("Due in Xero", readonly=True)
+    odoo_total = fields.Monetary("Total in Odoo", readonly=True)
+    totals_match = fields.Boolean(readonly=True)
+    line_ids = fields.One2many("xero.check.wizard.line", "wizard_id", readonly=True)
+
+    @api.model
+    def _open_for(self, move, by_number=False):
+        tenant = move.xero_tenant_id
+        if not tenant:
+            raise UserError(_("%s has no Xero organisation.", move.name))
+        endpoint, _xero_type, number_key = XERO_TYPES[move.move_type]
+        if move.xero_id and not by_number:
+            method = "get_invoice" if endpoint == "Invoices" else "get_credit_note"
+            id_arg = "invoice_id" if endpoint == "Invoices" else "credit_note_id"
+            answer = tenant._xero_read(_("checking %(doc)s", doc=move.name), method, **{id_arg: move.xero_id})
+            element = (answer.get(endpoint) or [None])[0]
+        else:
+            element = move._xero_find_in_xero(tenant)
+        values = {"move_id": move.id, "odoo_total": move.amount_total, "found": bool(element)}
+        if element:
+            values.update(self._values_from_xero(element, endpoint, number_key, move))
+            if move.xero_id and not by_number:
+                move.sudo().write(
+                    {
+                        "xero_status": element.get("Status"),
+                        "xero_total": element.get("Total"),
+                        "xero_amount_paid": element.get("AmountPaid") or 0.0,
+                        "xero_amount_due": values["xero_amount_due"],
+                        "xero_checked_at": fields.Datetime.now(),
+                    }
+                )
+        wizard = self.create(values)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Xero check: %s", move.name),
+        }
+
+    @api.model
+    def _values_from_xero(self, element, endpoint, number_key, move):
+        total = element.get("Total") or 0.0
+        due = element.get("AmountDue", element.get("RemainingCredit")) or 0.0
+        lines = [
+            fields.Command.create(
+                {
+                    "kind": "payment",
+                    "date": _xero_date(payment.get("Date")),
+                    "reference": payment.get("Reference") or payment.get("PaymentID"),
+                    "amount": payment.get("Amount") or 0.0,
+                }
+            )
+            for payment in element.get("Payments") or []
+        ]
+        for credit in element.get("CreditNotes") or []:
+            lines.append(
+                fields.Command.create(
+                    {
+                        "kind": "credit",
+                        "date": _xero_date(credit.get("Date")),
+                        "reference": credit.get("CreditNoteNumber") or credit.get("CreditNoteID"),
+                        "amount": credit.get("AppliedAmount") or credit.get("Total") or 0.0,
+                    }
+                )
+            )
+        for kind, key in (("overpayment", "Overpayments"), ("prepayment", "Prepayments")):
+            for other in element.get(key) or []:
+                lines.append(
+                    fields.Command.create(
+                        {
+                            "kind": kind,
+                            "date": _xero_date(other.get("Date")),
+                            "reference": other.get("Reference") or other.get(f"{key[:-1]}ID"),
+                            "amount": other.get("AppliedAmount") or other.get("Total") or 0.0,
+                        }
+                    )
+                )
+        return {
+            "xero_number": element.get(number_key),
+            "xero_status": element.get("Status"),
+            "xero_total": total,
+            "xero_amount_paid": element.get("AmountPaid") or 0.0,
+            "xero_amount_credited": element.get("AmountCredited") or 0.0,
+            "xero_amount_due": due,
+            "totals_match": float_compare(
+                total, move.amount_total, precision_rounding=move.currency_id.rounding
+            )
+            == 0,
+            "line_ids": lines,
+        }
+
+
+class XeroCheckWizardLine(models.TransientModel):
+    _name = "xero.check.wizard.line"
+    _description = "Payment or credit applied in Xero"
+
+    wizard_id = fields.Many2one("xero.check.wizard", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    kind = fields.Selection(
+        [
+            ("payment", "Payment"),
+            ("credit", "Credit note"),
+            ("overpayment", "Overpayment"),
+            ("prepayment", "Prepayment"),
+        ],
+        readonly=True,
+    )
+    date = fields.Date(readonly=True)
+    reference = fields.Char(readonly=True)
+    amount = fields.Monetary(readonly=True)
+
+
+def _xero_date(value):
+    """Xero's dates: '/Date(1700000000000+0000)/' or ISO."""
+    if not value:
+        return False
+    if value.startswith("/Date("):
+        import datetime
+
+        millis = int(value[6:].split("+")[0].split("-")[0].rstrip(")/"))
+        return datetime.datetime.fromtimestamp(millis / 1000, tz=datetime.timezone.utc).date()
+    return fields.Date.to_date(value[:10])

@@ -1,0 +1,69 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..models.account_move_xero import XERO_GONE_STATUSES, XERO_TYPES
+
+
+class XeroClearExportedWizard(models.TransientModel):
+    """M-Power's "Clear Exported Status": after the document was deleted or voided in Xero,
+    forget the link so that it can be exported again. Xero is asked first; only a Xero
+    manager may force it while Xero still holds the document, and must say why."""
+
+    _name = "xero.clear.exported.wizard"
+    _description = "Clear exported status"
+
+    move_id = fields.Many2one("account.move", required=True, readonly=True)
+    xero_status = fields.Char("Status in Xero now", compute="_compute_xero_status", store=True)
+    gone_in_xero = fields.Boolean(compute="_compute_xero_status", store=True)
+    reason = fields.Char(help="Why the link is cleared although Xero still has the document.")
+
+    @api.depends("move_id")
+    def _compute_xero_status(self):
+        """Ask Xero what became of the document before forgetting the link."""
+        for wizard in self:
+            move = wizard.move_id
+            status = False
+            if move.xero_id:
+                endpoint = XERO_TYPES[move.move_type][0]
+                method = "get_invoice" if endpoint == "Invoices" else "get_credit_note"
+                id_arg = "invoice_id" if endpoint == "Invoices" else "credit_note_id"
+                try:
+                    answer = move.xero_tenant_id._xero_read(
+                        _("checking %(doc)s", doc=move.name), method, **{id_arg: move.xero_id}
+                    )
+                    status = ((answer.get(endpoint) or [{}])[0]).get("Status") or "DELETED"
+                except UserError:
+                    status = "DELETED"  # Xero no longer knows it
+            wizard.xero_status = status
+            wizard.gone_in_xero = status in XERO_GONE_STATUSES
+
+    def action_clear(self):
+        self.ensure_one()
+        move = self.move_id
+        if not move.xero_id:
+            raise UserError(_("%s is not marked as exported.", move.name))
+        if self.gone_in_xero:
+            move._xero_clear_exported(_("%(status)s in Xero.", status=self.xero_status))
+        else:
+            if not self.env.user.has_group("xero_connector.group_xero_manager"):
+                raise AccessError(
+                    _(
+                        "%(doc)s is still %(status)s in Xero. Delete or void it there first; only a Xero manager "
+                        "may clear it anyway.",
+                        doc=move.name,
+                        status=self.xero_status,
+                    )
+                )
+            if not (self.reason or "").strip():
+                raise UserError(
+                    _("Say why the exported status is cleared while Xero still has the document.")
+                )
+            move._xero_clear_exported(
+                _(
+                    "forced by %(user)s while %(status)s in Xero: %(reason)s",
+                    user=self.env.user.name,
+                    status=self.xero_status,
+                    reason=self.reason,
+                )
+            )
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
