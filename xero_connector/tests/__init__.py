@@ -1,4 +1,11 @@
-from . import test_cache, test_company_mapping, test_connect, test_security, test_tours
-from . import test_contacts
-from . import test_mapping, test_products
-from . import test_export
+from . import (
+    test_cache,
+    test_company_mapping,
+    test_connect,
+    test_contacts,
+    test_export,
+    test_mapping,
+    test_products,
+    test_security,
+    test_tours,
+)

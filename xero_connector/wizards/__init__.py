@@ -1,9 +1,11 @@
-from . import xero_cache_refresh_wizard, xero_tenant_link_wizard
-from . import xero_contact_import
 from . import (
-    xero_product_link_wizard,
+    xero_cache_refresh_wizard,
     xero_category_link_wizard,
+    xero_check_wizard,
+    xero_clear_exported_wizard,
+    xero_contact_import,
     xero_item_import_wizard,
     xero_mapping_health,
+    xero_product_link_wizard,
+    xero_tenant_link_wizard,
 )
-from . import xero_check_wizard, xero_clear_exported_wizard
