@@ -67,7 +67,60 @@ def main(db, sandbox_url, odoo_url):
             company.xero_tenant_id = tenants[org["tenantId"]]
             print(f"[run] {company.name} → Xero organisation {org['name']}")
         cr.commit()
-    print(f"[run] admin connected to the Xero sandbox ({len(tenants)} organisations)")
+        print(f"[run] admin connected to the Xero sandbox ({len(tenants)} organisations)")
+        for company in companies:
+            map_demo(as_admin, company)
+            cr.commit()
+
+
+def map_demo(env, company):
+    """What an administrator does once (issue 4's flows), so that the demo's open documents
+    can be exported straight away: refresh the cache, auto-match taxes, accounts and items,
+    pick the sandbox's GST rates and the sales/purchases accounts as defaults, link the
+    remaining products through their category, and export the customers and vendors."""
+    env = env(context={"allowed_company_ids": [company.id]})
+    tenant = company.xero_tenant_id.with_env(env)
+    tenant._refresh_cache()
+    rates = {r.tax_type: r for r in env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)])}
+    accounts = {a.code: a for a in env["xero.account"].search([("tenant_id", "=", tenant.id)])}
+    sale_rate = rates.get("OUTPUT") or rates.get("OUTPUT2")
+    purchase_rate = rates.get("INPUT") or rates.get("INPUT2")
+    tenant.write(
+        {
+            "xero_default_sales_account_id": accounts["200"].id,
+            "xero_default_purchase_account_id": accounts["400"].id,
+            "xero_default_sale_tax_rate_id": sale_rate.id,
+            "xero_default_purchase_tax_rate_id": purchase_rate.id,
+        }
+    )
+    tenant._auto_match_taxes()
+    # The demo's Odoo taxes (15%) have no twin among the sandbox's GST rates: map them by
+    # hand to the organisation's sales and purchase GST, as an accountant would.
+    for mapping in env["xero.tax.map"].search([("tenant_id", "=", tenant.id), ("tax_rate_id", "=", False)]):
+        rate = sale_rate if mapping.tax_id.type_tax_use == "sale" else purchase_rate
+        mapping.write({"tax_rate_id": rate.id, "match_state": "manual"})
+    tenant._auto_match_accounts()
+    templates = env["product.template"].search([("company_id", "in", [False, company.id])])
+    tenant._auto_match_products(templates)
+    item = env["xero.item"].search(
+        [("tenant_id", "=", tenant.id), ("sales_account_code", "!=", False), ("purchase_account_code", "!=", False)],
+        limit=1,
+    )
+    root = env["product.category"].search([("parent_id", "=", False)])
+    existing = env["xero.category.map"].search([("tenant_id", "=", tenant.id), ("categ_id", "in", root.ids)])
+    env["xero.category.map"].create(
+        [{"tenant_id": tenant.id, "categ_id": c.id, "item_id": item.id} for c in root - existing.categ_id]
+    )
+    health = env["xero.mapping.health"].create({"tenant_id": tenant.id})
+    health._check()
+    partners = env["res.partner"].browse(
+        [line.res_id for line in health.line_ids if line.res_model == "res.partner"]
+    )
+    if partners:
+        partners._xero_export_contacts(tenant)
+    health._check()
+    left = ", ".join(f"{line.kind}: {line.name}" for line in health.line_ids) or "nothing"
+    print(f"[run] {tenant.name}: cache refreshed, mappings set; mapping health lists {left}")
 
 
 if __name__ == "__main__":

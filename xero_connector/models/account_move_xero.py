@@ -100,7 +100,7 @@ class AccountMove(models.Model):
             )
         )
         if queued:
-            queued.xero_export_state = "queued"
+            queued._xero_write_fields({"xero_export_state": "queued"})
             cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
             if cron:
                 cron._trigger()
@@ -373,6 +373,7 @@ class AccountMove(models.Model):
                 result["failed"][move] = str(error)
             return
         elements = answer.get(endpoint, [])
+        linked, notes = [], {}
         for move, payload, fingerprint, element in zip(moves, payloads, fingerprints, elements, strict=False):
             errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
             if element.get("HasErrors") or errors:
@@ -380,10 +381,20 @@ class AccountMove(models.Model):
                     "Xero refused %(doc)s: %(errors)s", doc=move.name, errors="; ".join(filter(None, errors))
                 )
                 continue
-            move._xero_write_back(element, fingerprint, payload)
-            result["exported"] |= move
+            note = move._xero_write_back(element, fingerprint, payload, post=False)
+            if note:
+                notes[move.id] = note
+            linked.append(move.id)
+        linked = self.browse(linked)
+        # One insert for the batch's chatter notes, one read for its stale failure activities.
+        if notes:
+            linked.browse(list(notes))._message_log_batch(notes)
+        linked._xero_clear_failure_activities()
+        result["exported"] |= linked
 
-    def _xero_write_back(self, element, fingerprint=None, payload=None):
+    def _xero_write_back(self, element, fingerprint=None, payload=None, post=True):
+        """Link this document to Xero's answer. The first time, a note says where it went:
+        posted here, or returned (``post=False``) for the caller to log a batch's notes at once."""
         self.ensure_one()
         number_key = XERO_TYPES[self.move_type][2]
         id_key = "InvoiceID" if number_key == "InvoiceNumber" else "CreditNoteID"
@@ -403,24 +414,41 @@ class AccountMove(models.Model):
             values["xero_fingerprint"] = fingerprint
         if first_time:
             values["xero_export_date"] = fields.Datetime.now()
-        self.sudo().write(values)
+        # The first link's note names the status: no separate tracking message for it.
+        self.with_context(mail_notrack=first_time)._xero_write_fields(values)
+        note = False
         if first_time:
-            self.message_post(
-                body=_(
-                    "Exported to Xero (%(org)s) as %(number)s, status %(status)s, total %(total)s.",
-                    org=self.xero_tenant_id.name,
-                    number=self.xero_number or "-",
-                    status=self.xero_status,
-                    total=formatLang(self.env, self.xero_total or 0.0, currency_obj=self.currency_id),
-                )
+            note = _(
+                "Exported to Xero (%(org)s) as %(number)s, status %(status)s, total %(total)s.",
+                org=self.xero_tenant_id.name,
+                number=self.xero_number or "-",
+                status=self.xero_status,
+                total=formatLang(self.env, self.xero_total or 0.0, currency_obj=self.currency_id),
             )
-        self.activity_ids.filtered(lambda a: a.summary == _("Xero export failed")).unlink()
+        if post:
+            if note:
+                self.message_post(body=note)
+            self._xero_clear_failure_activities()
+        return note
+
+    def _xero_write_fields(self, values):
+        """Write Xero's side of these documents. Only fields of this module change, never the
+        lines: Odoo's invoice-line synchronisation and balance check (the bulk of a write on a
+        posted invoice) are skipped, and the documents are not marked as edited by hand."""
+        self.sudo().with_context(
+            skip_invoice_sync=True, check_move_validity=False, skip_is_manually_modified=True
+        ).write(values)
+
+    def _xero_clear_failure_activities(self):
+        summary = _("Xero export failed")
+        self.activity_ids.filtered(lambda a: a.summary == summary).unlink()
 
     def _xero_record_failure(self, message):
         self.ensure_one()
-        self.sudo().write({"xero_export_state": "error", "xero_error": message})
+        self._xero_write_fields({"xero_export_state": "error", "xero_error": message})
         self.message_post(body=message)
-        if not self.activity_ids.filtered(lambda a: a.summary == _("Xero export failed")):
+        summary = _("Xero export failed")
+        if not self.activity_ids.filtered(lambda a: a.summary == summary):
             self.activity_schedule(
                 "mail.mail_activity_data_warning",
                 summary=_("Xero export failed"),
@@ -477,7 +505,7 @@ class AccountMove(models.Model):
                     )
                     urls = [o.get("OnlineInvoiceUrl") for o in answer.get("OnlineInvoices", [])]
                     if urls and urls[0]:
-                        move.sudo().xero_online_url = urls[0]
+                        move._xero_write_fields({"xero_online_url": urls[0]})
                 if company.xero_allocate_credit_notes and move.move_type == "out_refund":
                     move._xero_allocate_to_origin(tenant)
                 if company.xero_attach_pdf:
@@ -676,7 +704,7 @@ class AccountMove(models.Model):
     def _xero_clear_exported(self, reason):
         self.ensure_one()
         old = self.xero_number or self.xero_id
-        self.sudo().write(
+        self._xero_write_fields(
             {
                 "xero_id": False,
                 "xero_number": False,
