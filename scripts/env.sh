@@ -8,4 +8,7 @@
 : "${PGUSER:=odoo}"
 : "${PGPASSWORD:=odoo}"
 : "${XERO_OPENAPI_DIR:=$ROOT/../shared/xero/openapi}"
-export ODOO_SRC VENV ODOO_RC_FILE PGHOST PGPORT PGUSER PGPASSWORD XERO_OPENAPI_DIR
+# Odoo's files (filestores) live per machine, like the PostgreSQL databases they belong to:
+# a fresh clone reuses the template database and finds its filestore.
+: "${ODOO_DATA_DIR:=${XDG_DATA_HOME:-$HOME/.local/share}/xero_connector/odoo}"
+export ODOO_SRC VENV ODOO_RC_FILE PGHOST PGPORT PGUSER PGPASSWORD XERO_OPENAPI_DIR ODOO_DATA_DIR

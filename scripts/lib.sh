@@ -30,17 +30,20 @@ ensure_template_db() {
   local key name tmp
   key="$(cat "$ODOO_SRC/odoo/release.py" "$ROOT/scripts/lib.sh" | sha1sum | cut -c1-10)"
   name="xero_tmpl_$key"
-  if ! psql -d postgres -tAc "select 1 from pg_database where datname='$name'" | grep -q 1; then
+  if ! psql -d postgres -tAc "select 1 from pg_database where datname='$name'" | grep -q 1 \
+    || [ ! -d "$ODOO_DATA_DIR/filestore/$name" ]; then
+    dropdb --if-exists "$name" 2>/dev/null
     tmp="${name}_building"
     dropdb --if-exists "$tmp" 2>/dev/null
     echo "[test] building template database $name (once per Odoo source, about two minutes)" >&2
     "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$tmp" -i account,purchase,stock_account \
       --without-demo=all --stop-after-init --log-level=warn >&2 || return 1
     psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$name\"" >&2 || return 1
-    if [ -d "$ROOT/.odoo-data/filestore/$tmp" ]; then
-      rm -rf "$ROOT/.odoo-data/filestore/$name"
-      mv "$ROOT/.odoo-data/filestore/$tmp" "$ROOT/.odoo-data/filestore/$name"
+    if [ -d "$ODOO_DATA_DIR/filestore/$tmp" ]; then
+      rm -rf "$ODOO_DATA_DIR/filestore/$name"
+      mv "$ODOO_DATA_DIR/filestore/$tmp" "$ODOO_DATA_DIR/filestore/$name"
     fi
+    mkdir -p "$ODOO_DATA_DIR/filestore/$name"
   fi
   echo "$name"
 }
@@ -48,7 +51,7 @@ ensure_template_db() {
 # A fresh database from the template, with a copy of the template's filestore (reports and
 # assets read files from it; PostgreSQL's template copy does not bring them along).
 clone_db() {  # template new
-  local data="$ROOT/.odoo-data/filestore"
+  local data="$ODOO_DATA_DIR/filestore"
   dropdb --if-exists "$2" 2>/dev/null
   rm -rf "${data:?}/$2"
   createdb -T "$1" "$2" || return 1

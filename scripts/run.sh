@@ -17,7 +17,9 @@ start_sandbox "$XERO_SANDBOX_PORT" "$LOGDIR/sandbox.log"
 trap stop_sandbox EXIT
 export XERO_SANDBOX_URL="http://127.0.0.1:$XERO_SANDBOX_PORT"
 
-if ! psql -d postgres -tAc "select 1 from pg_database where datname='$DEMO_DB'" | grep -q 1; then
+if ! psql -d postgres -tAc "select 1 from pg_database where datname='$DEMO_DB'" | grep -q 1 \
+  || [ ! -d "$ODOO_DATA_DIR/filestore/$DEMO_DB" ]; then
+  dropdb --if-exists "$DEMO_DB" 2>/dev/null
   echo "[run] creating demo database $DEMO_DB (about two minutes, once)"
   "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" -i xero_connector \
     --stop-after-init --log-level=warn

@@ -70,7 +70,7 @@ db_port = $PGPORT
 db_user = $PGUSER
 db_password = $PGPASSWORD
 admin_passwd = admin
-data_dir = $ROOT/.odoo-data
+data_dir = $ODOO_DATA_DIR
 logfile =
 log_level = info
 CONF

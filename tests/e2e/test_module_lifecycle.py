@@ -41,7 +41,7 @@ def fresh_db():
         pytest.fail("XERO_TEMPLATE_DB is not set: run this suite through `make test`")
     name = f"xero_lifecycle_{uuid.uuid4().hex[:8]}"
     subprocess.run(["createdb", "-T", TEMPLATE, name], check=True)
-    filestore = ROOT / ".odoo-data" / "filestore"
+    filestore = Path(os.environ["ODOO_DATA_DIR"]) / "filestore"
     if (filestore / TEMPLATE).is_dir():
         shutil.copytree(filestore / TEMPLATE, filestore / name)
     yield name
