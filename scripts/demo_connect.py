@@ -103,7 +103,11 @@ def map_demo(env, company):
     templates = env["product.template"].search([("company_id", "in", [False, company.id])])
     tenant._auto_match_products(templates)
     item = env["xero.item"].search(
-        [("tenant_id", "=", tenant.id), ("sales_account_code", "!=", False), ("purchase_account_code", "!=", False)],
+        [
+            ("tenant_id", "=", tenant.id),
+            ("sales_account_code", "!=", False),
+            ("purchase_account_code", "!=", False),
+        ],
         limit=1,
     )
     root = env["product.category"].search([("parent_id", "=", False)])

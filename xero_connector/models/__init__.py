@@ -23,3 +23,4 @@ from . import (
     xero_export_attempt,
     account_move_xero,
 )
+from . import xero_payment, xero_tenant_payments, account_payment

@@ -517,8 +517,10 @@ class ResPartner(models.Model):
         return clashes
 
     def _xero_write_back(self, tenant, bindings, results):
-        """Each partner's outcome on its binding and in its chatter."""
+        """Each partner's outcome on its binding and in its chatter (the notes of all partners
+        logged at once: exporting 1,000 contacts is not 1,000 message posts)."""
         now = fields.Datetime.now()
+        notes = {}
         for partner, result in results.items():
             binding = bindings[partner.id]
             status = result["status"]
@@ -546,12 +548,12 @@ class ResPartner(models.Model):
                             max=MAX_CONTACT_PERSONS,
                             left=", ".join(left.mapped("name")),
                         )
-                partner.message_post(body=message)
+                notes[partner.id] = message
             elif status == "error":
                 binding.last_error = result["message"]
-                partner.message_post(
-                    body=_("Xero (%(org)s): %(error)s", org=tenant.name, error=result["message"])
-                )
+                notes[partner.id] = _("Xero (%(org)s): %(error)s", org=tenant.name, error=result["message"])
+        if notes:
+            self.browse(list(notes))._message_log_batch(notes)
 
     # ------------------------------------------------------------------------------------
     # Update

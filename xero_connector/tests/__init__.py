@@ -4,8 +4,10 @@ from . import (
     test_connect,
     test_contacts,
     test_export,
+    test_export_tours,
     test_mapping,
     test_products,
     test_security,
     test_tours,
 )
+from . import test_payments, test_webhooks

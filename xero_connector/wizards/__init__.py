@@ -9,3 +9,4 @@ from . import (
     xero_product_link_wizard,
     xero_tenant_link_wizard,
 )
+from . import xero_payments_wizard

@@ -43,7 +43,7 @@ class XeroCheckWizard(models.TransientModel):
         if element:
             values.update(self._values_from_xero(element, endpoint, number_key, move))
             if move.xero_id and not by_number:
-                move.sudo().write(
+                move._xero_write_fields(
                     {
                         "xero_status": element.get("Status"),
                         "xero_total": element.get("Total"),

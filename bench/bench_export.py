@@ -1,0 +1,359 @@
+"""Export of invoices to Xero: API calls, throughput under Xero's rate limits, Odoo-side cost.
+
+Prints figures, never passes or fails on time. Run through `make bench` (scripts/bench.sh
+makes a database with the module installed), or alone:
+
+    python bench/bench_export.py DB [SIZES]        # SIZES measured: default 100,1000
+
+The Xero sandbox runs in-process with its real rate limits (60 calls a minute, 5 in flight,
+5,000 a day per organisation) on its virtual clock: the connector's ``_xero_sleep`` (what it
+does on a 429's Retry-After) moves that clock instead of sleeping, so "documents per minute"
+are per *virtual* minute: real time spent plus every wait Xero imposed.
+
+For each size, two exports of fresh five-line invoices, each into an organisation of its own
+(so that one does not eat the other's rate budget): the bulk export (batches of 50, contacts
+created on the fly in batches of 50) and one call per invoice (the export pressed on each
+document alone). Up to 1,000 new customers per run (10,000 invoices: 1,000 customers with 10
+invoices each). Figures per run: API calls (and 429s), virtual minutes and documents per
+virtual minute, Odoo-side milliseconds per invoice (wall time minus the time spent waiting
+for the sandbox's answers) and SQL queries (every cursor, sync log included) per Xero batch.
+
+10,000 invoices are extrapolated (and labelled so) unless named in SIZES: creating and
+posting them takes Odoo about 12 minutes on a 2-core machine, and one call per invoice would
+need 11,000 calls, more than twice Xero's day limit. The extrapolation takes the largest
+measured run's seconds per call, the calls the larger run needs and Xero's rolling limits.
+"""
+
+import contextlib
+import logging
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_cache_refresh import connect  # noqa: E402
+
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, Command, api, fields  # noqa: E402
+
+from xero_sandbox.server import SandboxServer  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+LINES = [
+    ("Consulting hours", 7, 120.0),
+    ("Site visit", 1, 85.5),
+    ("Materials", 12, 14.25),
+    ("Freight", 1, 32.0),
+    ("Licence, per seat", 5, 19.99),
+]
+SINGLE_MAX = 1000  # one call per invoice beyond this would pass Xero's day limit
+
+
+class HttpTimer:
+    """Time spent inside the calls to Xero (the sandbox's share of the wall time)."""
+
+    def __init__(self, module):
+        self.module, self.seconds = module, 0.0
+        self.original = module._in_flight_slot
+
+    def install(self):
+        original = self.original
+
+        @contextlib.contextmanager
+        def timed(dbname, tenant):
+            started = time.perf_counter()
+            try:
+                with original(dbname, tenant):
+                    yield
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        self.module._in_flight_slot = timed
+
+    def uninstall(self):
+        self.module._in_flight_slot = self.original
+
+
+def setup_tenant(env, tenant, tax_sale):
+    """What an administrator does once per organisation: cache, tax map, default accounts."""
+    tenant._refresh_cache()
+    rates = {r.tax_type: r for r in env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)])}
+    accounts = {a.code: a for a in env["xero.account"].search([("tenant_id", "=", tenant.id)])}
+    env["xero.tax.map"].create(
+        {"tenant_id": tenant.id, "tax_id": tax_sale.id, "tax_rate_id": rates["OUTPUT"].id}
+    )
+    tenant.write(
+        {
+            "xero_default_sales_account_id": accounts["200"].id,
+            "xero_default_purchase_account_id": accounts["400"].id,
+            "xero_default_sale_tax_rate_id": rates["OUTPUT"].id,
+            "xero_default_purchase_tax_rate_id": rates["INPUT"].id,
+        }
+    )
+
+
+def make_invoices(env, company, tenant, tax_sale, count, label):
+    """``count`` posted five-line invoices for up to 1,000 new customers, created in bulk."""
+    quiet = env(context={"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True})
+    company.xero_tenant_id = tenant
+    customers = quiet["res.partner"].create(
+        [
+            {"name": f"Bench {label} customer {n:05d}", "email": f"c{n}@{label}.example", "is_company": True}
+            for n in range(min(count, 1000))
+        ]
+    )
+    journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+    moves = env["account.move"]
+    today = fields.Date.today()
+    for start in range(0, count, 500):
+        chunk = quiet["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customers[n % len(customers)].id,
+                    "journal_id": journal.id,
+                    "invoice_date": today,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": name,
+                                "quantity": qty,
+                                "price_unit": price,
+                                "tax_ids": [Command.set(tax_sale.ids)],
+                            }
+                        )
+                        for name, qty, price in LINES
+                    ],
+                }
+                for n in range(start, min(count, start + 500))
+            ]
+        )
+        chunk.action_post()
+        moves |= chunk
+    env.flush_all()
+    return moves.with_env(env), len(customers)
+
+
+def export(env, sandbox, tenant, moves, mode, timer):
+    """Run one export; its figures."""
+    env.invalidate_all()
+    mark = sandbox.calls.snapshot(10**12)["next"]
+    queries = odoo.sql_db.sql_counter
+    virtual = sandbox.clock.now()
+    timer.seconds = 0.0
+    started = time.perf_counter()
+    failed = 0
+    if mode == "batch":
+        result = moves._xero_export()
+        failed = len(result["failed"])
+    else:
+        for move in moves:
+            result = move._xero_export()
+            failed += len(result["failed"])
+    env.flush_all()
+    wall = time.perf_counter() - started
+    queries = odoo.sql_db.sql_counter - queries
+    minutes = (sandbox.clock.now() - virtual) / 60
+    calls = [c for c in sandbox.calls.snapshot(mark)["log"] if c["tenant"] == tenant.tenant_id]
+    refused = [c for c in calls if c["status"] == 429]
+    counted = [c for c in calls if c["status"] != 429]
+    batches = math.ceil(len(moves) / 50) if mode == "batch" else len(moves)
+    return {
+        "mode": mode,
+        "n": len(moves),
+        "exported": len(moves.filtered("xero_id")),
+        "failed": failed,
+        "calls": len(counted),
+        "contact_calls": len([c for c in counted if c["endpoint"].startswith("PUT /Contacts")]),
+        "invoice_calls": len([c for c in counted if c["endpoint"].startswith("PUT /Invoices")]),
+        "refused": len(refused),
+        "virtual_min": minutes,
+        "docs_per_min": len(moves) / minutes if minutes else 0.0,
+        "wall_s": wall,
+        "odoo_ms": (wall - timer.seconds) * 1000 / len(moves),
+        "http_ms": timer.seconds * 1000 / len(moves),
+        "queries_per_batch": queries / batches,
+        "queries_per_doc": queries / len(moves),
+    }
+
+
+def simulate_minutes(calls, seconds_per_call):
+    """Virtual minutes for ``calls`` made back to back at ``seconds_per_call`` under Xero's
+    rolling limits (60 a minute, 5,000 a day): the waits a 429's Retry-After imposes."""
+    times, now = [], 0.0
+    for _call in range(calls):
+        now += seconds_per_call
+        if len(times) >= 60:
+            now = max(now, times[-60] + 60)
+        if len(times) >= 5000:
+            now = max(now, times[-5000] + 24 * 3600)
+        times.append(now)
+    return now / 60
+
+
+def extrapolate(row, n):
+    """A run of ``n`` invoices predicted from a measured one: the calls it needs (up to 1,000
+    new customers), the measured seconds per call, the rolling rate limits; Odoo's cost per
+    invoice and per batch as measured (flat from 100 to 1,000)."""
+    customers = min(n, 1000)
+    if row["mode"] == "batch":
+        contact_calls, invoice_calls = math.ceil(customers / 50), math.ceil(n / 50)
+    else:
+        contact_calls, invoice_calls = customers, n
+    calls = contact_calls + invoice_calls
+    minutes = simulate_minutes(calls, row["wall_s"] / row["calls"])
+    return dict(
+        row,
+        n=n,
+        calls=calls,
+        contact_calls=contact_calls,
+        invoice_calls=invoice_calls,
+        refused=None,
+        virtual_min=minutes,
+        docs_per_min=n / minutes,
+        wall_s=None,
+        extrapolated=True,
+    )
+
+
+def print_table(rows, created):
+    header = (
+        f"{'invoices':>8} {'mode':<22} {'API calls':>10} {'of which contacts':>17} {'429s':>5} "
+        f"{'virtual min':>11} {'docs/min':>9} {'Odoo ms/inv':>11} {'SQL/batch':>10} {'SQL/inv':>8}"
+    )
+    print("\nExport of five-line invoices to Xero (sandbox in-process, its virtual clock, 60 calls/min)")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        mode = "batches of 50" if r["mode"] == "batch" else "one call per invoice"
+        if r.get("extrapolated"):
+            mode += " *"
+        print(
+            f"{r['n']:>8,} {mode:<22} {r['calls']:>10,} {r['contact_calls']:>17,.0f} "
+            f"{'-' if r['refused'] is None else r['refused']:>5} {r['virtual_min']:>11.1f} "
+            f"{r['docs_per_min']:>9,.0f} {r['odoo_ms']:>11.1f} {r['queries_per_batch']:>10.0f} "
+            f"{r['queries_per_doc']:>8.1f}"
+        )
+    print(
+        "* extrapolated from the largest measured run of the same mode: its calls, its seconds per call "
+        "and Xero's rolling limits (60/min, 5,000/day); Odoo ms and SQL as measured"
+    )
+    for line in created:
+        print(line)
+
+
+def chart(rows, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    for mode, style, label in (("batch", "o-", "batches of 50"), ("single", "s--", "one call per invoice")):
+        mine = [r for r in rows if r["mode"] == mode]
+        sizes = [r["n"] for r in mine]
+        axes[0].plot(sizes, [r["calls"] for r in mine], style, label=label)
+        axes[1].plot(sizes, [r["docs_per_min"] for r in mine], style, label=label)
+        measured = [r for r in mine if not r.get("extrapolated")]
+        axes[2].plot([r["n"] for r in measured], [r["odoo_ms"] for r in measured], style, label=label)
+    axes[0].set(title="API calls", xscale="log", yscale="log", xlabel="invoices")
+    axes[1].axhline(2700, color="grey", linestyle=":", label="goal 2,700")
+    axes[1].set(title="documents per virtual minute", xscale="log", yscale="log", xlabel="invoices")
+    axes[2].set(title="Odoo-side ms per invoice", xscale="log", xlabel="invoices")
+    for axis in axes:
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend()
+    fig.suptitle("xero_connector: exporting five-line invoices (60 calls/min per organisation)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+
+
+def main(db, sizes=(100, 1000), extrapolated=(10000,)):
+    odoo.tools.config.parse_config(
+        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
+    )
+    logging.getLogger("xero_sandbox").setLevel(logging.WARNING)
+    server = SandboxServer(port=0, quiet=True).start()
+    sandbox = server.sandbox
+    plan = [(n, "batch") for n in sizes] + [(n, "single") for n in sizes if n <= SINGLE_MAX]
+    extrapolated = sorted(set(extrapolated) | {n for n in sizes if n > SINGLE_MAX})
+    orgs = {}
+    for n, mode in plan:
+        org = sandbox.build_org(
+            sandbox.clock, name=f"Bench {mode} {n}", short_code=f"!b{mode[0]}{n}", with_documents=False
+        )
+        sandbox.add_org(org)
+        orgs[n, mode] = org
+    registry = odoo.modules.registry.Registry(db)
+    from odoo.addons.xero_connector.models import xero_connection
+
+    timer = HttpTimer(xero_connection)
+    Connection = registry["xero.connection"]
+    Connection._xero_sleep = lambda model, seconds: sandbox.clock.advance(seconds)
+    rows, created = [], []
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company = env.ref("base.main_company")
+        if not company.chart_template:
+            env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+        env.ref("product.decimal_price").digits = 5
+        SyncLog = type(env["xero.sync.log"])
+        record = SyncLog._record
+        SyncLog._record = lambda model, values: model.sudo().create(values)
+        try:
+            tenants = connect(env, server.url, [org.tenant_id for org in orgs.values()])
+        finally:
+            SyncLog._record = record
+        tax_sale = env["account.tax"].create(
+            {"name": "GST 10% (bench)", "amount": 10, "type_tax_use": "sale", "company_id": company.id}
+        )
+        company.write({"xero_auto_create_contacts": True, "xero_invoice_status": "DRAFT"})
+        for org in orgs.values():
+            setup_tenant(env, tenants[org.tenant_id], tax_sale)
+        cr.commit()
+        # A new minute for every organisation: the set-up's calls do not count against the runs.
+        sandbox.clock.advance(61)
+        admin_env = env(user=env.ref("base.user_admin"))
+        timer.install()
+        try:
+            for n, mode in plan:
+                tenant = tenants[orgs[n, mode].tenant_id]
+                started = time.perf_counter()
+                moves, customers = make_invoices(env, company, tenant, tax_sale, n, f"{mode[0]}{n}")
+                created.append(
+                    f"created and posted {n:,} invoices ({customers:,} new customers) for the "
+                    f"{mode} run in {time.perf_counter() - started:.0f} s"
+                )
+                cr.commit()
+                row = export(admin_env, sandbox, tenant, moves.with_env(admin_env), mode, timer)
+                cr.commit()
+                rows.append(row)
+                print(
+                    f"[bench] {n:,} invoices, {mode}: {row['exported']:,} exported, {row['failed']} failed, "
+                    f"{row['calls']} calls, {row['wall_s']:.0f} s",
+                    flush=True,
+                )
+        finally:
+            timer.uninstall()
+    server.stop()
+    for mode in ("batch", "single"):
+        measured = [r for r in rows if r["mode"] == mode]
+        if measured:
+            largest = max(measured, key=lambda r: r["n"])
+            rows += [extrapolate(largest, n) for n in extrapolated if n > largest["n"]]
+    rows.sort(key=lambda r: (r["n"], r["mode"]))
+    print_table(rows, created)
+    path = OUT / "bench_export.png"
+    chart(rows, path)
+    print(f"chart: {path.relative_to(ROOT)}")
+    return rows
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], *([tuple(int(s) for s in sys.argv[2].split(","))] if len(sys.argv) > 2 else []))

@@ -1,0 +1,185 @@
+"""Xero → Odoo payment sync: API calls and time, against an in-process Xero sandbox.
+
+Prints figures, never passes or fails on time. Run through `make bench`, or alone:
+
+    python bench/bench_payments.py DB [PAYMENTS]
+
+An organisation holds PAYMENTS (5,000) payments on as many authorised invoices; LINKED (100)
+of those invoices are exported Odoo invoices, so their payments become reconciled Odoo
+payments. Measures the calls of a first sync (goal: <= 6 for 5,000 payments), of an
+unchanged one, and of a second sync after 50 more payments; and the wall time of each.
+"""
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_cache_refresh import Meter, connect  # noqa: E402
+
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, Command, api, fields  # noqa: E402
+
+from xero_sandbox.client import SandboxClient  # noqa: E402
+from xero_sandbox.server import SandboxServer  # noqa: E402
+
+LINKED = 100
+BATCH = 50
+
+
+def seed(client, tenant_id, count):
+    """``count`` authorised invoices of 100.00, each paid 40.00 into the bank account, made
+    through Xero's own API (as a user would) 50 at a time."""
+    contacts = [c for c in client.dump(tenant_id, "Contacts") if c.get("ContactStatus") == "ACTIVE"]
+    bank = next(a for a in client.dump(tenant_id, "Accounts") if a.get("Type") == "BANK")
+    invoices = []
+    for start in range(0, count, BATCH):
+        body = {
+            "Invoices": [
+                {
+                    "Type": "ACCREC",
+                    "Contact": {"ContactID": contacts[n % len(contacts)]["ContactID"]},
+                    "Status": "AUTHORISED",
+                    "InvoiceNumber": f"BENCH-{n:05d}",
+                    "Date": "2025-01-15",
+                    "DueDate": "2025-02-15",
+                    "LineAmountTypes": "NoTax",
+                    "LineItems": [
+                        {"Description": "Bench", "Quantity": 1, "UnitAmount": 100, "AccountCode": "200"}
+                    ],
+                }
+                for n in range(start, min(start + BATCH, count))
+            ]
+        }
+        answer = client.as_user(tenant_id, "PUT", "/Invoices", json=body)
+        if answer.status_code != 200:
+            raise RuntimeError(answer.text[:1000])
+        invoices += answer.json()["Invoices"]
+    # The demo organisation holds a few payments already: it holds exactly ``count`` after this.
+    already = len(client.dump(tenant_id, "Payments"))
+    pay(client, tenant_id, invoices[: count - already], bank["Code"], 40.0)
+    return invoices, bank
+
+
+def pay(client, tenant_id, invoices, code, amount):
+    for start in range(0, len(invoices), BATCH):
+        body = {
+            "Payments": [
+                {
+                    "Invoice": {"InvoiceID": i["InvoiceID"]},
+                    "Account": {"Code": code},
+                    "Date": "2025-01-20",
+                    "Amount": amount,
+                }
+                for i in invoices[start : start + BATCH]
+            ]
+        }
+        answer = client.as_user(tenant_id, "PUT", "/Payments", json=body)
+        if answer.status_code != 200:
+            raise RuntimeError(answer.text[:1000])
+
+
+def link_odoo_invoices(env, tenant, invoices):
+    """Odoo invoices standing for exported ones (their Xero ids set as export would)."""
+    company = env.company
+    company.xero_tenant_id = tenant
+    partner = env["res.partner"].create({"name": "Bench customer"})
+    journal = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+    tenant.xero_payment_journal_id = journal
+    moves = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": "2025-01-15",
+                "invoice_line_ids": [
+                    Command.create({"name": "Bench", "quantity": 1, "price_unit": 100, "tax_ids": []})
+                ],
+            }
+            for _invoice in invoices
+        ]
+    )
+    moves.action_post()
+    for move, invoice in zip(moves, invoices, strict=True):
+        move.write(
+            {
+                "xero_id": invoice["InvoiceID"],
+                "xero_tenant_id": tenant.id,
+                "xero_status": "AUTHORISED",
+                "xero_total": 100.0,
+                "xero_amount_due": 100.0,
+                "xero_export_state": "exported",
+                "xero_export_date": fields.Datetime.now(),
+            }
+        )
+    return moves
+
+
+def main(db, total=5000):
+    odoo.tools.config.parse_config(
+        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
+    )
+    logging.getLogger("xero_sandbox").setLevel(logging.WARNING)
+    server = SandboxServer(port=0, quiet=True).start()
+    sandbox = server.sandbox
+    org = sandbox.build_org(sandbox.clock, name="Bench Payments", short_code="!bpay", base_currency="USD")
+    sandbox.add_org(org)
+    client = SandboxClient(server.url)
+    started = time.perf_counter()
+    invoices, bank = seed(client, org.tenant_id, total)
+    seed_s = time.perf_counter() - started
+    rows = []
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        SyncLog = type(env["xero.sync.log"])
+        record = SyncLog._record
+        SyncLog._record = lambda model, values: model.sudo().create(values)
+        try:
+            tenant = connect(env, server.url, [org.tenant_id])[org.tenant_id]
+            tenant._refresh_cache(["accounts"])
+            moves = link_odoo_invoices(env, tenant, invoices[:LINKED])
+            with Meter(env, sandbox, tenant) as first:
+                stats = tenant._xero_sync_payments()
+            reconciled = moves.filtered(lambda m: m.payment_state == "partial")
+            rows += [
+                (f"first sync of {total:,} payments: calls (goal <= 6)", len(first.calls)),
+                ("first sync: endpoints", ", ".join(sorted({c["endpoint"] for c in first.calls}))),
+                (
+                    "first sync: Xero payments stored",
+                    env["xero.payment"].search_count([("tenant_id", "=", tenant.id)]),
+                ),
+                (
+                    "first sync: Odoo payments created / linked invoices reconciled",
+                    f"{stats['created']} / {len(reconciled)}",
+                ),
+                ("first sync: wall time (s), SQL queries", f"{first.ms / 1000:.1f}, {first.queries}"),
+            ]
+            with Meter(env, sandbox, tenant) as unchanged:
+                stats = tenant._xero_sync_payments()
+            rows.append(("unchanged sync: calls, created", f"{len(unchanged.calls)}, {stats['created']}"))
+            sandbox.clock.advance(2)
+            pay(client, org.tenant_id, invoices[:50], bank["Code"], 10.0)
+            with Meter(env, sandbox, tenant) as more:
+                stats = tenant._xero_sync_payments()
+            rows.append(
+                ("50 new payments: calls, Odoo payments created", f"{len(more.calls)}, {stats['created']}")
+            )
+        finally:
+            SyncLog._record = record
+            cr.rollback()
+    server.stop()
+    print(f"\nXero payment sync ({total:,} payments seeded in {seed_s:.0f}s; sandbox in-process)")
+    width = max(len(label) for label, _value in rows)
+    print("-" * (width + 40))
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], *(int(a) for a in sys.argv[2:3]))

@@ -1,0 +1,38 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class XeroPaymentsWizard(models.TransientModel):
+    """M-Power's "Update/View Payments": read Xero's payments of a date range (for reports),
+    apply those on exported documents, then show them."""
+
+    _name = "xero.payments.wizard"
+    _description = "Get Xero payments"
+
+    tenant_id = fields.Many2one(
+        "xero.tenant", "Organisation", required=True, default=lambda self: self.env.company.xero_tenant_id
+    )
+    date_from = fields.Date("From", required=True, default=lambda self: fields.Date.today().replace(day=1))
+    date_to = fields.Date("To", required=True, default=fields.Date.today)
+    result = fields.Text(readonly=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if wizard.date_from > wizard.date_to:
+                raise UserError(_("The start date must not be after the end date."))
+
+    def action_get_payments(self):
+        """The Get Xero Payments button."""
+        self.ensure_one()
+        self.env["account.move"]._check_xero_user()
+        stats = self.tenant_id._xero_sync_payments(date_from=self.date_from, date_to=self.date_to)
+        self.result = self.tenant_id._xero_payment_summary(stats)
+        action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")
+        action["domain"] = [
+            ("tenant_id", "=", self.tenant_id.id),
+            ("date", ">=", self.date_from),
+            ("date", "<=", self.date_to),
+        ]
+        action["context"] = {}
+        return action
