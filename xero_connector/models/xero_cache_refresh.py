@@ -8,13 +8,11 @@ calls; every other list is one call. Contacts, items and accounts are asked for 
 If-Modified-Since set to the latest UpdatedDateUTC already cached (Xero's clock, not Odoo's),
 so an unchanged refresh costs one call per list and writes nothing."""
 
-import json
 import logging
 import threading
 from datetime import UTC
 
 import psycopg2
-from xero_python.accounting import AccountingApi
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -119,31 +117,6 @@ class XeroTenant(models.Model):
                     org=self.name,
                 )
             ) from error
-
-    def _xero_read(self, operation, method, **kwargs):
-        """A GET through the choke point, answered as Xero's JSON (a dict with Xero's own
-        PascalCase keys). The body is read inside the retried call, and parsing it is several
-        times cheaper than building the SDK's model objects for 1,000 contacts a page."""
-        self.ensure_one()
-        connection = self._get_connection()
-        api_url = connection._get_xero_config()["api_url"]
-        tenant_id = self.tenant_id
-
-        def call(client):
-            response = getattr(AccountingApi(client, base_url=api_url), method)(
-                tenant_id, _preload_content=False, **kwargs
-            )
-            try:
-                return json.loads(response.data or b"{}")
-            finally:
-                response.release_conn()
-
-        return connection._xero_request(
-            _("%(operation)s in %(org)s", operation=operation, org=self.name),
-            call,
-            idempotent=True,
-            tenant=self,
-        )
 
     @staticmethod
     def _xero_since(moment):

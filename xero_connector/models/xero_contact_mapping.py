@@ -7,10 +7,6 @@ writes each partner's outcome back per organisation, and the partner's Xero tab 
 per organisation whether or not a contact is linked yet. The cache stays what the refresh
 writes, and a refresh never touches a mapping."""
 
-import json
-
-from xero_python.accounting import AccountingApi
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -148,32 +144,4 @@ class XeroTenant(models.Model):
         refreshed = self.sudo().xero_contacts_refreshed_at
         return bool(refreshed) and (fields.Datetime.now() - refreshed).total_seconds() < (
             CONTACT_CACHE_FRESH_MINUTES * 60
-        )
-
-    def _xero_call_json(self, operation, method, records=None, idempotent=None, **kwargs):
-        """``_accounting_call`` answered as Xero's JSON (PascalCase dict), the shape the cache's
-        ``_xero_vals`` reads: the body is read inside the retried call. Writes are repeated
-        after a lost answer only when they carry an ``idempotency_key``."""
-        self.ensure_one()
-        if idempotent is None:
-            idempotent = method.startswith("get_") or bool(kwargs.get("idempotency_key"))
-        connection = self._get_connection()
-        api_url = connection._get_xero_config()["api_url"]
-        tenant_id = self.tenant_id
-
-        def call(client):
-            response = getattr(AccountingApi(client, base_url=api_url), method)(
-                tenant_id, _preload_content=False, **kwargs
-            )
-            try:
-                return json.loads(response.data or b"{}")
-            finally:
-                response.release_conn()
-
-        return connection._xero_request(
-            _("%(operation)s in %(org)s", operation=operation, org=self.name),
-            call,
-            idempotent=idempotent,
-            tenant=self,
-            records=records,
         )
