@@ -4,15 +4,19 @@ SANDBOX_PID=""
 
 start_sandbox() {  # port logfile
   local port="$1" log="$2"
+  if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+    echo "[sandbox] port $port is taken (another make test or make run?); stop it or set XERO_SANDBOX_PORT" >&2
+    return 1
+  fi
   (cd "$ROOT/tests" && exec "$VENV/bin/python" -m xero_sandbox --host 127.0.0.1 --port "$port") \
     > "$log" 2>&1 &
   SANDBOX_PID=$!
   for _ in $(seq 1 60); do
+    kill -0 "$SANDBOX_PID" 2>/dev/null || break
     if curl -fs "http://127.0.0.1:$port/_sandbox/orgs" >/dev/null 2>&1; then
       echo "[sandbox] Xero sandbox on http://127.0.0.1:$port (log: ${log#"$ROOT"/})"
       return 0
     fi
-    kill -0 "$SANDBOX_PID" 2>/dev/null || break
     sleep 0.5
   done
   echo "[sandbox] failed to start; its log says:" >&2
