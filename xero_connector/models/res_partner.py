@@ -463,18 +463,18 @@ class ResPartner(models.Model):
                 rest |= partner
         return rest
 
-    def _xero_create_batch(self, tenant, bindings, results):
-        """One PUT /Contacts for these partners (≤ 50). Returns the partners whose name Xero
-        refused as already used."""
-        payloads = [partner._xero_contact_values() for partner in self]
-        key = self._xero_idempotency_key(tenant, "create", payloads)
+    def _xero_send_contacts(self, tenant, method, operation, payloads, bindings, results):
+        """One call with these partners' contacts (≤ 50), summarize_errors=false, under an
+        Idempotency-Key stored on their bindings first. Returns Xero's elements in the order
+        sent, or None when the whole call failed (each partner's error is in ``results``)."""
+        key = self._xero_idempotency_key(tenant, method, payloads)
         for partner in self:
             bindings[partner.id].export_key = key
         self.env["xero.partner.binding"].flush_model()
         try:
             body = tenant._xero_call_json(
-                _("creating %(count)s contacts", count=len(self)),
-                "create_contacts",
+                operation,
+                method,
                 records=self,
                 contacts=Contacts(contacts=[_sdk(Contact, payload) for payload in payloads]),
                 summarize_errors=False,
@@ -483,8 +483,23 @@ class ResPartner(models.Model):
         except UserError as error:
             for partner in self:
                 results[partner] = {"status": "error", "message": str(error)}
+            return None
+        return body.get("Contacts") or []
+
+    def _xero_create_batch(self, tenant, bindings, results):
+        """One PUT /Contacts for these partners (≤ 50). Returns the partners whose name Xero
+        refused as already used."""
+        payloads = [partner._xero_contact_values() for partner in self]
+        elements = self._xero_send_contacts(
+            tenant,
+            "create_contacts",
+            _("creating %(count)s contacts", count=len(self)),
+            payloads,
+            bindings,
+            results,
+        )
+        if elements is None:
             return self.browse()
-        elements = body.get("Contacts") or []
         cache = self.env["xero.contact"].sudo()
         created, clashes = [], self.browse()
         for partner, element in zip(self, elements, strict=False):
@@ -581,23 +596,16 @@ class ResPartner(models.Model):
         cache = self.env["xero.contact"].sudo()
         for batch in split_every(EXPORT_BATCH_SIZE, linked.ids, self.browse):
             payloads = [p._xero_contact_values(contact=bindings[p.id].contact_id) for p in batch]
-            key = self._xero_idempotency_key(tenant, "update", payloads)
-            for partner in batch:
-                bindings[partner.id].export_key = key
-            try:
-                body = tenant._xero_call_json(
-                    _("updating %(count)s contacts", count=len(batch)),
-                    "update_or_create_contacts",
-                    records=batch,
-                    contacts=Contacts(contacts=[_sdk(Contact, payload) for payload in payloads]),
-                    summarize_errors=False,
-                    idempotency_key=key,
-                )
-            except UserError as error:
-                for partner in batch:
-                    results[partner] = {"status": "error", "message": str(error)}
+            elements = batch._xero_send_contacts(
+                tenant,
+                "update_or_create_contacts",
+                _("updating %(count)s contacts", count=len(batch)),
+                payloads,
+                bindings,
+                results,
+            )
+            if elements is None:
                 continue
-            elements = body.get("Contacts") or []
             good = [
                 e
                 for e in elements

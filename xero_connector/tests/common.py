@@ -9,6 +9,7 @@ from pathlib import Path
 from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
+from odoo import Command
 from odoo.addons.xero_connector import const
 from odoo.tests import HttpCase, new_test_user
 
@@ -62,6 +63,22 @@ class XeroSandboxCase(HttpCase):
             login="xero_manager",
             groups="base.group_user,account.group_account_manager,xero_connector.group_xero_manager",
         )
+
+    @classmethod
+    def with_chart(cls, company):
+        """``company`` with a chart of accounts (invoices need journals and accounts)."""
+        if not company.chart_template:
+            cls.env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+        return company
+
+    @classmethod
+    def second_company(cls, name):
+        """Another company (NZD, with a chart) the Xero manager may work in."""
+        company = cls.with_chart(
+            cls.env["res.company"].create({"name": name, "currency_id": cls.env.ref("base.NZD").id})
+        )
+        cls.xero_manager.write({"company_ids": [Command.link(company.id)]})
+        return company
 
     @classmethod
     def connect_directly(cls, user, tenants):

@@ -14,18 +14,9 @@ class TestCompanyMapping(XeroSandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_a = cls.env.company
-        cls.company_b = cls.env["res.company"].create(
-            {"name": "Beta Company", "currency_id": cls.env.ref("base.NZD").id}
-        )
-        cls.env["account.chart.template"].try_loading(
-            "generic_coa", company=cls.company_b, install_demo=False
-        )
-        if not cls.company_a.chart_template:
-            cls.env["account.chart.template"].try_loading(
-                "generic_coa", company=cls.company_a, install_demo=False
-            )
+        cls.company_b = cls.second_company("Beta Company")
+        cls.with_chart(cls.company_a)
         cls.partner = cls.env["res.partner"].create({"name": "Customer of both"})
-        cls.xero_manager.write({"company_ids": [Command.link(cls.company_b.id)]})
         cls.xero_user = new_test_user(
             cls.env,
             login="xero_user",

@@ -17,10 +17,7 @@ class XeroExportCase(XeroSandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        if not cls.company.chart_template:
-            cls.env["account.chart.template"].try_loading(
-                "generic_coa", company=cls.company, install_demo=False
-            )
+        cls.with_chart(cls.company)
         cls.env.ref("product.decimal_price").digits = 5
         connection = cls.connect_directly(cls.xero_manager, [cls.org_a["tenantId"]])
         cls.tenant = connection.tenant_ids

@@ -15,17 +15,8 @@ class TestMapping(XeroSandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_a = cls.env.company
-        if not cls.company_a.chart_template:
-            cls.env["account.chart.template"].try_loading(
-                "generic_coa", company=cls.company_a, install_demo=False
-            )
-        cls.company_b = cls.env["res.company"].create(
-            {"name": "Mapping Company B", "currency_id": cls.env.ref("base.NZD").id}
-        )
-        cls.env["account.chart.template"].try_loading(
-            "generic_coa", company=cls.company_b, install_demo=False
-        )
-        cls.xero_manager.write({"company_ids": [Command.link(cls.company_b.id)]})
+        cls.with_chart(cls.company_a)
+        cls.company_b = cls.second_company("Mapping Company B")
         Tax = cls.env["account.tax"].with_company(cls.company_a)
         cls.sale_10 = Tax.create({"name": "Sales 10%", "amount": 10, "type_tax_use": "sale"})
         cls.purchase_10 = Tax.create({"name": "Purchases 10%", "amount": 10, "type_tax_use": "purchase"})

@@ -15,10 +15,7 @@ class TestProducts(XeroSandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        if not cls.company.chart_template:
-            cls.env["account.chart.template"].try_loading(
-                "generic_coa", company=cls.company, install_demo=False
-            )
+        cls.with_chart(cls.company)
         Category = cls.env["product.category"]
         cls.categ_goods = Category.create({"name": "Goods (Xero test)"})
         cls.categ_books = Category.create({"name": "Books (Xero test)", "parent_id": cls.categ_goods.id})
