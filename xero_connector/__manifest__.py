@@ -14,6 +14,7 @@
     "data": [
         "security/xero_security.xml",
         "security/ir.model.access.csv",
+        "security/xero_security_rules.xml",
         "views/templates.xml",
         "wizards/xero_tenant_link_wizard_views.xml",
         "wizards/xero_cache_refresh_wizard_views.xml",

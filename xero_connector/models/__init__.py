@@ -1,5 +1,6 @@
 # Order matters: a model must be defined before the models that inherit it.
 from . import (
+    xero_access,
     xero_connection,
     xero_sync_log,
     xero_oauth_session,
@@ -24,3 +25,4 @@ from . import (
     account_move_xero,
 )
 from . import xero_payment, xero_tenant_payments, account_payment
+from . import account_payment_access

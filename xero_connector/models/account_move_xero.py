@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _, api, fields, models, modules
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, format_date, formatLang
 
 _logger = logging.getLogger(__name__)
@@ -273,7 +273,11 @@ class AccountMove(models.Model):
                 doc=move.name,
                 company=move.company_id.name,
             )
-        for tenant, moves in (todo - no_tenant).grouped("xero_tenant_id").items():
+        # An organisation archived, or not one of the document's company, takes no export.
+        refused = (todo - no_tenant).filtered(lambda m: m._xero_tenant_problem())
+        for move in refused:
+            result["failed"][move] = move._xero_tenant_problem()
+        for tenant, moves in (todo - no_tenant - refused).grouped("xero_tenant_id").items():
             moves._xero_lock_for_export()
             moves.filtered(lambda m: not m.xero_id)._xero_export_to(tenant, result)
         if result["failed"]:
@@ -561,7 +565,7 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------------------------
     def action_xero_export(self):
         """The Export to Xero button: one document, or the selection in a list."""
-        self._check_xero_user()
+        self._check_xero_user(self)
         exportable = self._xero_exportable()
         if not exportable:
             raise UserError(
@@ -624,12 +628,15 @@ class AccountMove(models.Model):
                     self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
-    def _check_xero_user(self):
-        if not self.env.user.has_group("xero_connector.group_xero_user"):
-            raise AccessError(_("Only Xero users may send documents to Xero or check them there."))
+    def _check_xero_user(self, records=None):
+        """A Xero user who may read ``records`` (and reach their organisations)."""
+        self.env["xero.access"]._xero_check_access("user", records)
+        if records:
+            self.env["xero.access"]._xero_check_access("user", records.xero_tenant_id)
 
     def action_xero_open(self):
         self.ensure_one()
+        self._check_xero_user(self)
         if not (self.xero_id and self.xero_tenant_id.short_code):
             raise UserError(_("%s is not in Xero yet.", self.name))
         view = "AccountsReceivable" if self.is_sale_document() else "AccountsPayable"
@@ -645,19 +652,19 @@ class AccountMove(models.Model):
     def action_xero_check(self):
         """The Exported button: ask Xero now, show its number, status, totals and payments."""
         self.ensure_one()
-        self._check_xero_user()
+        self._check_xero_user(self)
         return self.env["xero.check.wizard"]._open_for(self)
 
     def action_xero_total_for_number(self):
         """ "Xero total for this number": look the number up in Xero even if never exported."""
         self.ensure_one()
-        self._check_xero_user()
+        self._check_xero_user(self)
         return self.env["xero.check.wizard"]._open_for(self, by_number=True)
 
     def action_xero_update(self):
         """Push this document's current state to Xero while Xero still accepts changes."""
         self.ensure_one()
-        self._check_xero_user()
+        self._check_xero_user(self)
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet: export it first.", self.name))
         tenant = self.xero_tenant_id
@@ -692,6 +699,7 @@ class AccountMove(models.Model):
 
     def action_xero_clear_exported(self):
         self.ensure_one()
+        self._check_xero_user(self)
         return {
             "type": "ir.actions.act_window",
             "res_model": "xero.clear.exported.wizard",

@@ -114,6 +114,7 @@ class AccountMove(models.Model):
 
     def action_xero_payments(self):
         self.ensure_one()
+        self._check_xero_user(self)
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")
         action["domain"] = [("move_id", "=", self.id)]
         action["context"] = {}
@@ -121,8 +122,9 @@ class AccountMove(models.Model):
 
     def action_xero_update_payments(self):
         """OpenCRM's "Update From Xero": this document's payments and state, now."""
-        self._check_xero_user()
+        self._check_xero_user(self)
         exported = self.filtered(lambda m: m.xero_id and m.xero_tenant_id)
+        exported.xero_tenant_id._xero_check_payment_sync()
         if not exported:
             raise UserError(_("Only documents exported to Xero have payments there."))
         for tenant, moves in exported.grouped("xero_tenant_id").items():
@@ -134,6 +136,8 @@ class AccountMove(models.Model):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_xero_clear_payment_alert(self):
+        self._check_xero_user(self)
+        self.check_access("write")
         self.sudo().xero_payment_alert = False
 
     # ------------------------------------------------------------------------------------
@@ -474,7 +478,7 @@ class AccountPayment(models.Model):
                 )
 
     def action_xero_send(self):
-        self.env["account.move"]._check_xero_user()
+        self.env["xero.access"]._xero_check_access("user", self)
         self._xero_push()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 

@@ -72,6 +72,7 @@ class ProductTemplate(models.Model):
     # ------------------------------------------------------------------------------------
     def action_xero_export_items(self):
         """ "Export product to Xero": asks for the organisation (the current company's by default)."""
+        self.env["xero.access"]._xero_check_access("manager", self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Export products to Xero"),

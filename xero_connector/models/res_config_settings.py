@@ -2,6 +2,10 @@ from odoo import api, fields, models
 
 from .. import const
 
+# Settings that only Settings administrators may read: with the client secret anyone could
+# act as the Xero app, with the webhook key forge a signed webhook.
+SECRET_FIELDS = ("xero_client_secret", "xero_webhook_key")
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -66,6 +70,24 @@ class ResConfigSettings(models.TransientModel):
     xero_connection_state = fields.Selection(related="xero_connection_id.state")
     xero_connection_count = fields.Integer(compute="_compute_xero_connection")
 
+    @api.model
+    def default_get(self, fields_list):
+        """res.config.settings reads its ``config_parameter`` fields as superuser, and
+        ``default_get`` (also behind ``onchange``) checks no access: a secret is left out
+        unless the caller is a Settings administrator."""
+        values = super().default_get(fields_list)
+        if not self.env.is_system():
+            for name in SECRET_FIELDS:
+                values.pop(name, None)
+        return values
+
+    def get_values(self):
+        values = super().get_values()
+        if not self.env.is_system():
+            for name in SECRET_FIELDS:
+                values.pop(name, None)
+        return values
+
     @api.depends("company_id")
     def _compute_xero_redirect_uri(self):
         for settings in self:
@@ -82,6 +104,7 @@ class ResConfigSettings(models.TransientModel):
             settings.xero_connection_count = Connection.search_count([])
 
     def action_xero_connect(self):
+        self.env["xero.access"]._xero_check_access("owner", self.xero_connection_id)
         self.execute()
         return self.env["xero.connection"]._start_authorization(connection=self.xero_connection_id or None)
 
@@ -92,4 +115,5 @@ class ResConfigSettings(models.TransientModel):
         return self.xero_connection_id.action_disconnect()
 
     def action_xero_organisations(self):
+        self.env["xero.access"]._xero_check_access("user")
         return self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_tenant")

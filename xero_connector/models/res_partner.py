@@ -642,8 +642,13 @@ class ResPartner(models.Model):
 
     def _xero_run(self, operation):
         self._xero_check_user()
+        Access = self.env["xero.access"]
+        Access._xero_check_access("user", self)
+        groups = self._xero_tenant_groups()
+        for tenant in groups:
+            Access._xero_check_access("user", tenant)
         results = {}
-        for tenant, partners in self._xero_tenant_groups().items():
+        for tenant, partners in groups.items():
             results.update(operation(partners, tenant))
         if len(results) == 1:
             result = next(iter(results.values()))

@@ -58,6 +58,7 @@ class XeroTenant(models.Model):
     def action_open_cache_refresh(self):
         """The refresh wizard, preset to this organisation."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Refresh Xero cache"),

@@ -131,8 +131,9 @@ class XeroConnection(models.Model):
     @api.model
     def _start_authorization(self, connection=None):
         """Start an authorisation-code round with state and PKCE (S256) and return the action
-        that sends the browser to Xero's consent page."""
-        self._check_manager()
+        that sends the browser to Xero's consent page. Reconnecting or extending a login is
+        for its owner only: tokens obtained here are stored on ``connection``."""
+        self.env["xero.access"]._xero_check_access("owner", connection)
         config = self._get_xero_config()
         if not config["client_id"] or not config["client_secret"]:
             raise UserError(
@@ -190,6 +191,8 @@ class XeroConnection(models.Model):
             )
             raise UserError(_("Xero refused the authorisation: %s", reason or error)) from error
 
+        if session.connection_id and session.connection_id.sudo().user_id != session.user_id:
+            raise AccessError(_("This Xero authorisation was started for another user's Xero login."))
         connection = session.connection_id or self.sudo().search(
             [("user_id", "=", session.user_id.id), ("company_id", "=", session.company_id.id)], limit=1
         )
@@ -500,22 +503,23 @@ class XeroConnection(models.Model):
     # ------------------------------------------------------------------------------------
     @api.model
     def _check_manager(self):
-        if not self.env.user.has_group("xero_connector.group_xero_manager"):
-            raise AccessError(_("Only Xero managers may connect Odoo to Xero."))
+        self.env["xero.access"]._xero_check_access("manager")
 
     def action_reconnect(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("owner", self)
         return self._start_authorization(connection=self)
 
     def action_add_organisation(self):
         """Another authorisation round: Xero's consent page lets the user tick more organisations."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("owner", self)
         return self._start_authorization(connection=self)
 
     def action_check_authentication(self):
         """Who is connected, which organisations, when the token expires: asks Xero now."""
         self.ensure_one()
-        self._check_manager()
+        self.env["xero.access"]._xero_check_access("owner_or_system", self)
         tenants = self.sudo()._sync_tenants()
         message = _(
             "Connected to Xero as %(login)s. Organisations: %(orgs)s. "
@@ -531,7 +535,7 @@ class XeroConnection(models.Model):
     def action_disconnect(self):
         """Revoke the login at Xero and forget the tokens. Organisations, company mappings
         and export links stay, so connecting again resumes where things were."""
-        self._check_manager()
+        self.env["xero.access"]._xero_check_access("owner_or_system", self)
         config = self._get_xero_config()
         for connection in self.sudo():
             if connection.refresh_token:

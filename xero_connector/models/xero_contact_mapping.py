@@ -96,6 +96,7 @@ class XeroPartnerBinding(models.Model):
 
     def action_unlink_contact(self):
         """Forget the link (nothing changes in Xero)."""
+        self.env["xero.access"]._xero_check_access("user", self, "write")
         for binding in self:
             binding.partner_id._xero_map_contact(binding.tenant_id, self.env["xero.contact"])
         return True

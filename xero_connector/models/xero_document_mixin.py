@@ -1,5 +1,34 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# Values a new document may carry in its Xero link fields (nothing linked yet).
+UNLINKED_VALUES = (False, None, 0, 0.0, "", "not_exported")
+
+
+def xero_check_link_write(records, vals_list, creating=False):
+    """The Xero link fields (Xero id, number, status, export state, amounts...) are written
+    only by the module's own write-back, which runs as superuser (``_xero_write_fields``).
+    A user writing them (``write({'xero_id': False})`` over RPC) would lift the export lock
+    and allow a duplicate in Xero, so it is refused."""
+    if records.env.su:
+        return
+    protected = {
+        name
+        for name, field in records._fields.items()
+        if name.startswith("xero_") and field.store and field.readonly
+    }
+    for vals in vals_list:
+        keys = sorted(
+            key for key in protected.intersection(vals) if not creating or vals[key] not in UNLINKED_VALUES
+        )
+        if keys:
+            raise AccessError(
+                _(
+                    "%(fields)s link this record to Xero and change only when Odoo exports it or reads it "
+                    "back from Xero.",
+                    fields=", ".join(records._fields[key].string for key in keys),
+                )
+            )
 
 
 class XeroDocumentMixin(models.AbstractModel):
@@ -39,7 +68,41 @@ class XeroDocumentMixin(models.AbstractModel):
     def _compute_xero_tenant_id(self):
         for document in self:
             if not document.xero_id:
-                document.xero_tenant_id = document.company_id.xero_tenant_id
+                tenant = document.company_id.xero_tenant_id
+                # An archived organisation takes no new documents.
+                document.xero_tenant_id = tenant if tenant.sudo().active else False
+
+    @api.constrains("xero_tenant_id", "company_id")
+    def _check_xero_tenant_company(self):
+        for document in self.filtered(lambda d: not d.xero_id):
+            problem = document._xero_tenant_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    def _xero_tenant_problem(self):
+        """Why this document may not go to its Xero organisation (False when it may): the
+        organisation is archived, or is another company's."""
+        self.ensure_one()
+        tenant = self.xero_tenant_id.sudo()
+        if not tenant:
+            return False
+        if not tenant.active:
+            return _(
+                "%(doc)s cannot go to the Xero organisation %(org)s: it is archived. Choose an active "
+                "organisation.",
+                doc=self.display_name,
+                org=tenant.name,
+            )
+        if tenant.company_ids and self.company_id not in tenant.company_ids:
+            return _(
+                "%(doc)s belongs to %(company)s, but the Xero organisation %(org)s is the one of "
+                "%(others)s: choose %(company)s's organisation, or one not mapped to any company.",
+                doc=self.display_name,
+                company=self.company_id.name,
+                org=tenant.name,
+                others=", ".join(tenant.company_ids.mapped("name")),
+            )
+        return False
 
     @api.depends("partner_id.commercial_partner_id", "xero_tenant_id")
     def _compute_xero_contact_id(self):
@@ -75,6 +138,7 @@ class XeroDocumentMixin(models.AbstractModel):
         """ "Export contact to Xero" from the document: the partner's company, in the
         document's organisation."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         if not self.partner_id:
             raise UserError(_("Choose a partner first."))
         if not self.xero_tenant_id:
@@ -82,7 +146,22 @@ class XeroDocumentMixin(models.AbstractModel):
         partner = self.partner_id.commercial_partner_id.with_context(xero_tenant_id=self.xero_tenant_id.id)
         return partner.action_xero_export_contact()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        xero_check_link_write(self, vals_list, creating=True)
+        if not self.env.su and not self.env.user.has_group("xero_connector.group_xero_manager"):
+            for vals in vals_list:
+                if not vals.get("xero_tenant_id"):
+                    continue
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                if vals["xero_tenant_id"] != company.sudo().xero_tenant_id.id:
+                    raise AccessError(
+                        _("Only Xero managers may send a document to another Xero organisation.")
+                    )
+        return super().create(vals_list)
+
     def write(self, vals):
+        xero_check_link_write(self, [vals])
         if "xero_tenant_id" in vals:
             self._check_xero_tenant_override(vals["xero_tenant_id"])
         return super().write(vals)
@@ -102,3 +181,5 @@ class XeroDocumentMixin(models.AbstractModel):
             )
         if not self.env.user.has_group("xero_connector.group_xero_manager") and not self.env.su:
             raise AccessError(_("Only Xero managers may send a document to another Xero organisation."))
+        if tenant_id:
+            self.env["xero.access"]._xero_check_access("manager", self.env["xero.tenant"].browse(tenant_id))

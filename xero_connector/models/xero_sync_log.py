@@ -55,6 +55,7 @@ class XeroSyncLog(models.Model):
 
     def action_open_documents(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         ids = [int(i) for i in (self.res_ids or "").split(",") if i]
         return {
             "type": "ir.actions.act_window",

@@ -237,6 +237,7 @@ class XeroTenant(models.Model):
         return self.env["ir.actions.act_window"]._for_xml_id("xero_connector.action_xero_tenant")
 
     def action_auto_match_taxes(self):
+        self.env["xero.access"]._xero_check_access("manager", self)
         summary = []
         for tenant in self:
             mappings = tenant._auto_match_taxes()
@@ -244,6 +245,7 @@ class XeroTenant(models.Model):
         return self._match_notification(_("Taxes auto-matched"), summary)
 
     def action_auto_match_accounts(self):
+        self.env["xero.access"]._xero_check_access("manager", self)
         summary = []
         for tenant in self:
             mappings = tenant._auto_match_accounts()
@@ -279,6 +281,7 @@ class XeroTenant(models.Model):
 
     def _action_mapping_list(self, xmlid):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [("tenant_id", "=", self.id)]
         action["context"] = {"default_tenant_id": self.id}
@@ -309,6 +312,7 @@ class XeroTenant(models.Model):
 
     def action_open_item_import(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("manager", self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Import items from Xero"),

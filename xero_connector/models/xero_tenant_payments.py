@@ -83,7 +83,7 @@ class XeroTenant(models.Model):
     # Actions
     # ------------------------------------------------------------------------------------
     def action_xero_sync_payments(self):
-        self.env["account.move"]._check_xero_user()
+        self._xero_check_payment_sync()
         messages = []
         for tenant in self:
             stats = tenant._xero_sync_payments()
@@ -96,9 +96,17 @@ class XeroTenant(models.Model):
 
     def action_xero_open_payments(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")
         action["domain"] = [("tenant_id", "=", self.id)]
         return action
+
+    def _xero_check_payment_sync(self):
+        """Who may sync these organisations' payments: a Xero user reaching them, working in
+        every company whose documents went there, and allowed to register payments."""
+        Access = self.env["xero.access"]
+        Access._xero_check_access("user", self)
+        Access._xero_check_document_companies(self)
 
     def _xero_payment_summary(self, stats):
         if stats.get("busy"):

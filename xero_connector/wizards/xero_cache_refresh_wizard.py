@@ -61,6 +61,7 @@ class XeroCacheRefreshWizard(models.TransientModel):
         if not lists:
             raise UserError(_("Tick at least one list to refresh, or Everything."))
         tenants = self._selected_tenants()
+        self.env["xero.access"]._xero_check_access("user", tenants)
         if self._runs_in_background(lists, tenants):
             self.env["xero.cache.refresh.request"].create(
                 {

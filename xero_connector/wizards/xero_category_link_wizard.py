@@ -13,6 +13,7 @@ class XeroCategoryLinkWizard(models.TransientModel):
 
     @api.model
     def _action_open(self, tenant):
+        self.env["xero.access"]._xero_check_access("manager", tenant)
         wizard = self.create({"tenant_id": tenant.id})
         links = {
             m.categ_id.id: m.item_id.id
@@ -40,6 +41,7 @@ class XeroCategoryLinkWizard(models.TransientModel):
     def action_apply(self):
         """Save the choices: new links, changed links, links cleared."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
         CategoryMap = self.env["xero.category.map"]
         existing = {
             m.categ_id.id: m

@@ -17,6 +17,15 @@ class XeroClearExportedWizard(models.TransientModel):
     gone_in_xero = fields.Boolean(compute="_compute_xero_status", store=True)
     reason = fields.Char(help="Why the link is cleared although Xero still has the document.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Creating the wizard asks Xero about the document: only for a Xero user who may see it.
+        moves = self.env["account.move"].browse(
+            [vals.get("move_id") for vals in vals_list if vals.get("move_id")]
+        )
+        self.env["account.move"]._check_xero_user(moves)
+        return super().create(vals_list)
+
     @api.depends("move_id")
     def _compute_xero_status(self):
         """Ask Xero what became of the document before forgetting the link."""
@@ -40,6 +49,7 @@ class XeroClearExportedWizard(models.TransientModel):
     def action_clear(self):
         self.ensure_one()
         move = self.move_id
+        move._check_xero_user(move)
         if not move.xero_id:
             raise UserError(_("%s is not marked as exported.", move.name))
         if self.gone_in_xero:

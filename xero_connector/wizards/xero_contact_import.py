@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo import _, fields, models
 
 
 class XeroContactImportWizard(models.TransientModel):
@@ -38,14 +37,9 @@ class XeroContactImportWizard(models.TransientModel):
     )
     summary = fields.Text(readonly=True)
 
-    @api.model
-    def _check_manager(self):
-        if not self.env.user.has_group("xero_connector.group_xero_manager"):
-            raise AccessError(_("Only Xero managers may import contacts from Xero."))
-
     def action_import(self):
         self.ensure_one()
-        self._check_manager()
+        self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
         if self.refresh_cache:
             self.tenant_id._refresh_cache(["contacts"])
         stats = self.env["res.partner"]._xero_import_contacts(self.tenant_id)

@@ -15,6 +15,7 @@ class XeroItemImportWizard(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
         if self.refresh_first:
             self.tenant_id._refresh_cache(["items"])
         created, linked = self.env["product.template"]._xero_import_items(self.tenant_id)

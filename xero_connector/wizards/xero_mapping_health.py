@@ -45,6 +45,7 @@ class XeroMappingHealth(models.TransientModel):
     # ------------------------------------------------------------------------------------
     @api.model
     def _action_open(self, tenant):
+        self.env["xero.access"]._xero_check_access("user", tenant)
         health = self.create({"tenant_id": tenant.id})
         health._check()
         return health._action_reopen()
@@ -67,6 +68,7 @@ class XeroMappingHealth(models.TransientModel):
         }
 
     def action_refresh(self):
+        self.env["xero.access"]._xero_check_access("user", self.tenant_id)
         self._check()
         return self._action_reopen()
 
@@ -230,6 +232,7 @@ class XeroMappingHealthLine(models.TransientModel):
         """Open what fixes this line: the partner form, the product link wizard, the mapping
         record (created empty if missing), or the organisation's defaults."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self.tenant_id)
         tenant = self.tenant_id
         record = self.env[self.res_model].browse(self.res_id)
         if self.kind == "product":

@@ -25,7 +25,7 @@ class XeroPaymentsWizard(models.TransientModel):
     def action_get_payments(self):
         """The Get Xero Payments button."""
         self.ensure_one()
-        self.env["account.move"]._check_xero_user()
+        self.tenant_id._xero_check_payment_sync()
         stats = self.tenant_id._xero_sync_payments(date_from=self.date_from, date_to=self.date_to)
         self.result = self.tenant_id._xero_payment_summary(stats)
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")

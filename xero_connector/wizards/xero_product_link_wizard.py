@@ -23,6 +23,7 @@ class XeroProductLinkWizard(models.TransientModel):
     def _action_open(self, tenant, templates=None):
         """The wizard for ``tenant``, listing ``templates`` (or, by default, the products without
         a link)."""
+        self.env["xero.access"]._xero_check_access("manager", tenant)
         wizard = self.create(
             {
                 "tenant_id": tenant.id,
@@ -88,6 +89,7 @@ class XeroProductLinkWizard(models.TransientModel):
     # Buttons
     # ------------------------------------------------------------------------------------
     def action_search(self):
+        self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
         self._load_lines()
         return self._action_reopen()
 
@@ -95,6 +97,7 @@ class XeroProductLinkWizard(models.TransientModel):
         """Pick, for every line without an item, the Xero item whose code is its internal
         reference (case ignored, as Xero compares codes). Applied with the other choices."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
         items = {
             item.code.lower(): item
             for item in self.env["xero.item"].search(
@@ -110,6 +113,7 @@ class XeroProductLinkWizard(models.TransientModel):
     def action_apply(self):
         """Save the choices: new links, changed links, links cleared."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
         ProductMap = self.env["xero.product.map"]
         existing = {
             m.product_tmpl_id.id: m
@@ -144,6 +148,7 @@ class XeroProductLinkWizard(models.TransientModel):
     def action_export_unlinked(self):
         """Create in Xero the listed products that have no item picked, and link them."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
         templates = self.line_ids.filtered(lambda line: not line.item_id).product_tmpl_id
         if not templates:
             raise UserError(_("Every listed product has a Xero item already."))
@@ -195,6 +200,8 @@ class XeroProductExportWizard(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
+        self.env["xero.access"]._xero_check_access("manager", self.product_tmpl_ids)
         links, errors = self.product_tmpl_ids._xero_export_items(self.tenant_id)
         return _export_notification(self.tenant_id, links, errors)
 

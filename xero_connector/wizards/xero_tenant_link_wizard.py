@@ -18,6 +18,8 @@ class XeroTenantLinkWizard(models.TransientModel):
             values.get("connection_id") or self.env.context.get("active_id")
         )
         if connection:
+            # default_get is callable by anyone over RPC: Xero is asked only for one's own login.
+            self.env["xero.access"]._xero_check_access("owner_or_system", connection)
             values["connection_id"] = connection.id
             Tenant = self.env["xero.tenant"].with_context(active_test=False)
             lines = []
@@ -39,7 +41,7 @@ class XeroTenantLinkWizard(models.TransientModel):
     def action_link(self):
         """Link every organisation the login was granted (creates or updates them)."""
         self.ensure_one()
-        self.connection_id._check_manager()
+        self.env["xero.access"]._xero_check_access("owner", self.connection_id)
         self.connection_id.sudo()._sync_tenants()
         return self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_tenant")
 
