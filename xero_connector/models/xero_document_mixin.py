@@ -79,11 +79,11 @@ class XeroDocumentMixin(models.AbstractModel):
             if problem:
                 raise ValidationError(problem)
 
-    def _xero_tenant_problem(self):
-        """Why this document may not go to its Xero organisation (False when it may): the
-        organisation is archived, or is another company's."""
+    def _xero_tenant_problem(self, tenant=None):
+        """Why this document may not go to its Xero organisation (or ``tenant``); False when
+        it may. Refused: an archived organisation, or another company's."""
         self.ensure_one()
-        tenant = self.xero_tenant_id.sudo()
+        tenant = (tenant or self.xero_tenant_id).sudo()
         if not tenant:
             return False
         if not tenant.active:
@@ -182,4 +182,9 @@ class XeroDocumentMixin(models.AbstractModel):
         if not self.env.user.has_group("xero_connector.group_xero_manager") and not self.env.su:
             raise AccessError(_("Only Xero managers may send a document to another Xero organisation."))
         if tenant_id:
-            self.env["xero.access"]._xero_check_access("manager", self.env["xero.tenant"].browse(tenant_id))
+            tenant = self.env["xero.tenant"].browse(tenant_id)
+            for document in changed:
+                problem = document._xero_tenant_problem(tenant)
+                if problem:
+                    raise ValidationError(problem)
+            self.env["xero.access"]._xero_check_access("manager", tenant)
