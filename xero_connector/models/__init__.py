@@ -26,3 +26,4 @@ from . import (
 )
 from . import xero_payment, xero_tenant_payments, account_payment
 from . import account_payment_access
+from . import xero_access_guards

@@ -176,6 +176,18 @@ class TestSecurityBoundaries(XeroPaymentCase):
         for method in ("action_xero_check", "action_xero_update", "action_xero_update_payments"):
             with self.assertRaises(AccessError):
                 self.attack(self.b_user, "account.move", method, move.ids)
+        # Moving one of B's own partner links or tax mappings into A's organisation.
+        binding = self.env["xero.partner.binding"].create(
+            {"partner_id": self.vendor.id, "tenant_id": self.tenant_b.id}
+        )
+        tax_map = self.env["xero.tax.map"].create({"tenant_id": self.tenant_b.id, "tax_id": self.tax_sale.id})
+        with self.assertRaises(AccessError):
+            self.attack(
+                self.b_user, "xero.partner.binding", "write", binding.ids, [{"tenant_id": self.tenant.id}]
+            )
+        with self.assertRaises(AccessError):
+            self.attack(self.b_manager, "xero.tax.map", "write", tax_map.ids, [{"tenant_id": self.tenant.id}])
+        self.assertEqual((binding.tenant_id, tax_map.tenant_id), (self.tenant_b, self.tenant_b))
         self.assertNoXeroCall(mark)
         self.assertEqual(self.env["account.payment"].search_count([]), payments_before)
         self.assertFalse(
