@@ -66,7 +66,8 @@ class XeroAccess(models.AbstractModel):
     @api.model
     def _xero_check_tenants(self, tenants):
         """An organisation is reachable from the caller's companies when it is mapped to one of
-        them, or to no company yet (set-up); archived organisations take no work."""
+        them, or to no company yet (set-up). (Archived ones take no export: see
+        ``xero.document.mixin._xero_tenant_problem``.)"""
         companies = self.env.user.company_ids
         for tenant in tenants.sudo().with_context(active_test=False):
             if tenant.company_ids and not (tenant.company_ids & companies):
