@@ -245,8 +245,18 @@ class TestSecurityBoundaries(XeroPaymentCase):
             with self.assertRaises(AccessError):
                 self.attack(user, "xero.oauth.session", "write", session.ids, [{"used": True}])
         self.assertFalse(session.used)
-        # The flow itself still works for its owner (sudo inside).
         location = self.consent(query, [self.org_a["tenantId"]])
+        # Another manager of the company who got hold of the callback link: refused before
+        # any token exchange, the round stays unused for its owner.
+        token_calls = self.mark()
+        self.authenticate(self.a_manager2.login, self.a_manager2.login)
+        response = self.url_open(self.relative(location), allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertNoXeroCall(token_calls)
+        session.invalidate_recordset()
+        self.assertFalse(session.used)
+        self.assertFalse(self.env["xero.connection"].search([("user_id", "=", self.a_manager2.id)]))
+        # The flow itself still works for its owner (sudo inside).
         self.authenticate("xero_manager", "xero_manager")
         response = self.url_open(self.relative(location), allow_redirects=False)
         self.assertEqual(response.status_code, 303)
