@@ -22,5 +22,6 @@ from . import (
     account_analytic,
     xero_export_attempt,
     account_move_xero,
+    account_move_variance,
 )
 from . import xero_payment, xero_tenant_payments, account_payment
