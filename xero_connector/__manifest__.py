@@ -40,6 +40,7 @@
         "wizards/xero_payments_wizard_views.xml",
         "data/ir_cron_payments.xml",
         "wizards/xero_variance_report_views.xml",
+        "views/xero_overview_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -25,3 +25,4 @@ from . import (
     account_move_variance,
 )
 from . import xero_payment, xero_tenant_payments, account_payment
+from . import xero_overview
