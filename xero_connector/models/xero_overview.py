@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .account_move_xero import XERO_GONE_STATUSES, XERO_TYPES
 
@@ -62,7 +63,9 @@ class XeroTenant(models.Model):
             )
             tenant.overview_connection_state = connection.state if connection else "none"
             tenant.overview_token_expires_at = connection.token_expires_at if connection else False
-            last = Log.search([("tenant_id", "=", tenant.id), ("http_status", ">", 0)], limit=1, order="id desc")
+            last = Log.search(
+                [("tenant_id", "=", tenant.id), ("http_status", ">", 0)], limit=1, order="id desc"
+            )
             tenant.overview_min_remaining = last.min_remaining
             tenant.overview_day_remaining = last.day_remaining
             tenant.overview_last_call_at = last.create_date
@@ -98,13 +101,17 @@ class XeroTenant(models.Model):
         for tenant_id, state, count in cr.fetchall():
             result.setdefault(tenant_id, {})[state] = count
         cr.execute(
-            f"""
-            SELECT xero_tenant_id, count(*)
-              FROM account_move
-             WHERE {self._overview_differing_sql()} AND xero_tenant_id IN %s AND company_id IN %s
-             GROUP BY xero_tenant_id
-            """,  # noqa: S608 -- constant SQL, values as parameters
-            [tuple(XERO_GONE_STATUSES), tuple(self.ids), tuple(self.env.companies.ids)],
+            SQL(
+                """
+                SELECT xero_tenant_id, count(*)
+                  FROM account_move
+                 WHERE %s AND xero_tenant_id IN %s AND company_id IN %s
+                 GROUP BY xero_tenant_id
+                """,
+                self._overview_differing_sql(),
+                tuple(self.ids),
+                tuple(self.env.companies.ids),
+            )
         )
         for tenant_id, count in cr.fetchall():
             result.setdefault(tenant_id, {})["differing"] = count
@@ -112,16 +119,25 @@ class XeroTenant(models.Model):
 
     def _overview_flush(self):
         self.env["account.move"].flush_model(
-            ["xero_tenant_id", "company_id", "xero_export_state", "xero_id", "xero_status", "xero_total", "amount_total"]
+            [
+                "xero_tenant_id",
+                "company_id",
+                "xero_export_state",
+                "xero_id",
+                "xero_status",
+                "xero_total",
+                "amount_total",
+            ]
         )
 
     @staticmethod
     def _overview_differing_sql():
         """Exported documents whose last known Xero state differs from Odoo's: another total,
         or voided or deleted there."""
-        return (
+        return SQL(
             "xero_id IS NOT NULL AND (xero_status IN %s "
-            "OR round(coalesce(xero_total, 0), 2) <> round(coalesce(amount_total, 0), 2))"
+            "OR round(coalesce(xero_total, 0), 2) <> round(coalesce(amount_total, 0), 2))",
+            tuple(XERO_GONE_STATUSES),
         )
 
     def _overview_mapping_count(self):
@@ -206,8 +222,12 @@ class XeroTenant(models.Model):
         self.ensure_one()
         self._overview_flush()
         self.env.cr.execute(
-            f"SELECT id FROM account_move WHERE {self._overview_differing_sql()} AND xero_tenant_id = %s",  # noqa: S608
-            [tuple(XERO_GONE_STATUSES), self.id],
+            SQL(
+                "SELECT id FROM account_move WHERE %s AND xero_tenant_id = %s AND company_id IN %s",
+                self._overview_differing_sql(),
+                self.id,
+                tuple(self.env.companies.ids),
+            )
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         return self._overview_moves_action(
@@ -282,3 +302,19 @@ class XeroTenant(models.Model):
                 org=self.name,
             )
         )
+
+
+class XeroSyncLog(models.Model):
+    _inherit = "xero.sync.log"
+
+    call_hour = fields.Char(
+        "Hour (UTC)",
+        compute="_compute_call_hour",
+        store=True,
+        help="The hour of the call, for the calls-per-hour chart (Odoo's charts group dates by day at most).",
+    )
+
+    @api.depends("create_date")
+    def _compute_call_hour(self):
+        for log in self:
+            log.call_hour = log.create_date and log.create_date.strftime("%Y-%m-%d %H:00")

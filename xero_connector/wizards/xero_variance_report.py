@@ -134,7 +134,6 @@ class XeroVarianceReport(models.TransientModel):
             end=format_date(self.env, self.date_to),
         )
         action["domain"] = [("report_id", "=", self.id)]
-        action["context"] = {"search_default_group_state": 1}
         action["help"] = self.summary
         return action
 
