@@ -41,6 +41,7 @@
         "data/ir_cron_payments.xml",
         "wizards/xero_variance_report_views.xml",
         "views/xero_overview_views.xml",
+        "views/account_move_line_xero_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

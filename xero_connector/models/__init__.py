@@ -23,6 +23,8 @@ from . import (
     xero_export_attempt,
     account_move_xero,
     account_move_variance,
+    account_move_line_xero,
+    account_move_xero_workflow,
 )
 from . import xero_payment, xero_tenant_payments, account_payment
 from . import xero_overview
