@@ -121,3 +121,32 @@ def test_summary_only_through_http_passes_the_contract(sb, api):
     )
     assert answer.status_code == 200, answer.text
     assert sb.violations() == []
+
+
+def test_contact_balances_by_id_and_in_pages_not_in_unpaged_lists():
+    api = Api(demo_org())
+    contact = api.contact_id("Bayside Club")
+    api.create_invoice(Status="AUTHORISED", Date="2024-03-01", DueDate="2024-03-10", lines=[line(unit=100)])
+    api.create_invoice(Status="AUTHORISED", Date="2031-03-01", DueDate="2031-03-31", lines=[line(unit=50)])
+    api.create_invoice(Status="DRAFT", lines=[line(unit=1000)])  # drafts owe nothing
+    api.put(
+        "/CreditNotes",
+        {
+            "CreditNotes": [
+                {
+                    "Type": "ACCRECCREDIT",
+                    "Contact": {"ContactID": contact},
+                    "Date": "2024-03-02",
+                    "Status": "AUTHORISED",
+                    "LineItems": [line(unit=10)],
+                }
+            ]
+        },
+    )
+    one = api.get(f"/Contacts/{contact}").items("Contacts")[0]["Balances"]
+    # 110 + 55 due, less 11 of credit; only the first is past due on the sandbox's clock (2024-03-15).
+    assert one["AccountsReceivable"] == {"Outstanding": 154.0, "Overdue": 110.0}
+    assert one["AccountsPayable"] == {"Outstanding": 0.0, "Overdue": 0.0}
+    paged = api.get("/Contacts", {"IDs": contact, "page": 1}).items("Contacts")[0]
+    assert paged["Balances"] == one
+    assert "Balances" not in api.get("/Contacts", {"IDs": contact}).items("Contacts")[0]

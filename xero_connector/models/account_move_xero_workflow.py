@@ -11,6 +11,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class ResCompany(models.Model):
@@ -75,7 +76,7 @@ class AccountMove(models.Model):
                     self.env["account.move.send"]._generate_and_send_invoices(
                         move, allow_raising=True, sending_methods={"email"}
                     )
-            except Exception as error:  # noqa: BLE001 -- the export stands; the email is retried by hand
+            except (UserError, ValidationError) as error:  # the export stands; the email is sent by hand
                 move.message_post(body=_("In Xero, but the invoice email could not be sent: %s", error))
 
     def _xero_payment_link(self):
