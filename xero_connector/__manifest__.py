@@ -42,6 +42,7 @@
         "wizards/xero_variance_report_views.xml",
         "views/xero_overview_views.xml",
         "views/account_move_line_xero_views.xml",
+        "views/res_partner_balance_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

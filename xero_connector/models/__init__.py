@@ -27,4 +27,4 @@ from . import (
     account_move_xero_workflow,
 )
 from . import xero_payment, xero_tenant_payments, account_payment
-from . import xero_overview
+from . import xero_overview, res_partner_balance

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .test_export import XeroExportCase
@@ -18,7 +19,11 @@ class TestLineFeatures(XeroExportCase):
         cls.item_widget = Item.search([("tenant_id", "=", cls.tenant.id), ("code", "=", "WIDGET-01")])
         cls.book = cls.env["product.product"].create({"name": "Novel", "default_code": "NOVEL-1"})
         cls.env["xero.product.map"].create(
-            {"tenant_id": cls.tenant.id, "product_tmpl_id": cls.book.product_tmpl_id.id, "item_id": cls.item_book.id}
+            {
+                "tenant_id": cls.tenant.id,
+                "product_tmpl_id": cls.book.product_tmpl_id.id,
+                "item_id": cls.item_book.id,
+            }
         )
         cls.region = cls.env["xero.tracking.option"].search(
             [("tenant_id", "=", cls.tenant.id), ("category_id.name", "=", "Region")], limit=1
@@ -43,7 +48,9 @@ class TestLineFeatures(XeroExportCase):
         self.assertEqual(book_line.xero_item_id, self.item_book, "from the product's link")
         self.assertEqual(book_line.xero_tax_rate_id.tax_type, "OUTPUT", "from the tax mapping")
         self.assertFalse(widget_line.xero_item_id)
-        widget_line.write({"xero_item_id": self.item_widget.id, "xero_tracking_option_ids": [Command.set(self.region.ids)]})
+        widget_line.write(
+            {"xero_item_id": self.item_widget.id, "xero_tracking_option_ids": [Command.set(self.region.ids)]}
+        )
         move.action_post()
         move.action_xero_export()
         lines = self.xero_doc(move)["LineItems"]
@@ -68,7 +75,9 @@ class TestLineFeatures(XeroExportCase):
 
     def test_line_choice_from_another_organisation_is_refused(self):
         other = self.env["xero.tenant"].create({"name": "Other Org", "tenant_id": "other-org-id"})
-        foreign = self.env["xero.item"].create({"tenant_id": other.id, "xero_id": "foreign-item", "code": "FOREIGN"})
+        foreign = self.env["xero.item"].create(
+            {"tenant_id": other.id, "xero_id": "foreign-item", "code": "FOREIGN"}
+        )
         move = self.make_move(post=False)
         move.invoice_line_ids.xero_item_id = foreign
         move.action_post()
@@ -111,7 +120,10 @@ class TestLineFeatures(XeroExportCase):
         )
         move.action_xero_export()
         doc = self.xero_doc(move)
-        self.assertEqual([line["Description"] for line in doc["LineItems"]], ["Kitchen renovation", "Down payment of 12/05"])
+        self.assertEqual(
+            [line["Description"] for line in doc["LineItems"]],
+            ["Kitchen renovation", "Down payment of 12/05"],
+        )
         self.assertAlmostEqual(doc["Total"], move.amount_total, places=2)
 
         refused = self.down_payment_invoice([{"name": "Loyalty discount", "quantity": 1, "price_unit": -50}])
@@ -146,10 +158,16 @@ class TestLineFeatures(XeroExportCase):
         mails = self.env["mail.message"].search(
             [("model", "=", "account.move"), ("res_id", "=", emailed.id), ("message_type", "=", "comment")]
         )
-        self.assertTrue(mails.filtered(lambda m: self.customer in m.partner_ids), "the invoice email went out")
+        self.assertTrue(
+            mails.filtered(lambda m: self.customer in m.partner_ids), "the invoice email went out"
+        )
         self.assertFalse(
             self.env["mail.message"].search_count(
-                [("model", "=", "account.move"), ("res_id", "=", marked.id), ("partner_ids", "in", self.customer.ids)]
+                [
+                    ("model", "=", "account.move"),
+                    ("res_id", "=", marked.id),
+                    ("partner_ids", "in", self.customer.ids),
+                ]
             )
         )
 
@@ -159,13 +177,17 @@ class TestLineFeatures(XeroExportCase):
         move = self.make_move()
         move.action_xero_export()
         self.assertTrue(move.xero_online_url)
-        html = self.env["ir.actions.report"]._render_qweb_html("account.account_invoices", move.ids)[0].decode()
+        html = (
+            self.env["ir.actions.report"]._render_qweb_html("account.account_invoices", move.ids)[0].decode()
+        )
         self.assertIn(move.xero_online_url, html)
         template = self.env.ref("account.email_template_edi_invoice")
         body = self.env["account.move.send"]._get_default_mail_body(move, template, "en_US")
         self.assertIn(move.xero_online_url, str(body))
         self.company.xero_fetch_online_invoice = False
-        html = self.env["ir.actions.report"]._render_qweb_html("account.account_invoices", move.ids)[0].decode()
+        html = (
+            self.env["ir.actions.report"]._render_qweb_html("account.account_invoices", move.ids)[0].decode()
+        )
         self.assertNotIn(move.xero_online_url, html)
 
     # ---------------------------------------------------------------- buttons
@@ -181,3 +203,38 @@ class TestLineFeatures(XeroExportCase):
         self.assertFalse(self.env["account.move"].new({"company_id": lonely.id}).xero_company_connected)
         arch = self.env["account.move"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("not xero_company_connected", arch)
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerBalances(XeroExportCase):
+    """OpenCRM's "Update all Invoice Balances": each partner's outstanding in Xero next to Odoo's."""
+
+    def test_update_balances_one_and_in_bulk(self):
+        self.company.xero_invoice_status = "AUTHORISED"
+        other = self.env["res.partner"].create(
+            {"name": "Lighthouse Cafe", "email": "cafe@lighthouse.example"}
+        )
+        first = self.make_move()
+        second = self.make_move(partner=other)
+        (first | second).action_xero_export()
+        self.pay_in_xero(first, 100.0)  # paid in Xero, not (yet) in Odoo
+
+        self.customer.with_user(self.xero_user).action_xero_update_balances()
+        self.assertAlmostEqual(self.customer.xero_receivable, first.amount_total - 100.0, places=2)
+        self.assertAlmostEqual(
+            self.customer.credit, first.amount_total, places=2, msg="Odoo's side, unchanged"
+        )
+        self.assertFalse(other.xero_balances_at, "only the partner asked for")
+
+        before = self.sandbox.calls()["next"]
+        answer = (self.customer | other).with_user(self.xero_user).action_xero_update_balances()
+        calls = [c for c in self.sandbox.calls(before)["log"] if c["path"].endswith("/Contacts")]
+        self.assertEqual(len(calls), 1, "one call for both partners")
+        self.assertIn("2 partner(s)", answer["params"]["message"])
+        self.assertAlmostEqual(other.xero_receivable, second.amount_total, places=2)
+        self.assertTrue(other.xero_balances_at)
+
+    def test_partner_without_contact_is_told_so(self):
+        lonely = self.env["res.partner"].create({"name": "Never Exported Pty"})
+        with self.assertRaisesRegex(UserError, "has a Xero contact yet"):
+            lonely.with_user(self.xero_user).action_xero_update_balances()
