@@ -61,6 +61,13 @@ class AccountMove(models.Model):
             tenant = move.xero_tenant_id or move.company_id.xero_tenant_id
             move.xero_company_connected = bool(move.xero_id) or tenant.id in connected
 
+    def action_xero_export_all_from_list(self):
+        """The list's *Export all to Xero* button: a list header button passes the selected
+        ids (none here); every posted document of the user's companies not yet in Xero goes."""
+        action = self.env["account.move"].action_xero_export_all()
+        action["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return action
+
     def _xero_after_export(self, tenant):
         super()._xero_after_export(tenant)
         sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund") and m.xero_id)
@@ -96,7 +103,7 @@ class AccountMoveSend(models.AbstractModel):
         link = move._xero_payment_link()
         if not link:
             return body
-        return Markup("%s<p>%s <a href=\"%s\">%s</a></p>") % (
+        return Markup('%s<p>%s <a href="%s">%s</a></p>') % (
             body or "",
             move.with_context(lang=mail_lang).env._("Pay this invoice online:"),
             link,

@@ -51,3 +51,25 @@ class TestVarianceTours(XeroVarianceCase):
             "/odoo/action-xero_connector.action_xero_overview", "xero_overview_tour", login="xero_clerk"
         )
         self.assertNotEqual(self.tenant.xero_payments_synced_at or "never", synced_before or "never-before")
+
+    def test_export_all_button_in_the_invoice_list(self):
+        moves = self.make_move() | self.make_move()
+        self.start_tour(
+            "/odoo/action-account.action_move_out_invoice_type", "xero_export_all_tour", login="xero_clerk"
+        )
+        self.assertTrue(all(moves.mapped("xero_id")))
+        self.assertEqual(
+            {i["InvoiceNumber"] for i in self.in_xero() if i["InvoiceID"] in moves.mapped("xero_id")},
+            set(moves.mapped("name")),
+        )
+
+    def test_partner_balances_button(self):
+        self.company.xero_invoice_status = "AUTHORISED"
+        move = self.make_move()
+        move.action_xero_export()
+        self.start_tour(
+            f"/odoo/action-account.res_partner_action_customer/{self.customer.id}",
+            "xero_partner_balances_tour",
+            login="xero_clerk",
+        )
+        self.assertAlmostEqual(self.customer.xero_receivable, move.amount_total, places=2)
