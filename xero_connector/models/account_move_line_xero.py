@@ -13,7 +13,7 @@ from odoo.tools import float_compare, float_is_zero
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     xero_single_item_mode = fields.Boolean(
         "All lines use the Xero item of the first product",
@@ -28,7 +28,7 @@ class ResCompany(models.Model):
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     xero_single_item_mode = fields.Boolean(related="company_id.xero_single_item_mode", readonly=False)
     xero_exclude_nonpositive_lines = fields.Boolean(
@@ -37,7 +37,7 @@ class ResConfigSettings(models.TransientModel):
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
 
     xero_item_id = fields.Many2one(
         "xero.item",
@@ -73,14 +73,18 @@ class AccountMoveLine(models.Model):
         help="At most one option of each of two tracking categories; from the analytic "
         "distribution's mappings until changed.",
     )
-    xero_line_tenant_id = fields.Many2one(related="move_id.xero_tenant_id", string="Xero organisation of the line")
+    xero_line_tenant_id = fields.Many2one(
+        related="move_id.xero_tenant_id", string="Xero organisation of the line"
+    )
 
     @api.depends("product_id", "tax_ids", "analytic_distribution", "move_id.xero_tenant_id", "display_type")
     def _compute_xero_line_fields(self):
         """Defaults from the mappings, for lines of documents going to Xero; a choice made on
         the line is kept while product, taxes and analytics stay the same."""
         lines = self.filtered(
-            lambda line: line.display_type == "product" and line.move_id.xero_tenant_id and not line.move_id.xero_id
+            lambda line: line.display_type == "product"
+            and line.move_id.xero_tenant_id
+            and not line.move_id.xero_id
         )
         for line in self - lines:
             if line.move_id.xero_id:  # exported: what was sent stays
@@ -99,7 +103,12 @@ class AccountMoveLine(models.Model):
                 for ids in (line.analytic_distribution or {})
                 for key in ids.split(",")
             }
-            options = self.env["account.analytic.account"].browse(analytic_ids).exists()._xero_tracking_options(tenant)
+            options = (
+                self.env["account.analytic.account"]
+                .browse(analytic_ids)
+                .exists()
+                ._xero_tracking_options(tenant)
+            )
             for line in tenant_lines:
                 line.xero_item_id = items.get(line.product_id.id) if line.product_id else False
                 taxes = line.tax_ids

@@ -7,7 +7,7 @@ from .account_move_xero import XERO_TYPES
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     def _xero_number_for_variance(self):
         """The number Xero knows this document by (bills: the vendor's reference)."""

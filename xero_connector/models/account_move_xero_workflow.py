@@ -15,7 +15,7 @@ from odoo.exceptions import UserError, ValidationError
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     xero_update_status = fields.Selection(
         [
@@ -32,13 +32,13 @@ class ResCompany(models.Model):
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     xero_update_status = fields.Selection(related="company_id.xero_update_status", readonly=False)
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     xero_company_connected = fields.Boolean(
         "Xero connected",
@@ -69,7 +69,7 @@ class AccountMove(models.Model):
         return action
 
     def _xero_after_export(self, tenant):
-        super()._xero_after_export(tenant)
+        result = super()._xero_after_export(tenant)
         sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund") and m.xero_id)
         to_mark = sales.filtered(lambda m: m.company_id.xero_update_status == "sent" and not m.is_move_sent)
         if to_mark:
@@ -85,6 +85,7 @@ class AccountMove(models.Model):
                     )
             except (UserError, ValidationError) as error:  # the export stands; the email is sent by hand
                 move.message_post(body=_("In Xero, but the invoice email could not be sent: %s", error))
+        return result
 
     def _xero_payment_link(self):
         """Xero's online payment link when the company shows it, else False."""

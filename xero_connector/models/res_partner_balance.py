@@ -9,7 +9,7 @@ IDS_PER_CALL = 100
 
 
 class XeroPartnerBinding(models.Model):
-    _inherit = "xero.partner.binding"
+    _inherit = "xero.partner.binding"  # pylint: disable=consider-merging-classes-inherited
 
     xero_receivable = fields.Float("Owes in Xero", readonly=True, digits=(16, 2), copy=False)
     xero_receivable_overdue = fields.Float("Overdue in Xero", readonly=True, digits=(16, 2), copy=False)
@@ -19,7 +19,7 @@ class XeroPartnerBinding(models.Model):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     xero_receivable = fields.Float(
         "Owes in Xero",

@@ -12,7 +12,9 @@ class TestXeroOverview(XeroVarianceCase):
         super().setUp()
         self.queued = self.make_move()
         self.queued._xero_write_fields({"xero_export_state": "queued"})
-        unmapped = self.env["account.tax"].create({"name": "Unmapped 5%", "amount": 5, "type_tax_use": "sale"})
+        unmapped = self.env["account.tax"].create(
+            {"name": "Unmapped 5%", "amount": 5, "type_tax_use": "sale"}
+        )
         self.failed = self.make_move(post=False)
         self.failed.invoice_line_ids.tax_ids = unmapped
         self.failed.action_post()
@@ -21,8 +23,15 @@ class TestXeroOverview(XeroVarianceCase):
         self.differing.action_xero_export()
         self.xero_edit(
             self.differing,
-            LineItems=[{"Description": "Consulting", "Quantity": 1, "UnitAmount": 5, "AccountCode": "200",
-                        "TaxType": "OUTPUT"}],
+            LineItems=[
+                {
+                    "Description": "Consulting",
+                    "Quantity": 1,
+                    "UnitAmount": 5,
+                    "AccountCode": "200",
+                    "TaxType": "OUTPUT",
+                }
+            ],
         )
         self.differing.action_xero_check()  # Odoo learns Xero's new total
         self.tenant.invalidate_recordset()

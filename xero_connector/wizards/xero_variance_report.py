@@ -437,7 +437,7 @@ class XeroVarianceLine(models.TransientModel):
         string="Type",
         readonly=True,
     )
-    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
     odoo_date = fields.Date("Date in Odoo", readonly=True)
     xero_date = fields.Date("Date in Xero", readonly=True)
     odoo_total = fields.Float("Total in Odoo", readonly=True, digits=(16, 2))
