@@ -40,6 +40,10 @@
         "views/xero_payment_views.xml",
         "wizards/xero_payments_wizard_views.xml",
         "data/ir_cron_payments.xml",
+        "wizards/xero_variance_report_views.xml",
+        "views/xero_overview_views.xml",
+        "views/account_move_line_xero_views.xml",
+        "views/res_partner_balance_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

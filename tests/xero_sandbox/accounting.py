@@ -275,6 +275,8 @@ class Organisation:
             views, pagination = page_of(views, query)
         if pagination is None:
             views = [handler.unpaged_view(v) for v in views]
+        if str(_query_value(query, "summaryOnly") or "").lower() == "true":
+            views = [handler.summary_view(v) for v in views]
         return Response(200, self.envelope(handler.name, to_json(views), pagination))
 
     def _get_one(self, handler, doc, query, headers) -> Response:

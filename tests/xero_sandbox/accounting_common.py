@@ -402,6 +402,11 @@ class Resource:
         """How a document looks in an unpaged list (Invoices drop their line items)."""
         return view
 
+    def summary_view(self, view: dict) -> dict:
+        """How a document looks with ``summaryOnly=true`` (the spec offers it on Contacts and
+        Invoices; other lists answer in full)."""
+        return view
+
     # writes ------------------------------------------------------------------
     def write_one(self, raw: dict, url_doc: dict | None, ctx) -> dict:
         existing = url_doc if url_doc is not None else self.find_existing(raw, ctx)

@@ -477,6 +477,10 @@ class DocumentResource(Resource):
         )
 
 
+# What GET /Invoices?summaryOnly=true leaves out: the "computation-heavy" parts.
+SUMMARY_LEFT_OUT = ("LineItems", "Payments", "CreditNotes", "Prepayments", "Overpayments")
+
+
 class Invoices(DocumentResource):
     name, id_field, label = "Invoices", "InvoiceID", "Invoice"
     key_fields = ("InvoiceNumber",)
@@ -506,6 +510,15 @@ class Invoices(DocumentResource):
     def unpaged_view(self, view):
         """Xero leaves line items out of invoice lists unless the request is paged."""
         return {k: v for k, v in view.items() if k != "LineItems"}
+
+    def summary_view(self, view):
+        """``summaryOnly=true``: the lightweight fields only, paged or not. Line items and the
+        computed detail (payments, credit notes, prepayments, overpayments) are left out and
+        the contact shrinks to its id and name; numbers, dates, status and totals remain."""
+        summary = {k: v for k, v in view.items() if k not in SUMMARY_LEFT_OUT}
+        contact = view.get("Contact") or {}
+        summary["Contact"] = {k: contact[k] for k in ("ContactID", "Name") if k in contact}
+        return summary
 
     def subroute(self, method, doc, rest, ctx, body):
         action = rest[0].lower()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from decimal import Decimal
 
 from .accounting_common import (
     Invalid,
@@ -620,6 +621,13 @@ class Items(Resource):
 # --------------------------------------------------------------------------- Contacts
 
 
+def _zero_balances() -> dict:
+    return {
+        "AccountsReceivable": {"Outstanding": Decimal(0), "Overdue": Decimal(0)},
+        "AccountsPayable": {"Outstanding": Decimal(0), "Overdue": Decimal(0)},
+    }
+
+
 class Contacts(Resource):
     name, id_field, label = "Contacts", "ContactID", "Contact"
     key_fields = ("ContactNumber",)
@@ -666,7 +674,50 @@ class Contacts(Resource):
         view = dict(doc)
         view.setdefault("ContactGroups", [])
         view["HasValidationErrors"] = False
+        view["Balances"] = self.balances(ctx).get(doc["ContactID"], _zero_balances())
         return view
+
+    def unpaged_view(self, view):
+        """Like SalesDefaultLineAmountType (the spec: "only available when summaryOnly or
+        paging is used, or when fetched by ContactID"), Balances stay out of unpaged lists."""
+        return {k: v for k, v in view.items() if k != "Balances"}
+
+    def balances(self, ctx) -> dict:
+        """{ContactID: Balances}: what the contact owes (AccountsReceivable) and is owed
+        (AccountsPayable), in the documents' own currencies as Xero says ("not converted"):
+        amounts due of approved invoices less unallocated credit; overdue once past due.
+        Computed once per request."""
+        cached = getattr(ctx, "_contact_balances", None)
+        if cached is not None:
+            return cached
+        result = {}
+        sides = {
+            "ACCREC": "AccountsReceivable",
+            "ACCPAY": "AccountsPayable",
+            "ACCRECCREDIT": "AccountsReceivable",
+            "ACCPAYCREDIT": "AccountsPayable",
+        }
+        for resource in ("Invoices", "CreditNotes"):
+            for doc in self.org.store.all(resource):
+                if doc.get("Status") not in ("AUTHORISED",):
+                    continue
+                contact_id = doc.get("_contact_id")
+                side = sides.get(doc.get("Type"))
+                if not contact_id or not side:
+                    continue
+                balance = result.setdefault(contact_id, _zero_balances())[side]
+                if resource == "Invoices":
+                    due = Decimal(str(doc.get("AmountDue") or 0))
+                    balance["Outstanding"] += due
+                    due_date = doc.get("DueDate")
+                    if due_date is not None and hasattr(due_date, "year"):
+                        due_day = due_date.date() if hasattr(due_date, "date") else due_date
+                        if due_day < ctx.today:
+                            balance["Overdue"] += due
+                else:
+                    balance["Outstanding"] -= Decimal(str(doc.get("RemainingCredit") or 0))
+        ctx._contact_balances = result
+        return result
 
     def summary(self, contact: dict) -> dict:
         """The contact as embedded in invoices, credit notes, payments..."""

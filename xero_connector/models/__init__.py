@@ -23,7 +23,11 @@ from . import (
     account_analytic,
     xero_export_attempt,
     account_move_xero,
+    account_move_variance,
+    account_move_line_xero,
+    account_move_xero_workflow,
 )
 from . import xero_payment, xero_tenant_payments, account_payment
 from . import account_payment_access
 from . import xero_access_guards
+from . import xero_overview, res_partner_balance

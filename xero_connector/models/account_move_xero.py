@@ -745,6 +745,9 @@ class AccountMoveLine(models.Model):
             return ({"Description": self.name or "-"} if self.name else None), []
         if self.display_type != "product":
             return None, []
+        excluded, exclusion_problem = self._xero_line_exclusion(label)
+        if excluded:
+            return None, [exclusion_problem] if exclusion_problem else []
         company = self.move_id.company_id
         subtotal = self.price_total if amount_type == "Inclusive" else self.price_subtotal
         if (
@@ -752,9 +755,9 @@ class AccountMoveLine(models.Model):
             and not company.xero_export_zero_lines
         ):
             return None, []
-        problems = []
+        problems = self._xero_line_override_problems(ctx, label)
         item = {"Description": (self.name or self.product_id.display_name or "-")[:4000]}
-        xero_item = ctx["items"].get(self.product_id.id) if self.product_id else None
+        xero_item = self._xero_line_item_for(ctx)
         if xero_item:
             item["ItemCode"] = xero_item.code
         account = ctx["accounts"].get(self.account_id.id)
@@ -780,7 +783,7 @@ class AccountMoveLine(models.Model):
                 )
             )
         elif taxes:
-            rate = ctx["tax_rates"].get(taxes.id)
+            rate = self._xero_line_tax_rate(ctx)
             if rate:
                 item["TaxType"] = rate.tax_type
             else:
@@ -796,12 +799,7 @@ class AccountMoveLine(models.Model):
             default = ctx["default_tax"].get(use)
             if default:
                 item["TaxType"] = default.tax_type
-        tracking = []
-        for key in self.analytic_distribution or {}:
-            for analytic_id in key.split(","):
-                option = ctx["tracking"].get(int(analytic_id))
-                if option:
-                    tracking.append({"Name": option.category_id.name, "Option": option.name})
+        tracking = self._xero_line_tracking(ctx)
         if len({t["Name"] for t in tracking}) < len(tracking) or len(tracking) > 2:
             problems.append(
                 _("%(line)s: Xero takes at most one option of each of 2 tracking categories.", line=label)

@@ -12,3 +12,7 @@ from . import (
 )
 from . import test_payments, test_webhooks
 from . import test_security_boundaries
+from . import test_variance_report
+from . import test_xero_overview
+from . import test_variance_tours
+from . import test_line_features

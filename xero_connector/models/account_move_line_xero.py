@@ -1,0 +1,204 @@
+"""Per-line Xero fields (M-Power: "each invoice line has a Xero Item and Tax Code selected and
+optionally a Tracking Category") and the line rules of Momentus: down-payment deductions and
+credits go to Xero as negative lines, and a company may leave out lines with a zero or
+negative price or quantity.
+
+The invoice payload builder asks this file three things per line: is it left out
+(``_xero_line_exclusion``), which Xero item, tax rate and tracking options it carries
+(``_xero_line_item_for``, ``_xero_line_tax_rate``, ``_xero_line_tracking``), and what is wrong
+with what was picked by hand (``_xero_line_override_problems``)."""
+
+from odoo import _, api, fields, models
+from odoo.tools import float_compare, float_is_zero
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+
+    xero_single_item_mode = fields.Boolean(
+        "All lines use the Xero item of the first product",
+        help="M-Power's job mode: every line of a document goes to Xero with the Xero item of the "
+        "document's first product line (lines with their own Xero item keep it).",
+    )
+    xero_exclude_nonpositive_lines = fields.Boolean(
+        "Leave out lines with a zero or negative price or quantity",
+        help="Momentus' rule. Down-payment deductions still go to Xero as negative lines. A negative "
+        "line that is not a down payment stops the export (Xero's total would differ from Odoo's).",
+    )
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
+
+    xero_single_item_mode = fields.Boolean(related="company_id.xero_single_item_mode", readonly=False)
+    xero_exclude_nonpositive_lines = fields.Boolean(
+        related="company_id.xero_exclude_nonpositive_lines", readonly=False
+    )
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
+
+    xero_item_id = fields.Many2one(
+        "xero.item",
+        string="Xero item",
+        compute="_compute_xero_line_fields",
+        store=True,
+        readonly=False,
+        copy=True,
+        domain="[('tenant_id', '=', xero_line_tenant_id)]",
+        help="The Xero item of this line; from the product's (or its category's) link until changed.",
+    )
+    xero_tax_rate_id = fields.Many2one(
+        "xero.tax.rate",
+        string="Xero tax rate",
+        compute="_compute_xero_line_fields",
+        store=True,
+        readonly=False,
+        copy=True,
+        domain="[('tenant_id', '=', xero_line_tenant_id), ('active', '=', True)]",
+        help="The Xero tax rate of this line; from the tax's mapping until changed.",
+    )
+    xero_tracking_option_ids = fields.Many2many(
+        "xero.tracking.option",
+        "account_move_line_xero_tracking_option_rel",
+        "line_id",
+        "option_id",
+        string="Xero tracking",
+        compute="_compute_xero_line_fields",
+        store=True,
+        readonly=False,
+        copy=True,
+        domain="[('tenant_id', '=', xero_line_tenant_id)]",
+        help="At most one option of each of two tracking categories; from the analytic "
+        "distribution's mappings until changed.",
+    )
+    xero_line_tenant_id = fields.Many2one(
+        related="move_id.xero_tenant_id", string="Xero organisation of the line"
+    )
+
+    @api.depends("product_id", "tax_ids", "analytic_distribution", "move_id.xero_tenant_id", "display_type")
+    def _compute_xero_line_fields(self):
+        """Defaults from the mappings, for lines of documents going to Xero; a choice made on
+        the line is kept while product, taxes and analytics stay the same."""
+        lines = self.filtered(
+            lambda line: line.display_type == "product"
+            and line.move_id.xero_tenant_id
+            and not line.move_id.xero_id
+        )
+        for line in self - lines:
+            if line.move_id.xero_id:  # exported: what was sent stays
+                line.xero_item_id = line.xero_item_id
+                line.xero_tax_rate_id = line.xero_tax_rate_id
+                line.xero_tracking_option_ids = line.xero_tracking_option_ids
+                continue
+            line.xero_item_id = line.xero_tax_rate_id = False
+            line.xero_tracking_option_ids = False
+        for tenant, tenant_lines in lines.grouped(lambda line: line.move_id.xero_tenant_id).items():
+            items = tenant_lines.product_id._xero_items_by_product(tenant)
+            rates = tenant_lines.tax_ids._xero_tax_rates(tenant)
+            analytic_ids = {
+                int(key)
+                for line in tenant_lines
+                for ids in (line.analytic_distribution or {})
+                for key in ids.split(",")
+            }
+            options = (
+                self.env["account.analytic.account"]
+                .browse(analytic_ids)
+                .exists()
+                ._xero_tracking_options(tenant)
+            )
+            for line in tenant_lines:
+                line.xero_item_id = items.get(line.product_id.id) if line.product_id else False
+                taxes = line.tax_ids
+                line.xero_tax_rate_id = rates.get(taxes.id) if len(taxes) == 1 else False
+                tracking = self.env["xero.tracking.option"]
+                for key in line.analytic_distribution or {}:
+                    for analytic_id in key.split(","):
+                        tracking |= options.get(int(analytic_id), self.env["xero.tracking.option"])
+                line.xero_tracking_option_ids = tracking
+
+    # ------------------------------------------------------------------------------------
+    # What the payload builder asks
+    # ------------------------------------------------------------------------------------
+    def _xero_is_deduction(self):
+        """A down-payment deduction (or any down-payment line with a negative amount): a credit
+        Xero receives as a negative line."""
+        return self.is_downpayment and float_compare(self.price_subtotal, 0.0, precision_digits=2) < 0
+
+    def _xero_line_exclusion(self, label):
+        """(left out?, problem or None) under the company's Momentus rule."""
+        self.ensure_one()
+        if not self.move_id.company_id.xero_exclude_nonpositive_lines or self._xero_is_deduction():
+            return False, None
+        if self.quantity > 0 and self.price_unit > 0:
+            return False, None
+        if float_is_zero(self.price_subtotal, precision_rounding=self.currency_id.rounding):
+            return True, None
+        return True, _(
+            "%(line)s has a negative price or quantity: your company leaves such lines out of Xero, "
+            "which would make Xero's total differ from Odoo's. Make it a down-payment deduction, or "
+            "turn off “Leave out lines with a zero or negative price or quantity”.",
+            line=label,
+        )
+
+    def _xero_line_item_for(self, ctx):
+        """The line's Xero item: chosen on the line, else (job mode) the document's first
+        product's, else the product's link."""
+        self.ensure_one()
+        if self.xero_item_id:
+            return self.xero_item_id
+        company = self.move_id.company_id
+        if company.xero_single_item_mode:
+            first = self.move_id.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product" and (line.xero_item_id or line.product_id)
+            ).sorted("sequence")[:1]
+            if first and first != self:
+                return first._xero_line_item_for(ctx)
+        return ctx["items"].get(self.product_id.id) if self.product_id else None
+
+    def _xero_line_tax_rate(self, ctx):
+        self.ensure_one()
+        return self.xero_tax_rate_id or ctx["tax_rates"].get(self.tax_ids.id)
+
+    def _xero_line_tracking(self, ctx):
+        """[{"Name", "Option"}] of the line's tracking options (chosen, else mapped)."""
+        self.ensure_one()
+        options = self.xero_tracking_option_ids
+        if not options:
+            for key in self.analytic_distribution or {}:
+                for analytic_id in key.split(","):
+                    options |= ctx["tracking"].get(int(analytic_id)) or self.env["xero.tracking.option"]
+        return [{"Name": option.category_id.name, "Option": option.name} for option in options]
+
+    def _xero_line_override_problems(self, ctx, label):
+        """What is wrong with the Xero item, tax rate or tracking picked on the line."""
+        self.ensure_one()
+        tenant = ctx["tenant"]
+        problems = []
+        for record, what in (
+            (self.xero_item_id, _("Xero item")),
+            (self.xero_tax_rate_id, _("Xero tax rate")),
+            (self.xero_tracking_option_ids, _("Xero tracking")),
+        ):
+            if record and record.tenant_id != tenant:
+                problems.append(
+                    _(
+                        "%(line)s: the %(what)s %(value)s belongs to another Xero organisation than %(org)s: pick "
+                        "one of %(org)s.",
+                        line=label,
+                        what=what,
+                        value=", ".join(record.mapped("display_name")),
+                        org=tenant.name,
+                    )
+                )
+        if self.xero_tax_rate_id and not self.xero_tax_rate_id.active:
+            problems.append(
+                _(
+                    "%(line)s: the Xero tax rate %(rate)s is no longer active in Xero: pick another.",
+                    line=label,
+                    rate=self.xero_tax_rate_id.display_name,
+                )
+            )
+        return problems

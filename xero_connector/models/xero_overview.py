@@ -1,0 +1,320 @@
+"""The Xero overview: one card per organisation, in the style of Odoo's accounting dashboard,
+with what an accountant checks first — is the login alive, how much of Xero's rate limit is
+left, what is queued, failed or differs, what still needs a mapping, when the cache, the
+payments and the journals were last brought in — each number opening its list."""
+
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .account_move_xero import XERO_GONE_STATUSES, XERO_TYPES
+
+# Methods another part of the connector may provide for "Synchronize now" (manual journals).
+JOURNAL_SYNC_METHODS = ("action_xero_sync_journals", "_xero_sync_journals")
+CHART_HOURS = 7 * 24
+
+
+class XeroTenant(models.Model):
+    _inherit = "xero.tenant"  # pylint: disable=consider-merging-classes-inherited
+
+    # Same definition as the journals feature's, so that both may add it.
+    xero_journals_synced_at = fields.Datetime("Last journal run", readonly=True)
+
+    overview_connection_state = fields.Selection(
+        [
+            ("connected", "Connected"),
+            ("reconnect", "Reconnect needed"),
+            ("disconnected", "Disconnected"),
+            ("none", "No Xero login"),
+        ],
+        string="Connection",
+        compute="_compute_overview",
+    )
+    overview_token_expires_at = fields.Datetime("Access token expires", compute="_compute_overview")
+    overview_min_remaining = fields.Integer("Calls left this minute", compute="_compute_overview")
+    overview_day_remaining = fields.Integer("Calls left today", compute="_compute_overview")
+    overview_last_call_at = fields.Datetime("Last call", compute="_compute_overview")
+    overview_queued_count = fields.Integer("Queued", compute="_compute_overview")
+    overview_failed_count = fields.Integer("Failed", compute="_compute_overview")
+    overview_differing_count = fields.Integer("Differing", compute="_compute_overview")
+    overview_mapping_count = fields.Integer("To map", compute="_compute_overview")
+    overview_error_count = fields.Integer("Errors (24 h)", compute="_compute_overview")
+    overview_can_sync_journals = fields.Boolean(compute="_compute_overview")
+    overview_chart = fields.Html("Calls per hour", compute="_compute_overview", sanitize=False)
+
+    def _compute_overview(self):
+        Connection = self.env["xero.connection"].sudo()
+        Log = self.env["xero.sync.log"].sudo()
+        counts = self._overview_document_counts()
+        since = fields.Datetime.now() - timedelta(hours=24)
+        for tenant in self:
+            connections = Connection.search([("tenant_ids", "in", tenant.ids)])
+            mine = connections.filtered(lambda c: c.user_id == self.env.user)
+            connection = (
+                mine.filtered(lambda c: c.state == "connected")[:1]
+                or tenant.sudo().connection_id
+                or connections.filtered(lambda c: c.state == "connected")[:1]
+                or mine[:1]
+                or connections[:1]
+            )
+            tenant.overview_connection_state = connection.state if connection else "none"
+            tenant.overview_token_expires_at = connection.token_expires_at if connection else False
+            last = Log.search(
+                [("tenant_id", "=", tenant.id), ("http_status", ">", 0)], limit=1, order="id desc"
+            )
+            tenant.overview_min_remaining = last.min_remaining
+            tenant.overview_day_remaining = last.day_remaining
+            tenant.overview_last_call_at = last.create_date
+            tenant.overview_error_count = Log.search_count(
+                [("tenant_id", "=", tenant.id), ("state", "=", "error"), ("create_date", ">=", since)]
+            )
+            tenant_counts = counts.get(tenant.id, {})
+            tenant.overview_queued_count = tenant_counts.get("queued", 0)
+            tenant.overview_failed_count = tenant_counts.get("error", 0)
+            tenant.overview_differing_count = tenant_counts.get("differing", 0)
+            tenant.overview_mapping_count = tenant._overview_mapping_count()
+            tenant.overview_can_sync_journals = any(hasattr(tenant, name) for name in JOURNAL_SYNC_METHODS)
+            tenant.overview_chart = tenant._overview_chart()
+
+    def _overview_document_counts(self):
+        """{tenant id: {"queued", "error", "differing": n}} in one query each, within the
+        user's companies."""
+        if not self.ids:
+            return {}
+        result = {}
+        self._overview_flush()
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT xero_tenant_id, xero_export_state, count(*)
+              FROM account_move
+             WHERE xero_tenant_id IN %s AND company_id IN %s AND xero_export_state IN ('queued', 'error')
+                   AND xero_id IS NULL
+             GROUP BY xero_tenant_id, xero_export_state
+            """,
+            [tuple(self.ids), tuple(self.env.companies.ids)],
+        )
+        for tenant_id, state, count in cr.fetchall():
+            result.setdefault(tenant_id, {})[state] = count
+        cr.execute(
+            SQL(
+                """
+                SELECT xero_tenant_id, count(*)
+                  FROM account_move
+                 WHERE %s AND xero_tenant_id IN %s AND company_id IN %s
+                 GROUP BY xero_tenant_id
+                """,
+                self._overview_differing_sql(),
+                tuple(self.ids),
+                tuple(self.env.companies.ids),
+            )
+        )
+        for tenant_id, count in cr.fetchall():
+            result.setdefault(tenant_id, {})["differing"] = count
+        return result
+
+    def _overview_flush(self):
+        self.env["account.move"].flush_model(
+            [
+                "xero_tenant_id",
+                "company_id",
+                "xero_export_state",
+                "xero_id",
+                "xero_status",
+                "xero_total",
+                "amount_total",
+            ]
+        )
+
+    @staticmethod
+    def _overview_differing_sql():
+        """Exported documents whose last known Xero state differs from Odoo's: another total,
+        or voided or deleted there."""
+        return SQL(
+            "xero_id IS NOT NULL AND (xero_status IN %s "
+            "OR round(coalesce(xero_total, 0), 2) <> round(coalesce(amount_total, 0), 2))",
+            tuple(XERO_GONE_STATUSES),
+        )
+
+    def _overview_mapping_count(self):
+        """What Mapping health lists for this organisation, checked in memory (nothing stored)."""
+        self.ensure_one()
+        health = self.env["xero.mapping.health"].new({"tenant_id": self.id})
+        health._check()
+        return len(health.line_ids)
+
+    def _overview_chart(self):
+        """Calls per hour over the last 7 days, from the sync log, as a small bar chart."""
+        self.ensure_one()
+        self.env["xero.sync.log"].flush_model(["tenant_id"])
+        now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        start = now - timedelta(hours=CHART_HOURS - 1)
+        self.env.cr.execute(
+            """
+            SELECT date_trunc('hour', create_date) AS hour, count(*)
+              FROM xero_sync_log
+             WHERE tenant_id = %s AND create_date >= %s
+             GROUP BY hour
+            """,
+            [self.id, start],
+        )
+        per_hour = dict(self.env.cr.fetchall())
+        values = [per_hour.get(start + timedelta(hours=h), 0) for h in range(CHART_HOURS)]
+        peak = max(values) or 1
+        bars = []
+        for hour, value in enumerate(values):
+            title = self.env._(
+                "%(hour)s: %(calls)s call(s)",
+                hour=fields.Datetime.to_string(start + timedelta(hours=hour))[:13] + ":00 UTC",
+                calls=value,
+            )
+            bars.append(
+                Markup(
+                    '<div class="o_xero_bar" title="%s" style="flex:1;background:#714B67;height:%s%%;'
+                    'min-height:%spx"></div>'
+                )
+                % (title, round(100 * value / peak), 1 if value else 0)
+            )
+        bars = Markup("").join(bars)
+        return Markup(
+            '<div class="o_xero_calls_chart" data-total="%s" '
+            'style="display:flex;align-items:flex-end;gap:0;height:48px;border-bottom:1px solid #ccc">%s</div>'
+        ) % (sum(values), bars)
+
+    # ------------------------------------------------------------------------------------
+    # Each number opens its list
+    # ------------------------------------------------------------------------------------
+    def _overview_moves_action(self, name, domain):
+        self.ensure_one()
+        self.env["account.move"]._check_xero_user()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [
+                ("xero_tenant_id", "=", self.id),
+                ("company_id", "in", self.env.companies.ids),
+                ("move_type", "in", list(XERO_TYPES)),
+                *domain,
+            ],
+            "context": {"create": False},
+        }
+
+    def action_overview_open_queued(self):
+        return self._overview_moves_action(
+            _("Queued for Xero: %(org)s", org=self.name),
+            [("xero_export_state", "=", "queued"), ("xero_id", "=", False)],
+        )
+
+    def action_overview_open_failed(self):
+        return self._overview_moves_action(
+            _("Xero export failed: %(org)s", org=self.name),
+            [("xero_export_state", "=", "error"), ("xero_id", "=", False)],
+        )
+
+    def action_overview_open_differing(self):
+        self.ensure_one()
+        self._overview_flush()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_move WHERE %s AND xero_tenant_id = %s AND company_id IN %s",
+                self._overview_differing_sql(),
+                self.id,
+                tuple(self.env.companies.ids),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return self._overview_moves_action(
+            _("Differing in Xero: %(org)s", org=self.name), [("id", "in", ids)]
+        )
+
+    def action_overview_open_mapping(self):
+        self.ensure_one()
+        self.env["account.move"]._check_xero_user()
+        return self.action_open_mapping_health()
+
+    def action_overview_open_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_sync_log")
+        action["domain"] = [("tenant_id", "=", self.id)]
+        action["name"] = _("Sync log: %(org)s", org=self.name)
+        return action
+
+    def action_overview_open_errors(self):
+        action = self.action_overview_open_log()
+        action["domain"] += [
+            ("state", "=", "error"),
+            ("create_date", ">=", fields.Datetime.now() - timedelta(hours=24)),
+        ]
+        return action
+
+    def action_overview_open_calls_chart(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_sync_log_calls")
+        action["domain"] = [
+            ("tenant_id", "=", self.id),
+            ("create_date", ">=", fields.Datetime.now() - timedelta(days=7)),
+        ]
+        action["name"] = _("Calls per hour: %(org)s", org=self.name)
+        return action
+
+    # ------------------------------------------------------------------------------------
+    # Quick buttons
+    # ------------------------------------------------------------------------------------
+    def action_overview_refresh_cache(self):
+        self.ensure_one()
+        self.env["account.move"]._check_xero_user()
+        return self.action_open_cache_refresh()
+
+    def action_overview_get_payments(self):
+        self.ensure_one()
+        return self.action_xero_sync_payments()
+
+    def action_overview_sync_journals(self):
+        """Synchronize now: the manual-journal run, when that feature is installed."""
+        self.ensure_one()
+        self.env["account.move"]._check_xero_user()
+        for name in JOURNAL_SYNC_METHODS:
+            if hasattr(self, name):
+                result = getattr(self, name)()
+                if isinstance(result, dict) and result.get("type"):
+                    return result
+                return {
+                    "type": "ir.actions.client",
+                    "tag": "display_notification",
+                    "params": {
+                        "title": _("Xero"),
+                        "message": _("Journals of %(org)s synchronised.", org=self.name),
+                        "type": "success",
+                        "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                    },
+                }
+        raise UserError(
+            _(
+                "Journal synchronisation is not available in this database: nothing to synchronise for "
+                "%(org)s. Use Refresh cache or Get payments.",
+                org=self.name,
+            )
+        )
+
+
+class XeroSyncLog(models.Model):
+    _inherit = "xero.sync.log"
+
+    call_hour = fields.Char(
+        "Hour (UTC)",
+        compute="_compute_call_hour",
+        store=True,
+        help="The hour of the call, for the calls-per-hour chart (Odoo's charts group dates by day at most).",
+    )
+
+    @api.depends("create_date")
+    def _compute_call_hour(self):
+        for log in self:
+            log.call_hour = log.create_date and log.create_date.strftime("%Y-%m-%d %H:00")

@@ -1,0 +1,554 @@
+"""M-Power's Variance Report: for a period, does every Odoo invoice, credit note, bill and
+refund exist in Xero, and does Xero still say what Odoo sent?
+
+Xero is read once per 1,000 documents of the period (a date-range ``where``, ``page`` and
+``pageSize=1000``; ``summaryOnly=true`` on /Invoices, whose totals are all the report needs:
+Xero bills the data an app downloads). Documents Odoo exported but Xero no longer lists in the
+period (their date changed there) are then asked for by id, 100 per call. Each row is one of:
+
+- not exported: posted in Odoo, not in Xero;
+- equal: in Xero with the same total, date, contact and currency, unchanged in Odoo;
+- changed in Odoo: what Odoo would send now differs from what it sent (the fingerprint
+  stored at export);
+- differs in Xero: total, date, contact or currency differ (both values shown);
+- voided or deleted in Xero (or not found there at all);
+- in Xero only: a document of the period no Odoo document is linked to.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, format_date, formatLang
+
+from ..models.account_move_xero import XERO_GONE_STATUSES, XERO_TYPES, _contacts_by_partner, _snake
+from ..models.xero_cache import parse_xero_datetime
+
+PAGE_SIZE = 1000
+IDS_PER_CALL = 100
+WHERE_IDS_PER_CALL = 40  # /CreditNotes has no IDs filter: ids go into a where clause
+KINDS = {
+    "sales": ("out_invoice", "out_refund"),
+    "purchases": ("in_invoice", "in_refund"),
+    "all": ("out_invoice", "out_refund", "in_invoice", "in_refund"),
+}
+STATES = [
+    ("not_exported", "Not exported"),
+    ("changed", "Changed in Odoo after export"),
+    ("differs", "Differs in Xero"),
+    ("gone", "Voided or deleted in Xero"),
+    ("xero_only", "In Xero only"),
+    ("equal", "Exported and equal"),
+]
+# Xero type → Odoo move type
+MOVE_TYPE_OF = {xero_type: move_type for move_type, (_e, xero_type, _n) in XERO_TYPES.items()}
+
+
+def _last_month():
+    first_this_month = fields.Date.today().replace(day=1)
+    last = first_this_month - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def _xero_date(value):
+    moment = parse_xero_datetime(value)
+    return moment.date() if moment else False
+
+
+def _date_literal(day: date) -> str:
+    return f"DateTime({day.year},{day.month:02d},{day.day:02d})"
+
+
+class XeroVarianceReport(models.TransientModel):
+    _name = "xero.variance.report"
+    _description = "Xero variance report"
+
+    date_from = fields.Date("From", required=True, default=lambda self: _last_month()[0])
+    date_to = fields.Date("To", required=True, default=lambda self: _last_month()[1])
+    document_kind = fields.Selection(
+        [
+            ("sales", "Sales: invoices and credit notes"),
+            ("purchases", "Purchases: bills and refunds"),
+            ("all", "Sales and purchases"),
+        ],
+        string="Documents",
+        required=True,
+        default=lambda self: self._default_document_kind(),
+    )
+    only_differences = fields.Boolean(
+        "Only differences", help="Leave out the documents that are exported and equal in Xero."
+    )
+    tenant_ids = fields.Many2many(
+        "xero.tenant",
+        string="Organisations",
+        default=lambda self: self._default_tenants(),
+        help="The Xero organisations to compare with; all those of your companies by default.",
+    )
+    line_ids = fields.One2many("xero.variance.line", "report_id", string="Rows", readonly=True)
+    call_count = fields.Integer("Xero calls", readonly=True)
+    summary = fields.Text(readonly=True)
+
+    @api.model
+    def _default_document_kind(self):
+        move_type = self.env.context.get("default_move_type") or ""
+        if move_type.startswith("in_"):
+            return "purchases"
+        if move_type.startswith("out_"):
+            return "sales"
+        return "all"
+
+    @api.model
+    def _default_tenants(self):
+        return self.env["xero.tenant"].search([("company_ids", "in", self.env.companies.ids)])
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for report in self:
+            if report.date_from > report.date_to:
+                raise UserError(_("The variance report's start date is after its end date."))
+
+    # ------------------------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------------------------
+    def action_run(self):
+        """Run the report and show its rows."""
+        self.ensure_one()
+        self.env["account.move"]._check_xero_user()
+        tenants = self.tenant_ids or self._default_tenants()
+        if not tenants:
+            raise UserError(
+                _(
+                    "None of your companies has a Xero organisation: choose one in Settings > Accounting > Xero."
+                )
+            )
+        self._run(tenants)
+        return self._action_open_rows()
+
+    def _action_open_rows(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_variance_line")
+        action["name"] = _(
+            "Xero variance %(start)s – %(end)s",
+            start=format_date(self.env, self.date_from),
+            end=format_date(self.env, self.date_to),
+        )
+        action["domain"] = [("report_id", "=", self.id)]
+        action["help"] = self.summary
+        return action
+
+    # ------------------------------------------------------------------------------------
+    # The engine
+    # ------------------------------------------------------------------------------------
+    def _run(self, tenants):
+        self.line_ids.unlink()
+        calls = 0
+        rows = []
+        for tenant in tenants:
+            tenant_rows, tenant_calls = self._rows_for(tenant)
+            rows += tenant_rows
+            calls += tenant_calls
+        if self.only_differences:
+            rows = [r for r in rows if r["state"] != "equal"]
+        counts = defaultdict(int)
+        for row in rows:
+            counts[row["state"]] += 1
+        self.env["xero.variance.line"].create([{**row, "report_id": self.id} for row in rows])
+        labels = dict(self.env["xero.variance.line"]._fields["state"]._description_selection(self.env))
+        self.write(
+            {
+                "call_count": calls,
+                "summary": ", ".join(
+                    f"{labels[state]}: {counts[state]}" for state, _l in STATES if counts[state]
+                )
+                or _("No document in this period."),
+            }
+        )
+
+    def _odoo_documents(self, tenant):
+        types = KINDS[self.document_kind]
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("xero_tenant_id", "=", tenant.id),
+                    ("company_id", "in", self.env.companies.ids),
+                    ("move_type", "in", types),
+                    ("invoice_date", ">=", self.date_from),
+                    ("invoice_date", "<=", self.date_to),
+                    "|",
+                    ("state", "=", "posted"),
+                    ("xero_id", "!=", False),
+                ],
+                order="invoice_date, name, id",
+            )
+        )
+
+    def _rows_for(self, tenant):
+        """([row values], Xero calls) for one organisation."""
+        types = KINDS[self.document_kind]
+        moves = self._odoo_documents(tenant)
+        xero_docs, calls = self._read_period(tenant, types)
+        by_id = {doc["_id"]: doc for doc in xero_docs}
+        # Exported to this organisation with a date outside the period in Odoo, but in it in Xero.
+        Move = self.env["account.move"].sudo()
+        linked_ids = set(moves.mapped("xero_id"))
+        outside = Move.search(
+            [
+                ("xero_tenant_id", "=", tenant.id),
+                ("company_id", "in", self.env.companies.ids),
+                ("xero_id", "in", [i for i in by_id if i not in linked_ids]),
+            ]
+        )
+        moves |= outside
+        missing = [m for m in moves if m.xero_id and m.xero_id not in by_id]
+        found, more_calls = self._read_by_ids(tenant, missing)
+        calls += more_calls
+        by_id.update({doc["_id"]: doc for doc in found})
+
+        exported = moves.filtered("xero_id")
+        ctx = exported._xero_export_context(tenant) if exported else None
+        contacts = _contacts_by_partner(self.env, moves.partner_id.commercial_partner_id, tenant)
+        numbers = {
+            (doc["Type"], (doc.get("_number") or "").lower()): doc
+            for doc in xero_docs
+            if doc.get("_number") and doc.get("Status") not in XERO_GONE_STATUSES
+        }
+        rows, used = [], set()
+        for move in moves:
+            if move.xero_id:
+                used.add(move.xero_id)
+                rows.append(self._row_exported(move, by_id.get(move.xero_id), ctx, contacts))
+            elif move.state == "posted":
+                _endpoint, xero_type, _key = XERO_TYPES[move.move_type]
+                twin = numbers.get((xero_type, (move._xero_number_for_variance() or "").lower()))
+                if twin and twin["_id"] not in linked_ids:
+                    used.add(twin["_id"])
+                rows.append(self._row_not_exported(move, twin))
+        for doc in xero_docs:
+            if doc["_id"] in used or doc.get("Status") == "DELETED":
+                continue
+            rows.append(self._row_xero_only(tenant, doc))
+        return rows, calls
+
+    def _read_period(self, tenant, types):
+        """Every Xero document of these types dated in the period: (docs, calls)."""
+        period = f"Date>={_date_literal(self.date_from)} AND Date<={_date_literal(self.date_to)}"
+        by_endpoint = defaultdict(list)
+        for move_type in types:
+            endpoint, xero_type, _key = XERO_TYPES[move_type]
+            by_endpoint[endpoint].append(xero_type)
+        docs, calls = [], 0
+        for endpoint, xero_types in by_endpoint.items():
+            all_of_endpoint = len(xero_types) == 2
+            where = period if all_of_endpoint else f'Type=="{xero_types[0]}" AND {period}'
+            page = 1
+            while True:
+                kwargs = {"where": where, "page": page, "page_size": PAGE_SIZE}
+                if endpoint == "Invoices":
+                    kwargs["summary_only"] = True
+                body = tenant._xero_read(
+                    _("reading %(what)s for the variance report (page %(page)s)", what=endpoint, page=page),
+                    f"get_{_snake(endpoint)}",
+                    **kwargs,
+                )
+                calls += 1
+                batch = body.get(endpoint) or []
+                docs += [_normalise(endpoint, doc) for doc in batch]
+                page_count = (body.get("pagination") or {}).get("pageCount")
+                if len(batch) < PAGE_SIZE or (page_count is not None and page >= page_count):
+                    break
+                page += 1
+        return docs, calls
+
+    def _read_by_ids(self, tenant, moves):
+        """Exported documents Xero did not list in the period: asked for by id."""
+        docs, calls = [], 0
+        invoices = [m.xero_id for m in moves if XERO_TYPES[m.move_type][0] == "Invoices"]
+        credits = [m.xero_id for m in moves if XERO_TYPES[m.move_type][0] == "CreditNotes"]
+        for start in range(0, len(invoices), IDS_PER_CALL):
+            body = tenant._xero_read(
+                _("reading invoices dated outside the period"),
+                "get_invoices",
+                i_ds=invoices[start : start + IDS_PER_CALL],
+                page=1,
+                page_size=PAGE_SIZE,
+                summary_only=True,
+            )
+            calls += 1
+            docs += [_normalise("Invoices", doc) for doc in body.get("Invoices") or []]
+        for start in range(0, len(credits), WHERE_IDS_PER_CALL):
+            chunk = credits[start : start + WHERE_IDS_PER_CALL]
+            body = tenant._xero_read(
+                _("reading credit notes dated outside the period"),
+                "get_credit_notes",
+                where=" OR ".join(f'CreditNoteID==Guid("{xero_id}")' for xero_id in chunk),
+                page=1,
+                page_size=PAGE_SIZE,
+            )
+            calls += 1
+            docs += [_normalise("CreditNotes", doc) for doc in body.get("CreditNotes") or []]
+        return docs, calls
+
+    # ------------------------------------------------------------------------------------
+    # Rows
+    # ------------------------------------------------------------------------------------
+    def _row_base(self, move):
+        return {
+            "move_id": move.id,
+            "tenant_id": move.xero_tenant_id.id,
+            "company_id": move.company_id.id,
+            "name": move.name,
+            "move_type": move.move_type,
+            "partner_id": move.partner_id.commercial_partner_id.id,
+            "odoo_date": move.invoice_date,
+            "odoo_total": move.amount_total,
+            "odoo_currency": move.currency_id.name,
+        }
+
+    def _row_not_exported(self, move, twin):
+        row = {**self._row_base(move), "state": "not_exported"}
+        if twin:
+            row.update(_xero_values(twin))
+            row["details"] = _(
+                "Xero has a document numbered %(number)s that Odoo is not linked to (typed in Xero?).",
+                number=twin.get("_number"),
+            )
+        return row
+
+    def _row_exported(self, move, doc, ctx, contacts):
+        row = {**self._row_base(move), "xero_id": move.xero_id, "xero_number": move.xero_number}
+        if doc is None:
+            row.update(state="gone", xero_status="DELETED", details=_("Xero no longer has this document."))
+            return row
+        row.update(_xero_values(doc))
+        if doc.get("Status") in XERO_GONE_STATUSES:
+            row.update(state="gone", details=_("%(status)s in Xero.", status=doc["Status"]))
+            return row
+        details = []
+        currency = move.currency_id
+        if float_compare(move.amount_total, doc.get("Total") or 0.0, precision_rounding=currency.rounding):
+            details.append(
+                _(
+                    "Total: %(odoo)s in Odoo, %(xero)s in Xero",
+                    odoo=formatLang(self.env, move.amount_total, currency_obj=currency),
+                    xero=formatLang(self.env, doc.get("Total") or 0.0, currency_obj=currency),
+                )
+            )
+        sent_date = move._xero_variance_sent_date()
+        if sent_date and doc.get("_date") and sent_date != doc["_date"]:
+            details.append(
+                _(
+                    "Date: %(odoo)s in Odoo, %(xero)s in Xero",
+                    odoo=format_date(self.env, sent_date),
+                    xero=format_date(self.env, doc["_date"]),
+                )
+            )
+        contact = contacts.get(move.partner_id.commercial_partner_id.id)
+        row["odoo_contact"] = contact.name if contact else move.partner_id.commercial_partner_id.name
+        xero_contact = doc.get("Contact") or {}
+        if contact and xero_contact.get("ContactID") and contact.xero_id != xero_contact["ContactID"]:
+            details.append(
+                _(
+                    "Contact: %(odoo)s in Odoo, %(xero)s in Xero",
+                    odoo=contact.name,
+                    xero=xero_contact.get("Name") or xero_contact["ContactID"],
+                )
+            )
+        if doc.get("CurrencyCode") and doc["CurrencyCode"] != currency.name:
+            details.append(
+                _(
+                    "Currency: %(odoo)s in Odoo, %(xero)s in Xero",
+                    odoo=currency.name,
+                    xero=doc["CurrencyCode"],
+                )
+            )
+        changed = move._xero_changed_since_export(ctx)
+        if changed:
+            details.append(_("Changed in Odoo since it was sent to Xero."))
+        if move.state != "posted":
+            details.append(_("No longer posted in Odoo (%(state)s).", state=move.state))
+        differs = len(details) - bool(changed) - (move.state != "posted")
+        row["state"] = "differs" if differs else ("changed" if details else "equal")
+        row["details"] = "\n".join(details) or False
+        return row
+
+    def _row_xero_only(self, tenant, doc):
+        move_type = MOVE_TYPE_OF.get(doc.get("Type"))
+        return {
+            **_xero_values(doc),
+            "tenant_id": tenant.id,
+            "company_id": (tenant.company_ids & self.env.companies)[:1].id or self.env.company.id,
+            "name": doc.get("_number") or doc["_id"],
+            "move_type": move_type,
+            "state": "xero_only",
+            "xero_id": doc["_id"],
+            "xero_number": doc.get("_number"),
+            "details": _("No Odoo document is linked to this Xero document."),
+        }
+
+
+def _normalise(endpoint, doc):
+    """Xero's JSON with the id, number and date under the same keys for both endpoints."""
+    id_key, number_key = (
+        ("InvoiceID", "InvoiceNumber") if endpoint == "Invoices" else ("CreditNoteID", "CreditNoteNumber")
+    )
+    doc["_id"] = doc.get(id_key)
+    doc["_number"] = doc.get(number_key)
+    doc["_date"] = _xero_date(doc.get("Date") or doc.get("DateString"))
+    doc["_endpoint"] = endpoint
+    return doc
+
+
+def _xero_values(doc):
+    contact = doc.get("Contact") or {}
+    return {
+        "xero_id": doc["_id"],
+        "xero_number": doc.get("_number"),
+        "xero_status": doc.get("Status"),
+        "xero_date": doc.get("_date"),
+        "xero_total": doc.get("Total") or 0.0,
+        "xero_currency": doc.get("CurrencyCode"),
+        "xero_contact": contact.get("Name"),
+    }
+
+
+class XeroVarianceLine(models.TransientModel):
+    _name = "xero.variance.line"
+    _description = "Xero variance report row"
+    _order = "state_sequence, odoo_date, name, id"
+    _check_company_auto = True
+
+    report_id = fields.Many2one("xero.variance.report", required=True, ondelete="cascade", index=True)
+    state = fields.Selection(STATES, string="Variance", required=True, readonly=True)
+    state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
+    move_id = fields.Many2one("account.move", string="Document", readonly=True, check_company=True)
+    tenant_id = fields.Many2one("xero.tenant", string="Organisation", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, required=True)
+    name = fields.Char("Number", readonly=True)
+    move_type = fields.Selection(
+        [
+            ("out_invoice", "Customer invoice"),
+            ("out_refund", "Credit note"),
+            ("in_invoice", "Vendor bill"),
+            ("in_refund", "Vendor refund"),
+        ],
+        string="Type",
+        readonly=True,
+    )
+    partner_id = fields.Many2one("res.partner", readonly=True)
+    odoo_date = fields.Date("Date in Odoo", readonly=True)
+    xero_date = fields.Date("Date in Xero", readonly=True)
+    odoo_total = fields.Float("Total in Odoo", readonly=True, digits=(16, 2))
+    xero_total = fields.Float("Total in Xero", readonly=True, digits=(16, 2))
+    odoo_currency = fields.Char("Currency in Odoo", readonly=True)
+    xero_currency = fields.Char("Currency in Xero", readonly=True)
+    odoo_contact = fields.Char("Contact in Odoo", readonly=True)
+    xero_contact = fields.Char("Contact in Xero", readonly=True)
+    xero_id = fields.Char("Xero id", readonly=True)
+    xero_number = fields.Char("Xero number", readonly=True)
+    xero_status = fields.Char("Status in Xero", readonly=True)
+    details = fields.Text("What differs", readonly=True)
+
+    @api.depends("state")
+    def _compute_state_sequence(self):
+        order = {state: index for index, (state, _label) in enumerate(STATES)}
+        for line in self:
+            line.state_sequence = order.get(line.state, 99)
+
+    # ------------------------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------------------------
+    def action_open_document(self):
+        """A click on a row: the Odoo document, or the Xero one when Odoo has none."""
+        self.ensure_one()
+        self.env["account.move"]._check_xero_user()
+        if self.move_id:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "account.move",
+                "res_id": self.move_id.id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+                "target": "current",
+            }
+        if not self.tenant_id.short_code:
+            raise UserError(_("%s is not linked to an Odoo document.", self.name))
+        view = "AccountsPayable" if (self.move_type or "").startswith("in_") else "AccountsReceivable"
+        return {
+            "type": "ir.actions.act_url",
+            "target": "new",
+            "url": (
+                "https://go.xero.com/organisationlogin/default.aspx?shortcode="
+                f"{self.tenant_id.short_code}&redirecturl=/{view}/View.aspx?InvoiceID={self.xero_id}"
+            ),
+        }
+
+    def action_export_documents(self):
+        """Export the selected rows' documents that are not in Xero yet."""
+        self.env["account.move"]._check_xero_user()
+        moves = self.filtered(lambda line: line.state == "not_exported").move_id._xero_exportable()
+        if not moves:
+            raise UserError(_("Select rows that are not exported yet: the others are in Xero already."))
+        result = moves._xero_export()
+        for line in self.filtered(lambda line: line.move_id in result["exported"]):
+            line._refresh_from_move()
+        return self._notify(
+            _("%(count)s document(s) exported to Xero.", count=len(result["exported"])),
+            result["failed"],
+        )
+
+    def action_update_documents(self):
+        """Send the selected rows' documents to Xero again (Update in Xero)."""
+        self.env["account.move"]._check_xero_user()
+        lines = self.filtered(lambda line: line.state in ("changed", "differs") and line.move_id.xero_id)
+        if not lines:
+            raise UserError(_("Select rows that are changed in Odoo or differ in Xero."))
+        failed, updated = {}, 0
+        for line in lines:
+            try:
+                with self.env.cr.savepoint():
+                    line.move_id.action_xero_update()
+            except UserError as error:
+                failed[line.move_id] = str(error)
+                continue
+            updated += 1
+            line._refresh_from_move()
+        return self._notify(_("%(count)s document(s) updated in Xero.", count=updated), failed)
+
+    def _refresh_from_move(self):
+        """After an export or update from the report, the row shows what Xero answered."""
+        move = self.move_id
+        equal = not float_compare(
+            move.amount_total, move.xero_total or 0.0, precision_rounding=move.currency_id.rounding
+        )
+        self.write(
+            {
+                "state": "equal" if equal else "differs",
+                "xero_id": move.xero_id,
+                "xero_number": move.xero_number,
+                "xero_status": move.xero_status,
+                "xero_total": move.xero_total,
+                "xero_currency": move.currency_id.name,
+                "details": False if equal else self.details,
+            }
+        )
+
+    def _notify(self, message, failed):
+        if failed:
+            message += " " + _(
+                "Not sent: %(docs)s",
+                docs="; ".join(f"{move.name}: {error}" for move, error in failed.items()),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Xero"),
+                "message": message,
+                "type": "warning" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
