@@ -39,6 +39,9 @@
         "views/xero_payment_views.xml",
         "wizards/xero_payments_wizard_views.xml",
         "data/ir_cron_payments.xml",
+        "security/xero_journals_security.xml",
+        "views/xero_manual_journal_views.xml",
+        "data/ir_cron_journals.xml",
     ],
     "assets": {
         "web.assets_tests": [

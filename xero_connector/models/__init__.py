@@ -24,3 +24,4 @@ from . import (
     account_move_xero,
 )
 from . import xero_payment, xero_tenant_payments, account_payment
+from . import res_company_journals, xero_manual_journal, xero_tenant_journals, res_config_settings_journals
