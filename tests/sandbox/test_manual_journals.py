@@ -114,7 +114,7 @@ def test_where_narration_and_date_paging_and_if_modified_since(sb, api):
         "GET",
         "/ManualJournals",
         params={"page": 1},
-        headers={"If-Modified-Since": cut.strftime("%Y-%m-%dT%H:%M:%S")},
+        headers={"If-Modified-Since": cut.strftime("%Y-%m-%dT%H:%M:%SZ")},
     ).json()
     assert "ManualJournals" in since, since
     since = since["ManualJournals"]

@@ -208,7 +208,7 @@ class XeroManualJournal(models.Model):
         {"sent", "adjustments", "recovered", "days", "problems", "warnings"}. With problems
         nothing is sent."""
         company, tenant = company.sudo(), tenant.sudo()
-        self = self.sudo()
+        journals = self.sudo()
         stats = {"sent": 0, "adjustments": 0, "recovered": 0, "days": 0, "problems": [], "warnings": []}
         today = company._xero_journals_today()
         start = company.xero_journals_start_date or today
@@ -218,17 +218,18 @@ class XeroManualJournal(models.Model):
         if date_from > today:
             return stats
         rows = company._xero_journal_rows(date_from, today)
-        ctx, problems, warnings = self._xero_journal_context(company, tenant, rows)
+        ctx, problems, warnings = journals._xero_journal_context(company, tenant, rows)
         nets, tracking_problems = xero_nets(rows, ctx["codes"], ctx["tracking"])
         problems += tracking_problems
-        sent = self._xero_ledger(company, tenant, date_from, today)
+        sent = journals._xero_ledger(company, tenant, date_from, today)
         diffs = {}
         for day in sorted(set(nets) | set(sent)):
             diff = _difference(nets.get(day, {}), sent.get(day, {}))
             if diff:
                 diffs[day] = diff
-                _payload, day_problems = manual_journal_payload("", day, diff)
-                problems += day_problems
+                if not problems:  # with an account left out, no day can balance
+                    _payload, day_problems = manual_journal_payload("", day, diff)
+                    problems += day_problems
         stats["warnings"] = warnings
         if problems:
             stats["problems"] = problems
@@ -236,13 +237,14 @@ class XeroManualJournal(models.Model):
             return stats
         for day in sorted(diffs):
             try:
-                self._xero_send_day(company, tenant, day, nets.get(day, {}), ctx["descriptions"], stats)
+                journals._xero_send_day(company, tenant, day, nets.get(day, {}), ctx["descriptions"], stats)
             except UserError as error:
                 stats["problems"].append(str(error))
                 break
         company.xero_journals_problems = "\n".join(stats["problems"]) or False
-        if not stats["problems"] and final_now and final_now >= date_from - timedelta(days=1):
-            company.xero_journals_final_date = min(final_now, today)
+        if not stats["problems"]:
+            # Days up to the lock date are final from now on; a lock date moved back reopens them.
+            company.xero_journals_final_date = min(final_now, today) if final_now else False
         return stats
 
     @api.model
