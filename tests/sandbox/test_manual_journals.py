@@ -43,7 +43,7 @@ def test_balanced_journal_is_posted_and_read_back_by_id(api):
     created = answer.json()["ManualJournals"][0]
     assert created["Status"] == "POSTED" and len(created["JournalLines"]) == 3
     again = api("GET", f"/ManualJournals/{created['ManualJournalID']}").json()["ManualJournals"][0]
-    assert [(l["AccountCode"], l["LineAmount"]) for l in again["JournalLines"]] == [
+    assert [(line["AccountCode"], line["LineAmount"]) for line in again["JournalLines"]] == [
         ("429", 120.5),
         ("090", -100.0),
         ("880", -20.5),
@@ -55,8 +55,14 @@ def test_balanced_journal_is_posted_and_read_back_by_id(api):
     [
         ([("429", 100), ("090", -99.99)], "The total debits (100.00) must equal total credits (99.99)"),
         ([("429", 0)], "A manual journal must have at least two journal lines"),
-        ([("610", 50), ("429", -50)], "Account code '610' is a system account and cannot be used in a manual journal"),
-        ([("800", -50), ("429", 50)], "Account code '800' is a system account and cannot be used in a manual journal"),
+        (
+            [("610", 50), ("429", -50)],
+            "Account code '610' is a system account and cannot be used in a manual journal",
+        ),
+        (
+            [("800", -50), ("429", 50)],
+            "Account code '800' is a system account and cannot be used in a manual journal",
+        ),
         ([("469", 50), ("429", -50)], "Account code '469' is not a valid code for this document."),
         ([("999", 50), ("429", -50)], "Account code '999' is not a valid code for this document."),
     ],
@@ -77,7 +83,9 @@ def test_tracking_limits(api):
     ok = put(api, journal([("429", 10, {"Tracking": region}), ("090", -10)]))
     assert ok.status_code == 200
     assert ok.json()["ManualJournals"][0]["JournalLines"][0]["Tracking"][0]["Option"] == "North"
-    archived = put(api, journal([("429", 10, {"Tracking": [{"Name": "Region", "Option": "West"}]}), ("090", -10)]))
+    archived = put(
+        api, journal([("429", 10, {"Tracking": [{"Name": "Region", "Option": "West"}]}), ("090", -10)])
+    )
     assert any("West" in m for m in messages(archived))
     twice = put(api, journal([("429", 10, {"Tracking": region * 2}), ("090", -10)]))
     assert any("can only be used once per line" in m for m in messages(twice))

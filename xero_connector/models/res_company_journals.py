@@ -105,7 +105,9 @@ class ResCompany(models.Model):
     def _xero_journals_now(self):
         """Now, in the company's time zone (its address's, else the acting user's, else UTC)."""
         self.ensure_one()
-        return fields.Datetime.context_timestamp(self.with_context(tz=self._xero_journals_tz()), fields.Datetime.now())
+        return fields.Datetime.context_timestamp(
+            self.with_context(tz=self._xero_journals_tz()), fields.Datetime.now()
+        )
 
     def _xero_journals_today(self):
         return self._xero_journals_now().date()
@@ -115,8 +117,10 @@ class ResCompany(models.Model):
         lock date while no exception lets someone post before it."""
         self.ensure_one()
         locks = [self.hard_lock_date]
-        exceptions = self.env["account.lock_exception"].sudo().search_count(
-            [("company_id", "=", self.id), ("state", "=", "active")]
+        exceptions = (
+            self.env["account.lock_exception"]
+            .sudo()
+            .search_count([("company_id", "=", self.id), ("state", "=", "active")])
         )
         if not exceptions:
             locks.append(self.fiscalyear_lock_date)
@@ -127,7 +131,15 @@ class ResCompany(models.Model):
         journals (and the invoices' cost-of-goods lines), summed in one query."""
         self.ensure_one()
         self.env["account.move.line"].flush_model(
-            ["date", "account_id", "analytic_distribution", "balance", "parent_state", "journal_id", "display_type"]
+            [
+                "date",
+                "account_id",
+                "analytic_distribution",
+                "balance",
+                "parent_state",
+                "journal_id",
+                "display_type",
+            ]
         )
         self.env.cr.execute(
             """

@@ -22,7 +22,5 @@ class ResConfigSettings(models.TransientModel):
         self.execute()
         tenant = self.company_id.xero_tenant_id
         if not tenant:
-            raise UserError(
-                self.env._("Choose the Xero organisation of %s first.", self.company_id.name)
-            )
+            raise UserError(self.env._("Choose the Xero organisation of %s first.", self.company_id.name))
         return tenant.action_xero_sync_journals()

@@ -65,11 +65,11 @@ def xero_nets(rows, codes, tracking_options):
     ``codes`` are left out (the caller lists them)."""
     nets = defaultdict(lambda: defaultdict(Decimal))
     problems = []
-    for day, account_id, distribution, balance in rows:
+    for day, account_id, distribution, row_balance in rows:
         code = codes.get(account_id)
         if not code:
             continue
-        balance = _money(balance)
+        balance = _money(row_balance)
         rest = balance
         for key, percentage in (distribution or {}).items():
             options = {
@@ -104,8 +104,8 @@ def manual_journal_payload(narration, day, amounts, descriptions=None):
     descriptions = descriptions or {}
     lines = []
     total = ZERO
-    for (code, tracking), amount in sorted(amounts.items()):
-        amount = _money(amount)
+    for (code, tracking), raw_amount in sorted(amounts.items()):
+        amount = _money(raw_amount)
         if not amount:
             continue
         total += amount
@@ -359,7 +359,12 @@ class XeroManualJournal(models.Model):
 
     def _xero_revision(self, company, tenant, day):
         return self.search_count(
-            [("company_id", "=", company.id), ("tenant_id", "=", tenant.id), ("date", "=", day), ("state", "=", "sent")]
+            [
+                ("company_id", "=", company.id),
+                ("tenant_id", "=", tenant.id),
+                ("date", "=", day),
+                ("state", "=", "sent"),
+            ]
         )
 
     @api.model
@@ -379,7 +384,9 @@ class XeroManualJournal(models.Model):
             if in_doubt:
                 element = self._xero_find_in_xero(tenant, narration, day)
                 if element:
-                    journal = self._xero_new(company, tenant, day, revision, narration, in_doubt[:1].idempotency_key)
+                    journal = self._xero_new(
+                        company, tenant, day, revision, narration, in_doubt[:1].idempotency_key
+                    )
                     journal._xero_write_back(element, descriptions)
                     journal.recovered = True
                     in_doubt.unlink()
@@ -517,7 +524,9 @@ class XeroManualJournalLine(models.Model):
     currency_id = fields.Many2one(related="journal_id.currency_id")
     account_code = fields.Char("Xero account code", required=True)
     xero_account_id = fields.Many2one("xero.account", "Xero account", ondelete="set null")
-    tracking_key = fields.Char("Tracking key", help="Canonical tracking of the line (category and option pairs).")
+    tracking_key = fields.Char(
+        "Tracking key", help="Canonical tracking of the line (category and option pairs)."
+    )
     tracking_display = fields.Char("Tracking", compute="_compute_tracking_display")
     amount = fields.Monetary("Amount", help="Positive: debit; negative: credit.")
     debit = fields.Monetary(compute="_compute_debit_credit")

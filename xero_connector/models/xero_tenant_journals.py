@@ -24,7 +24,9 @@ class XeroTenant(models.Model):
     _inherit = "xero.tenant"  # pylint: disable=consider-merging-classes-inherited
 
     xero_journals_synced_at = fields.Datetime("Last journal run", readonly=True)
-    xero_manual_journal_count = fields.Integer("Manual journals", compute="_compute_xero_manual_journal_count")
+    xero_manual_journal_count = fields.Integer(
+        "Manual journals", compute="_compute_xero_manual_journal_count"
+    )
 
     def _compute_xero_manual_journal_count(self):
         counts = dict(
@@ -114,9 +116,7 @@ class XeroTenant(models.Model):
                 org=self.name,
             )
             if stats["recovered"]:
-                text += " " + _(
-                    "%(count)s found in Xero after an interrupted run.", count=stats["recovered"]
-                )
+                text += " " + _("%(count)s found in Xero after an interrupted run.", count=stats["recovered"])
             if stats["warnings"]:
                 kind = "warning"
                 text += "\n" + "\n".join(f"• {w}" for w in stats["warnings"])

@@ -7,10 +7,9 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from odoo import Command, fields
+from odoo.addons.xero_connector.models.xero_manual_journal import manual_journal_payload, xero_nets
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
-
-from odoo.addons.xero_connector.models.xero_manual_journal import manual_journal_payload, xero_nets
 
 from .common import XeroSandboxCase
 
@@ -53,7 +52,9 @@ class TestJournalBuilder(TransactionCase):
                 ("310", ()): Decimal("-0.01"),
             },
         )
-        payload, problems = manual_journal_payload("Odoo balances", day, {**nets[day], ("999", ()): Decimal(0)})
+        payload, problems = manual_journal_payload(
+            "Odoo balances", day, {**nets[day], ("999", ()): Decimal(0)}
+        )
         self.assertEqual(problems, [])
         self.assertEqual(payload["Status"], "POSTED")
         self.assertEqual(payload["Date"], fields.Date.to_string(day))
@@ -67,7 +68,7 @@ class TestJournalBuilder(TransactionCase):
 
     def test_unbalanced_is_refused_not_forced(self):
         day = fields.Date.today()
-        payload, problems = manual_journal_payload(
+        _payload, problems = manual_journal_payload(
             "x", day, {("140", ()): Decimal("10.005"), ("141", ()): Decimal("-10.00")}
         )
         self.assertEqual(len(problems), 1)
@@ -99,7 +100,11 @@ class XeroJournalsCase(XeroSandboxCase):
             f"Gamma Stock {suffix}", short_code=f"!G{suffix}", base_currency=cls.company.currency_id.name
         )
         cls.tenant_xero_id = cls.org["tenantId"]
-        for code, name, kind in (("140", "Materials on hand", "CURRENT"), ("141", "Stock received", "CURRLIAB")):
+        for code, name, kind in (
+            ("140", "Materials on hand", "CURRENT"),
+            ("141", "Stock received", "CURRLIAB"),
+            ("142", "Stock delivered", "CURRENT"),
+        ):
             answer = cls.sandbox.as_user(
                 cls.tenant_xero_id, "PUT", "/Accounts", json={"Code": code, "Name": name, "Type": kind}
             )
@@ -117,6 +122,7 @@ class XeroJournalsCase(XeroSandboxCase):
             found = Account.search([("code", "=", code), ("company_ids", "in", cls.company.id)], limit=1)
             return found or Account.create({"code": code, "name": name, "account_type": account_type})
 
+        cls.account = staticmethod(account)
         cls.inventory = account("110100", "Stock Valuation", "asset_current")
         cls.interim = account("110200", "Stock Interim (Received)", "asset_current")
         cls.cogs = account("500000", "Cost of Goods Sold", "expense_direct_cost")
@@ -224,7 +230,9 @@ class XeroJournalsCase(XeroSandboxCase):
 
     def puts(self):
         return [
-            c for c in self.sandbox.calls()["log"] if c["method"] == "PUT" and c["path"].endswith("/ManualJournals")
+            c
+            for c in self.sandbox.calls()["log"]
+            if c["method"] == "PUT" and c["path"].endswith("/ManualJournals")
         ]
 
     def xero_sums(self):
@@ -272,7 +280,9 @@ class TestJournals(XeroJournalsCase):
         self.assertEqual(lines, {"140": 72.0, "141": -120.0, "310": 48.0})
         self.assertEqual(self.xero_sums(), self.odoo_sums())
 
-        record = self.env["xero.manual.journal"].search([("company_id", "=", self.company.id), ("date", "=", self.day)])
+        record = self.env["xero.manual.journal"].search(
+            [("company_id", "=", self.company.id), ("date", "=", self.day)]
+        )
         self.assertEqual((record.kind, record.revision, record.state), ("balances", 0, "sent"))
         self.assertEqual(record.xero_id, journal["ManualJournalID"])
         self.assertEqual(record.amount_total, 120.0)
@@ -318,7 +328,9 @@ class TestJournals(XeroJournalsCase):
         self.run_journals()
         self.assertEqual(len(self.in_xero()), 3)
         self.assertEqual(self.xero_sums(), self.odoo_sums())
-        ledger = self.env["xero.journal.ledger"].search([("company_id", "=", self.company.id), ("date", "=", self.day)])
+        ledger = self.env["xero.journal.ledger"].search(
+            [("company_id", "=", self.company.id), ("date", "=", self.day)]
+        )
         self.assertEqual(
             {row.account_code: row.amount for row in ledger if row.amount},
             {code: float(amount) for code, amount in self.odoo_sums().items()},
@@ -333,6 +345,48 @@ class TestJournals(XeroJournalsCase):
         self.assertEqual((stats["sent"], stats["adjustments"]), (1, 1))
         self.assertEqual(self.xero_sums(), self.odoo_sums())
 
+    def test_invoice_cost_of_goods_lines_are_sent_not_the_invoice(self):
+        """Anglo-Saxon: the delivery moves stock to "delivered, not invoiced"; the invoice books
+        the cost of goods sold against it. Xero receives the invoice as a document (revenue,
+        receivable, tax): only its cost-of-goods lines travel with the balances."""
+        self.assertTrue(self.company.anglo_saxon_accounting)
+        delivered = self.account("110300", "Stock Interim (Delivered)", "asset_current")
+        self.product.categ_id.write(
+            {
+                "property_stock_account_output_categ_id": delivered.id,
+                "property_account_expense_categ_id": self.cogs.id,
+            }
+        )
+        self.map_account(delivered, "142")
+        self.transfer(10, incoming=True)
+        self.transfer(4, incoming=False)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.env["res.partner"].create({"name": "Harbour Fisheries"}).id,
+                "invoice_date": self.day,
+                "date": self.day,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.product.id, "quantity": 4, "price_unit": 30.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        cogs_lines = invoice.line_ids.filtered(lambda line: line.display_type == "cogs")
+        self.assertEqual(sorted(cogs_lines.mapped("balance")), [-48.0, 48.0])
+        stats = self.run_journals()
+        self.assertEqual(
+            (stats["problems"], stats["sent"]), ([], 1), "revenue and receivable need no mapping"
+        )
+        [journal] = self.in_xero()
+        self.assertEqual(
+            {line["AccountCode"]: line["LineAmount"] for line in journal["JournalLines"]},
+            {"140": 72.0, "141": -120.0, "310": 48.0},
+            "delivered-not-invoiced nets to zero that day and is left out",
+        )
+
     def test_two_runs_send_nothing_new(self):
         self.transfer(10, incoming=True)
         self.run_journals()
@@ -346,7 +400,9 @@ class TestJournals(XeroJournalsCase):
 
     def test_lost_answer_then_run_makes_one_journal(self):
         self.transfer(10, incoming=True)
-        self.sandbox.add_fault("lost_response", method="PUT", path="/ManualJournals", tenant=self.tenant_xero_id)
+        self.sandbox.add_fault(
+            "lost_response", method="PUT", path="/ManualJournals", tenant=self.tenant_xero_id
+        )
         stats = self.run_journals()
         self.assertEqual((stats["problems"], stats["sent"]), ([], 1))
         self.assertEqual(len(self.in_xero()), 1, "the retry replayed Xero's first answer")
@@ -377,7 +433,10 @@ class TestJournals(XeroJournalsCase):
         puts = len(self.puts())
         stats = self.run_journals()
         self.assertEqual(len(stats["problems"]), 2, stats["problems"])
-        self.assertIn(f"Account {self.cogs.display_name} has no Xero account", stats["problems"][0] + stats["problems"][1])
+        self.assertIn(
+            f"Account {self.cogs.display_name} has no Xero account",
+            stats["problems"][0] + stats["problems"][1],
+        )
         self.assertTrue(any("system account (CREDITORS)" in p for p in stats["problems"]))
         self.assertEqual(len(self.puts()), puts)
         self.assertEqual(self.in_xero(), [])
@@ -409,7 +468,9 @@ class TestJournals(XeroJournalsCase):
         self.tenant.xero_journals_synced_at = fields.Datetime.now() - timedelta(minutes=5, seconds=1)
         action = settings.action_xero_sync_journals()
         self.assertIn("0 journal(s)", action["params"]["message"])
-        clerk = new_test_user(self.env, login="journals_clerk", groups="base.group_user,xero_connector.group_xero_user")
+        clerk = new_test_user(
+            self.env, login="journals_clerk", groups="base.group_user,xero_connector.group_xero_user"
+        )
         with self.assertRaises(AccessError):
             self.tenant.with_user(clerk).action_xero_sync_journals()
 
@@ -428,3 +489,21 @@ class TestJournals(XeroJournalsCase):
         self.transfer(1, incoming=True)
         self.env["xero.tenant"]._cron_xero_journals()
         self.assertEqual(len(self.in_xero()), 1, "once a day: the change waits for tomorrow's run")
+
+
+@tagged("post_install", "-at_install")
+class TestJournalsTour(XeroJournalsCase):
+    def test_synchronize_now_button_and_manual_journals_list(self):
+        self.transfer(10, incoming=True)
+        self.tenant.xero_journals_synced_at = False
+        self.start_tour(
+            f"/odoo/action-xero_connector.action_xero_tenant/{self.tenant.id}",
+            "xero_journals_tour",
+            login="xero_manager",
+        )
+        [journal] = self.in_xero()
+        self.assertEqual({line["AccountCode"] for line in journal["JournalLines"]}, {"140", "141"})
+        self.assertEqual(
+            self.env["xero.manual.journal"].search([("date", "=", self.day)]).xero_id,
+            journal["ManualJournalID"],
+        )
