@@ -79,7 +79,7 @@ class ResCompany(models.Model):
                 if journal:
                     values["xero_journals_journal_ids"] = [Command.set(journal.ids)]
             if values:
-                super(ResCompany, company).write(values)
+                company.write(values)
 
     def _xero_stock_valuation_journal(self):
         """The journal stock_account books valuation entries in for this company."""

@@ -528,7 +528,7 @@ class XeroManualJournalLine(models.Model):
         "Tracking key", help="Canonical tracking of the line (category and option pairs)."
     )
     tracking_display = fields.Char("Tracking", compute="_compute_tracking_display")
-    amount = fields.Monetary("Amount", help="Positive: debit; negative: credit.")
+    amount = fields.Monetary(help="Positive: debit; negative: credit.")
     debit = fields.Monetary(compute="_compute_debit_credit")
     credit = fields.Monetary(compute="_compute_debit_credit")
     description = fields.Char()

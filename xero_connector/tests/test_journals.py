@@ -507,3 +507,42 @@ class TestJournalsTour(XeroJournalsCase):
             self.env["xero.manual.journal"].search([("date", "=", self.day)]).xero_id,
             journal["ManualJournalID"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestJournalsRules(XeroJournalsCase):
+    def test_lock_date_makes_days_final(self):
+        self.transfer(10, incoming=True)
+        self.company.fiscalyear_lock_date = self.day
+        self.run_journals()
+        self.assertEqual(self.company.xero_journals_final_date, self.day)
+        # A later run reads from the day after the lock only: the locked day is not compared again.
+        puts = len(self.puts())
+        self.env.cr.execute(
+            "UPDATE xero_manual_journal_line SET amount = amount * 2 WHERE journal_id IN "
+            "(SELECT id FROM xero_manual_journal WHERE date = %s)",
+            [self.day],
+        )
+        self.env["xero.manual.journal.line"].invalidate_model()
+        self.run_journals()
+        self.assertEqual(len(self.puts()), puts)
+        # Moving the lock date back reopens the days.
+        self.company.fiscalyear_lock_date = False
+        self.run_journals()
+        self.assertFalse(self.company.xero_journals_final_date)
+
+    def test_other_company_users_do_not_see_the_journals(self):
+        self.transfer(10, incoming=True)
+        self.run_journals()
+        other = self.second_company("Journals Elsewhere Ltd")
+        outsider = new_test_user(
+            self.env,
+            login="journals_outsider",
+            groups="base.group_user,xero_connector.group_xero_user",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        self.assertTrue(self.env["xero.manual.journal"].search([("date", "=", self.day)]))
+        self.assertFalse(self.env["xero.manual.journal"].with_user(outsider).search([]))
+        self.assertFalse(self.env["xero.manual.journal.line"].with_user(outsider).search([]))
+        self.assertFalse(self.env["xero.journal.ledger"].with_user(outsider).search([]))
