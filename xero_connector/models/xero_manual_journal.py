@@ -549,13 +549,14 @@ class XeroManualJournalLine(models.Model):
         """The posted Odoo journal items of this day on the Odoo accounts behind these lines."""
         journal = self.journal_id[:1]
         company = journal.company_id
+        sources = [("journal_id", "in", company.xero_journals_journal_ids.ids)]
+        if company.xero_journals_cogs_lines:
+            sources = ["|", *sources, ("display_type", "=", "cogs")]
         domain = [
             ("company_id", "=", company.id),
             ("date", "=", journal.date),
             ("parent_state", "=", "posted"),
-            "|",
-            ("journal_id", "in", company.xero_journals_journal_ids.ids),
-            ("display_type", "=", "cogs" if company.xero_journals_cogs_lines else "no-such-type"),
+            *sources,
         ]
         if not all_lines:
             domain.append(("account_id", "in", self.odoo_account_ids.ids))
