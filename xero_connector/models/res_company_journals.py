@@ -19,7 +19,7 @@ class ResCompany(models.Model):
         "journal_id",
         string="Journals sent as balances",
         check_company=True,
-        domain="[('type', '=', 'general'), ('company_id', '=', id)]",
+        domain="[('type', '=', 'general')]",
         help="Posted entries of these journals are sent (default: the stock valuation journal). Invoices, bills "
         "and payments go to Xero as documents: never choose their journals here.",
     )
