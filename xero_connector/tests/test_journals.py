@@ -546,3 +546,55 @@ class TestJournalsRules(XeroJournalsCase):
         self.assertFalse(self.env["xero.manual.journal"].with_user(outsider).search([]))
         self.assertFalse(self.env["xero.manual.journal.line"].with_user(outsider).search([]))
         self.assertFalse(self.env["xero.journal.ledger"].with_user(outsider).search([]))
+
+    def test_remapped_account_moves_its_balance_in_xero(self):
+        self.transfer(10, incoming=True)
+        self.run_journals()
+        self.map_account(self.inventory, "142")  # the inventory goes to another Xero account
+        stats = self.run_journals()
+        self.assertEqual(stats["adjustments"], 1)
+        adjustment = next(j for j in self.in_xero() if j["Narration"].startswith("Adjustment"))
+        self.assertEqual(
+            {line["AccountCode"]: line["LineAmount"] for line in adjustment["JournalLines"]},
+            {"140": -120.0, "142": 120.0},
+        )
+
+    def test_analytic_distribution_becomes_xero_tracking(self):
+        plan = self.env["account.analytic.plan"].create({"name": "Regions"})
+        north = self.env["account.analytic.account"].create({"name": "North shop", "plan_id": plan.id})
+        option = self.env["xero.tracking.option"].search(
+            [("tenant_id", "=", self.tenant.id), ("name", "=", "North"), ("category_id.name", "=", "Region")]
+        )
+        self.env["xero.tracking.map"].create(
+            {"tenant_id": self.tenant.id, "analytic_account_id": north.id, "option_id": option.id}
+        )
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": self.stock_journal.id,
+                "date": self.day,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": self.cogs.id,
+                            "debit": 30.0,
+                            "analytic_distribution": {str(north.id): 100},
+                        }
+                    ),
+                    Command.create({"account_id": self.inventory.id, "credit": 30.0}),
+                ],
+            }
+        )
+        entry.action_post()
+        stats = self.run_journals()
+        self.assertEqual((stats["problems"], stats["sent"]), ([], 1))
+        [journal] = self.in_xero()
+        cogs_line = next(line for line in journal["JournalLines"] if line["AccountCode"] == "310")
+        self.assertEqual(cogs_line["LineAmount"], 30.0)
+        self.assertEqual([(t["Name"], t["Option"]) for t in cogs_line["Tracking"]], [("Region", "North")])
+        record = self.env["xero.manual.journal"].search([("date", "=", self.day)])
+        self.assertEqual(
+            record.line_ids.filtered(lambda line: line.account_code == "310").tracking_display,
+            "Region: North",
+        )
+        self.assertEqual(self.run_journals()["adjustments"], 0, "tracking read back from Xero matches")
