@@ -44,6 +44,9 @@
         "views/xero_overview_views.xml",
         "views/account_move_line_xero_views.xml",
         "views/res_partner_balance_views.xml",
+        "security/xero_journals_security.xml",
+        "views/xero_manual_journal_views.xml",
+        "data/ir_cron_journals.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -35,3 +35,10 @@ MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 1
 # Xero allows 5 calls in flight per organisation.
 MAX_CONCURRENT_CALLS = 5
+
+# Xero's 2026 granular scope for manual journals (the balances journals of issue 14): a login
+# without it cannot PUT /ManualJournals. Part of the default scope set once the granular set
+# replaces accounting.transactions.
+MANUAL_JOURNALS_SCOPE = "accounting.manualjournals"
+# "Synchronize now" for balances journals: at most once per this many seconds per organisation.
+JOURNALS_SYNC_THROTTLE_SECONDS = 5 * 60

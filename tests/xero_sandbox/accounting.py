@@ -20,6 +20,7 @@ import threading
 import uuid
 
 from . import accounting_documents as documents
+from . import accounting_manual_journals as manual_journals
 from . import accounting_money as money_resources
 from . import accounting_settings as settings
 from .accounting_common import (
@@ -64,7 +65,7 @@ RESOURCE_CLASSES = (
     money_resources.Payments,
     money_resources.Overpayments,
     money_resources.Prepayments,
-    money_resources.ManualJournals,
+    manual_journals.ManualJournals,
 )
 
 

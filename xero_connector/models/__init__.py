@@ -31,3 +31,4 @@ from . import xero_payment, xero_tenant_payments, account_payment
 from . import account_payment_access
 from . import xero_access_guards
 from . import xero_overview, res_partner_balance
+from . import res_company_journals, xero_manual_journal, xero_tenant_journals, res_config_settings_journals

@@ -21,9 +21,6 @@ CHART_HOURS = 7 * 24
 class XeroTenant(models.Model):
     _inherit = "xero.tenant"  # pylint: disable=consider-merging-classes-inherited
 
-    # Same definition as the journals feature's, so that both may add it.
-    xero_journals_synced_at = fields.Datetime("Last journal run", readonly=True)
-
     overview_connection_state = fields.Selection(
         [
             ("connected", "Connected"),

@@ -16,3 +16,4 @@ from . import test_variance_report
 from . import test_xero_overview
 from . import test_variance_tours
 from . import test_line_features
+from . import test_journals
