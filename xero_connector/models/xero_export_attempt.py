@@ -67,7 +67,8 @@ class XeroExportAttempt(models.Model):
         for attempt in old:
             by_model.setdefault(attempt.res_model, []).append(attempt)
         for model, attempts in by_model.items():
-            linked = set(
-                self.env[model].browse([a.res_id for a in attempts]).exists().filtered("xero_id").ids
-            )
+            records = self.env[model].browse([a.res_id for a in attempts]).exists()
+            field = "xero_id" if "xero_id" in records._fields else "xero_payment_id"
+            alive = set(records.ids)
+            linked = set(records.filtered(field).ids) | {a.res_id for a in attempts if a.res_id not in alive}
             self.browse([a.id for a in attempts if a.res_id in linked]).unlink()
