@@ -6,9 +6,13 @@ Each fault matches requests (method, path regex searched in the full URL path, t
 
 - "auth": `expired_token` answers 401 TokenExpired although the token is valid;
 - "before" processing (nothing happens in Xero): `429`, `500`, `503`, `reset` (the connection
-  is torn down with a TCP RST, no response);
+  is torn down with a TCP RST, no response), `403` (Xero's answer to a call outside the
+  scopes the login was granted: `AuthorizationUnsuccessful`);
 - "after" processing (the change is committed in Xero): `lost_response` (the connection is
-  closed without an answer) and `timeout` (the answer comes `delay` real seconds late).
+  closed without an answer), `timeout` (the answer comes `delay` real seconds late) and
+  `other_document` (the answer lists another document of the organisation — another invoice,
+  credit note, contact or payment — instead of the one asked for or sent, as a misrouted
+  cache or proxy would: a client must check what it is told before linking it).
 """
 
 import itertools
@@ -22,8 +26,10 @@ STAGES = {
     "500": "before",
     "503": "before",
     "reset": "before",
+    "403": "before",
     "lost_response": "after",
     "timeout": "after",
+    "other_document": "after",
 }
 PROBLEMS = ("minute", "day", "concurrent", "appminute")
 
