@@ -108,13 +108,17 @@ def test_403_fault_refuses_without_processing(sb, api):
 def test_other_document_fault_answers_with_another_document(sb, api):
     first = api("PUT", "/Contacts", json={"Contacts": [{"Name": "First Co"}]}).json()["Contacts"][0]
     sb.add_fault("other_document", method="PUT", path="/Contacts")
-    answer = api("PUT", "/Contacts", json={"Contacts": [{"Name": "Second Co"}]}, headers={"Idempotency-Key": "k-2"})
+    answer = api(
+        "PUT", "/Contacts", json={"Contacts": [{"Name": "Second Co"}]}, headers={"Idempotency-Key": "k-2"}
+    )
     assert answer.status_code == 200
     told = answer.json()["Contacts"]
     assert len(told) == 1 and told[0]["Name"] != "Second Co"
     assert len(contacts_named(sb, api.tenant, "Second Co")) == 1, "the change itself was made"
     # The same request again replays Xero's true answer.
-    again = api("PUT", "/Contacts", json={"Contacts": [{"Name": "Second Co"}]}, headers={"Idempotency-Key": "k-2"})
+    again = api(
+        "PUT", "/Contacts", json={"Contacts": [{"Name": "Second Co"}]}, headers={"Idempotency-Key": "k-2"}
+    )
     assert again.json()["Contacts"][0]["Name"] == "Second Co"
     # A lookup that finds nothing is answered with some other document.
     sb.add_fault("other_document", method="GET", path="/Contacts")

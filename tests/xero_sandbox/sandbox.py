@@ -238,12 +238,11 @@ class Sandbox:
             return reply
         if not isinstance(data, dict):
             return reply
-        for collection, id_field in OTHER_DOCUMENT_LISTS:
-            items = data.get(collection)
-            if isinstance(items, list):
-                break
-        else:
+        found = next(((c, f) for c, f in OTHER_DOCUMENT_LISTS if isinstance(data.get(c), list)), None)
+        if found is None:
             return reply
+        collection, id_field = found
+        items = data[collection]
         answered = {item.get(id_field) for item in items}
         org = self.orgs[tenant]
         with self._org_locks[tenant]:

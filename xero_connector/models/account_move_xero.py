@@ -807,7 +807,14 @@ class AccountMove(models.Model):
 
     def _xero_export_notification(self, result):
         exported, failed = result["exported"], result["failed"]
-        message = _("%(count)s document(s) exported to Xero.", count=len(exported))
+        differs = result.get("differs") or self.browse()
+        message = _("%(count)s document(s) exported to Xero.", count=len(exported - differs))
+        if differs:
+            message += " " + _(
+                "%(count)s linked but differ in Xero: %(docs)s (see their Xero tab).",
+                count=len(differs),
+                docs=", ".join(differs.mapped("name")),
+            )
         if failed:
             message += " " + _(
                 "%(count)s not exported: %(docs)s (see their chatter).",
@@ -820,8 +827,8 @@ class AccountMove(models.Model):
             "params": {
                 "title": _("Xero"),
                 "message": message,
-                "type": "warning" if failed else "success",
-                "sticky": bool(failed),
+                "type": "warning" if failed or differs else "success",
+                "sticky": bool(failed or differs),
                 "next": {"type": "ir.actions.act_window_close"}
                 if len(self) > 1
                 else {"type": "ir.actions.client", "tag": "soft_reload"},
