@@ -696,7 +696,23 @@ class AccountMove(models.Model):
         answer = tenant._xero_read(
             _("looking up %(doc)s", doc=self.name), f"get_{_snake(endpoint)}", where=where
         )
-        candidates = [e for e in answer.get(endpoint, []) if e.get("Status") not in XERO_GONE_STATUSES]
+        listed = answer.get(endpoint, [])
+        if payload is not None and any(
+            e.get("Type", xero_type) != xero_type
+            or (e.get(number_key) or "").strip().casefold() != number.strip().casefold()
+            for e in listed
+        ):
+            # The filter asked for this type and number only: an answer naming others cannot
+            # be trusted to say the document is not in Xero either.
+            raise XeroError(
+                _(
+                    "Xero's answer to the lookup of %(doc)s named other documents, so it cannot tell whether "
+                    "%(doc)s is in Xero already",
+                    doc=self.name,
+                ),
+                status=0,
+            )
+        candidates = [e for e in listed if e.get("Status") not in XERO_GONE_STATUSES]
         if payload is not None:
             candidates = [e for e in candidates if not self._xero_mismatch(e, payload)]
         else:

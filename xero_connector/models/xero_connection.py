@@ -391,6 +391,8 @@ class XeroConnection(models.Model):
                 if not retry:
                     text = _("Xero refused %(operation)s: %(message)s", operation=operation, message=message)
                     hint = what_to_do(status) if status != 400 else ""
+                    if hint and not text.rstrip().endswith((".", "!", "?")):
+                        text += "."
                     raise XeroError(f"{text} {hint}".strip(), status=status) from error
                 if status == 401:
                     refreshed = True
