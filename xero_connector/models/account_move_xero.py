@@ -366,8 +366,12 @@ class AccountMove(models.Model):
             # may do it even without the right to edit partners in Odoo.
             outcome = missing.sudo()._xero_export_contacts(tenant)
             errors = {p.id: r["message"] for p, r in outcome.items() if r["status"] == "error"}
+            retry = {p.id for p, r in outcome.items() if r.get("retry")}
             for move in self:
                 error = errors.get(move.partner_id.commercial_partner_id.id)
+                if move.partner_id.commercial_partner_id.id in retry:
+                    result.setdefault("retry", self.browse())
+                    result["retry"] |= move
                 if error:
                     result["failed"][move] = _(
                         "%(doc)s was not sent to Xero: its contact could not be created (%(error)s).",

@@ -481,8 +481,10 @@ class ResPartner(models.Model):
                 idempotency_key=key,
             )
         except UserError as error:
+            # No answer, a rate limit or a server error: trying again later may succeed.
+            retry = getattr(error, "status", 400) in (0, 401, 429) or getattr(error, "status", 400) >= 500
             for partner in self:
-                results[partner] = {"status": "error", "message": str(error)}
+                results[partner] = {"status": "error", "message": str(error), "retry": retry}
             return None
         return body.get("Contacts") or []
 
