@@ -127,3 +127,16 @@ def test_other_document_fault_answers_with_another_document(sb, api):
         c["ContactID"] for c in sb.dump(api.tenant, "Contacts")
     }
     assert found[0]["Name"] != "Nobody Ltd"
+
+
+def test_fault_with_a_probability_fires_on_that_share_of_calls(sb, api):
+    sb.add_fault(503, path="/Organisation", count=10_000, probability=0.2, seed=7)
+    statuses = []
+    for _minute in range(6):
+        sb.advance(61)  # within Xero's 60 calls a minute
+        statuses += [api("GET", "/Organisation").status_code for _ in range(50)]
+    share = statuses.count(503) / len(statuses)
+    assert 0.12 < share < 0.28, share
+    assert set(statuses) == {200, 503}
+    with pytest.raises(SandboxError):
+        sb.add_fault(503, probability=0)
