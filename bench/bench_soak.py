@@ -237,7 +237,14 @@ def prepare(env, sandbox, org, invoices, payments):
                                 "tax_ids": [Command.set(tax.ids)],
                             }
                         ),
-                        Command.create({"name": "Freight", "quantity": 1, "price_unit": 12.5, "tax_ids": []}),
+                        Command.create(
+                            {
+                                "name": "Freight",
+                                "quantity": 1,
+                                "price_unit": 12.5,
+                                "tax_ids": [Command.set(tax.ids)],
+                            }
+                        ),
                     ],
                 }
                 for n in range(start, min(invoices, start + 250))

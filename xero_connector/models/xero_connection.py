@@ -303,8 +303,8 @@ class XeroConnection(models.Model):
                 raise XeroError(
                     _(
                         "Could not refresh the Xero login: %(reason)s. %(todo)s",
-                        reason=network_reason(error),
-                        todo=what_to_do(0),
+                        reason=network_reason(self.env, error),
+                        todo=what_to_do(self.env, 0),
                     )
                 ) from error
             values = self._token_values(token)
@@ -390,7 +390,7 @@ class XeroConnection(models.Model):
                 self._log_call(operation, tenant, records, started, status, headers, message, retry)
                 if not retry:
                     text = _("Xero refused %(operation)s: %(message)s", operation=operation, message=message)
-                    hint = what_to_do(status) if status != 400 else ""
+                    hint = what_to_do(self.env, status) if status != 400 else ""
                     if hint and not text.rstrip().endswith((".", "!", "?")):
                         text += "."
                     raise XeroError(f"{text} {hint}".strip(), status=status) from error
@@ -411,7 +411,7 @@ class XeroConnection(models.Model):
                 continue
             except (OSError, RequestException, urllib3.exceptions.HTTPError) as error:
                 retry = idempotent and attempt < const.MAX_ATTEMPTS
-                reason = network_reason(error)
+                reason = network_reason(self.env, error)
                 _logger.info("No answer from Xero for %s: %s", operation, clean_text(error))
                 self._log_call(operation, tenant, records, started, 0, {}, reason, retry)
                 if retry:
@@ -422,7 +422,7 @@ class XeroConnection(models.Model):
                         "Xero could not be reached for %(operation)s: %(reason)s. %(todo)s",
                         operation=operation,
                         reason=reason,
-                        todo=what_to_do(0),
+                        todo=what_to_do(self.env, 0),
                     ),
                     status=0,
                 ) from error
@@ -605,7 +605,7 @@ class XeroConnection(models.Model):
             response.raise_for_status()
         except RequestException as error:
             status = getattr(getattr(error, "response", None), "status_code", None)
-            reason = _("Xero answered %s", status) if status else network_reason(error)
+            reason = _("Xero answered %s", status) if status else network_reason(self.env, error)
             _logger.warning("Xero did not revoke connection %s: %s", self.id, clean_text(error))
             self.message_post(
                 body=_(

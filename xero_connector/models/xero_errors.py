@@ -11,7 +11,6 @@ import socket
 import urllib3
 from requests import RequestException
 
-from odoo import _
 from odoo.exceptions import UserError
 
 # Python objects in exception texts, e.g. "<urllib3.connection.HTTPConnection object at 0x7f..>".
@@ -31,7 +30,7 @@ class XeroError(UserError):
         return bool(self.status)
 
 
-def network_reason(error):
+def network_reason(env, error):
     """A short, translatable reason for a failure where no answer came from Xero; never the
     exception's own text (it carries internal object representations)."""
     chain, todo = [], [error]
@@ -51,14 +50,14 @@ def network_reason(error):
         has(socket.timeout, TimeoutError, urllib3.exceptions.TimeoutError)
         or "timed out" in str(error).lower()
     ):
-        return _("Xero did not answer in time")
+        return env._("Xero did not answer in time")
     if has(ConnectionRefusedError, urllib3.exceptions.NewConnectionError, socket.gaierror):
-        return _("Xero's server could not be reached (no connection)")
+        return env._("Xero's server could not be reached (no connection)")
     if has(ConnectionResetError, urllib3.exceptions.ProtocolError, BrokenPipeError):
-        return _("the connection was closed before Xero answered")
+        return env._("the connection was closed before Xero answered")
     if has(RequestException, urllib3.exceptions.HTTPError, OSError):
-        return _("the connection to Xero failed")
-    return _("the connection to Xero failed")
+        return env._("the connection to Xero failed")
+    return env._("the connection to Xero failed")
 
 
 def clean_text(text):
@@ -66,19 +65,19 @@ def clean_text(text):
     return _OBJECT_RE.sub("…", str(text or ""))
 
 
-def what_to_do(status):
+def what_to_do(env, status):
     """What the user can do about a Xero answer with this HTTP status (empty when Xero's own
     text already says it: validation errors)."""
     status = min(500, status)
     hints = {
-        0: _("Nothing was lost: try again in a few minutes."),
-        401: _("Connect to Xero again (Settings > Accounting > Xero), then try again."),
-        403: _(
+        0: env._("Nothing was lost: try again in a few minutes."),
+        401: env._("Connect to Xero again (Settings > Accounting > Xero), then try again."),
+        403: env._(
             "The Xero login may not do this in that organisation (a permission or scope is missing): connect "
             "to Xero again and grant access, or ask the organisation's Xero adviser."
         ),
-        404: _("Xero does not know this record (deleted there?)."),
-        429: _("Xero's rate limit was reached: try again later."),
-        500: _("Xero is having trouble: try again in a few minutes."),
+        404: env._("Xero does not know this record (deleted there?)."),
+        429: env._("Xero's rate limit was reached: try again later."),
+        500: env._("Xero is having trouble: try again in a few minutes."),
     }
     return hints.get(status, "")
