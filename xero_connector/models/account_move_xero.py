@@ -751,7 +751,7 @@ class AccountMove(models.Model):
                 if company.xero_attach_pdf:
                     move._xero_attach_pdf(tenant)
             except UserError as error:
-                move.message_post(body=_("Exported, but Xero refused a follow-up step: %s", error))
+                move._message_log(body=_("Exported, but Xero refused a follow-up step: %s", error))
 
     def _xero_allocate_to_origin(self, tenant):
         origin = self.reversed_entry_id
@@ -776,7 +776,7 @@ class AccountMove(models.Model):
             },
             idempotency_key=f"odoo-alloc-{self.xero_id}-{origin.xero_id}",
         )
-        self.message_post(body=_("Allocated in Xero to %s.", origin.name))
+        self._message_log(body=_("Allocated in Xero to %s.", origin.name))
 
     def _xero_attach_pdf(self, tenant):
         content, _type = self.env["ir.actions.report"]._render("account.account_invoices", self.ids)
@@ -983,7 +983,7 @@ class AccountMove(models.Model):
             }
         )
         self.env["xero.export.attempt"]._forget(self)
-        self.message_post(
+        self._message_log(
             body=_("Exported status cleared (was %(old)s in Xero): %(reason)s", old=old, reason=reason)
         )
 

@@ -173,8 +173,8 @@ class AccountMove(models.Model):
                 doc=self.name,
                 status=values["xero_status"].lower(),
             )
-            self.message_post(body=message)
-            self.activity_schedule(
+            self._message_log(body=message)
+            self.sudo().activity_schedule(
                 "mail.mail_activity_data_warning",
                 summary=_("Voided or deleted in Xero"),
                 note=message,
@@ -346,7 +346,7 @@ class AccountMove(models.Model):
         payment._xero_force_rate(record)
         wizard._post_payments(to_process, edit_mode=True)
         wizard._reconcile_payments(to_process, edit_mode=True)
-        payment.message_post(
+        payment._message_log(
             body=_("Created from %(what)s %(id)s in %(org)s.", what=label, id=record.xero_id, org=tenant.name)
         )
         return payment
