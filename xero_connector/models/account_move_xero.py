@@ -974,6 +974,8 @@ class AccountMove(models.Model):
                 "xero_status": False,
                 "xero_export_date": False,
                 "xero_export_state": "not_exported",
+                "xero_difference": False,
+                "xero_error": False,
                 "xero_fingerprint": False,
                 "xero_total": 0.0,
                 "xero_amount_paid": 0.0,
@@ -983,6 +985,7 @@ class AccountMove(models.Model):
             }
         )
         self.env["xero.export.attempt"]._forget(self)
+        self._xero_clear_difference_activities()
         self._message_log(
             body=_("Exported status cleared (was %(old)s in Xero): %(reason)s", old=old, reason=reason)
         )
