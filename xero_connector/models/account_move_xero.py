@@ -417,6 +417,17 @@ class AccountMove(models.Model):
                     result["retry"] |= move
             return
         elements = answer.get(endpoint, [])
+        id_key = XERO_ID_KEYS[endpoint]
+        taken = set(
+            self.sudo()
+            .search(
+                [
+                    ("xero_tenant_id", "=", tenant.id),
+                    ("xero_id", "in", [e.get(id_key) for e in elements if e.get(id_key)]),
+                ]
+            )
+            .mapped("xero_id")
+        )
         linked, notes = [], {}
         for move, payload, fingerprint, element in zip(moves, payloads, fingerprints, elements, strict=False):
             errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
@@ -425,7 +436,7 @@ class AccountMove(models.Model):
                     "Xero refused %(doc)s: %(errors)s", doc=move.name, errors="; ".join(filter(None, errors))
                 )
                 continue
-            mismatch = move._xero_mismatch(element, payload)
+            mismatch = move._xero_mismatch(element, payload, taken=taken)
             if mismatch:
                 # Not linked: the attempt stays on record, so the next export looks the
                 # document up in Xero (verified the same way) instead of sending it again.
@@ -457,6 +468,7 @@ class AccountMove(models.Model):
         id_key = "InvoiceID" if number_key == "InvoiceNumber" else "CreditNoteID"
         first_time = not self.xero_id
         difference = self._xero_total_difference(element)
+        had_difference = bool(self.xero_difference)
         values = {
             "xero_id": element[id_key],
             "xero_number": element.get(number_key),
@@ -486,7 +498,7 @@ class AccountMove(models.Model):
             )
         if difference:
             self._xero_flag_difference(difference)
-        else:
+        elif had_difference:
             self._xero_clear_difference_activities()
         if post:
             if note:
@@ -497,10 +509,11 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------------------------
     # Checking Xero's answer
     # ------------------------------------------------------------------------------------
-    def _xero_mismatch(self, element, payload, check_link=True):
+    def _xero_mismatch(self, element, payload, check_link=True, taken=None):
         """Why Xero's ``element`` is not this document as sent (``payload``), or False. A
         server (or a proxy, or a lookup) answering with another document must never link it.
-        ``check_link``: the element must also have an id no other Odoo document is linked to."""
+        ``check_link``: the element must also have an id no other Odoo document is linked to
+        (``taken``: those ids, when the caller read them for a whole batch at once)."""
         self.ensure_one()
         endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
         problems = []
@@ -521,13 +534,17 @@ class AccountMove(models.Model):
             pass
         elif not xero_id:
             problems.append(_("no Xero id"))
-        elif self.sudo().search_count(
-            [
-                ("xero_id", "=", xero_id),
-                ("id", "!=", self.id),
-                ("xero_tenant_id", "=", self.xero_tenant_id.id),
-            ],
-            limit=1,
+        elif (
+            xero_id in taken
+            if taken is not None
+            else self.sudo().search_count(
+                [
+                    ("xero_id", "=", xero_id),
+                    ("id", "!=", self.id),
+                    ("xero_tenant_id", "=", self.xero_tenant_id.id),
+                ],
+                limit=1,
+            )
         ):
             problems.append(_("a document already linked to another Odoo document"))
         if not problems:
