@@ -321,3 +321,32 @@ class TestEdgesPayments(XeroPaymentCase):
         move._xero_write_fields({"xero_total": 0.0})
         move._xero_state_from_payments()
         self.assertEqual(move.xero_status, "AUTHORISED")
+
+
+@tagged("post_install", "-at_install")
+class TestEdgesTours(XeroExportCase):
+    """The edges' states, seen and pressed in a browser by a Xero user."""
+
+    def form_url(self, move):
+        return f"/odoo/action-account.action_move_out_invoice_type/{move.id}"
+
+    def test_differs_in_xero_is_shown_with_both_totals(self):
+        self.company.xero_invoice_status = "AUTHORISED"
+        move = self.make_move(lines=[{"name": "Consulting", "quantity": 1, "price_unit": 40.0}])
+        self.sandbox.add_fault("lost_response", method="PUT", path="/Invoices$", count=10)
+        _export_failing(move)
+        self.sandbox.clear_faults()
+        move.button_draft()
+        move.invoice_line_ids.price_unit = 70.0
+        move.action_post()
+        move.action_xero_export()
+        self.assertEqual(move.xero_export_state, "differs")
+        self.start_tour(self.form_url(move), "xero_differs_tour", login="xero_clerk")
+
+    def test_clear_exported_during_an_outage_in_the_browser(self):
+        move = self.make_move()
+        move.action_xero_export()
+        self.sandbox.add_fault("503", method="GET", path=f"/Invoices/{move.xero_id}", count=100)
+        self.start_tour(self.form_url(move), "xero_clear_outage_tour", login="xero_clerk")
+        self.assertTrue(move.xero_id, "nothing was cleared")
+        self.assertEqual(move.xero_export_state, "exported")
