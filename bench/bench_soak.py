@@ -316,6 +316,13 @@ def verify(env, sandbox, tenant_id, invoices, payments):
         "wrong links": len(wrong),
         "total differences": len(totals),
         "shown as Differs in Xero": len(moves.filtered(lambda m: m.xero_export_state == "differs")),
+        "found in Xero and linked after the kill or a lost answer": env["mail.message"].search_count(
+            [
+                ("model", "=", "account.move"),
+                ("res_id", "in", moves.ids),
+                ("body", "ilike", "Found in Xero after an interrupted export"),
+            ]
+        ),
         "export state error": len(moves.filtered(lambda m: m.xero_export_state == "error")),
     }
     xero_payments = [
