@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def _patch_connector(registry, sandbox_url):
 
 
 # ---------------------------------------------------------------------------------- workers
-def worker(db, role, sandbox_url):
+def worker(db, role, sandbox_url, journal_code=None):
     """A process of its own: the export cron until the queue is empty (``export``), or the
     payments of the soak (``payments``)."""
     odoo = _odoo(db)
@@ -83,7 +84,7 @@ def worker(db, role, sandbox_url):
                 env["account.move"]._cron_xero_export_queue(limit=1000)
                 cr.commit()
     elif role == "payments":
-        pay_from_odoo(registry)
+        pay_from_odoo(registry, journal_code)
         for _round in range(40):
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
@@ -98,19 +99,17 @@ def worker(db, role, sandbox_url):
     return 0
 
 
-def pay_from_odoo(registry):
+def pay_from_odoo(registry, journal_code=None):
     """Register Payment on the first half of the paid invoices (each in its own transaction,
     as a user would: the push to Xero runs inside it)."""
     from odoo import SUPERUSER_ID, api, fields
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        todo = [
-            (move.id, move.amount_total)
-            for move in env["account.move"].search(
-                [("ref", "=like", f"{PREFIX} odoo-pay %"), ("payment_state", "=", "not_paid")], order="id"
-            )
-        ]
+        domain = [("ref", "=like", f"{PREFIX} odoo-pay %"), ("payment_state", "=", "not_paid")]
+        if journal_code:
+            domain.append(("journal_id.code", "=", journal_code))
+        todo = [(move.id, move.amount_total) for move in env["account.move"].search(domain, order="id")]
     for move_id, total in todo:
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -161,9 +160,9 @@ def start_sandbox():
     raise RuntimeError("the sandbox did not start")
 
 
-def run_worker(db, role, url):
+def run_worker(db, role, url, journal_code):
     return subprocess.Popen(
-        [sys.executable, __file__, db, "--worker", role, "--sandbox", url],
+        [sys.executable, __file__, db, "--worker", role, "--sandbox", url, "--journal", journal_code],
         stdout=sys.stdout,
         stderr=subprocess.STDOUT,
     )
@@ -212,8 +211,11 @@ def prepare(env, sandbox, org, invoices, payments):
             for n in range(max(1, invoices // 4))
         ]
     )
-    journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
-    journal.code = "SOAK"
+    # A journal of its own: the soak counts only its documents, whatever else the database holds.
+    code = "SK" + uuid.uuid4().hex[:3].upper()
+    journal = env["account.journal"].create(
+        {"name": f"{PREFIX} sales {code}", "type": "sale", "code": code, "company_id": company.id}
+    )
     half = payments // 2
     refs = [f"{PREFIX} odoo-pay {n}" for n in range(half)] + [
         f"{PREFIX} xero-pay {n}" for n in range(payments - half)
@@ -253,7 +255,7 @@ def prepare(env, sandbox, org, invoices, payments):
         chunk.action_post()
         env.cr.commit()
         print(f"[soak] {min(invoices, start + 250):,} invoices posted", flush=True)
-    return tenant
+    return tenant, journal
 
 
 def arm_faults(sandbox, tenant_id, rate):
@@ -288,9 +290,11 @@ def kill_mid_batch(process, sandbox, batches):
     return None
 
 
-def verify(env, sandbox, tenant_id, invoices, payments):
+def verify(env, sandbox, tenant_id, journal_code, payments):
     """What a careful accountant would count afterwards, Odoo against Xero."""
-    moves = env["account.move"].search([("journal_id.code", "=", "SOAK"), ("move_type", "=", "out_invoice")])
+    moves = env["account.move"].search(
+        [("journal_id.code", "=", journal_code), ("move_type", "=", "out_invoice")]
+    )
     names = set(moves.mapped("name"))
     docs = [
         d
@@ -330,7 +334,9 @@ def verify(env, sandbox, tenant_id, invoices, payments):
         for p in sandbox.dump(tenant_id, "Payments")
         if p.get("Status") != "DELETED" and (p.get("Invoice") or {}).get("InvoiceID") in by_id
     ]
-    sent = env["account.payment"].search([("memo", "=like", f"{PREFIX} payment %")])
+    sent = env["account.payment"].search(
+        [("memo", "=like", f"{PREFIX} payment %"), ("reconciled_invoice_ids", "in", moves.ids)]
+    )
     by_reference = Counter(
         p.get("Reference")
         for p in xero_payments
@@ -374,9 +380,10 @@ def main(argv=None):
     parser.add_argument("--no-kill", action="store_true")
     parser.add_argument("--worker", choices=("export", "payments"))
     parser.add_argument("--sandbox")
+    parser.add_argument("--journal")
     args = parser.parse_args(argv)
     if args.worker:
-        return worker(args.db, args.worker, args.sandbox)
+        return worker(args.db, args.worker, args.sandbox, args.journal)
 
     started = time.perf_counter()
     sandbox_process, sandbox = start_sandbox()
@@ -391,13 +398,16 @@ def soak(args, sandbox, started):
     odoo = _odoo(args.db)
     from odoo import SUPERUSER_ID, api, fields
 
-    org = sandbox.create_org(f"{PREFIX} Org", short_code="!soak1", base_currency="USD", country_code="US")
+    org = sandbox.create_org(
+        f"{PREFIX} Org", short_code=f"!s{uuid.uuid4().hex[:5]}", base_currency="USD", country_code="US"
+    )
     tenant_id = org["tenantId"]
     registry = odoo.modules.registry.Registry(args.db)
     _patch_connector(registry, sandbox.base_url)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        prepare(env, sandbox, org, args.invoices, args.payments)
+        _tenant, journal = prepare(env, sandbox, org, args.invoices, args.payments)
+        code = journal.code
         cr.commit()
     prepared = time.perf_counter()
     sandbox.advance(61)
@@ -405,12 +415,12 @@ def soak(args, sandbox, started):
     sandbox.reset_calls()
 
     print(f"[soak] export of {args.invoices:,} invoices, {args.fault_rate:.0%} faults", flush=True)
-    process = run_worker(args.db, "export", sandbox.base_url)
+    process = run_worker(args.db, "export", sandbox.base_url, code)
     killed_after = None
     if not args.no_kill:
         killed_after = kill_mid_batch(process, sandbox, -(-args.invoices // 50))
         print(f"[soak] exporter killed with SIGKILL after {killed_after} batch(es) reached Xero", flush=True)
-        process = run_worker(args.db, "export", sandbox.base_url)
+        process = run_worker(args.db, "export", sandbox.base_url, code)
     process.wait()
     exported = time.perf_counter()
 
@@ -421,7 +431,11 @@ def soak(args, sandbox, started):
             [("tenant_id.tenant_id", "=", tenant_id), ("is_bank", "=", True)], limit=1
         )
         for move in env["account.move"].search(
-            [("ref", "=like", f"{PREFIX} xero-pay %"), ("xero_id", "!=", False)]
+            [
+                ("ref", "=like", f"{PREFIX} xero-pay %"),
+                ("xero_id", "!=", False),
+                ("journal_id.code", "=", code),
+            ]
         ):
             sandbox.as_user(
                 tenant_id,
@@ -443,7 +457,7 @@ def soak(args, sandbox, started):
         f"[soak] payments: {args.payments:,} ({args.payments // 2} from Odoo, the rest made in Xero)",
         flush=True,
     )
-    process = run_worker(args.db, "payments", sandbox.base_url)
+    process = run_worker(args.db, "payments", sandbox.base_url, code)
     process.wait()
     paid = time.perf_counter()
 
@@ -454,7 +468,7 @@ def soak(args, sandbox, started):
     sandbox.clear_faults()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        inv, pay = verify(env, sandbox, tenant_id, args.invoices, args.payments)
+        inv, pay = verify(env, sandbox, tenant_id, code, args.payments)
     api_calls = [c for c in calls if c.get("tenant") == tenant_id]
 
     print(
