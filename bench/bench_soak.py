@@ -213,10 +213,9 @@ def prepare(env, sandbox, org, invoices, payments):
     )
     # A journal of its own: the soak counts only its documents, whatever else the database holds.
     code = "SK" + uuid.uuid4().hex[:3].upper()
-    journal = (
-        env["account.journal"]
-        .search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
-        .copy({"name": f"{PREFIX} sales {code}", "code": code})
+    sales = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+    journal = sales.copy(
+        {"name": f"{PREFIX} sales {code}", "code": code, "default_account_id": sales.default_account_id.id}
     )
     half = payments // 2
     refs = [f"{PREFIX} odoo-pay {n}" for n in range(half)] + [
