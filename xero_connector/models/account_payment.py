@@ -520,15 +520,14 @@ class AccountPayment(models.Model):
         return None
 
     def _xero_payment_key(self, move, body):
-        """Idempotency-Key from the content sent and how many Odoo payments of this document
-        Xero already has: the same payment registered again after a rollback gets the same key
-        (Xero replays its first answer), a second genuine payment of the same amount another."""
+        """Idempotency-Key from the content sent and how many payments Odoo already sent to Xero
+        for this document (deleted ones included): the same payment registered again after a
+        rollback gets the same key (Xero replays its first answer), a second genuine payment of
+        the same amount, or one registered again after a deletion, another."""
         self.ensure_one()
         db = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
         earlier = (
-            self.env["xero.payment"]
-            .sudo()
-            .search_count([("move_id", "=", move.id), ("origin", "=", "odoo"), ("payment_id", "!=", False)])
+            self.env["xero.payment"].sudo().search_count([("move_id", "=", move.id), ("origin", "=", "odoo")])
         )
         digest = hashlib.sha256(
             json.dumps([move.xero_tenant_id.tenant_id, body, earlier], sort_keys=True, default=str).encode()
@@ -550,7 +549,7 @@ class AccountPayment(models.Model):
         taken = set(
             self.env["xero.payment"]
             .sudo()
-            .search([("move_id", "=", move.id), ("payment_id", "!=", False)])
+            .search([("move_id", "=", move.id), "|", ("payment_id", "!=", False), ("origin", "=", "odoo")])
             .mapped("xero_id")
         )
         for candidate in document.get("Payments") or []:
