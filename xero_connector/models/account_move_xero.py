@@ -34,7 +34,6 @@ UNIT_DP = Decimal("0.0001")
 XERO_MUTABLE_STATUSES = ("DRAFT", "SUBMITTED")
 XERO_GONE_STATUSES = ("DELETED", "VOIDED")
 XERO_ID_KEYS = {"Invoices": "InvoiceID", "CreditNotes": "CreditNoteID"}
-DIFFERS_SUMMARY = "Differs in Xero"
 
 
 def where_text(value):
@@ -580,7 +579,7 @@ class AccountMove(models.Model):
             difference=difference,
         )
         self._message_log(body=message)
-        summary = _(DIFFERS_SUMMARY)  # pylint: disable=translation-required
+        summary = _("Differs in Xero")
         if not self.activity_ids.filtered(lambda a: a.summary == summary):
             self.sudo().activity_schedule(
                 "mail.mail_activity_data_warning",
@@ -590,7 +589,7 @@ class AccountMove(models.Model):
             )
 
     def _xero_clear_difference_activities(self):
-        summary = _(DIFFERS_SUMMARY)  # pylint: disable=translation-required
+        summary = _("Differs in Xero")
         self.activity_ids.filtered(lambda a: a.summary == summary).sudo().unlink()
 
     def _xero_write_fields(self, values):

@@ -19,8 +19,6 @@ from odoo.tools import float_compare, float_is_zero, formatLang
 from .account_move_xero import XERO_TYPES
 from .xero_cache import parse_xero_datetime
 
-NOT_SENT_SUMMARY = "Payment not sent to Xero"
-
 _logger = logging.getLogger(__name__)
 
 XERO_DOCUMENT_STATES = [
@@ -612,7 +610,7 @@ class AccountPayment(models.Model):
         """Problems on the payment (logged: a user without email still sees them) with one
         activity; a try without problems clears both."""
         self.ensure_one()
-        summary = _(NOT_SENT_SUMMARY)  # pylint: disable=translation-required
+        summary = _("Payment not sent to Xero")
         activities = self.activity_ids.filtered(lambda a: a.summary == summary)
         if not problems:
             if self.xero_error or activities:

@@ -12,6 +12,10 @@ from .test_export import XeroExportCase
 from .test_payments import XeroPaymentCase
 
 
+class _RolledBack(Exception):
+    """The user's transaction failing after Register Payment reached Xero."""
+
+
 def _export_failing(move, user=None):
     """Export and swallow the failure as the button's caller would see it (not assertRaises:
     Odoo's would roll back to a savepoint, and with it the record of the attempt, which in
@@ -244,8 +248,8 @@ class TestEdgesPayments(XeroPaymentCase):
             with self.env.cr.savepoint():
                 self.register(move, 60.0, communication="Transfer 1")
                 self.assertEqual(len(self.xero_payments_of(move)), 1)
-                raise UserError("rolled back")
-        except UserError:
+                raise _RolledBack()
+        except _RolledBack:
             pass
         self.assertFalse(self.odoo_payments(move))
         payment = self.register(move, 60.0, communication="Transfer 1")
