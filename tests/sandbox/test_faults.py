@@ -95,3 +95,48 @@ def test_calls_log_records_the_fault(sb, api):
     api("GET", "/Organisation")
     [entry] = [e for e in sb.calls()["log"] if e["endpoint"] == "GET /Organisation"]
     assert entry["fault"] == "500" and entry["status"] == 500
+
+
+def test_403_fault_refuses_without_processing(sb, api):
+    sb.add_fault(403, method="GET", path="/TrackingCategories")
+    answer = api("GET", "/TrackingCategories")
+    assert answer.status_code == 403
+    assert answer.json()["Detail"] == "AuthorizationUnsuccessful"
+    assert api("GET", "/TrackingCategories").status_code == 200
+
+
+def test_other_document_fault_answers_with_another_document(sb, api):
+    first = api("PUT", "/Contacts", json={"Contacts": [{"Name": "First Co"}]}).json()["Contacts"][0]
+    sb.add_fault("other_document", method="PUT", path="/Contacts")
+    answer = api(
+        "PUT", "/Contacts", json={"Contacts": [{"Name": "Second Co"}]}, headers={"Idempotency-Key": "k-2"}
+    )
+    assert answer.status_code == 200
+    told = answer.json()["Contacts"]
+    assert len(told) == 1 and told[0]["Name"] != "Second Co"
+    assert len(contacts_named(sb, api.tenant, "Second Co")) == 1, "the change itself was made"
+    # The same request again replays Xero's true answer.
+    again = api(
+        "PUT", "/Contacts", json={"Contacts": [{"Name": "Second Co"}]}, headers={"Idempotency-Key": "k-2"}
+    )
+    assert again.json()["Contacts"][0]["Name"] == "Second Co"
+    # A lookup that finds nothing is answered with some other document.
+    sb.add_fault("other_document", method="GET", path="/Contacts")
+    found = api("GET", "/Contacts", params={"where": 'Name=="Nobody Ltd"'}).json()["Contacts"]
+    assert len(found) == 1 and found[0]["ContactID"] in {first["ContactID"]} | {
+        c["ContactID"] for c in sb.dump(api.tenant, "Contacts")
+    }
+    assert found[0]["Name"] != "Nobody Ltd"
+
+
+def test_fault_with_a_probability_fires_on_that_share_of_calls(sb, api):
+    sb.add_fault(503, path="/Organisation", count=10_000, probability=0.2, seed=7)
+    statuses = []
+    for _minute in range(6):
+        sb.advance(61)  # within Xero's 60 calls a minute
+        statuses += [api("GET", "/Organisation").status_code for _ in range(50)]
+    share = statuses.count(503) / len(statuses)
+    assert 0.12 < share < 0.28, share
+    assert set(statuses) == {200, 503}
+    with pytest.raises(SandboxError):
+        sb.add_fault(503, probability=0)

@@ -119,8 +119,10 @@ class SandboxClient:
         count: int = 1,
         **options,
     ) -> dict:
-        """fault: 429 | 500 | 503 | reset | lost_response | timeout | expired_token;
-        options: retry_after, delay, problem."""
+        """fault: 429 | 500 | 503 | 403 | reset | lost_response | timeout | other_document |
+        expired_token;
+        options: retry_after, delay, problem, probability (fire on that share of the matching
+        requests), seed."""
         match = {k: v for k, v in (("method", method), ("path", path), ("tenant", tenant)) if v}
         return self._call("POST", "faults", {"fault": str(fault), "match": match, "count": count, **options})
 

@@ -2,16 +2,22 @@
 and Xero misbehaving.
 
 Each fault matches requests (method, path regex searched in the full URL path, tenant) and fires
-`count` times. They act at three moments of a request:
+`count` times. With `probability` < 1 it fires on that share of the matching requests only
+(a seeded draw, `seed` in the spec, so a soak run can be repeated): "20 % of calls fail". They act at three moments of a request:
 
 - "auth": `expired_token` answers 401 TokenExpired although the token is valid;
 - "before" processing (nothing happens in Xero): `429`, `500`, `503`, `reset` (the connection
-  is torn down with a TCP RST, no response);
+  is torn down with a TCP RST, no response), `403` (Xero's answer to a call outside the
+  scopes the login was granted: `AuthorizationUnsuccessful`);
 - "after" processing (the change is committed in Xero): `lost_response` (the connection is
-  closed without an answer) and `timeout` (the answer comes `delay` real seconds late).
+  closed without an answer), `timeout` (the answer comes `delay` real seconds late) and
+  `other_document` (the answer lists another document of the organisation — another invoice,
+  credit note, contact or payment — instead of the one asked for or sent, as a misrouted
+  cache or proxy would: a client must check what it is told before linking it).
 """
 
 import itertools
+import random
 import re
 import threading
 from dataclasses import asdict, dataclass
@@ -22,8 +28,10 @@ STAGES = {
     "500": "before",
     "503": "before",
     "reset": "before",
+    "403": "before",
     "lost_response": "after",
     "timeout": "after",
+    "other_document": "after",
 }
 PROBLEMS = ("minute", "day", "concurrent", "appminute")
 
@@ -39,6 +47,7 @@ class Fault:
     retry_after: int = 60
     delay: float = 5.0
     problem: str = "minute"
+    probability: float = 1.0
     fired: int = 0
 
     @property
@@ -61,6 +70,7 @@ class FaultBook:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._ids = itertools.count(1)
+        self._random = random.Random(0)
 
     def add(self, spec: dict) -> Fault:
         """Create a fault from the control API's JSON; ValueError explains a bad spec."""
@@ -73,6 +83,11 @@ class FaultBook:
             raise ValueError(f"unknown problem {problem!r}; expected one of {PROBLEMS}")
         if match.get("path"):
             re.compile(match["path"])
+        probability = float(spec.get("probability", 1.0))
+        if not 0.0 < probability <= 1.0:
+            raise ValueError(f"probability {probability!r} must be in (0, 1]")
+        if "seed" in spec:
+            self._random.seed(spec["seed"])
         fault = Fault(
             next(self._ids),
             kind,
@@ -83,6 +98,7 @@ class FaultBook:
             int(spec.get("retry_after", 60)),
             float(spec.get("delay", 5.0)),
             problem,
+            probability,
         )
         with self._lock:
             self._faults.append(fault)
@@ -93,6 +109,8 @@ class FaultBook:
         with self._lock:
             for fault in self._faults:
                 if fault.stage == stage and fault.fired < fault.count and fault.matches(method, path, tenant):
+                    if fault.probability < 1.0 and self._random.random() >= fault.probability:
+                        continue
                     fault.fired += 1
                     return fault
         return None

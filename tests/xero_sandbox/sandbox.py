@@ -7,6 +7,7 @@ API gateway does in front of them lives here.
 """
 
 import base64
+import json
 import re
 import threading
 import time
@@ -26,6 +27,13 @@ from .messages import Reply, Request, encode, problem
 
 API_PREFIX = "/api.xro/2.0"
 CONTROL_PREFIX = "/_sandbox/"
+# Lists an `other_document` fault swaps, with their id field.
+OTHER_DOCUMENT_LISTS = (
+    ("Invoices", "InvoiceID"),
+    ("CreditNotes", "CreditNoteID"),
+    ("Contacts", "ContactID"),
+    ("Payments", "PaymentID"),
+)
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -212,16 +220,47 @@ class Sandbox:
         if fault is None:
             return reply
         reply.headers["X-Sandbox-Fault"] = fault.fault
-        if fault.fault == "lost_response":
+        if fault.fault == "other_document" and tenant in self.orgs:
+            reply = self._other_document(tenant, reply)
+        elif fault.fault == "lost_response":
             reply.action = "close"
         elif fault.fault == "timeout":
             time.sleep(fault.delay)  # real seconds: the client's own timeout must fire
         return reply
 
+    def _other_document(self, tenant: str, reply: Reply) -> Reply:
+        """The answer with its documents swapped for others of the organisation (the change
+        the request made stays made). A list answered empty gets one other document."""
+        raw = isinstance(reply.body, (bytes, bytearray))
+        try:
+            data = json.loads(reply.body) if raw else reply.body
+        except ValueError:
+            return reply
+        if not isinstance(data, dict):
+            return reply
+        found = next(((c, f) for c, f in OTHER_DOCUMENT_LISTS if isinstance(data.get(c), list)), None)
+        if found is None:
+            return reply
+        collection, id_field = found
+        items = data[collection]
+        answered = {item.get(id_field) for item in items}
+        org = self.orgs[tenant]
+        with self._org_locks[tenant]:
+            listed = org.handle("GET", f"/{collection}", {"page": "1"}, {}, b"")
+        stored = listed.body.get(collection) if isinstance(listed.body, dict) else None
+        others = [doc for doc in stored or [] if doc.get(id_field) not in answered]
+        if not others:
+            return reply
+        swapped = dict(data, **{collection: [others[i % len(others)] for i in range(max(1, len(items)))]})
+        headers = dict(reply.headers)
+        return Reply(reply.status, json.dumps(swapped).encode() if raw else swapped, headers, reply.action)
+
     @staticmethod
     def _fault_reply(fault) -> Reply:
         if fault.fault == "reset":
             reply = Reply(0, action="reset")
+        elif fault.fault == "403":
+            reply = problem(403, "Forbidden", "AuthorizationUnsuccessful")
         elif fault.fault == "429":
             reply = problem(429, "Too Many Requests", "The rate limit has been exceeded")
             reply.headers.update(

@@ -14,8 +14,10 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _, api, fields, models, modules
-from odoo.exceptions import UserError
-from odoo.tools import float_is_zero, format_date, formatLang
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, float_is_zero, format_date, formatLang
+
+from .xero_errors import XeroError
 
 _logger = logging.getLogger(__name__)
 
@@ -31,6 +33,20 @@ CENT = Decimal("0.01")
 UNIT_DP = Decimal("0.0001")
 XERO_MUTABLE_STATUSES = ("DRAFT", "SUBMITTED")
 XERO_GONE_STATUSES = ("DELETED", "VOIDED")
+XERO_ID_KEYS = {"Invoices": "InvoiceID", "CreditNotes": "CreditNoteID"}
+
+
+def where_text(value):
+    """A string literal for Xero's ``where`` filter: backslashes and quotes escaped (a
+    reference ending in a backslash would otherwise swallow the closing quote)."""
+    escaped = (value or "").replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _transient(error):
+    """An error after which trying again later may well succeed: no answer, a rate limit, a
+    server error, a login to refresh. Such documents stay queued for the next run."""
+    return isinstance(error, XeroError) and (error.status in (0, 401, 429) or error.status >= 500)
 
 
 def _money(value, quantum=CENT):
@@ -55,6 +71,7 @@ class AccountMove(models.Model):
             ("not_exported", "Not exported"),
             ("queued", "Queued"),
             ("exported", "Exported"),
+            ("differs", "Differs in Xero"),
             ("error", "Export failed"),
         ],
         string="Xero export",
@@ -75,16 +92,25 @@ class AccountMove(models.Model):
         readonly=True,
         help="How many times the exported status was cleared: a new export is a new request.",
     )
+    xero_difference = fields.Char(
+        "Difference with Xero",
+        copy=False,
+        readonly=True,
+        help="Set when Xero's total of the linked document is not Odoo's: both figures.",
+    )
     xero_export_label = fields.Char(compute="_compute_xero_export_label")
     xero_is_exportable = fields.Boolean(compute="_compute_xero_export_label")
 
-    @api.depends("xero_id", "xero_export_date", "move_type", "state")
+    @api.depends("xero_id", "xero_export_date", "move_type", "state", "xero_export_state")
     def _compute_xero_export_label(self):
         for move in self:
             move.xero_is_exportable = move.move_type in XERO_TYPES and move.state == "posted"
-            move.xero_export_label = (
-                _("Exported %s", format_date(self.env, move.xero_export_date)) if move.xero_id else False
-            )
+            if not move.xero_id:
+                move.xero_export_label = False
+            elif move.xero_export_state == "differs":
+                move.xero_export_label = _("Differs in Xero")
+            else:
+                move.xero_export_label = _("Exported %s", format_date(self.env, move.xero_export_date))
 
     # ------------------------------------------------------------------------------------
     # Workflow rules (M-Power's "workflow overrides")
@@ -273,17 +299,28 @@ class AccountMove(models.Model):
                 doc=move.name,
                 company=move.company_id.name,
             )
+        result.setdefault("retry", self.browse())
+        result.setdefault("differs", self.browse())
         # An organisation archived, or not one of the document's company, takes no export.
         refused = (todo - no_tenant).filtered(lambda m: m._xero_tenant_problem())
         for move in refused:
             result["failed"][move] = move._xero_tenant_problem()
         for tenant, moves in (todo - no_tenant - refused).grouped("xero_tenant_id").items():
             moves._xero_lock_for_export()
-            moves.filtered(lambda m: not m.xero_id)._xero_export_to(tenant, result)
+            try:
+                moves.filtered(lambda m: not m.xero_id)._xero_export_to(tenant, result)
+            except UserError as error:
+                # One organisation failing (say its login must be reconnected) fails only its
+                # documents; what was linked before the failure stays linked.
+                _logger.warning("Xero export to %s failed: %s", tenant.name, error)
+                for move in moves.filtered(lambda m: not m.xero_id and m not in result["failed"]):
+                    result["failed"][move] = str(error)
+                    if _transient(error):
+                        result["retry"] |= move
         if result["failed"]:
             failed = self.browse([m.id for m in result["failed"]])
             for move in failed:
-                move._xero_record_failure(result["failed"][move])
+                move._xero_record_failure(result["failed"][move], retry=move in result["retry"])
             if raise_on_problems and len(self) == 1:
                 raise UserError(result["failed"][self])
         return result
@@ -311,9 +348,9 @@ class AccountMove(models.Model):
                 continue
             ready[XERO_TYPES[move.move_type][0]].append((move, payload))
         for endpoint, documents in ready.items():
-            recovered = self.browse([m.id for m, _p in documents])._xero_recover(tenant, endpoint)
+            recovered = self._xero_recover(tenant, documents, result)
             result["exported"] |= recovered
-            to_send = [(m, p) for m, p in documents if m not in recovered]
+            to_send = [(m, p) for m, p in documents if m not in recovered and m not in result["failed"]]
             for start in range(0, len(to_send), BATCH_SIZE):
                 self._xero_send_batch(tenant, endpoint, to_send[start : start + BATCH_SIZE], result)
         exported = result["exported"].filtered(lambda m: m.xero_tenant_id == tenant)
@@ -332,8 +369,12 @@ class AccountMove(models.Model):
             # may do it even without the right to edit partners in Odoo.
             outcome = missing.sudo()._xero_export_contacts(tenant)
             errors = {p.id: r["message"] for p, r in outcome.items() if r["status"] == "error"}
+            retry = {p.id for p, r in outcome.items() if r.get("retry")}
             for move in self:
                 error = errors.get(move.partner_id.commercial_partner_id.id)
+                if move.partner_id.commercial_partner_id.id in retry:
+                    result.setdefault("retry", self.browse())
+                    result["retry"] |= move
                 if error:
                     result["failed"][move] = _(
                         "%(doc)s was not sent to Xero: its contact could not be created (%(error)s).",
@@ -358,7 +399,7 @@ class AccountMove(models.Model):
                 ).encode()
             ).hexdigest()[:40],
         )
-        self.env["xero.export.attempt"]._record(tenant, moves, endpoint, key)
+        self.env["xero.export.attempt"]._record(tenant, moves, endpoint, key, fingerprints)
         method, body_arg = (
             ("create_invoices", "invoices")
             if endpoint == "Invoices"
@@ -375,8 +416,21 @@ class AccountMove(models.Model):
         except UserError as error:
             for move in moves:
                 result["failed"][move] = str(error)
+                if _transient(error):
+                    result["retry"] |= move
             return
         elements = answer.get(endpoint, [])
+        id_key = XERO_ID_KEYS[endpoint]
+        taken = set(
+            self.sudo()
+            .search(
+                [
+                    ("xero_tenant_id", "=", tenant.id),
+                    ("xero_id", "in", [e.get(id_key) for e in elements if e.get(id_key)]),
+                ]
+            )
+            .mapped("xero_id")
+        )
         linked, notes = [], {}
         for move, payload, fingerprint, element in zip(moves, payloads, fingerprints, elements, strict=False):
             errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
@@ -385,11 +439,24 @@ class AccountMove(models.Model):
                     "Xero refused %(doc)s: %(errors)s", doc=move.name, errors="; ".join(filter(None, errors))
                 )
                 continue
+            mismatch = move._xero_mismatch(element, payload, taken=taken)
+            if mismatch:
+                # Not linked: the attempt stays on record, so the next export looks the
+                # document up in Xero (verified the same way) instead of sending it again.
+                result["failed"][move] = mismatch
+                result["retry"] |= move
+                continue
             note = move._xero_write_back(element, fingerprint, payload, post=False)
             if note:
                 notes[move.id] = note
             linked.append(move.id)
+        for move in moves[len(elements) :]:
+            result["failed"][move] = _(
+                "Xero's answer did not include %s: it is looked up in Xero at the next export.", move.name
+            )
+            result["retry"] |= move
         linked = self.browse(linked)
+        result["differs"] |= linked.filtered(lambda m: m.xero_export_state == "differs")
         # One insert for the batch's chatter notes, one read for its stale failure activities.
         if notes:
             linked.browse(list(notes))._message_log_batch(notes)
@@ -403,6 +470,8 @@ class AccountMove(models.Model):
         number_key = XERO_TYPES[self.move_type][2]
         id_key = "InvoiceID" if number_key == "InvoiceNumber" else "CreditNoteID"
         first_time = not self.xero_id
+        difference = self._xero_total_difference(element)
+        had_difference = bool(self.xero_difference)
         values = {
             "xero_id": element[id_key],
             "xero_number": element.get(number_key),
@@ -410,7 +479,8 @@ class AccountMove(models.Model):
             "xero_total": element.get("Total"),
             "xero_amount_paid": element.get("AmountPaid") or 0.0,
             "xero_amount_due": element.get("AmountDue", element.get("RemainingCredit")) or 0.0,
-            "xero_export_state": "exported",
+            "xero_export_state": "differs" if difference else "exported",
+            "xero_difference": difference or False,
             "xero_error": False,
             "xero_checked_at": fields.Datetime.now(),
         }
@@ -429,11 +499,102 @@ class AccountMove(models.Model):
                 status=self.xero_status,
                 total=formatLang(self.env, self.xero_total or 0.0, currency_obj=self.currency_id),
             )
+        if difference:
+            self._xero_flag_difference(difference)
+        elif had_difference:
+            self._xero_clear_difference_activities()
         if post:
             if note:
-                self.message_post(body=note)
+                self._message_log(body=note)
             self._xero_clear_failure_activities()
         return note
+
+    # ------------------------------------------------------------------------------------
+    # Checking Xero's answer
+    # ------------------------------------------------------------------------------------
+    def _xero_mismatch(self, element, payload, check_link=True, taken=None):
+        """Why Xero's ``element`` is not this document as sent (``payload``), or False. A
+        server (or a proxy, or a lookup) answering with another document must never link it.
+        ``check_link``: the element must also have an id no other Odoo document is linked to
+        (``taken``: those ids, when the caller read them for a whole batch at once)."""
+        self.ensure_one()
+        endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
+        problems = []
+        if element.get("Type") and element.get("Type") != xero_type:
+            problems.append(_("type %(got)s instead of %(want)s", got=element.get("Type"), want=xero_type))
+        sent_number = (payload or {}).get(number_key)
+        number = element.get(number_key)
+        if sent_number and (number or "").strip().casefold() != sent_number.strip().casefold():
+            problems.append(_("number %(got)s instead of %(want)s", got=number or "-", want=sent_number))
+        sent_contact = ((payload or {}).get("Contact") or {}).get("ContactID")
+        contact = (element.get("Contact") or {}).get("ContactID")
+        if sent_contact and contact != sent_contact:
+            problems.append(
+                _("another contact (%s)", (element.get("Contact") or {}).get("Name") or contact or "-")
+            )
+        xero_id = element.get(XERO_ID_KEYS[endpoint])
+        if not check_link:
+            pass
+        elif not xero_id:
+            problems.append(_("no Xero id"))
+        elif (
+            xero_id in taken
+            if taken is not None
+            else self.sudo().search_count(
+                [
+                    ("xero_id", "=", xero_id),
+                    ("id", "!=", self.id),
+                    ("xero_tenant_id", "=", self.xero_tenant_id.id),
+                ],
+                limit=1,
+            )
+        ):
+            problems.append(_("a document already linked to another Odoo document"))
+        if not problems:
+            return False
+        return _(
+            "Xero answered for %(doc)s with another document (%(problems)s): not linked. The next export "
+            "looks %(doc)s up in Xero before sending anything again.",
+            doc=self.name,
+            problems="; ".join(problems),
+        )
+
+    def _xero_total_difference(self, element):
+        """ "Odoo 77.00, Xero 42.00" when Xero's total is not Odoo's, else False."""
+        self.ensure_one()
+        total = element.get("Total")
+        if total is None or element.get("Status") in XERO_GONE_STATUSES:
+            return False
+        if float_compare(total, self.amount_total, precision_rounding=self.currency_id.rounding) == 0:
+            return False
+        return _(
+            "Odoo %(odoo)s, Xero %(xero)s",
+            odoo=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
+            xero=formatLang(self.env, total, currency_obj=self.currency_id),
+        )
+
+    def _xero_flag_difference(self, difference, reason=None):
+        """A visible state and an activity: Xero's copy is not what Odoo has."""
+        self.ensure_one()
+        message = reason or _(
+            "%(doc)s differs in Xero: %(difference)s. Check the document in Xero (Exported button); "
+            "update it in Xero while it is a draft there, or correct it with a credit note.",
+            doc=self.name,
+            difference=difference,
+        )
+        self._message_log(body=message)
+        summary = _("Differs in Xero")
+        if not self.activity_ids.filtered(lambda a: a.summary == summary):
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_warning",
+                summary=summary,
+                note=message,
+                user_id=(self.invoice_user_id or self.env.user).id,
+            )
+
+    def _xero_clear_difference_activities(self):
+        summary = _("Differs in Xero")
+        self.activity_ids.filtered(lambda a: a.summary == summary).sudo().unlink()
 
     def _xero_write_fields(self, values):
         """Write Xero's side of these documents. Only fields of this module change, never the
@@ -445,48 +606,143 @@ class AccountMove(models.Model):
 
     def _xero_clear_failure_activities(self):
         summary = _("Xero export failed")
-        self.activity_ids.filtered(lambda a: a.summary == summary).unlink()
+        self.activity_ids.filtered(lambda a: a.summary == summary).sudo().unlink()
 
-    def _xero_record_failure(self, message):
+    def _xero_record_failure(self, message, retry=False):
+        """The failure on the document, in its chatter and as an activity. Logged, not posted:
+        a user without an email address must see the export's real problem. ``retry``: a
+        queued document stays queued (an outage, a lost answer), so the cron tries again."""
         self.ensure_one()
-        self._xero_write_fields({"xero_export_state": "error", "xero_error": message})
-        self.message_post(body=message)
+        values = {"xero_error": message}
+        if not self.xero_id:
+            values["xero_export_state"] = (
+                "queued" if retry and self.xero_export_state == "queued" else "error"
+            )
+        self._xero_write_fields(values)
+        self._message_log(body=message)
         summary = _("Xero export failed")
         if not self.activity_ids.filtered(lambda a: a.summary == summary):
-            self.activity_schedule(
+            self.sudo().activity_schedule(
                 "mail.mail_activity_data_warning",
                 summary=_("Xero export failed"),
                 note=message,
                 user_id=(self.invoice_user_id or self.env.user).id,
             )
 
-    def _xero_recover(self, tenant, endpoint):
+    def _xero_recover(self, tenant, documents, result):
         """Documents an earlier attempt may have created in Xero (a crash, a lost answer whose
-        retry never came): find them in Xero and link them instead of sending them again."""
-        in_doubt = self.env["xero.export.attempt"]._in_doubt(self)
+        retry never came): find them in Xero — the same number, type and contact — and link
+        them instead of sending them again. When the document changed in Odoo since it was
+        sent, Xero's copy is updated while Xero still allows it (DRAFT, SUBMITTED); otherwise
+        it is linked as *Differs in Xero* with both totals and an activity. A document whose
+        lookup fails is not sent (it may be in Xero) and fails alone; the others go on."""
         recovered = self.browse()
+        moves = self.browse([m.id for m, _p in documents])
+        in_doubt = self.env["xero.export.attempt"]._in_doubt(moves)
         if not in_doubt:
             return recovered
-        for move in in_doubt:
-            element = move._xero_find_in_xero(tenant)
-            if element:
-                move._xero_write_back(element)
-                move.message_post(body=_("Found in Xero after an interrupted export, and linked."))
-                recovered |= move
+        for move, payload in documents:
+            if move not in in_doubt:
+                continue
+            try:
+                element = move._xero_find_in_xero(tenant, payload=payload)
+            except UserError as error:
+                result["failed"][move] = _(
+                    "%(doc)s was not sent again: an earlier export may have reached Xero, and Xero could not "
+                    "be asked (%(error)s). It is looked up again at the next export.",
+                    doc=move.name,
+                    error=error,
+                )
+                if _transient(error):
+                    result["retry"] |= move
+                continue
+            if not element:
+                continue
+            move._xero_link_recovered(tenant, element, payload, result)
+            recovered |= move
         return recovered
 
-    def _xero_find_in_xero(self, tenant, number=None):
-        """This document's Xero twin, looked up by its number (unique for sales documents) or,
-        for bills, by contact and date then Odoo's link back. None when Xero has none."""
+    def _xero_link_recovered(self, tenant, element, payload, result):
+        self.ensure_one()
+        fingerprint = self._xero_fingerprint(payload)
+        sent = self.env["xero.export.attempt"]._sent_fingerprints(self)
+        unchanged = fingerprint in sent or not any(sent)
+        if unchanged:
+            self._xero_write_back(element, fingerprint, payload)
+            self._message_log(body=_("Found in Xero after an interrupted export, and linked."))
+            return
+        status = element.get("Status")
+        self._xero_write_back(element)
+        if status in XERO_MUTABLE_STATUSES:
+            try:
+                self._xero_update_in_xero(tenant, payload)
+            except UserError as error:
+                self._xero_flag_difference(
+                    self.xero_difference,
+                    reason=_(
+                        "%(doc)s was found in Xero after an interrupted export, but it changed in Odoo since "
+                        "and Xero refused the update: %(error)s",
+                        doc=self.name,
+                        error=error,
+                    ),
+                )
+                self._xero_write_fields({"xero_export_state": "differs"})
+            else:
+                self._message_log(
+                    body=_(
+                        "Found in Xero after an interrupted export; it changed in Odoo since, so Xero's copy "
+                        "was updated."
+                    )
+                )
+        else:
+            reason = _(
+                "%(doc)s was found in Xero after an interrupted export, but it changed in Odoo since and Xero's "
+                "copy is %(status)s there, so it cannot be updated (%(difference)s). Correct it in Xero (void "
+                "or credit note), then Clear exported status and export again.",
+                doc=self.name,
+                status=status,
+                difference=self.xero_difference or _("same total, other content"),
+            )
+            self._xero_write_fields({"xero_export_state": "differs", "xero_error": reason})
+            self._xero_flag_difference(self.xero_difference, reason=reason)
+        if self.xero_export_state == "differs":
+            result["differs"] |= self
+
+    def _xero_find_in_xero(self, tenant, number=None, payload=None):
+        """This document's Xero twin, looked up by its number, or None when Xero has none.
+        With ``payload`` (what is sent now) only a document of the same type and contact counts
+        (a bill reference is not unique: another supplier's bill may carry it); a bill linked
+        back to this Odoo document (its Url) is preferred."""
         self.ensure_one()
         endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
         number = number or (self.name if xero_type in ("ACCREC", "ACCRECCREDIT") else (self.ref or self.name))
-        escaped = number.replace('"', '\\"')
-        where = f'Type=="{xero_type}" AND {number_key}=="{escaped}"'
+        where = f'Type=="{xero_type}" AND {number_key}=={where_text(number)}'
         answer = tenant._xero_read(
             _("looking up %(doc)s", doc=self.name), f"get_{_snake(endpoint)}", where=where
         )
-        candidates = [e for e in answer.get(endpoint, []) if e.get("Status") not in XERO_GONE_STATUSES]
+        listed = answer.get(endpoint, [])
+        if payload is not None and any(
+            e.get("Type", xero_type) != xero_type
+            or (e.get(number_key) or "").strip().casefold() != number.strip().casefold()
+            for e in listed
+        ):
+            # The filter asked for this type and number only: an answer naming others cannot
+            # be trusted to say the document is not in Xero either.
+            raise XeroError(
+                _(
+                    "Xero's answer to the lookup of %(doc)s named other documents, so it cannot tell whether "
+                    "%(doc)s is in Xero already",
+                    doc=self.name,
+                ),
+                status=0,
+            )
+        candidates = [e for e in listed if e.get("Status") not in XERO_GONE_STATUSES]
+        if payload is not None:
+            candidates = [e for e in candidates if not self._xero_mismatch(e, payload)]
+        else:
+            candidates = [
+                e for e in candidates if e.get("Type", xero_type) == xero_type and e.get(number_key) == number
+            ]
         if xero_type == "ACCPAY":
             own = f"/odoo/account.move/{self.id}"
             candidates = [e for e in candidates if (e.get("Url") or "").endswith(own)] or candidates
@@ -515,7 +771,7 @@ class AccountMove(models.Model):
                 if company.xero_attach_pdf:
                     move._xero_attach_pdf(tenant)
             except UserError as error:
-                move.message_post(body=_("Exported, but Xero refused a follow-up step: %s", error))
+                move._message_log(body=_("Exported, but Xero refused a follow-up step: %s", error))
 
     def _xero_allocate_to_origin(self, tenant):
         origin = self.reversed_entry_id
@@ -540,7 +796,7 @@ class AccountMove(models.Model):
             },
             idempotency_key=f"odoo-alloc-{self.xero_id}-{origin.xero_id}",
         )
-        self.message_post(body=_("Allocated in Xero to %s.", origin.name))
+        self._message_log(body=_("Allocated in Xero to %s.", origin.name))
 
     def _xero_attach_pdf(self, tenant):
         content, _type = self.env["ir.actions.report"]._render("account.account_invoices", self.ids)
@@ -591,7 +847,14 @@ class AccountMove(models.Model):
 
     def _xero_export_notification(self, result):
         exported, failed = result["exported"], result["failed"]
-        message = _("%(count)s document(s) exported to Xero.", count=len(exported))
+        differs = result.get("differs") or self.browse()
+        message = _("%(count)s document(s) exported to Xero.", count=len(exported - differs))
+        if differs:
+            message += " " + _(
+                "%(count)s linked but differ in Xero: %(docs)s (see their Xero tab).",
+                count=len(differs),
+                docs=", ".join(differs.mapped("name")),
+            )
         if failed:
             message += " " + _(
                 "%(count)s not exported: %(docs)s (see their chatter).",
@@ -604,8 +867,8 @@ class AccountMove(models.Model):
             "params": {
                 "title": _("Xero"),
                 "message": message,
-                "type": "warning" if failed else "success",
-                "sticky": bool(failed),
+                "type": "warning" if failed or differs else "success",
+                "sticky": bool(failed or differs),
                 "next": {"type": "ir.actions.act_window_close"}
                 if len(self) > 1
                 else {"type": "ir.actions.client", "tag": "soft_reload"},
@@ -671,8 +934,17 @@ class AccountMove(models.Model):
         payload, problems = self._xero_payload(self._xero_export_context(tenant))
         if problems:
             raise UserError("\n".join(problems))
+        self._xero_update_in_xero(tenant, payload)
+        self._message_log(body=_("Updated in Xero (status %s).", self.xero_status))
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def _xero_update_in_xero(self, tenant, payload):
+        """POST this document's ``payload`` onto its Xero copy; Xero's answer must be that very
+        document, and its total is compared with Odoo's (see ``_xero_write_back``)."""
+        self.ensure_one()
+        payload = dict(payload)
         endpoint = XERO_TYPES[self.move_type][0]
-        id_key = "InvoiceID" if endpoint == "Invoices" else "CreditNoteID"
+        id_key = XERO_ID_KEYS[endpoint]
         payload[id_key] = self.xero_id
         fingerprint = self._xero_fingerprint(payload)
         method, id_arg, body_arg = (
@@ -693,9 +965,16 @@ class AccountMove(models.Model):
             raise UserError(
                 _("Xero refused the update of %(doc)s: %(errors)s", doc=self.name, errors="; ".join(errors))
             )
+        if element.get(id_key) != self.xero_id or self._xero_mismatch(element, payload, check_link=False):
+            raise UserError(
+                _(
+                    "Xero answered the update of %(doc)s with another document: nothing was changed in Odoo. "
+                    "Check the document in Xero (Exported button) and try again.",
+                    doc=self.name,
+                )
+            )
         self._xero_write_back(element, fingerprint, payload)
-        self.message_post(body=_("Updated in Xero (status %s).", self.xero_status))
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        return element
 
     def action_xero_clear_exported(self):
         self.ensure_one()
@@ -719,6 +998,8 @@ class AccountMove(models.Model):
                 "xero_status": False,
                 "xero_export_date": False,
                 "xero_export_state": "not_exported",
+                "xero_difference": False,
+                "xero_error": False,
                 "xero_fingerprint": False,
                 "xero_total": 0.0,
                 "xero_amount_paid": 0.0,
@@ -728,7 +1009,8 @@ class AccountMove(models.Model):
             }
         )
         self.env["xero.export.attempt"]._forget(self)
-        self.message_post(
+        self._xero_clear_difference_activities()
+        self._message_log(
             body=_("Exported status cleared (was %(old)s in Xero): %(reason)s", old=old, reason=reason)
         )
 

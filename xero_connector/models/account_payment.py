@@ -7,6 +7,8 @@ never counted twice). Odoo → Xero (``account.payment._xero_push``): a payment 
 exported document is PUT to /Payments against the Xero account of its journal. Deleting a
 payment on either side flags it; nothing is deleted on the other side by itself."""
 
+import hashlib
+import json
 import logging
 from collections import defaultdict
 
@@ -15,6 +17,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
 from .account_move_xero import XERO_TYPES
+from .xero_cache import parse_xero_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -158,7 +161,13 @@ class AccountMove(models.Model):
             "VOIDED",
             "DELETED",
         )
-        self.sudo().write(values)
+        if self.xero_export_state in ("exported", "differs") and not gone:
+            difference = self._xero_total_difference(doc)
+            values["xero_export_state"] = "differs" if difference else "exported"
+            values["xero_difference"] = difference or False
+            if difference and self.xero_difference != difference:
+                self._xero_flag_difference(difference)
+        self._xero_write_fields(values)
         if gone:
             message = _(
                 "%(doc)s was %(status)s in Xero. Odoo keeps it as it is: cancel or credit it here if that is "
@@ -166,8 +175,8 @@ class AccountMove(models.Model):
                 doc=self.name,
                 status=values["xero_status"].lower(),
             )
-            self.message_post(body=message)
-            self.activity_schedule(
+            self._message_log(body=message)
+            self.sudo().activity_schedule(
                 "mail.mail_activity_data_warning",
                 summary=_("Voided or deleted in Xero"),
                 note=message,
@@ -184,7 +193,12 @@ class AccountMove(models.Model):
             credited = sum(records.filtered(lambda p: p.kind != "payment").mapped("amount"))
             due = max((move.xero_total or 0.0) - paid - credited, 0.0)
             status = move.xero_status
-            if status == "AUTHORISED" and float_is_zero(due, precision_digits=2):
+            # PAID only follows from money Xero holds: a zero total alone is not a payment.
+            if (
+                status == "AUTHORISED"
+                and float_is_zero(due, precision_digits=2)
+                and not float_is_zero(paid + credited, precision_digits=2)
+            ):
                 status = "PAID"
             elif status == "PAID" and not float_is_zero(due, precision_digits=2):
                 status = "AUTHORISED"
@@ -223,10 +237,72 @@ class AccountMove(models.Model):
                 if gap <= 0 or move.currency_id.is_zero(gap):
                     record.sync_state = "covered"
                     continue
+                if record.kind == "credit_note" and move._xero_reconcile_credit_note(record, gap):
+                    record.sync_state = "done"
+                    stats["reconciled"] = stats.get("reconciled", 0) + 1
+                    continue
                 payment = move._xero_create_payment(record, gap)
                 record.write({"payment_id": payment.id, "sync_state": "done"})
                 stats["created"] = stats.get("created", 0) + 1
         return stats
+
+    def _xero_reconcile_credit_note(self, record, amount):
+        """A credit note allocated to this document in Xero: when that credit note is an Odoo
+        document, reconcile the two in Odoo (for ``amount``) instead of inventing a payment.
+        Returns False when the credit note is not Odoo's (a payment is then created)."""
+        self.ensure_one()
+        credit_note = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("xero_tenant_id", "=", self.xero_tenant_id.id),
+                    ("xero_id", "=", record.source_xero_id),
+                    ("state", "=", "posted"),
+                ],
+                limit=1,
+            )
+            if record.source_xero_id
+            else None
+        )
+        if not credit_note:
+            return False
+        lines = (self.line_ids | credit_note.line_ids).filtered(
+            lambda line: line.account_id.account_type in ("asset_receivable", "liability_payable")
+            and not line.reconciled
+        )
+        mine = lines.filtered(lambda line: line.move_id == self)
+        theirs = lines - mine
+        if not mine or not theirs or mine.account_id != theirs.account_id:
+            return False
+        residual = min(
+            abs(sum(mine.mapped("amount_residual_currency"))),
+            abs(sum(theirs.mapped("amount_residual_currency"))),
+        )
+        if self.currency_id.compare_amounts(amount, residual) >= 0:
+            (mine | theirs).with_context(no_exchange_difference=False).reconcile()
+        else:
+            # Part of the credit: a partial of exactly the allocated amount.
+            debit, credit = (mine, theirs) if mine[0].balance > 0 else (theirs, mine)
+            rate = abs(debit[0].balance / debit[0].amount_currency) if debit[0].amount_currency else 1.0
+            self.env["account.partial.reconcile"].sudo().create(
+                {
+                    "debit_move_id": debit[0].id,
+                    "credit_move_id": credit[0].id,
+                    "amount": self.company_id.currency_id.round(amount * rate),
+                    "debit_amount_currency": amount,
+                    "credit_amount_currency": amount,
+                }
+            )
+        record.payment_id = False
+        self._message_log(
+            body=_(
+                "Credit note %(credit)s allocated to this document in Xero (%(amount)s): reconciled in Odoo.",
+                credit=credit_note.name,
+                amount=formatLang(self.env, amount, currency_obj=self.currency_id),
+            )
+        )
+        return True
 
     def _xero_create_payment(self, record, amount):
         """An Odoo payment of ``amount`` for Xero's ``record``, reconciled with this document,
@@ -272,7 +348,7 @@ class AccountMove(models.Model):
         payment._xero_force_rate(record)
         wizard._post_payments(to_process, edit_mode=True)
         wizard._reconcile_payments(to_process, edit_mode=True)
-        payment.message_post(
+        payment._message_log(
             body=_("Created from %(what)s %(id)s in %(org)s.", what=label, id=record.xero_id, org=tenant.name)
         )
         return payment
@@ -359,10 +435,13 @@ class AccountPayment(models.Model):
         return round(amount / balance, 6) if balance else None
 
     def _xero_push(self):
-        """Send these payments to Xero, one Xero payment per exported document they pay.
-        Problems are posted on the payment with an activity; the payment itself stays."""
+        """Send these payments to Xero, one Xero payment per exported document they pay,
+        exactly once: the Idempotency-Key derives from what is sent (not from the payment's
+        id, which a rolled-back Register Payment does not give back), the attempt is recorded
+        in a transaction of its own before the call, and a payment whose attempt is on record
+        is first looked up in Xero. Problems are logged on the payment with an activity, which
+        a later successful try clears; the payment itself stays."""
         XeroPayment = self.env["xero.payment"].sudo()
-        db = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
         for payment in self:
             if payment.xero_payment_id or payment.state not in ("in_process", "paid"):
                 continue
@@ -370,112 +449,188 @@ class AccountPayment(models.Model):
                 continue
             problems = []
             for move, amount in payment._xero_documents().items():
-                tenant = move.xero_tenant_id
                 if XeroPayment.search_count([("payment_id", "=", payment.id), ("move_id", "=", move.id)]):
                     continue
-                if move.xero_status != "AUTHORISED":
-                    problems.append(
-                        _(
-                            "%(doc)s is %(status)s in Xero: Xero takes payments only on documents awaiting "
-                            "payment.",
-                            doc=move.name,
-                            status=move.xero_status or "-",
-                        )
-                    )
-                    continue
-                account = tenant._xero_account_for(payment.journal_id)
-                if not account:
-                    problems.append(
-                        _(
-                            "Journal %(journal)s has no Xero bank account in %(org)s: map it, or set a default "
-                            "Xero bank account on the organisation.",
-                            journal=payment.journal_id.name,
-                            org=tenant.name,
-                        )
-                    )
-                    continue
-                target = "Invoice" if XERO_TYPES[move.move_type][0] == "Invoices" else "CreditNote"
-                id_key = "InvoiceID" if target == "Invoice" else "CreditNoteID"
-                body = {
-                    target: {id_key: move.xero_id},
-                    "Account": {"Code": account.code} if account.code else {"AccountID": account.xero_id},
-                    "Date": fields.Date.to_string(payment.date),
-                    "Amount": move.currency_id.round(amount),
-                    "Reference": (payment.memo or payment.name or "")[:255],
-                }
-                rate = payment._xero_rate(move)
-                if rate:
-                    body["CurrencyRate"] = rate
                 try:
-                    answer = tenant._xero_write(
-                        _("sending payment %(payment)s of %(doc)s", payment=payment.name, doc=move.name),
-                        "create_payments",
-                        records=move,
-                        idempotency_key=f"odoo-{db}-payment-{payment.id}-{move.xero_id}",
-                        payments={"Payments": [body]},
-                    )
+                    problem = payment._xero_push_one(move, amount)
                 except UserError as error:
-                    problems.append(str(error))
-                    continue
-                element = (answer.get("Payments") or [{}])[0]
-                errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
-                if errors or not element.get("PaymentID"):
-                    problems.append(
-                        _(
-                            "Xero refused the payment of %(doc)s: %(errors)s",
-                            doc=move.name,
-                            errors="; ".join(errors),
-                        )
-                    )
-                    continue
-                payment.sudo().write(
-                    {
-                        "xero_payment_id": payment.xero_payment_id or element["PaymentID"],
-                        "xero_tenant_id": tenant.id,
-                        "xero_error": False,
-                    }
+                    problem = str(error)
+                if problem:
+                    problems.append(problem)
+            payment._xero_push_outcome(problems)
+
+    def _xero_push_one(self, move, amount):
+        """Send this payment's share ``amount`` of ``move`` to Xero; returns a problem or None."""
+        self.ensure_one()
+        tenant = move.xero_tenant_id
+        if move.xero_status != "AUTHORISED":
+            return _(
+                "%(doc)s is %(status)s in Xero: Xero takes payments only on documents awaiting payment.",
+                doc=move.name,
+                status=move.xero_status or "-",
+            )
+        account = tenant._xero_account_for(self.journal_id)
+        if not account:
+            return _(
+                "Journal %(journal)s has no Xero bank account in %(org)s: map it, or set a default Xero bank "
+                "account on the organisation.",
+                journal=self.journal_id.name,
+                org=tenant.name,
+            )
+        target = "Invoice" if XERO_TYPES[move.move_type][0] == "Invoices" else "CreditNote"
+        id_key = "InvoiceID" if target == "Invoice" else "CreditNoteID"
+        body = {
+            target: {id_key: move.xero_id},
+            "Account": {"Code": account.code} if account.code else {"AccountID": account.xero_id},
+            "Date": fields.Date.to_string(self.date),
+            "Amount": move.currency_id.round(amount),
+            "Reference": (self.memo or self.name or "")[:255],
+        }
+        rate = self._xero_rate(move)
+        if rate:
+            body["CurrencyRate"] = rate
+        key = self._xero_payment_key(move, body)
+        Attempt = self.env["xero.export.attempt"].sudo()
+        element = None
+        if Attempt.search_count([("idempotency_key", "=", key)], limit=1):
+            element = self._xero_find_payment(move, body)
+        if element is None:
+            Attempt._record(tenant, self, "Payments", key, [key])
+            answer = tenant._xero_write(
+                _("sending payment %(payment)s of %(doc)s", payment=self.name, doc=move.name),
+                "create_payments",
+                records=move,
+                idempotency_key=key,
+                payments={"Payments": [body]},
+            )
+            element = (answer.get("Payments") or [{}])[0]
+            errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
+            if errors or not element.get("PaymentID"):
+                return _(
+                    "Xero refused the payment of %(doc)s: %(errors)s",
+                    doc=move.name,
+                    errors="; ".join(filter(None, errors)) or _("no reason given"),
                 )
-                XeroPayment.create(
-                    {
-                        "tenant_id": tenant.id,
-                        "xero_id": element["PaymentID"],
-                        "kind": "payment",
-                        "status": element.get("Status") or "AUTHORISED",
-                        "payment_type": element.get("PaymentType"),
-                        "date": payment.date,
-                        "amount": body["Amount"],
-                        "bank_amount": element.get("BankAmount") or body["Amount"],
-                        "currency_code": move.currency_id.name,
-                        "currency_rate": element.get("CurrencyRate") or rate or 1.0,
-                        "reference": body["Reference"],
-                        "xero_account_id": account.id,
-                        "document_xero_id": move.xero_id,
-                        "document_number": move.xero_number,
-                        "move_id": move.id,
-                        "payment_id": payment.id,
-                        "origin": "odoo",
-                        "sync_state": "done",
-                    }
+            sent_to = (element.get(target) or {}).get(id_key)
+            if sent_to and sent_to != move.xero_id:
+                return _(
+                    "Xero answered the payment of %(doc)s with a payment of another document: not linked. "
+                    "Send to Xero looks it up before sending again.",
+                    doc=move.name,
                 )
-                move._xero_state_from_payments()
-                payment.message_post(
-                    body=_(
-                        "Sent to Xero (%(org)s) for %(doc)s: %(amount)s.",
-                        org=tenant.name,
-                        doc=move.xero_number or move.name,
-                        amount=formatLang(self.env, body["Amount"], currency_obj=move.currency_id),
-                    )
-                )
-            if problems:
-                message = "\n".join(problems)
-                payment.sudo().xero_error = message
-                payment.message_post(body=_("Not sent to Xero: %s", message))
-                payment.activity_schedule(
-                    "mail.mail_activity_data_warning",
-                    summary=_("Payment not sent to Xero"),
-                    note=message,
-                    user_id=self.env.user.id,
-                )
+        self._xero_link_sent_payment(move, element, body, account, rate)
+        return None
+
+    def _xero_payment_key(self, move, body):
+        """Idempotency-Key from the content sent and how many payments Odoo already sent to Xero
+        for this document (deleted ones included): the same payment registered again after a
+        rollback gets the same key (Xero replays its first answer), a second genuine payment of
+        the same amount, or one registered again after a deletion, another."""
+        self.ensure_one()
+        db = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
+        earlier = (
+            self.env["xero.payment"].sudo().search_count([("move_id", "=", move.id), ("origin", "=", "odoo")])
+        )
+        digest = hashlib.sha256(
+            json.dumps([move.xero_tenant_id.tenant_id, body, earlier], sort_keys=True, default=str).encode()
+        ).hexdigest()[:40]
+        return f"odoo-{db}-payment-{digest}"
+
+    def _xero_find_payment(self, move, body):
+        """The Xero payment an earlier attempt of this very payment created, or None: on the
+        document in Xero, same date, amount and reference, and no Odoo payment has it yet."""
+        self.ensure_one()
+        endpoint = XERO_TYPES[move.move_type][0]
+        method, id_arg = (
+            ("get_invoice", "invoice_id") if endpoint == "Invoices" else ("get_credit_note", "credit_note_id")
+        )
+        answer = move.xero_tenant_id._xero_read(
+            _("looking up payment %(payment)s in Xero", payment=self.name), method, **{id_arg: move.xero_id}
+        )
+        document = (answer.get(endpoint) or [{}])[0]
+        taken = set(
+            self.env["xero.payment"]
+            .sudo()
+            .search([("move_id", "=", move.id), "|", ("payment_id", "!=", False), ("origin", "=", "odoo")])
+            .mapped("xero_id")
+        )
+        for candidate in document.get("Payments") or []:
+            moment = parse_xero_datetime(candidate.get("Date"))
+            if (
+                candidate.get("PaymentID") not in taken
+                and moment
+                and fields.Date.to_string(moment.date()) == body["Date"]
+                and move.currency_id.compare_amounts(candidate.get("Amount") or 0.0, body["Amount"]) == 0
+                and (candidate.get("Reference") or "") == body["Reference"]
+            ):
+                return dict(candidate, Status=candidate.get("Status") or "AUTHORISED")
+        return None
+
+    def _xero_link_sent_payment(self, move, element, body, account, rate):
+        self.ensure_one()
+        tenant = move.xero_tenant_id
+        XeroPayment = self.env["xero.payment"].sudo()
+        self.sudo().write(
+            {
+                "xero_payment_id": self.xero_payment_id or element["PaymentID"],
+                "xero_tenant_id": tenant.id,
+                "xero_error": False,
+            }
+        )
+        values = {
+            "kind": "payment",
+            "status": element.get("Status") or "AUTHORISED",
+            "payment_type": element.get("PaymentType"),
+            "date": self.date,
+            "amount": body["Amount"],
+            "bank_amount": element.get("BankAmount") or body["Amount"],
+            "currency_code": move.currency_id.name,
+            "currency_rate": element.get("CurrencyRate") or rate or 1.0,
+            "reference": body["Reference"],
+            "xero_account_id": account.id,
+            "document_xero_id": move.xero_id,
+            "document_number": move.xero_number,
+            "move_id": move.id,
+            "payment_id": self.id,
+            "origin": "odoo",
+            "sync_state": "done",
+        }
+        known = XeroPayment.search([("tenant_id", "=", tenant.id), ("xero_id", "=", element["PaymentID"])])
+        if known:
+            known.write(values)  # the payment sync saw it first
+        else:
+            XeroPayment.create(dict(values, tenant_id=tenant.id, xero_id=element["PaymentID"]))
+        move._xero_state_from_payments()
+        self._message_log(
+            body=_(
+                "Sent to Xero (%(org)s) for %(doc)s: %(amount)s.",
+                org=tenant.name,
+                doc=move.xero_number or move.name,
+                amount=formatLang(self.env, body["Amount"], currency_obj=move.currency_id),
+            )
+        )
+
+    def _xero_push_outcome(self, problems):
+        """Problems on the payment (logged: a user without email still sees them) with one
+        activity; a try without problems clears both."""
+        self.ensure_one()
+        summary = _("Payment not sent to Xero")
+        activities = self.activity_ids.filtered(lambda a: a.summary == summary)
+        if not problems:
+            if self.xero_error or activities:
+                self.sudo().xero_error = False
+                activities.sudo().unlink()
+            return
+        message = "\n".join(problems)
+        self.sudo().xero_error = message
+        self._message_log(body=_("Not sent to Xero: %s", message))
+        if not activities:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_warning",
+                summary=summary,
+                note=message,
+                user_id=self.env.user.id,
+            )
 
     def action_xero_send(self):
         self.env["xero.access"]._xero_check_access("user", self)

@@ -481,8 +481,10 @@ class ResPartner(models.Model):
                 idempotency_key=key,
             )
         except UserError as error:
+            # No answer, a rate limit or a server error: trying again later may succeed.
+            retry = getattr(error, "status", 400) in (0, 401, 429) or getattr(error, "status", 400) >= 500
             for partner in self:
-                results[partner] = {"status": "error", "message": str(error)}
+                results[partner] = {"status": "error", "message": str(error), "retry": retry}
             return None
         return body.get("Contacts") or []
 
@@ -606,15 +608,30 @@ class ResPartner(models.Model):
             )
             if elements is None:
                 continue
+            sent_ids = [payload.get("ContactID") for payload in payloads]
+            # Xero's answer must carry the very contact sent: any other is an error, not
+            # "updated" (and is not written into the cache).
             good = [
                 e
-                for e in elements
-                if not e.get("HasValidationErrors") and e.get("StatusAttributeString") != "ERROR"
+                for e, sent_id in zip(elements, sent_ids, strict=False)
+                if not e.get("HasValidationErrors")
+                and e.get("StatusAttributeString") != "ERROR"
+                and e.get("ContactID") == sent_id
             ]
             cache._xero_upsert(tenant, good)
-            for partner, element in zip(batch, elements, strict=False):
+            for partner, element, sent_id in zip(batch, elements, sent_ids, strict=False):
                 messages = [error.get("Message") for error in element.get("ValidationErrors") or []]
-                if element in good:
+                if element.get("ContactID") != sent_id and not messages:
+                    results[partner] = {
+                        "status": "error",
+                        "message": _(
+                            "%(partner)s: Xero answered the update with another contact (%(other)s): nothing "
+                            "is marked updated. Check the contact in Xero and update again.",
+                            partner=partner.display_name,
+                            other=element.get("Name") or element.get("ContactID") or "-",
+                        ),
+                    }
+                elif element in good:
                     results[partner] = {"status": "updated", "contact": bindings[partner.id].contact_id}
                 else:
                     results[partner] = {
@@ -625,6 +642,8 @@ class ResPartner(models.Model):
                             errors="; ".join(filter(None, messages)) or _("no reason given"),
                         ),
                     }
+            for partner in batch[len(elements) :]:
+                results[partner] = {"status": "error", "message": _("Xero gave no answer for this contact")}
         self._xero_write_back(tenant, bindings, results)
         return results
 

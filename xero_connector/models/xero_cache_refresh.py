@@ -88,7 +88,15 @@ class XeroTenant(models.Model):
             results[tenant.id] = {}
             for key in wanted:
                 started = fields.Datetime.now()
-                stats = getattr(tenant, f"_refresh_cache_{key}")(full)
+                try:
+                    # One list refused (say a 403 for a scope the login lacks) fails alone: the
+                    # other lists, contacts included, are refreshed all the same.
+                    with self.env.cr.savepoint():
+                        stats = getattr(tenant, f"_refresh_cache_{key}")(full)
+                except UserError as error:
+                    _logger.warning("Xero cache of %s: %s failed: %s", tenant.name, key, error)
+                    results[tenant.id][key] = {"error": str(error)}
+                    continue
                 _logger.info(
                     "Xero cache of %s: %s %s (%.1fs)",
                     tenant.name,
@@ -271,7 +279,9 @@ class XeroTenant(models.Model):
                 lines.append(_("%(org)s: %(error)s", org=tenant.name, error=per_list))
                 continue
             parts = [
-                self.env._(
+                self.env._("%(list)s not refreshed: %(error)s", list=labels[key], error=stats["error"])
+                if "error" in stats
+                else self.env._(
                     "%(list)s %(created)s new, %(updated)s updated, %(archived)s archived",
                     list=labels[key],
                     created=stats["created"],

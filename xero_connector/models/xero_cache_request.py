@@ -104,9 +104,9 @@ class XeroCacheRefreshRequest(models.Model):
             except UserError as error:
                 _logger.warning("Xero cache refresh of %s failed: %s", tenant.name, error)
                 outcome = str(error)
-            except Exception as error:  # one organisation's failure is reported, not fatal
+            except Exception:  # one organisation's failure is reported, not fatal
                 _logger.exception("Xero cache refresh of %s failed", tenant.name)
-                outcome = str(error)
+                outcome = self.env._("an unexpected error stopped it (details in the server log)")
             results[str(tenant.id)] = outcome
             self.write(
                 {"result_json": json.dumps(results), "tenant_done_ids": [fields.Command.link(tenant.id)]}
@@ -117,6 +117,11 @@ class XeroCacheRefreshRequest(models.Model):
     def _finish(self, results):
         self.ensure_one()
         failed = [value for value in results.values() if isinstance(value, str)]
+        partly = [
+            value
+            for value in results.values()
+            if not isinstance(value, str) and any("error" in stats for stats in value.values())
+        ]
         Tenant = self.env["xero.tenant"].with_context(lang=self.user_id.lang)
         summary = Tenant._cache_summary({int(key): value for key, value in results.items()})
         self.write(
@@ -129,7 +134,7 @@ class XeroCacheRefreshRequest(models.Model):
         self.user_id._bus_send(
             "simple_notification",
             {
-                "type": "warning" if failed else "success",
+                "type": "warning" if failed or partly else "success",
                 "title": Tenant.env._("Xero cache refreshed"),
                 "message": summary,
                 "sticky": True,

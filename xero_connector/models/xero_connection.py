@@ -24,6 +24,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import const
+from .xero_errors import XeroError, clean_text, network_reason, what_to_do
 
 _logger = logging.getLogger(__name__)
 
@@ -297,8 +298,18 @@ class XeroConnection(models.Model):
                 # Our own cursor: the owner must learn of it even though the caller fails.
                 cr.commit()  # pylint: disable=invalid-commit
                 raise self._reconnect_error() from error
-            except (OAuth2Error, RequestException) as error:
-                raise UserError(_("Could not refresh the Xero login: %s", error)) from error
+            except OAuth2Error as error:
+                raise XeroError(
+                    _("Could not refresh the Xero login: %s", error.error or error.description), status=400
+                ) from error
+            except RequestException as error:
+                raise XeroError(
+                    _(
+                        "Could not refresh the Xero login: %(reason)s. %(todo)s",
+                        reason=network_reason(self.env, error),
+                        todo=what_to_do(self.env, 0),
+                    )
+                ) from error
             values = self._token_values(token)
             connection.write(values)
             return values["access_token"], values["token_expires_at"]
@@ -381,9 +392,11 @@ class XeroConnection(models.Model):
                 message = _xero_message(error)
                 self._log_call(operation, tenant, records, started, status, headers, message, retry)
                 if not retry:
-                    raise UserError(
-                        _("Xero refused %(operation)s: %(message)s", operation=operation, message=message)
-                    ) from error
+                    text = _("Xero refused %(operation)s: %(message)s", operation=operation, message=message)
+                    hint = what_to_do(self.env, status) if status != 400 else ""
+                    if hint and not text.rstrip().endswith((".", "!", "?")):
+                        text += "."
+                    raise XeroError(f"{text} {hint}".strip(), status=status) from error
                 if status == 401:
                     refreshed = True
                     self._get_access_token(force_refresh=True)
@@ -401,16 +414,20 @@ class XeroConnection(models.Model):
                 continue
             except (OSError, RequestException, urllib3.exceptions.HTTPError) as error:
                 retry = idempotent and attempt < const.MAX_ATTEMPTS
-                self._log_call(operation, tenant, records, started, 0, {}, str(error), retry)
+                reason = network_reason(self.env, error)
+                _logger.info("No answer from Xero for %s: %s", operation, clean_text(error))
+                self._log_call(operation, tenant, records, started, 0, {}, reason, retry)
                 if retry:
                     self._xero_sleep(const.BACKOFF_SECONDS * 2 ** (attempt - 1))
                     continue
-                raise UserError(
+                raise XeroError(
                     _(
-                        "Xero could not be reached for %(operation)s: %(error)s",
+                        "Xero could not be reached for %(operation)s: %(reason)s. %(todo)s",
                         operation=operation,
-                        error=error,
-                    )
+                        reason=reason,
+                        todo=what_to_do(self.env, 0),
+                    ),
+                    status=0,
                 ) from error
             response = client.last_response
             self._log_call(
@@ -495,7 +512,21 @@ class XeroConnection(models.Model):
             granted |= tenant
         self.tenant_ids = granted
         for tenant in granted:
-            tenant._refresh_organisation_details()
+            try:
+                with self.env.cr.savepoint():
+                    tenant._refresh_organisation_details()
+            except UserError as error:
+                # Connected all the same: the details (short code, base currency) are read
+                # again by Check authentication and the next connect.
+                _logger.warning("Xero organisation details of %s not read: %s", tenant.name, error)
+                self.message_post(
+                    body=_(
+                        "Connected to %(org)s, but its details (short code, base currency) could not be read "
+                        "yet: %(error)s Press Check authentication later to read them.",
+                        org=tenant.name,
+                        error=error,
+                    )
+                )
         return granted
 
     # ------------------------------------------------------------------------------------
@@ -537,19 +568,10 @@ class XeroConnection(models.Model):
         and export links stay, so connecting again resumes where things were."""
         self.env["xero.access"]._xero_check_access("owner_or_system", self)
         config = self._get_xero_config()
+        not_revoked = []
         for connection in self.sudo():
-            if connection.refresh_token:
-                oauth = OAuth2Session(config["client_id"])
-                try:
-                    response = oauth.post(
-                        config["revoke_url"],
-                        data={"token": connection.refresh_token},
-                        auth=(config["client_id"], config["client_secret"]),
-                        timeout=const.HTTP_TIMEOUT_SECONDS,
-                    )
-                    response.raise_for_status()
-                except RequestException as error:
-                    raise UserError(_("Xero could not revoke the login: %s", error)) from error
+            if connection.refresh_token and not connection._revoke_at_xero(config):
+                not_revoked.append(connection)
             connection.write(
                 {
                     "state": "disconnected",
@@ -559,7 +581,45 @@ class XeroConnection(models.Model):
                 }
             )
             connection.message_post(body=_("Disconnected from Xero by %s.", self.env.user.name))
+        if not_revoked:
+            return _notification(
+                _("Xero"),
+                _(
+                    "Disconnected here: Odoo forgot the Xero login. Xero did not confirm the revocation, so "
+                    "the login stays listed in Xero until it expires: remove the app in Xero (Settings > "
+                    "Connected apps) to end it at once."
+                ),
+                "warning",
+            )
         return _notification(_("Xero"), _("Disconnected from Xero."), "info")
+
+    def _revoke_at_xero(self, config):
+        """Ask Xero to revoke this login's refresh token; False (noted on the connection) when
+        Xero does not confirm. Disconnecting never depends on it: the tokens are forgotten here
+        in any case."""
+        self.ensure_one()
+        oauth = OAuth2Session(config["client_id"])
+        try:
+            response = oauth.post(
+                config["revoke_url"],
+                data={"token": self.refresh_token},
+                auth=(config["client_id"], config["client_secret"]),
+                timeout=const.HTTP_TIMEOUT_SECONDS,
+            )
+            response.raise_for_status()
+        except RequestException as error:
+            status = getattr(getattr(error, "response", None), "status_code", None)
+            reason = _("Xero answered %s", status) if status else network_reason(self.env, error)
+            _logger.warning("Xero did not revoke connection %s: %s", self.id, clean_text(error))
+            self.message_post(
+                body=_(
+                    "Xero did not confirm the revocation of this login (%(reason)s). The tokens are "
+                    "forgotten in Odoo; remove the app in Xero (Settings > Connected apps) to end it there.",
+                    reason=reason,
+                )
+            )
+            return False
+        return True
 
 
 _POOL = None

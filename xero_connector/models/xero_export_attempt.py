@@ -17,9 +17,11 @@ class XeroExportAttempt(models.Model):
     res_id = fields.Integer(required=True, index=True)
     endpoint = fields.Char(required=True)
     idempotency_key = fields.Char(required=True)
+    fingerprint = fields.Char(help="Hash of what was sent for this record: tells an edit made since.")
 
     @api.model
-    def _record(self, tenant, records, endpoint, key):
+    def _record(self, tenant, records, endpoint, key, fingerprints=None):
+        fingerprints = fingerprints or [False] * len(records)
         values = [
             {
                 "tenant_id": tenant.id,
@@ -27,8 +29,9 @@ class XeroExportAttempt(models.Model):
                 "res_id": record_id,
                 "endpoint": endpoint,
                 "idempotency_key": key,
+                "fingerprint": fingerprint,
             }
-            for record_id in records.ids
+            for record_id, fingerprint in zip(records.ids, fingerprints, strict=True)
         ]
         with self.env.registry.cursor() as cr:
             cr.execute("SELECT 1 FROM xero_tenant WHERE id = %s", [tenant.id])
@@ -47,6 +50,12 @@ class XeroExportAttempt(models.Model):
         return records.filtered(lambda r: r.id in sent and not r.xero_id)
 
     @api.model
+    def _sent_fingerprints(self, record):
+        """What earlier attempts sent for ``record`` (hashes; False for an attempt without one)."""
+        attempts = self.sudo().search([("res_model", "=", record._name), ("res_id", "=", record.id)])
+        return set(attempts.mapped("fingerprint"))
+
+    @api.model
     def _forget(self, records):
         self.sudo().search([("res_model", "=", records._name), ("res_id", "in", records.ids)]).unlink()
 
@@ -58,7 +67,8 @@ class XeroExportAttempt(models.Model):
         for attempt in old:
             by_model.setdefault(attempt.res_model, []).append(attempt)
         for model, attempts in by_model.items():
-            linked = set(
-                self.env[model].browse([a.res_id for a in attempts]).exists().filtered("xero_id").ids
-            )
+            records = self.env[model].browse([a.res_id for a in attempts]).exists()
+            field = "xero_id" if "xero_id" in records._fields else "xero_payment_id"
+            alive = set(records.ids)
+            linked = set(records.filtered(field).ids) | {a.res_id for a in attempts if a.res_id not in alive}
             self.browse([a.id for a in attempts if a.res_id in linked]).unlink()

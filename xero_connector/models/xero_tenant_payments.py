@@ -344,7 +344,37 @@ class XeroTenant(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(tenants) - done)
             if not _testing():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        self._xero_retry_payment_push()
         return True
+
+    @api.model
+    def _xero_retry_payment_push(self, limit=500):
+        """Payments registered in Odoo that did not reach Xero (an outage, a lost answer) are
+        tried again, each alone: exactly once holds through the content-derived key and the
+        lookup of an earlier attempt, and success clears the "not sent" activity."""
+        payments = (
+            self.env["account.payment"]
+            .sudo()
+            .search(
+                [
+                    ("xero_error", "!=", False),
+                    ("xero_payment_id", "=", False),
+                    ("state", "in", ("in_process", "paid")),
+                    ("company_id.xero_payments_to_xero", "=", True),
+                ],
+                limit=limit,
+                order="id",
+            )
+        )
+        for payment in payments:
+            try:
+                with self.env.cr.savepoint():
+                    payment._xero_push()
+            except UserError as error:
+                _logger.warning("Xero payment push of %s failed: %s", payment.name, error)
+            if not _testing():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return len(payments)
 
     @api.model
     def _cron_xero_webhook_queue(self):

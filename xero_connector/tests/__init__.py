@@ -3,6 +3,7 @@ from . import (
     test_company_mapping,
     test_connect,
     test_contacts,
+    test_edges,
     test_export,
     test_export_tours,
     test_mapping,

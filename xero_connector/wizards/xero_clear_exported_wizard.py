@@ -2,6 +2,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.account_move_xero import XERO_GONE_STATUSES, XERO_TYPES
+from ..models.xero_errors import XeroError
+
+XERO_ID_KEYS = {"Invoices": "InvoiceID", "CreditNotes": "CreditNoteID"}
 
 
 class XeroClearExportedWizard(models.TransientModel):
@@ -15,6 +18,9 @@ class XeroClearExportedWizard(models.TransientModel):
     move_id = fields.Many2one("account.move", required=True, readonly=True)
     xero_status = fields.Char("Status in Xero now", compute="_compute_xero_status", store=True)
     gone_in_xero = fields.Boolean(compute="_compute_xero_status", store=True)
+    check_error = fields.Char(
+        "Xero could not be asked", compute="_compute_xero_status", store=True, readonly=True
+    )
     reason = fields.Char(help="Why the link is cleared although Xero still has the document.")
 
     @api.model_create_multi
@@ -28,10 +34,12 @@ class XeroClearExportedWizard(models.TransientModel):
 
     @api.depends("move_id")
     def _compute_xero_status(self):
-        """Ask Xero what became of the document before forgetting the link."""
+        """Ask Xero what became of the document before forgetting the link. Only Xero's own
+        answer counts as gone — 404, or status DELETED/VOIDED; an outage, a rate limit or a
+        login to reconnect leaves the question open (``check_error``), never "deleted"."""
         for wizard in self:
             move = wizard.move_id
-            status = False
+            status, error = False, False
             if move.xero_id:
                 endpoint = XERO_TYPES[move.move_type][0]
                 method = "get_invoice" if endpoint == "Invoices" else "get_credit_note"
@@ -40,10 +48,20 @@ class XeroClearExportedWizard(models.TransientModel):
                     answer = move.xero_tenant_id._xero_read(
                         _("checking %(doc)s", doc=move.name), method, **{id_arg: move.xero_id}
                     )
-                    status = ((answer.get(endpoint) or [{}])[0]).get("Status") or "DELETED"
-                except UserError:
-                    status = "DELETED"  # Xero no longer knows it
+                    element = (answer.get(endpoint) or [{}])[0]
+                    if element.get(XERO_ID_KEYS[endpoint]) == move.xero_id:
+                        status = element.get("Status") or False
+                    if not status:
+                        error = _("Xero's answer did not name %s.", move.name)
+                except XeroError as failure:
+                    if failure.status == 404:
+                        status = "DELETED"  # Xero itself no longer knows it
+                    else:
+                        error = str(failure)
+                except UserError as failure:
+                    error = str(failure)
             wizard.xero_status = status
+            wizard.check_error = error
             wizard.gone_in_xero = status in XERO_GONE_STATUSES
 
     def action_clear(self):
@@ -55,6 +73,15 @@ class XeroClearExportedWizard(models.TransientModel):
         if self.gone_in_xero:
             move._xero_clear_exported(_("%(status)s in Xero.", status=self.xero_status))
         else:
+            if self.check_error and not self.env.user.has_group("xero_connector.group_xero_manager"):
+                raise UserError(
+                    _(
+                        "%(doc)s was not cleared: Xero could not say whether it still has it (%(error)s). "
+                        "Try again later; only a Xero manager may clear it without Xero's answer.",
+                        doc=move.name,
+                        error=self.check_error,
+                    )
+                )
             if not self.env.user.has_group("xero_connector.group_xero_manager"):
                 raise AccessError(
                     _(
@@ -72,7 +99,7 @@ class XeroClearExportedWizard(models.TransientModel):
                 _(
                     "forced by %(user)s while %(status)s in Xero: %(reason)s",
                     user=self.env.user.name,
-                    status=self.xero_status,
+                    status=self.xero_status or _("unknown"),
                     reason=self.reason,
                 )
             )
