@@ -39,6 +39,8 @@
         "views/xero_payment_views.xml",
         "wizards/xero_payments_wizard_views.xml",
         "data/ir_cron_payments.xml",
+        "views/purchase_order_xero_views.xml",
+        "data/ir_cron_purchase_orders.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -24,3 +24,4 @@ from . import (
     account_move_xero,
 )
 from . import xero_payment, xero_tenant_payments, account_payment
+from . import purchase_order_settings, purchase_order_export, account_move_purchase_xero, xero_tenant_purchase_orders

@@ -10,3 +10,4 @@ from . import (
     xero_tenant_link_wizard,
 )
 from . import xero_payments_wizard
+from . import xero_clear_exported_po
