@@ -258,9 +258,10 @@ class PurchaseOrder(models.Model):
             self.dest_address_id or self.picking_type_id.warehouse_id.partner_id or self.company_id.partner_id
         )
         values = {}
-        text = address._display_address(without_company=False).strip() if address else ""
-        if text:
-            values["DeliveryAddress"] = "\n".join(filter(None, (address.name, text)))[:500]
+        if address:
+            lines = [address.name, *address._display_address(without_company=True).splitlines()]
+            text = "\n".join(line.strip() for line in lines if line and line.strip())
+            values["DeliveryAddress"] = text[:500]
         if self.dest_address_id and not self.dest_address_id.is_company:
             values["AttentionTo"] = self.dest_address_id.name[:255]
         if address and address.phone:

@@ -11,4 +11,4 @@ from . import (
     test_tours,
 )
 from . import test_payments, test_webhooks
-from . import test_purchase_order_export
+from . import test_purchase_order_export, test_po_tours

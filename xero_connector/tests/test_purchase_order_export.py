@@ -194,7 +194,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         self.assertEqual(order.xero_status, "AUTHORISED")
         order.order_line[0].price_unit = 98.0
         with self.assertRaisesRegex(
-            UserError, "Xero refused the update of .*not of valid status for modification"
+            UserError, "Xero refused updating .*not of valid status for modification"
         ):
             order.action_xero_update()
 
@@ -337,6 +337,9 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
             bill.action_xero_export()
         self.assertEqual(len([i for i in self.in_xero() if i["InvoiceNumber"] == "ACME-INV-9001"]), 1)
         # A payment made in Xero on that bill comes back on the Odoo bill.
+        self.tenant.xero_payment_journal_id = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
+        )
         self.pay_in_xero(bill, bill.amount_total)
         self.tenant._xero_sync_payments()
         self.assertIn(bill.payment_state, ("paid", "in_payment"))
