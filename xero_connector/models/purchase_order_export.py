@@ -409,7 +409,7 @@ class PurchaseOrder(models.Model):
             for order in orders:
                 result["failed"][order] = str(error)
             return
-        linked = self.browse()
+        linked, notes = self.browse(), {}
         for order, fingerprint, element in zip(orders, fingerprints, answer.get(endpoint, []), strict=False):
             errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
             if element.get("HasErrors") or errors:
@@ -417,11 +417,19 @@ class PurchaseOrder(models.Model):
                     "Xero refused %(doc)s: %(errors)s", doc=order.name, errors="; ".join(filter(None, errors))
                 )
                 continue
-            order._xero_write_back(element, kind, fingerprint)
+            note = order._xero_write_back(element, kind, fingerprint, post=False)
+            if note:
+                notes[order.id] = note
             linked |= order
+        # One insert for the batch's chatter notes, one read for its stale failure activities.
+        if notes:
+            linked.browse(list(notes))._message_log_batch(notes)
+        linked._xero_clear_failure_activities()
         result["exported"] |= linked
 
-    def _xero_write_back(self, element, kind, fingerprint=None):
+    def _xero_write_back(self, element, kind, fingerprint=None, post=True):
+        """Link this order to Xero's answer. The first time, a note says where it went: posted
+        here, or returned (``post=False``) for the caller to log a batch's notes at once."""
         self.ensure_one()
         _endpoint, id_key, number_key = PO_KINDS[kind]
         first_time = not self.xero_id
@@ -439,19 +447,23 @@ class PurchaseOrder(models.Model):
             values["xero_fingerprint"] = fingerprint
         if first_time:
             values["xero_export_date"] = fields.Datetime.now()
-        self.with_context(mail_notrack=first_time)._xero_write_fields(values)
+        # The first link's note names the status: no separate tracking message for it.
+        self.with_context(mail_notrack=first_time, tracking_disable=first_time)._xero_write_fields(values)
+        note = False
         if first_time:
-            self.message_post(
-                body=_(
-                    "Sent to Xero (%(org)s) as %(kind)s %(number)s, status %(status)s, total %(total)s.",
-                    org=self.xero_tenant_id.name,
-                    kind=dict(self._fields["xero_kind"]._description_selection(self.env))[kind],
-                    number=self.xero_number or "-",
-                    status=self.xero_status,
-                    total=formatLang(self.env, self.xero_total or 0.0, currency_obj=self.currency_id),
-                )
+            note = _(
+                "Sent to Xero (%(org)s) as %(kind)s %(number)s, status %(status)s, total %(total)s.",
+                org=self.xero_tenant_id.name,
+                kind=dict(self._fields["xero_kind"]._description_selection(self.env))[kind],
+                number=self.xero_number or "-",
+                status=self.xero_status,
+                total=formatLang(self.env, self.xero_total or 0.0, currency_obj=self.currency_id),
             )
+        if post:
+            if note:
+                self.message_post(body=note)
             self._xero_clear_failure_activities()
+        return note
 
     def _xero_write_fields(self, values):
         self.sudo().write(values)
