@@ -120,9 +120,13 @@ class PurchaseOrder(models.Model):
     def button_cancel(self):
         """A sent order is deleted in Xero while Xero still allows it (DRAFT, SUBMITTED);
         otherwise nothing is cancelled and the message says what to do in Xero first."""
-        for order in self.filtered(lambda o: o.xero_id and o.xero_status not in XERO_PO_GONE):
+        sent = self.filtered(lambda o: o.xero_id and o.xero_status not in XERO_PO_GONE)
+        # Odoo's own checks first (bills to cancel...): Xero is only asked once Odoo agrees, and a
+        # refusal from Xero rolls the cancellation back.
+        result = super().button_cancel()
+        for order in sent:
             order._xero_delete_in_xero()
-        return super().button_cancel()
+        return result
 
     # ------------------------------------------------------------------------------------
     # Building what Xero receives

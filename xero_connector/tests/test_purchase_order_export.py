@@ -326,7 +326,9 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         self.assertTrue(twins[0]["Url"].endswith(f"/odoo/purchase.order/{order.id}"))
         self.assertAlmostEqual(twins[0]["Total"], order.amount_total, places=2)
         self.company.xero_auto_export_purchases = True
-        bill = self.bill_from(order)
+        order.action_create_invoice()
+        bill = order.invoice_ids
+        bill.invoice_date = fields.Date.today()
         puts = len(self.puts())
         bill.action_post()
         self.env["account.move"]._cron_xero_export_queue()
@@ -373,3 +375,12 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         with self.assertRaisesRegex(UserError, "already in Xero as the bill"):
             second.action_xero_export()
         self.assertFalse(second.xero_id)
+
+    def test_only_xero_users_send(self):
+        plain = new_test_user(
+            self.env, login="plain_buyer", groups="base.group_user,purchase.group_purchase_user"
+        )
+        order = self.make_po()
+        with self.assertRaises(AccessError):
+            order.with_user(plain).action_xero_export()
+        self.assertFalse(order.xero_id)
