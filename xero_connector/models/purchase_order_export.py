@@ -133,13 +133,13 @@ class PurchaseOrder(models.Model):
     # ------------------------------------------------------------------------------------
     def _xero_po_export_context(self, tenant):
         lines = self.order_line.filtered(lambda line: not line.display_type)
-        accounts_by_line = {}
-        for line in lines:
-            if line.product_id:
-                accounts = line.product_id.product_tmpl_id.get_product_accounts(
-                    fiscal_pos=line.order_id.fiscal_position_id
-                )
-                accounts_by_line[line.id] = accounts.get("expense") or self.env["account.account"]
+        accounts_by_line, expense = {}, {}
+        for line in lines.filtered("product_id"):
+            key = (line.product_id.product_tmpl_id, line.order_id.fiscal_position_id)
+            if key not in expense:
+                accounts = key[0].get_product_accounts(fiscal_pos=key[1])
+                expense[key] = accounts.get("expense") or self.env["account.account"]
+            accounts_by_line[line.id] = expense[key]
         all_accounts = self.env["account.account"].union(*accounts_by_line.values())
         xero_accounts = all_accounts._xero_accounts(tenant)
         analytic_ids = {
