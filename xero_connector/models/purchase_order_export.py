@@ -135,9 +135,9 @@ class PurchaseOrder(models.Model):
         lines = self.order_line.filtered(lambda line: not line.display_type)
         accounts_by_line, expense = {}, {}
         for line in lines.filtered("product_id"):
-            key = (line.product_id.product_tmpl_id, line.order_id.fiscal_position_id)
+            key = (line.product_id.product_tmpl_id, line.order_id.fiscal_position_id, line.company_id)
             if key not in expense:
-                accounts = key[0].get_product_accounts(fiscal_pos=key[1])
+                accounts = key[0].with_company(key[2]).get_product_accounts(fiscal_pos=key[1])
                 expense[key] = accounts.get("expense") or self.env["account.account"]
             accounts_by_line[line.id] = expense[key]
         all_accounts = self.env["account.account"].union(*accounts_by_line.values())
