@@ -384,3 +384,20 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         with self.assertRaises(AccessError):
             order.with_user(plain).action_xero_export()
         self.assertFalse(order.xero_id)
+
+    def test_as_bill_interrupted_send_is_found_by_number_and_link_back(self):
+        self.company.xero_po_mode = "bill"
+        order = self.make_po(partner_ref="LOST-42")
+        self.sandbox.add_fault("lost_response", method="PUT", path="/Invoices", count=10)
+        try:
+            order.action_xero_export()
+        except UserError as error:
+            self.assertIn("could not be reached", str(error))
+        else:
+            self.fail("every answer was lost: sending must fail")
+        self.sandbox.clear_faults()
+        puts = len(self.puts())
+        order.action_xero_export()
+        self.assertEqual(order.xero_kind, "bill", order.xero_error)
+        self.assertEqual(len(self.puts()), puts, "found in Xero, not sent again")
+        self.assertEqual(len([i for i in self.in_xero() if i["InvoiceNumber"] == "LOST-42"]), 1)
