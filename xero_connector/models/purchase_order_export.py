@@ -86,8 +86,9 @@ class PurchaseOrder(models.Model):
     # ------------------------------------------------------------------------------------
     # Triggers: confirmation, the vendor reference (MRPeasy's "Invoice ID")
     # ------------------------------------------------------------------------------------
-    def button_confirm(self):
-        result = super().button_confirm()
+    def button_approve(self, force=False):
+        """Confirmation, directly or after a manager's approval (two-step validation)."""
+        result = super().button_approve(force=force)
         self._xero_queue_if_due()
         return result
 
