@@ -36,6 +36,18 @@ XERO_PO_GONE = ("DELETED", "VOIDED")
 # Xero keeps 2 decimals of a purchase order's unit price (its PUT takes no unitdp), 4 on bills.
 UNIT_DECIMALS = {"purchase_order": Decimal("0.01"), "bill": Decimal("0.0001")}
 PAGE_SIZE = 1000
+# Changing one of these on a sent order queues its update in Xero.
+XERO_CONTENT_FIELDS = {
+    "order_line",
+    "partner_id",
+    "partner_ref",
+    "currency_id",
+    "date_order",
+    "date_planned",
+    "dest_address_id",
+    "payment_term_id",
+    "notes",
+}
 
 
 class PurchaseOrder(models.Model):
@@ -96,7 +108,25 @@ class PurchaseOrder(models.Model):
         result = super().write(vals)
         if vals.get("partner_ref"):
             self._xero_queue_if_due()
+        if XERO_CONTENT_FIELDS.intersection(vals):
+            self._xero_queue_update()
         return result
+
+    def _xero_queue_update(self):
+        """MRPeasy's "PO is updated → PO or bill updated in Xero, if Xero accepts it": a sent
+        order changed in Odoo joins the queue again, where the update is pushed (or Xero's
+        refusal recorded on it) in the companies that send orders automatically."""
+        changed = self.filtered(
+            lambda o: o.xero_id
+            and o.xero_status not in XERO_PO_GONE
+            and o.xero_export_state in ("exported", "error")
+            and o.company_id.xero_po_trigger != "manual"
+        )
+        if changed:
+            changed.sudo().write({"xero_export_state": "queued"})
+            cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
 
     def _xero_queue_if_due(self):
         """Confirmed orders of companies that send them automatically join the export queue
@@ -602,6 +632,9 @@ class PurchaseOrder(models.Model):
     @api.model
     def _cron_xero_export_queue(self, limit=500):
         queued = self.search([("xero_export_state", "=", "queued")], limit=limit, order="id")
+        for order in queued.filtered("xero_id"):
+            order._xero_update_queued()
+        queued = queued.filtered(lambda o: not o.xero_id)
         for orders in queued.grouped("xero_tenant_id").values():
             for start in range(0, len(orders), BATCH_SIZE * 4):
                 chunk = orders[start : start + BATCH_SIZE * 4]
@@ -665,14 +698,41 @@ class PurchaseOrder(models.Model):
         self.env["account.move"]._check_xero_user()
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet: send it first.", self.name))
+        if self._xero_push_update():
+            self.message_post(body=_("Updated in Xero (status %s).", self.xero_status))
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def _xero_update_queued(self):
+        """A queued change of a sent order: pushed, or Xero's refusal recorded on the order."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                if self._xero_push_update():
+                    self.message_post(body=_("Change sent to Xero (status %s).", self.xero_status))
+                else:
+                    self._xero_write_fields({"xero_export_state": "exported"})
+        except UserError as error:
+            self._xero_record_failure(str(error))
+
+    def _xero_push_update(self):
+        """Send the order's current content to its Xero document; False when Xero already has
+        it. Raises UserError with Xero's own refusal (e.g. approved in Xero)."""
         tenant = self.xero_tenant_id
         kind = self.xero_kind
         payload, problems = self._xero_po_payload(self._xero_po_export_context(tenant), kind)
         if problems:
-            raise UserError("\n".join(problems))
+            raise UserError(
+                _(
+                    "%(doc)s was not updated in Xero:\n%(problems)s",
+                    doc=self.name,
+                    problems="\n".join(f"• {p}" for p in problems),
+                )
+            )
         endpoint, id_key, _number_key = PO_KINDS[kind]
+        fingerprint = _fingerprint(payload)  # as when it was first sent: without the Xero id
         payload[id_key] = self.xero_id
-        fingerprint = _fingerprint(payload)
+        if fingerprint == self.xero_fingerprint and self.xero_export_state != "error":
+            return False
         method, id_arg, body_arg = (
             ("update_purchase_order", "purchase_order_id", "purchase_orders")
             if kind == "purchase_order"
@@ -692,8 +752,7 @@ class PurchaseOrder(models.Model):
                 _("Xero refused the update of %(doc)s: %(errors)s", doc=self.name, errors="; ".join(errors))
             )
         self._xero_write_back(element, kind, fingerprint)
-        self.message_post(body=_("Updated in Xero (status %s).", self.xero_status))
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        return True
 
     def _xero_delete_in_xero(self):
         """Delete this sent order in Xero (status DELETED) if Xero still allows it."""
