@@ -66,6 +66,10 @@ def main(db, sandbox_url, odoo_url):
         for company, org in zip(companies, demo_orgs, strict=False):
             company.xero_tenant_id = tenants[org["tenantId"]]
             print(f"[run] {company.name} → Xero organisation {org['name']}")
+        # Purchase orders go to Xero on confirmation: as purchase orders from the first company,
+        # as bills from the second (Settings > Accounting > Xero > Purchase orders to Xero).
+        for company, mode in zip(companies, ("purchase_order", "bill"), strict=False):
+            company.write({"xero_po_mode": mode, "xero_po_trigger": "confirm"})
         cr.commit()
         print(f"[run] admin connected to the Xero sandbox ({len(tenants)} organisations)")
         for company in companies:

@@ -47,6 +47,8 @@
         "security/xero_journals_security.xml",
         "views/xero_manual_journal_views.xml",
         "data/ir_cron_journals.xml",
+        "views/purchase_order_xero_views.xml",
+        "data/ir_cron_purchase_orders.xml",
     ],
     "assets": {
         "web.assets_tests": [

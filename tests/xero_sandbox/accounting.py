@@ -22,6 +22,7 @@ import uuid
 from . import accounting_documents as documents
 from . import accounting_manual_journals as manual_journals
 from . import accounting_money as money_resources
+from . import accounting_purchase_orders as purchase_orders
 from . import accounting_settings as settings
 from .accounting_common import (
     API_ROOT,
@@ -61,7 +62,7 @@ RESOURCE_CLASSES = (
     settings.Contacts,
     documents.Invoices,
     documents.CreditNotes,
-    documents.PurchaseOrders,
+    purchase_orders.PurchaseOrders,
     money_resources.Payments,
     money_resources.Overpayments,
     money_resources.Prepayments,
@@ -267,7 +268,7 @@ class Organisation:
                 if any(term.lower() in str(v.get(f) or "").lower() for f in handler.search_fields)
             ]
         where = _query_value(query, "where")
-        if where:
+        if where and getattr(handler, "where_filter", True):
             predicate = compile_where(where)
             views = [v for v in views if predicate(v)]
         views = apply_order(views, _query_value(query, "order"))

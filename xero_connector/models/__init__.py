@@ -32,3 +32,4 @@ from . import account_payment_access
 from . import xero_access_guards
 from . import xero_overview, res_partner_balance
 from . import res_company_journals, xero_manual_journal, xero_tenant_journals, res_config_settings_journals
+from . import purchase_order_settings, purchase_order_export, account_move_purchase_xero, xero_tenant_purchase_orders

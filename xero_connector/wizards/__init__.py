@@ -11,3 +11,4 @@ from . import (
 )
 from . import xero_payments_wizard
 from . import xero_variance_report
+from . import xero_clear_exported_po

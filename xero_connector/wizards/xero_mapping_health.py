@@ -93,6 +93,9 @@ class XeroMappingHealth(models.TransientModel):
             ("company_id", "in", companies),
             ("state", "in", ("purchase", "done")),
             ("xero_id", "=", False),
+            # Only where purchase orders are sent at all (Settings > Purchase orders to Xero).
+            ("company_id.xero_po_mode", "!=", "none"),
+            ("xero_export_state", "!=", "bills"),
         ]
         return moves, orders
 
