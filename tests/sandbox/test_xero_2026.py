@@ -12,6 +12,7 @@ import requests
 from accounting_support import Api as OrgApi
 from accounting_support import demo_org, invoice, line
 from conftest import Api
+
 from xero_sandbox.client import DEMO_CLIENT_ID, SandboxError
 from xero_sandbox.spec_rules import SpecRules
 
@@ -56,7 +57,9 @@ def test_broad_scope_refused_at_consent_for_a_new_app(sb):
 
 def test_broad_scope_still_granted_to_an_app_created_before_march_2026(sb):
     sb.register_app("legacy", "s", [REDIRECT], created="2024-01-01")
-    token = sb.connect(REDIRECT, "legacy", "s", tenants=[sb.orgs()[0]["tenantId"]], scope="accounting.transactions")
+    token = sb.connect(
+        REDIRECT, "legacy", "s", tenants=[sb.orgs()[0]["tenantId"]], scope="accounting.transactions"
+    )
     assert token["scope"] == "accounting.transactions"
 
 
@@ -66,7 +69,12 @@ def test_starter_connects_one_organisation_per_consent(sb, server):
         sb.authorize(REDIRECT, tenants=[o["tenantId"] for o in orgs[:2]], scope=GRANULAR)
     page = requests.get(
         server.url + "/identity/connect/authorize",
-        params={"response_type": "code", "client_id": DEMO_CLIENT_ID, "redirect_uri": REDIRECT, "scope": GRANULAR},
+        params={
+            "response_type": "code",
+            "client_id": DEMO_CLIENT_ID,
+            "redirect_uri": REDIRECT,
+            "scope": GRANULAR,
+        },
         timeout=10,
     )
     assert page.text.count('type="radio"') == len(orgs) and 'type="checkbox"' not in page.text
@@ -74,7 +82,9 @@ def test_starter_connects_one_organisation_per_consent(sb, server):
     token = None
     for org in orgs[:2]:
         token = token_for(sb, GRANULAR, [org["tenantId"]])
-    answer = requests.get(server.url + "/connections", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    answer = requests.get(
+        server.url + "/connections", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
     assert {c["tenantId"] for c in answer.json()} == {o["tenantId"] for o in orgs[:2]}
     sb.update_app(DEMO_CLIENT_ID, tier="advanced")
     assert "code=" in sb.authorize(REDIRECT, tenants=[o["tenantId"] for o in orgs[:2]], scope=GRANULAR)
@@ -141,7 +151,9 @@ def test_reads_need_their_scope(sb, server, method, path, opens, closed):
     tenant = sb.orgs()[0]["tenantId"]
     refused = Api(server.url, token_for(sb, f"offline_access {closed}"), tenant)(method, path)
     assert refused.status_code == 401
-    assert refused.json()["Title"] == "Unauthorized" and refused.json()["Detail"] == "AuthorizationUnsuccessful"
+    assert (
+        refused.json()["Title"] == "Unauthorized" and refused.json()["Detail"] == "AuthorizationUnsuccessful"
+    )
     assert Api(server.url, token_for(sb, f"offline_access {opens}"), tenant)(method, path).status_code == 200
 
 
@@ -164,7 +176,9 @@ def test_a_read_scope_does_not_write_and_attachments_need_their_own(sb, server):
 def test_an_old_apps_broad_scope_still_opens_transactions(sb, server):
     sb.register_app("legacy", "s", [REDIRECT], created="2024-01-01")
     tenant = sb.orgs()[0]["tenantId"]
-    token = sb.connect(REDIRECT, "legacy", "s", tenants=[tenant], scope="accounting.transactions")["access_token"]
+    token = sb.connect(REDIRECT, "legacy", "s", tenants=[tenant], scope="accounting.transactions")[
+        "access_token"
+    ]
     legacy = Api(server.url, token, tenant)
     assert legacy("GET", "/Invoices").status_code == 200
     assert legacy("GET", "/Payments").status_code == 200
@@ -196,7 +210,10 @@ def org_api():
 
 @pytest.mark.parametrize("discount", [{"DiscountRate": 10}, {"DiscountAmount": 5}])
 def test_discounts_only_on_sales_invoices(org_api, discount):
-    bill = org_api.put("/Invoices", {"Invoices": [invoice(Type="ACCPAY", lines=[line(account="400", tax="INPUT", **discount)])]})
+    bill = org_api.put(
+        "/Invoices",
+        {"Invoices": [invoice(Type="ACCPAY", lines=[line(account="400", tax="INPUT", **discount)])]},
+    )
     assert any("only supported on ACCREC invoices" in m for m in bill.messages)
     for kind in ("ACCRECCREDIT", "ACCPAYCREDIT"):
         credit = org_api.put("/CreditNotes", {"CreditNotes": [invoice(Type=kind, lines=[line(**discount)])]})
@@ -214,9 +231,13 @@ def test_payments_require_a_date(org_api):
 
 
 def test_taxed_tax_type_refused_on_a_notax_document(org_api):
-    refused = org_api.put("/Invoices", {"Invoices": [invoice(LineAmountTypes="NoTax", lines=[line(tax="OUTPUT")])]})
+    refused = org_api.put(
+        "/Invoices", {"Invoices": [invoice(LineAmountTypes="NoTax", lines=[line(tax="OUTPUT")])]}
+    )
     assert any("cannot be used on a document whose LineAmountTypes is NoTax" in m for m in refused.messages)
-    untaxed = org_api.put("/Invoices", {"Invoices": [invoice(LineAmountTypes="NoTax", lines=[line(tax=None)])]})
+    untaxed = org_api.put(
+        "/Invoices", {"Invoices": [invoice(LineAmountTypes="NoTax", lines=[line(tax=None)])]}
+    )
     assert untaxed.status == 200, untaxed.body
 
 

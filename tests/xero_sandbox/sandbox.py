@@ -336,9 +336,7 @@ class Sandbox:
         """Size -> auth -> tenant -> scope -> contract -> idempotency key -> limits -> faults
         -> process."""
         if len(req.body or b"") > MAX_BODY_BYTES:
-            return problem(
-                413, "Request Entity Too Large", "The request exceeds the maximum size of 3.5 MB"
-            )
+            return problem(413, "Request Entity Too Large", "The request exceeds the maximum size of 3.5 MB")
         tenant = req.headers.get("xero-tenant-id")
         try:
             access = self.identity.authenticate(req.headers.get("authorization"))

@@ -55,7 +55,7 @@ class SpecRules:
             if self._spec is None:
                 loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
                 with open(self.spec_path, encoding="utf-8") as handle:
-                    self._spec = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+                    self._spec = yaml.load(handle, Loader=loader)
                 self._templates = sorted(
                     ((_template_parts(path), path) for path in self._spec.get("paths", {})),
                     key=lambda item: -sum(1 for p in item[0] if p is not None),
