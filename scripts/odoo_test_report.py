@@ -8,7 +8,11 @@ from pathlib import Path
 log_path, rc = sys.argv[1], int(sys.argv[2])
 text = Path(log_path).read_text(encoding="utf-8", errors="replace")
 summary = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database", text)
-skipped = re.findall(r"odoo\.tests\.result: skipped (.*)", text)
+# Odoo 18 logs a skip under the test's own logger ("... INFO db odoo.addons.x.tests.test_y:
+# skipped TestY.test_z : reason"; a class skipped in setUpClass under "unittest.suite"), older
+# versions under odoo.tests.result: any logger, one entry per skipped test.
+SKIP_LINE = re.compile(r"^\S+ \S+ \d+ [A-Z]+ \S+ ([\w.]+): skipped (.*)$", re.MULTILINE)
+skipped = list(dict.fromkeys(f"{name}: {what}" for name, what in SKIP_LINE.findall(text)))
 problems = re.findall(r"^.* (?:ERROR|CRITICAL) .*$", text, re.MULTILINE)
 
 failed, errors, ran = map(int, summary[-1]) if summary else (0, 0, 0)

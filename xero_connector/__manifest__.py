@@ -39,6 +39,7 @@
         "views/xero_payment_views.xml",
         "wizards/xero_payments_wizard_views.xml",
         "data/ir_cron_payments.xml",
+        "views/xero_2026_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

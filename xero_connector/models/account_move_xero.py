@@ -17,6 +17,9 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero, format_date, formatLang
 
+from .. import const
+from .xero_budget import XeroRetryLater
+
 _logger = logging.getLogger(__name__)
 
 # move_type → (Xero endpoint, Xero type, the JSON key of Xero's number for that endpoint)
@@ -74,6 +77,12 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="How many times the exported status was cleared: a new export is a new request.",
+    )
+    xero_next_try_at = fields.Datetime(
+        "Next try in Xero at",
+        copy=False,
+        readonly=True,
+        help="Xero's daily limit for the organisation was spent: the queued export goes then.",
     )
     xero_export_label = fields.Char(compute="_compute_xero_export_label")
     xero_is_exportable = fields.Boolean(compute="_compute_xero_export_label")
@@ -264,7 +273,7 @@ class AccountMove(models.Model):
     def _xero_export(self, raise_on_problems=False):
         """Export these documents; returns {"exported": moves, "failed": {move: message}}.
         Documents with problems send nothing; one refused by Xero does not sink its batch."""
-        result = {"exported": self.browse(), "failed": {}}
+        result = {"exported": self.browse(), "failed": {}, "queued": {}}
         todo = self._xero_exportable()
         no_tenant = todo.filtered(lambda m: not m.xero_tenant_id)
         for move in no_tenant:
@@ -275,7 +284,16 @@ class AccountMove(models.Model):
             )
         for tenant, moves in (todo - no_tenant).grouped("xero_tenant_id").items():
             moves._xero_lock_for_export()
-            moves.filtered(lambda m: not m.xero_id)._xero_export_to(tenant, result)
+            try:
+                moves.filtered(lambda m: not m.xero_id)._xero_export_to(tenant, result)
+            except XeroRetryLater as wait:  # the day's budget ran out between two steps
+                for move in moves.filtered(lambda m: not m.xero_id):
+                    if move not in result["failed"]:
+                        result["queued"][move] = wait.retry_at
+        # documents set aside only to wait for Xero's budget are not failures
+        result["failed"] = {move: message for move, message in result["failed"].items() if message}
+        if result["queued"]:
+            self._xero_queue_until(result["queued"])
         if result["failed"]:
             failed = self.browse([m.id for m in result["failed"]])
             for move in failed:
@@ -283,6 +301,17 @@ class AccountMove(models.Model):
             if raise_on_problems and len(self) == 1:
                 raise UserError(result["failed"][self])
         return result
+
+    def _xero_queue_until(self, queued):
+        """Put these documents back in the queue until Xero takes calls again; the cron is
+        woken then (and skips them until that moment)."""
+        for retry_at, moves in self.browse([m.id for m in queued]).grouped(lambda m: queued[m]).items():
+            moves._xero_write_fields(
+                {"xero_export_state": "queued", "xero_next_try_at": retry_at, "xero_error": False}
+            )
+        cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger(at=min(queued.values()))
 
     def _xero_lock_for_export(self):
         """Two users (or a user and the cron) exporting the same document at once: the second
@@ -310,10 +339,34 @@ class AccountMove(models.Model):
             recovered = self.browse([m.id for m, _p in documents])._xero_recover(tenant, endpoint)
             result["exported"] |= recovered
             to_send = [(m, p) for m, p in documents if m not in recovered]
-            for start in range(0, len(to_send), BATCH_SIZE):
-                self._xero_send_batch(tenant, endpoint, to_send[start : start + BATCH_SIZE], result)
+            for batch in self._xero_batches(to_send, result):
+                self._xero_send_batch(tenant, endpoint, batch, result)
         exported = result["exported"].filtered(lambda m: m.xero_tenant_id == tenant)
         exported._xero_after_export(tenant)
+
+    def _xero_batches(self, documents, result):
+        """Batches of at most 50 documents and at most MAX_BODY_BYTES of JSON: Xero refuses a
+        request over 3.5 MB (long descriptions, many lines). A document too large on its own
+        is refused here, naming what to do."""
+        batch, size = [], 2
+        for move, payload in documents:
+            # what the SDK sends: the payload in Xero's JSON, plus the separator
+            weight = len(json.dumps(payload, default=str).encode()) + 1
+            if weight > const.MAX_BODY_BYTES - 64:
+                result["failed"][move] = _(
+                    "%(doc)s is too large for one request to Xero (%(size)s MB; Xero takes 3.5 MB): "
+                    "split it into several documents or shorten its line descriptions.",
+                    doc=move.name,
+                    size=round(weight / 1_000_000, 1),
+                )
+                continue
+            if batch and (len(batch) >= BATCH_SIZE or size + weight > const.MAX_BODY_BYTES - 64):
+                yield batch
+                batch, size = [], 2
+            batch.append((move, payload))
+            size += weight
+        if batch:
+            yield batch
 
     def _xero_ensure_contacts(self, tenant, result):
         """Partners with no Xero contact are exported (or linked) on the fly, in batches, when
@@ -328,9 +381,14 @@ class AccountMove(models.Model):
             # may do it even without the right to edit partners in Odoo.
             outcome = missing.sudo()._xero_export_contacts(tenant)
             errors = {p.id: r["message"] for p, r in outcome.items() if r["status"] == "error"}
+            waits = {p.id: r["retry_at"] for p, r in outcome.items() if r.get("retry_at")}
             for move in self:
-                error = errors.get(move.partner_id.commercial_partner_id.id)
-                if error:
+                partner_id = move.partner_id.commercial_partner_id.id
+                error = errors.get(partner_id)
+                if waits.get(partner_id):
+                    result["queued"][move] = waits[partner_id]
+                    result["failed"][move] = False  # skipped below, queued by _xero_export
+                elif error:
                     result["failed"][move] = _(
                         "%(doc)s was not sent to Xero: its contact could not be created (%(error)s).",
                         doc=move.name,
@@ -368,6 +426,10 @@ class AccountMove(models.Model):
                 idempotency_key=key,
                 **{body_arg: {endpoint: payloads}},
             )
+        except XeroRetryLater as wait:
+            for move in moves:
+                result["queued"][move] = wait.retry_at
+            return
         except UserError as error:
             for move in moves:
                 result["failed"][move] = str(error)
@@ -408,6 +470,7 @@ class AccountMove(models.Model):
             "xero_amount_due": element.get("AmountDue", element.get("RemainingCredit")) or 0.0,
             "xero_export_state": "exported",
             "xero_error": False,
+            "xero_next_try_at": False,
             "xero_checked_at": fields.Datetime.now(),
         }
         if fingerprint:
@@ -586,8 +649,16 @@ class AccountMove(models.Model):
         return moves._xero_export_notification(moves._xero_export())
 
     def _xero_export_notification(self, result):
-        exported, failed = result["exported"], result["failed"]
+        exported, failed, queued = result["exported"], result["failed"], result.get("queued") or {}
         message = _("%(count)s document(s) exported to Xero.", count=len(exported))
+        if queued:
+            message += " " + _(
+                "Xero's daily limit is spent: %(count)s document(s) wait in the queue, next try at %(time)s.",
+                count=len(queued),
+                time=fields.Datetime.to_string(
+                    fields.Datetime.context_timestamp(self, min(queued.values())).replace(tzinfo=None)
+                ),
+            )
         if failed:
             message += " " + _(
                 "%(count)s not exported: %(docs)s (see their chatter).",
@@ -600,8 +671,8 @@ class AccountMove(models.Model):
             "params": {
                 "title": _("Xero"),
                 "message": message,
-                "type": "warning" if failed else "success",
-                "sticky": bool(failed),
+                "type": "warning" if failed or queued else "success",
+                "sticky": bool(failed or queued),
                 "next": {"type": "ir.actions.act_window_close"}
                 if len(self) > 1
                 else {"type": "ir.actions.client", "tag": "soft_reload"},
@@ -611,7 +682,16 @@ class AccountMove(models.Model):
     @api.model
     def _cron_xero_export_queue(self, limit=500):
         """Drain the export queue (every 5 minutes, and at once when a document is queued)."""
-        queued = self.search([("xero_export_state", "=", "queued")], limit=limit, order="id")
+        queued = self.search(
+            [
+                ("xero_export_state", "=", "queued"),
+                "|",
+                ("xero_next_try_at", "=", False),
+                ("xero_next_try_at", "<=", fields.Datetime.now()),
+            ],
+            limit=limit,
+            order="id",
+        )
         for moves in queued.grouped("xero_tenant_id").values():
             for start in range(0, len(moves), BATCH_SIZE * 4):
                 chunk = moves[start : start + BATCH_SIZE * 4]
@@ -786,7 +866,8 @@ class AccountMoveLine(models.Model):
                 )
         else:
             default = ctx["default_tax"].get(use)
-            if default:
+            # a NoTax document takes no taxed TaxType (Xero refuses it)
+            if default and (amount_type != "NoTax" or not default.effective_rate):
                 item["TaxType"] = default.tax_type
         tracking = []
         for key in self.analytic_distribution or {}:
@@ -802,6 +883,13 @@ class AccountMoveLine(models.Model):
             item["Tracking"] = tracking
 
         quantity, price, discount = self.quantity, self.price_unit, self.discount
+        shown_price = _trim(price)
+        if discount and XERO_TYPES[self.move_id.move_type][1] != "ACCREC":
+            # Xero takes discounts on sales invoices only: bills and credit notes carry the
+            # discounted unit price (4 decimals); the rewrite below keeps the cent exact.
+            shown_price = _("%(price)s less %(discount)s%%", price=_trim(price), discount=_trim(discount))
+            price = float(_money(Decimal(str(price)) * (1 - Decimal(str(discount)) / 100), UNIT_DP))
+            discount = 0.0
         if self._xero_needs_rewrite(quantity, price, discount, subtotal):
             # M-Power's rule: where Xero's arithmetic would not give Odoo's line total, send
             # one unit at the exact total; the Odoo line itself never changes.
@@ -809,7 +897,7 @@ class AccountMoveLine(models.Model):
                 "%(qty)s x %(desc)s @ %(price)s ea.",
                 qty=_trim(quantity),
                 desc=item["Description"],
-                price=_trim(price),
+                price=shown_price,
             )[:4000]
             quantity, price, discount = 1.0, float(_money(subtotal)), 0.0
         item["Quantity"] = quantity

@@ -481,8 +481,9 @@ class ResPartner(models.Model):
                 idempotency_key=key,
             )
         except UserError as error:
+            retry_at = getattr(error, "retry_at", None)  # Xero's day is spent: try again then
             for partner in self:
-                results[partner] = {"status": "error", "message": str(error)}
+                results[partner] = {"status": "error", "message": str(error), "retry_at": retry_at}
             return None
         return body.get("Contacts") or []
 

@@ -11,3 +11,4 @@ from . import (
     test_tours,
 )
 from . import test_payments, test_webhooks
+from . import test_xero_2026
