@@ -134,7 +134,7 @@ class XeroTenantBudget(models.Model):
         self.ensure_one()
         memory = budget_of(self.env.cr.dbname, self.tenant_id)
         if memory.get("retry_at"):
-            return datetime.utcfromtimestamp(memory["retry_at"])
+            return datetime.utcfromtimestamp(memory["retry_at"]).replace(microsecond=0)
         last = (
             self.env["xero.sync.log"]
             .sudo()
@@ -215,7 +215,7 @@ class XeroTenantBudget(models.Model):
     def _xero_reserve_percent(self):
         value = self.env["ir.config_parameter"].sudo().get_param(const.PARAM_PREFIX + "background_reserve")
         try:
-            return max(0.0, min(100.0, float(value))) if value not in (None, "") else const.BACKGROUND_RESERVE
+            return max(0.0, min(100.0, float(value))) if value else const.BACKGROUND_RESERVE
         except ValueError:
             return const.BACKGROUND_RESERVE
 

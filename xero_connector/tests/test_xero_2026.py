@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.addons.xero_connector import const
 from odoo.addons.xero_connector.models.xero_budget import XeroRetryLater
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .test_export import XeroExportCase
@@ -31,6 +32,11 @@ class TestXero2026(XeroExportCase):
         self.addCleanup(patcher.stop)
         self.addCleanup(self.sandbox.set_limits, day=None)
 
+    def settings_as(self, user):
+        """The Settings page as ``user`` sees their own Xero login there."""
+        user.groups_id |= self.env.ref("base.group_system")
+        return self.env["res.config.settings"].with_user(user).create({})
+
     # ------------------------------------------------------------------------------ scopes
     def test_default_scopes_are_granular_and_a_new_starter_app_connects(self):
         scopes = const.DEFAULT_SCOPES.split()
@@ -48,22 +54,24 @@ class TestXero2026(XeroExportCase):
         self.assertEqual((app["tier"], app["granular_scopes_only"]), ("starter", True))
         connection = self.connection_of(self.xero_manager)
         self.assertEqual(set(connection.scope.split()), set(scopes))
-        settings = self.env["res.config.settings"].with_user(self.xero_manager).create({})
-        self.assertFalse(settings.xero_scope_warnings)
+        self.assertFalse(self.settings_as(self.xero_manager).xero_scope_warnings)
 
     def test_the_old_broad_scope_fails_to_connect_a_new_app(self):
         self.env["ir.config_parameter"].sudo().set_param(
             const.PARAM_PREFIX + "scopes", "offline_access openid accounting.transactions accounting.settings"
         )
         response = self.connect(tenants=[self.org_a["tenantId"]])
-        self.assertIn("Invalid scope for client", response.text)
+        self.assertIn(
+            "Xero did not grant access (unauthorized_client: Invalid scope for client)", response.text
+        )
+        self.assertIn("cannot ask for accounting.transactions", response.text)
 
     def test_missing_scope_is_named_in_settings_and_the_pdf_step_says_so_before_calling(self):
         without_attachments = const.DEFAULT_SCOPES.replace(" accounting.attachments", "")
         self.env["ir.config_parameter"].sudo().set_param(const.PARAM_PREFIX + "scopes", without_attachments)
         self.assertEqual(self.connect(tenants=[self.org_a["tenantId"]]).status_code, 303)
-        settings = self.env["res.config.settings"].with_user(self.xero_manager).create({})
-        self.assertEqual(settings.xero_scope_warnings, "Attach PDF needs accounting.attachments")
+        warnings = self.settings_as(self.xero_manager).xero_scope_warnings
+        self.assertEqual(warnings, "Attach PDF needs accounting.attachments")
 
         self.company.xero_attach_pdf = True
         move = self.make_move()
@@ -142,11 +150,13 @@ class TestXero2026(XeroExportCase):
     def test_a_document_over_the_limit_is_refused_before_sending(self):
         move = self.make_move(lines=[{"name": "x" * 3000, "quantity": 1, "price_unit": 1.0}] * 3)
         mark = len(self.puts())
-        with patch.object(const, "MAX_BODY_BYTES", 5_000):
+        with (
+            patch.object(const, "MAX_BODY_BYTES", 5_000),
+            self.assertRaisesRegex(UserError, "too large for one request to Xero"),
+        ):
             move.action_xero_export()
-        self.assertEqual(move.xero_export_state, "error")
-        self.assertIn("too large for one request to Xero", move.xero_error)
         self.assertEqual(len(self.puts()) - mark, 0)
+        self.assertFalse(move.xero_id)
 
     # ------------------------------------------------------------------------- discounts
     def test_discounts_on_bills_and_credit_notes_are_folded_into_the_price(self):
