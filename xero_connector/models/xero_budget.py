@@ -123,10 +123,10 @@ class XeroTenantBudget(models.Model):
             )
             retry_at = tenant._xero_retry_at()
             tenant.xero_next_try_at = retry_at if retry_at and retry_at > now else False
-            tenant.xero_queued_count = (
-                self.env["account.move"]
-                .sudo()
-                .search_count([("xero_tenant_id", "=", tenant.id), ("xero_export_state", "=", "queued")])
+            tenant.xero_queued_count = (  # the user's own documents: record rules apply
+                self.env["account.move"].search_count(
+                    [("xero_tenant_id", "=", tenant.id), ("xero_export_state", "=", "queued")]
+                )
             )
 
     def _xero_retry_at(self):
