@@ -381,9 +381,9 @@ class XeroConnection(models.Model):
                 wait = float(headers.get("Retry-After") or 1) if status == 429 else 0
                 if wait > const.MAX_INLINE_WAIT_SECONDS:
                     retry = False  # never slept in a request or under row locks: queued instead
-                retry_at = (
-                    tenant._xero_note_answer(headers, wait if status == 429 else None) if tenant else None
-                )
+                # a wait too long to sleep is remembered: calls until then are not even sent
+                long_wait = wait if status == 429 and not retry else None
+                retry_at = tenant._xero_note_answer(headers, long_wait) if tenant else None
                 self._log_call(
                     operation, tenant, records, started, status, headers, message, retry, retry_at=retry_at
                 )
