@@ -83,13 +83,13 @@ def add_contacts(org, count):
         org.commit(contacts, doc, created=True)
 
 
-def connect(env, sandbox_url, tenant_ids):
+def connect(env, sandbox_url, tenant_ids, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET):
     """Admin's Xero login through the real OAuth flow (as scripts/demo_connect.py does)."""
     params = env["ir.config_parameter"]
     params.set_param("web.base.url", "http://localhost:8069")
     for key, value in {
-        "client_id": DEMO_CLIENT_ID,
-        "client_secret": DEMO_CLIENT_SECRET,
+        "client_id": client_id,
+        "client_secret": client_secret,
         "authorize_url": f"{sandbox_url}/identity/connect/authorize",
         "token_url": f"{sandbox_url}/connect/token",
         "revoke_url": f"{sandbox_url}/connect/revocation",

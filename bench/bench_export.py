@@ -296,9 +296,6 @@ def starter_runs(env, sandbox, server, company, tax_sale, timer, n=1000):
 
     day_limit = TIERS["starter"].day_limit
     sandbox.identity.register_app("bench-starter", "bench-starter-secret", [], loopback_redirects=True)
-    params = env["ir.config_parameter"]
-    params.set_param("xero_connector.client_id", "bench-starter")
-    params.set_param("xero_connector.client_secret", "bench-starter-secret")
     orgs = {}
     for mode in ("batch", "single"):
         org = sandbox.build_org(
@@ -306,7 +303,9 @@ def starter_runs(env, sandbox, server, company, tax_sale, timer, n=1000):
         )
         sandbox.add_org(org)
         orgs[mode] = org
-    tenants = connect(env, server.url, [org.tenant_id for org in orgs.values()])
+    tenants = connect(
+        env, server.url, [org.tenant_id for org in orgs.values()], "bench-starter", "bench-starter-secret"
+    )
     admin_env = env(user=env.ref("base.user_admin"))
     lines = []
     for mode, org in orgs.items():

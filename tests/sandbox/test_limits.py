@@ -105,3 +105,14 @@ def test_error_responses_carry_the_headers(api):
     assert all(h in violation.headers for h in RATE_HEADERS)
     refused = api("GET", "/Organisation", tenant="00000000-0000-0000-0000-000000000000")
     assert refused.status_code == 403 and all(h in refused.headers for h in RATE_HEADERS)
+
+
+def test_new_minute_empties_the_minute_windows_only(sb, api):
+    for _ in range(60):
+        api("GET", "/Organisation")
+    assert api("GET", "/Organisation").status_code == 429
+    now = sb.now()
+    sb.new_minute()
+    answer = api("GET", "/Organisation")
+    assert answer.status_code == 200 and remaining(answer)[:2] == (59, 1000 - 61)
+    assert sb.now() - now < 5  # the clock did not move

@@ -112,6 +112,10 @@ class SandboxClient:
     def set_limits(self, **limits) -> dict:
         return self._call("POST", "limits", limits)
 
+    def new_minute(self) -> dict:
+        """Empty every minute window without moving the clock."""
+        return self._call("POST", "limits/new-minute")
+
     # -------------------------------------------------------------- faults
     def add_fault(
         self,

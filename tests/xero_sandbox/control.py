@@ -275,6 +275,12 @@ class ControlApi:
             setattr(limiter.limits, name, None if value is None and name == "day" else int(value))
         return _reply(200, self._limits_json())
 
+    @route("POST", "limits/new-minute")
+    def new_minute(self, req):
+        """Every minute window empty (a test starting "a minute later" than the previous one)."""
+        self.sb.limiter.new_minute()
+        return _reply(200, self._limits_json())
+
     def _limits_json(self):
         limits = self.sb.limiter.limits
         return {"limits": vars(limits).copy(), "usage": self.sb.limiter.snapshot()}

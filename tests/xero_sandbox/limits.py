@@ -113,6 +113,15 @@ class RateLimiter:
     def day_limit(self, client_id: str) -> int:
         return self.limits.day if self.limits.day is not None else self._tier_day_limit(client_id)
 
+    def new_minute(self) -> None:
+        """Control API: forget every minute window (as if a minute had passed for the minute
+        limits alone), without moving the clock (tokens, day windows stay as they are)."""
+        with self._lock:
+            for usage in self._tenants.values():
+                usage.minute.clear()
+            for window in self._apps.values():
+                window.clear()
+
     def _usage(self, client_id, tenant_id, now):
         usage = self._tenants[(client_id, tenant_id)]
         app = self._apps[client_id]

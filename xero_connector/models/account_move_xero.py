@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _, api, fields, models, modules
@@ -652,13 +653,22 @@ class AccountMove(models.Model):
         exported, failed, queued = result["exported"], result["failed"], result.get("queued") or {}
         message = _("%(count)s document(s) exported to Xero.", count=len(exported))
         if queued:
-            message += " " + _(
-                "Xero's daily limit is spent: %(count)s document(s) wait in the queue, next try at %(time)s.",
-                count=len(queued),
-                time=fields.Datetime.to_string(
-                    fields.Datetime.context_timestamp(self, min(queued.values())).replace(tzinfo=None)
-                ),
+            next_try = min(queued.values())
+            shown = fields.Datetime.to_string(
+                fields.Datetime.context_timestamp(self, next_try).replace(tzinfo=None)
             )
+            if next_try - fields.Datetime.now() > timedelta(hours=1):
+                message += " " + _(
+                    "Xero's daily limit is spent: %(count)s document(s) wait in the queue, next try at %(time)s.",
+                    count=len(queued),
+                    time=shown,
+                )
+            else:
+                message += " " + _(
+                    "Xero asked Odoo to slow down: %(count)s document(s) wait in the queue, next try at %(time)s.",
+                    count=len(queued),
+                    time=shown,
+                )
         if failed:
             message += " " + _(
                 "%(count)s not exported: %(docs)s (see their chatter).",

@@ -156,7 +156,7 @@ class XeroTenantBudget(models.Model):
             db_retry = self._xero_retry_at()
             retry_at = db_retry and db_retry.timestamp() if db_retry else None
         if retry_at and retry_at > now:
-            raise self._xero_retry_error(operation, retry_at)
+            raise self._xero_retry_error(operation, retry_at, problem=budget.get("problem") or "day")
         if not self.env.context.get("xero_background") or "remaining" not in budget:
             return
         if now - budget.get("at", 0) > 24 * 3600:
@@ -175,10 +175,11 @@ class XeroTenantBudget(models.Model):
         if remaining not in (None, ""):
             values["remaining"] = int(remaining)
         values["retry_at"] = now + retry_after if retry_after else None
+        values["problem"] = (headers or {}).get("X-Rate-Limit-Problem") if retry_after else None
         _update_budget(self.env.cr.dbname, self.tenant_id, **values)
         return values["retry_at"]
 
-    def _xero_retry_error(self, operation, retry_at, reserve=False):
+    def _xero_retry_error(self, operation, retry_at, reserve=False, problem="day"):
         when = datetime.utcfromtimestamp(retry_at).replace(microsecond=0)
         shown = fields.Datetime.to_string(fields.Datetime.context_timestamp(self, when))
         if reserve:
@@ -189,10 +190,19 @@ class XeroTenantBudget(models.Model):
                 operation=operation,
                 time=shown,
             )
-        else:
+        elif problem == "day":
             message = _(
                 "Xero's daily limit for %(org)s is spent: %(operation)s waits in the queue, next try at "
                 "%(time)s.",
+                org=self.name,
+                operation=operation,
+                time=shown,
+            )
+        else:
+            message = _(
+                "Xero asks Odoo to wait (%(problem)s limit of %(org)s): %(operation)s was not sent, next "
+                "try at %(time)s.",
+                problem=problem,
                 org=self.name,
                 operation=operation,
                 time=shown,

@@ -388,7 +388,11 @@ class XeroConnection(models.Model):
                     operation, tenant, records, started, status, headers, message, retry, retry_at=retry_at
                 )
                 if status == 429 and tenant and not retry:
-                    raise tenant._xero_retry_error(operation, retry_at or time.time() + wait) from error
+                    raise tenant._xero_retry_error(
+                        operation,
+                        retry_at or time.time() + wait,
+                        problem=headers.get("X-Rate-Limit-Problem") or "day",
+                    ) from error
                 if not retry:
                     raise UserError(
                         _("Xero refused %(operation)s: %(message)s", operation=operation, message=message)
