@@ -413,7 +413,14 @@ class AccountMove(models.Model):
                 ).encode()
             ).hexdigest()[:40],
         )
-        self.env["xero.export.attempt"]._record(tenant, moves, endpoint, key)
+        operation = _("exporting %(count)s document(s)", count=len(moves))
+        try:
+            tenant._xero_check_budget(operation)  # nothing recorded for a call that cannot go
+        except XeroRetryLater as wait:
+            for move in moves:
+                result["queued"][move] = wait.retry_at
+            return
+        attempt_ids = self.env["xero.export.attempt"]._record(tenant, moves, endpoint, key)
         method, body_arg = (
             ("create_invoices", "invoices")
             if endpoint == "Invoices"
@@ -421,13 +428,14 @@ class AccountMove(models.Model):
         )
         try:
             answer = tenant._xero_write(
-                _("exporting %(count)s document(s)", count=len(moves)),
+                operation,
                 method,
                 records=moves,
                 idempotency_key=key,
                 **{body_arg: {endpoint: payloads}},
             )
-        except XeroRetryLater as wait:
+        except XeroRetryLater as wait:  # Xero answered 429: it created nothing
+            self.env["xero.export.attempt"]._drop(attempt_ids)
             for move in moves:
                 result["queued"][move] = wait.retry_at
             return

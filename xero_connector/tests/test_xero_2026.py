@@ -121,6 +121,9 @@ class TestXero2026(XeroExportCase):
         self.assertEqual(self.tenant.xero_next_try_at, move.xero_next_try_at)
         self.assertEqual(self.tenant.xero_queued_count, 1)
         self.assertFalse(move.activity_ids, "waiting is not a failure")
+        self.assertFalse(
+            self.env["xero.export.attempt"]._in_doubt(move), "Xero created nothing: no lookup next time"
+        )
 
         # the cron leaves it alone until then...
         mark = self.sandbox.calls()["next"]
@@ -134,6 +137,8 @@ class TestXero2026(XeroExportCase):
         self.assertEqual(move.xero_export_state, "exported")
         self.assertFalse(move.xero_next_try_at)
         self.assertEqual(len([i for i in self.in_xero() if i["InvoiceID"] == move.xero_id]), 1)
+        sent = [c["endpoint"] for c in self.sandbox.calls(since=mark)["log"]]
+        self.assertNotIn("GET /Invoices", sent, "no lookup of the document before sending it")
 
     # ---------------------------------------------------------------------- request size
     def test_batches_are_split_by_size_as_well_as_count(self):
