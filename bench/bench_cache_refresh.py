@@ -83,13 +83,13 @@ def add_contacts(org, count):
         org.commit(contacts, doc, created=True)
 
 
-def connect(env, sandbox_url, tenant_ids):
+def connect(env, sandbox_url, tenant_ids, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET):
     """Admin's Xero login through the real OAuth flow (as scripts/demo_connect.py does)."""
     params = env["ir.config_parameter"]
     params.set_param("web.base.url", "http://localhost:8069")
     for key, value in {
-        "client_id": DEMO_CLIENT_ID,
-        "client_secret": DEMO_CLIENT_SECRET,
+        "client_id": client_id,
+        "client_secret": client_secret,
         "authorize_url": f"{sandbox_url}/identity/connect/authorize",
         "token_url": f"{sandbox_url}/connect/token",
         "revoke_url": f"{sandbox_url}/connect/revocation",
@@ -98,19 +98,21 @@ def connect(env, sandbox_url, tenant_ids):
     }.items():
         params.set_param(f"xero_connector.{key}", value)
     admin_env = env(user=env.ref("base.user_admin"))
-    action = admin_env["xero.connection"]._start_authorization()
-    query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
-    location = SandboxClient(sandbox_url).authorize(
-        query["redirect_uri"],
-        client_id=query["client_id"],
-        state=query["state"],
-        code_challenge=query["code_challenge"],
-        tenants=tenant_ids,
-        scope=query["scope"],
-    )
-    callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    session = admin_env["xero.oauth.session"]._consume(callback["state"])
-    connection = admin_env["xero.connection"]._complete_authorization(session, callback["code"])
+    connection = None
+    for tenant_id in tenant_ids:  # a Starter app: one organisation per consent round
+        action = admin_env["xero.connection"]._start_authorization()
+        query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
+        location = SandboxClient(sandbox_url).authorize(
+            query["redirect_uri"],
+            client_id=query["client_id"],
+            state=query["state"],
+            code_challenge=query["code_challenge"],
+            tenants=[tenant_id],
+            scope=query["scope"],
+        )
+        callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+        session = admin_env["xero.oauth.session"]._consume(callback["state"])
+        connection = admin_env["xero.connection"]._complete_authorization(session, callback["code"])
     return {t.tenant_id: t for t in connection.tenant_ids}
 
 

@@ -48,20 +48,25 @@ def main(db, sandbox_url, odoo_url):
         admin.company_ids |= companies
 
         as_admin = env(user=admin)
-        action = as_admin["xero.connection"]._start_authorization()
-        query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
         demo_orgs = sandbox.orgs()[:2]
-        location = sandbox.authorize(
-            query["redirect_uri"],
-            client_id=query["client_id"],
-            state=query["state"],
-            code_challenge=query["code_challenge"],
-            tenants=[org["tenantId"] for org in demo_orgs],
-            scope=query["scope"],
-        )
-        callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-        session = as_admin["xero.oauth.session"]._consume(callback["state"])
-        connection = as_admin["xero.connection"]._complete_authorization(session, callback["code"])
+        # The demo app is a new Starter-tier app (granular scopes, one organisation per
+        # consent): one consent round per organisation, as an administrator would do it.
+        for org in demo_orgs:
+            action = as_admin["xero.connection"]._start_authorization()
+            query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
+            location = sandbox.authorize(
+                query["redirect_uri"],
+                client_id=query["client_id"],
+                state=query["state"],
+                code_challenge=query["code_challenge"],
+                tenants=[org["tenantId"]],
+                scope=query["scope"],
+            )
+            callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+            if "code" not in callback:
+                sys.exit(f"[run] the sandbox refused the consent: {callback}")
+            session = as_admin["xero.oauth.session"]._consume(callback["state"])
+            connection = as_admin["xero.connection"]._complete_authorization(session, callback["code"])
         tenants = {t.tenant_id: t for t in connection.tenant_ids}
         for company, org in zip(companies, demo_orgs, strict=False):
             company.xero_tenant_id = tenants[org["tenantId"]]
@@ -75,6 +80,13 @@ def main(db, sandbox_url, odoo_url):
         for company in companies:
             map_demo(as_admin, company)
             cr.commit()
+    violations = sandbox.violations()
+    if violations:  # the demo must not send anything Xero's OpenAPI would refuse
+        for violation in violations[:10]:
+            print(
+                f"[run] contract violation: {violation['method']} {violation['path']}: {violation['message']}"
+            )
+        sys.exit(f"[run] the demo set-up sent {len(violations)} request(s) that break Xero's OpenAPI")
 
 
 def map_demo(env, company):

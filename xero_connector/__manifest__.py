@@ -49,6 +49,7 @@
         "data/ir_cron_journals.xml",
         "views/purchase_order_xero_views.xml",
         "data/ir_cron_purchase_orders.xml",
+        "views/xero_2026_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

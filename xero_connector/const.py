@@ -12,8 +12,12 @@ DEFAULT_ENDPOINTS = {
     "api_url": "https://api.xero.com/api.xro/2.0",
 }
 
+# Xero apps created on or after 2 March 2026 may not ask for accounting.transactions: the
+# granular scopes the module needs (invoices, credit notes, items and purchase orders; payments,
+# overpayments and prepayments; manual journals; contacts; settings; attachments for the PDF).
 DEFAULT_SCOPES = (
-    "offline_access openid profile email accounting.transactions accounting.contacts accounting.settings"
+    "offline_access openid profile email accounting.invoices accounting.payments "
+    "accounting.manualjournals accounting.contacts accounting.settings accounting.attachments"
 )
 
 CALLBACK_PATH = "/xero/oauth/callback"
@@ -42,3 +46,16 @@ MAX_CONCURRENT_CALLS = 5
 MANUAL_JOURNALS_SCOPE = "accounting.manualjournals"
 # "Synchronize now" for balances journals: at most once per this many seconds per organisation.
 JOURNALS_SYNC_THROTTLE_SECONDS = 5 * 60
+# Xero in 2026 (docs/XERO_FACTS_2026.md): a Starter app has about 1,000 calls a day per
+# organisation (5,000 on the other tiers; the connector learns it from X-DayLimit-Remaining).
+STARTER_DAY_LIMIT = 1000
+# Share of the day's calls background work (cache refresh, payment sync) leaves for exports
+# and users (percent; a setting).
+BACKGROUND_RESERVE = 20.0
+# Background work stopped by the reserve tries again this much later.
+RESERVE_RETRY_SECONDS = 3600
+# The longest Retry-After waited inside a request or under row locks; longer ones end the call
+# and the work is queued with its next try time.
+MAX_INLINE_WAIT_SECONDS = 5
+# A POST/PUT to the Accounting API is limited to 3.5 MB: batches stay under this many bytes.
+MAX_BODY_BYTES = 3_000_000

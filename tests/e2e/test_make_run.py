@@ -74,6 +74,7 @@ def test_make_run_serves_login_page_and_a_connected_sandbox(make_run):
     )
     assert connections.status_code == 200
     assert {c["tenantName"] for c in connections.json()} >= {"Demo Company (AU)", "Demo Company (NZ)"}
+    assert sandbox.violations() == [], "the demo sent requests that break Xero's OpenAPI"
 
     # Admin logs in and finds the demo companies mapped to the demo organisations.
     session = requests.Session()

@@ -110,7 +110,16 @@ def test_write_responses_conform(spec, api):
     assert_conforms(spec, "GET", f"/Invoices/{invoice_id}", api.get(f"/Invoices/{invoice_id}"))
     payment = api.put(
         "/Payments",
-        {"Payments": [{"Invoice": {"InvoiceID": invoice_id}, "Account": {"Code": "090"}, "Amount": 10}]},
+        {
+            "Payments": [
+                {
+                    "Invoice": {"InvoiceID": invoice_id},
+                    "Account": {"Code": "090"},
+                    "Date": "2024-03-10",
+                    "Amount": 10,
+                }
+            ]
+        },
     )
     assert_conforms(spec, "PUT", "/Payments", payment)
     mixed = api.put(
@@ -163,7 +172,12 @@ def test_xero_python_reads_the_sandbox_answers(api):
     ).items("Invoices")[0]
     api.put(
         "/Payments",
-        {"Invoice": {"InvoiceID": created["InvoiceID"]}, "Account": {"Code": "090"}, "Amount": 10},
+        {
+            "Invoice": {"InvoiceID": created["InvoiceID"]},
+            "Account": {"Code": "090"},
+            "Date": "2024-03-10",
+            "Amount": 10,
+        },
     )
     loaded = client.deserialize(
         _SdkResponse(api.get(f"/Invoices/{created['InvoiceID']}").body), "Invoices", models

@@ -66,6 +66,7 @@ def test_payment_rules(api):
                 {
                     "Invoice": {"InvoiceNumber": approved["InvoiceNumber"]},
                     "Account": {"Code": "091"},
+                    "Date": "2024-03-10",
                     "Amount": 5,
                 }
             ]
@@ -75,7 +76,12 @@ def test_payment_rules(api):
     account_id = next(a["AccountID"] for a in api.org.dump("Accounts") if a["Code"] == "090")
     by_account_id = api.put(
         "/Payments",
-        {"Invoice": {"InvoiceID": approved["InvoiceID"]}, "Account": {"AccountID": account_id}, "Amount": 5},
+        {
+            "Invoice": {"InvoiceID": approved["InvoiceID"]},
+            "Account": {"AccountID": account_id},
+            "Date": "2024-03-10",
+            "Amount": 5,
+        },
     )
     assert by_account_id.status == 200
     assert pay(api, approved["InvoiceID"], 100).status == 400  # only 90.00 left
@@ -170,6 +176,7 @@ def test_credit_note_refund_payment(api):
                 {
                     "CreditNote": {"CreditNoteID": note["CreditNoteID"]},
                     "Account": {"Code": "090"},
+                    "Date": "2024-03-10",
                     "Amount": 33,
                 }
             ]

@@ -298,7 +298,12 @@ def test_events_for_contacts_and_invoices(api):
         "/Payments",
         {
             "Payments": [
-                {"Invoice": {"InvoiceID": created["InvoiceID"]}, "Account": {"Code": "090"}, "Amount": 5}
+                {
+                    "Invoice": {"InvoiceID": created["InvoiceID"]},
+                    "Account": {"Code": "090"},
+                    "Date": "2024-03-10",
+                    "Amount": 5,
+                }
             ]
         },
     )

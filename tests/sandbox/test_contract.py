@@ -175,7 +175,7 @@ def _token(sandbox: Sandbox) -> str:
         "code_challenge": pkce_challenge("v" * 43),
         "code_challenge_method": "S256",
     }
-    location = sandbox.identity.approve(params, list(sandbox.orgs))
+    location = sandbox.identity.approve(params, list(sandbox.orgs)[:1])
     code = parse_qs(urlsplit(location).query)["code"][0]
     return sandbox.identity.token(
         {

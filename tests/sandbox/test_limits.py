@@ -1,5 +1,6 @@
-"""Xero's rate limits on the virtual clock: per tenant 60/minute, 5,000/day, 5 in flight; per
-app 10,000/minute; remaining-budget headers on every response; 429s do not count."""
+"""Xero's rate limits on the virtual clock: per tenant 60/minute, a day's budget by the app's
+tier (the demo app is Starter: 1,000/day), 5 in flight; per app 10,000/minute; remaining-budget
+headers on every response; 429s do not count."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +13,7 @@ def remaining(answer):
 
 def test_headers_count_down(api):
     seen = [remaining(api("GET", "/Organisation")) for _ in range(3)]
-    assert seen == [(59, 4999, 9999), (58, 4998, 9998), (57, 4997, 9997)]
+    assert seen == [(59, 999, 9999), (58, 998, 9998), (57, 997, 9997)]
 
 
 def test_61st_call_in_a_minute_is_refused_until_the_window_frees(sb, api):
@@ -30,7 +31,7 @@ def test_61st_call_in_a_minute_is_refused_until_the_window_frees(sb, api):
     sb.advance(wait)
     answer = api("GET", "/Organisation")
     assert answer.status_code == 200
-    assert remaining(answer)[1] == 5000 - 61  # the two refusals were not counted
+    assert remaining(answer)[1] == 1000 - 61  # the two refusals were not counted
 
 
 def test_limits_are_per_tenant(api, orgs):
@@ -38,7 +39,7 @@ def test_limits_are_per_tenant(api, orgs):
         api("GET", "/Organisation")
     assert api("GET", "/Organisation").status_code == 429
     other = api("GET", "/Organisation", tenant=orgs[1]["tenantId"])
-    assert other.status_code == 200 and remaining(other)[:2] == (59, 4999)
+    assert other.status_code == 200 and remaining(other)[:2] == (59, 999)
     assert remaining(other)[2] == 10000 - 61
 
 
@@ -49,7 +50,7 @@ def test_limits_are_per_app(sb, api, server, orgs):
     sb.register_app("second-app", "secret-2", ["http://localhost:8070/cb"])
     token = sb.connect("http://localhost:8070/cb", client_id="second-app", client_secret="secret-2")
     answer = api("GET", "/Organisation", token=token["access_token"])
-    assert answer.status_code == 200 and remaining(answer) == (59, 4999, 9999)
+    assert answer.status_code == 200 and remaining(answer) == (59, 999, 9999)
 
 
 def test_day_limit(sb, api):
@@ -71,7 +72,8 @@ def test_day_limit(sb, api):
 
 
 def test_day_limit_real_numbers_headers(sb):
-    assert sb.limits()["limits"] == {"minute": 60, "day": 5000, "concurrent": 5, "app_minute": 10000}
+    # day: None = each app's tier decides
+    assert sb.limits()["limits"] == {"minute": 60, "day": None, "concurrent": 5, "app_minute": 10000}
 
 
 def test_app_minute_limit_across_tenants(sb, api, orgs):
@@ -103,3 +105,14 @@ def test_error_responses_carry_the_headers(api):
     assert all(h in violation.headers for h in RATE_HEADERS)
     refused = api("GET", "/Organisation", tenant="00000000-0000-0000-0000-000000000000")
     assert refused.status_code == 403 and all(h in refused.headers for h in RATE_HEADERS)
+
+
+def test_new_minute_empties_the_minute_windows_only(sb, api):
+    for _ in range(60):
+        api("GET", "/Organisation")
+    assert api("GET", "/Organisation").status_code == 429
+    now = sb.now()
+    sb.new_minute()
+    answer = api("GET", "/Organisation")
+    assert answer.status_code == 200 and remaining(answer)[:2] == (59, 1000 - 61)
+    assert sb.now() - now < 5  # the clock did not move

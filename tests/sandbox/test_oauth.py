@@ -36,7 +36,7 @@ class _Form(HTMLParser):
         a = dict(attrs)
         if tag == "input" and a.get("type") == "hidden":
             self.fields.append((a["name"], a["value"]))
-        elif tag == "input" and a.get("type") == "checkbox":
+        elif tag == "input" and a.get("type") in ("checkbox", "radio"):
             self.tenants.append((a["value"], "checked" in a))
         elif tag == "button":
             self.buttons[a.get("id")] = (a.get("name"), a.get("value"))
@@ -106,6 +106,7 @@ def org_call(server, access_token, tenant):
 
 # ---------------------------------------------------------------------------------- the dance
 def test_full_dance_with_oauth2session(server, sb, orgs):
+    sb.update_app(DEMO_CLIENT_ID, tier="advanced")  # bulk connections: every organisation at once
     session = oauth_session(server)
     url, state = session.authorization_url(server.url + "/identity/connect/authorize", prompt="consent")
     assert "code_challenge=" in url and "code_challenge_method=S256" in url
@@ -128,6 +129,7 @@ def test_full_dance_with_oauth2session(server, sb, orgs):
 
 
 def test_consent_page_lists_organisations_ticked(server, sb, orgs):
+    sb.update_app(DEMO_CLIENT_ID, tier="advanced")
     url, _ = oauth_session(server).authorization_url(server.url + "/identity/connect/authorize")
     page = requests.get(url, timeout=10)
     form = _Form()
@@ -138,6 +140,7 @@ def test_consent_page_lists_organisations_ticked(server, sb, orgs):
 
 
 def test_only_the_ticked_organisation_is_granted(server, sb, orgs):
+    sb.update_app(DEMO_CLIENT_ID, tier="advanced")
     session = oauth_session(server)
     url, _ = session.authorization_url(server.url + "/identity/connect/authorize")
     token = fetch_token(server, session, consent(requests.Session(), url, keep=[orgs[1]["tenantId"]]))
@@ -271,7 +274,7 @@ def test_unsupported_grant_type(server, sb):
 
 
 def test_no_refresh_token_without_offline_access(sb):
-    token = sb.connect(scope="openid accounting.transactions")
+    token = sb.connect(scope="openid accounting.invoices")
     assert "refresh_token" not in token and token["access_token"]
 
 

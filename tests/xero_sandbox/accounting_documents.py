@@ -95,6 +95,14 @@ def document_totals(lines: list[dict], line_amount_types: str) -> dict:
     }
 
 
+# The spec's words (LineItem.DiscountRate/DiscountAmount): bills and credit notes take none.
+DISCOUNT_MESSAGE = (
+    "Discounts are only supported on ACCREC invoices and quotes. ACCPAY invoices and credit notes "
+    "in Xero do not support discounts."
+)
+NO_TAX_MESSAGE = "The TaxType code {tax_type} cannot be used on a document whose LineAmountTypes is NoTax."
+
+
 class LineBuilder:
     """Validates and computes the line items of one document."""
 
@@ -231,6 +239,9 @@ class LineBuilder:
             else:
                 problems.add(unknown_tax_type(tax_type))
             return tax_type, ZERO
+        if self.line_amount_types == "NoTax" and raw.get("TaxType") and to_decimal(rate["EffectiveRate"]):
+            problems.add(NO_TAX_MESSAGE.format(tax_type=rate["TaxType"]))
+            return rate["TaxType"], ZERO
         tax = line_tax(line_amount, rate["EffectiveRate"], self.line_amount_types)
         override = to_decimal(raw.get("TaxAmount"))
         if override is not None and self.line_amount_types != "NoTax":
@@ -423,6 +434,7 @@ class DocumentResource(Resource):
         side = self.types[doc[self.type_field]]
         previous = (existing or {}).get("LineItems") or []
         if "LineItems" in raw:
+            self._check_discounts(raw, doc, problems)
             builder = LineBuilder(self.org, side, line_amount_types, ctx.unitdp, self.require_account)
             doc["LineItems"] = builder.build_all(raw.get("LineItems"), problems, previous)
         elif existing is not None:  # recompute stored lines (LineAmountTypes or status may change)
@@ -431,6 +443,19 @@ class DocumentResource(Resource):
         else:
             doc["LineItems"] = []
         doc.update(document_totals(doc["LineItems"], line_amount_types))
+
+    # document types that take DiscountRate/DiscountAmount on their lines (spec: ACCREC only)
+    discount_types = ("ACCREC",)
+
+    def _check_discounts(self, raw, doc, problems) -> None:
+        if doc[self.type_field] in self.discount_types:
+            return
+        lines = raw.get("LineItems") if isinstance(raw.get("LineItems"), list) else []
+        if any(
+            isinstance(line, dict) and (line.get("DiscountRate") or line.get("DiscountAmount"))
+            for line in lines
+        ):
+            problems.add(DISCOUNT_MESSAGE)
 
     def _number(self, raw, existing, doc, problems) -> None:
         doc_type = doc[self.type_field]
@@ -607,6 +632,7 @@ class PurchaseOrders(DocumentResource):
     number_prefix = {"PURCHASEORDER": "PO-"}
     transitions = PURCHASE_ORDER_TRANSITIONS
     require_account = False  # purchase orders post nothing: account and tax type are optional
+    discount_types = ("PURCHASEORDER",)
     needs_due_date = False
     extra_dates = ("DeliveryDate", "ExpectedArrivalDate")
     COPIED = (*DocumentResource.COPIED, "DeliveryAddress", "AttentionTo", "Telephone", "DeliveryInstructions")

@@ -95,8 +95,10 @@ class Payments(Resource):
         resource_name, target = self._target(raw, problems)
         account = self._account(raw, problems)
         amount = to_decimal(raw.get("Amount"))
-        when = parse_date(raw.get("Date")) if raw.get("Date") else ctx.today
-        if when is None:
+        when = parse_date(raw.get("Date")) if raw.get("Date") else None
+        if not raw.get("Date"):
+            problems.add("The payment date is required.")  # FACTS.md: Payments take Date
+        elif when is None:
             problems.add("The payment date is not a valid date.")
         if amount is None or amount <= 0:
             problems.add("The payment amount must be greater than zero.")

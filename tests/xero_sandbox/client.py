@@ -15,8 +15,11 @@ import requests
 DEMO_CLIENT_ID = "sandbox-client-id"
 DEMO_CLIENT_SECRET = "sandbox-client-secret"
 DEMO_REDIRECT_URI = "http://localhost:8069/xero/oauth/callback"  # any loopback URL is accepted
+# Granular scopes (apps created on or after 2 March 2026 may not ask for accounting.transactions)
 DEFAULT_SCOPE = (
-    "offline_access openid profile email accounting.transactions accounting.contacts accounting.settings"
+    "offline_access openid profile email accounting.invoices accounting.payments "
+    "accounting.banktransactions accounting.manualjournals accounting.contacts accounting.settings "
+    "accounting.attachments"
 )
 
 
@@ -109,6 +112,10 @@ class SandboxClient:
     def set_limits(self, **limits) -> dict:
         return self._call("POST", "limits", limits)
 
+    def new_minute(self) -> dict:
+        """Empty every minute window without moving the clock."""
+        return self._call("POST", "limits/new-minute")
+
     # -------------------------------------------------------------- faults
     def add_fault(
         self,
@@ -150,8 +157,12 @@ class SandboxClient:
         redirect_uris: list,
         webhook_key: str | None = None,
         auto_consent: list | None = None,
+        tier: str = "starter",
+        created: str | float | None = None,
     ) -> dict:
-        """``auto_consent``: tenants the consent page grants at once (for browser tours)."""
+        """``auto_consent``: tenants the consent page grants at once (for browser tours).
+        ``tier``: starter (default, as a new app), core, plus, advanced or enterprise;
+        ``created``: ISO date or epoch (default 10 March 2026, after the granular-scope cut-off)."""
         return self._call(
             "POST",
             "apps",
@@ -161,8 +172,16 @@ class SandboxClient:
                 "redirect_uris": redirect_uris,
                 "webhook_key": webhook_key,
                 "auto_consent": auto_consent,
+                "tier": tier,
+                "created": created,
             },
         )
+
+    def update_app(self, client_id: str, tier: str | None = None, created=None) -> dict:
+        return self._call("POST", f"apps/{client_id}", {"tier": tier, "created": created})
+
+    def apps(self) -> list:
+        return self._call("GET", "apps")
 
     def authorize(
         self,
@@ -197,7 +216,14 @@ class SandboxClient:
         scope: str = DEFAULT_SCOPE,
     ) -> dict:
         """Shortcut for tests that just need tokens: consent + code exchange with PKCE.
-        Returns the token response."""
+        Returns the token response. ``tenants`` None: every organisation, one consent round
+        each (a Starter app connects one organisation per consent; Xero merges a user's
+        connections to an app, so the last token reaches them all)."""
+        if tenants is None:
+            answer = None
+            for org in self.orgs():
+                answer = self.connect(redirect_uri, client_id, client_secret, [org["tenantId"]], scope)
+            return answer
         verifier, challenge = pkce_pair()
         location = self.authorize(redirect_uri, client_id, "st", challenge, tenants, scope)
         code = parse_qs(urlsplit(location).query)["code"][0]

@@ -6,12 +6,15 @@ rewriting its host to the spec's server URL. Identity paths are matched case-ins
 because the spec says `/Connections` while Xero (and clients) use `/connections`.
 """
 
+import json
 import logging
 import os
 import threading
 import time
 import warnings
 from pathlib import Path
+
+from .spec_rules import SpecRules
 
 log = logging.getLogger("xero_sandbox")
 
@@ -57,6 +60,7 @@ class ContractChecker:
         self._lock = threading.Lock()
         self._apis: dict = {}
         self.timings_ms: list = []  # last validations' durations, for measurements
+        self.rules = SpecRules(self.spec_dir / SPECS["accounting"][0])
 
     @property
     def available(self) -> bool:
@@ -91,10 +95,25 @@ class ContractChecker:
                 # Xero's OAuth2 security scheme is not checkable by openapi-core: it warns.
                 warnings.simplefilter("ignore")
                 errors = [e for e in api.iter_request_errors(request) if not _binary_body_quirk(e, request)]
+            messages = [explain(e) for e in errors]
+            if which == "accounting" and body and "json" in request.content_type:
+                messages.extend(self._unknown_fields(method, path, body))
         finally:
             self.timings_ms.append((time.perf_counter() - started) * 1000)
             del self.timings_ms[:-1000]
-        return "; ".join(explain(e) for e in errors) or None
+        return "; ".join(messages) or None
+
+    def _unknown_fields(self, method: str, path: str, body: bytes) -> list:
+        """openapi-core lets undeclared properties through (Xero's schemas do not say
+        `additionalProperties: false`); Xero drops them silently, so they are violations."""
+        try:
+            value = json.loads(body)
+        except ValueError:
+            return []  # openapi-core already reported the malformed body
+        unknown = self.rules.unknown_fields(method, path, value)
+        if not unknown:
+            return []
+        return [f"UnknownField: the request schema declares no {', '.join(unknown[:10])}"]
 
 
 def _binary_body_quirk(error: Exception, request: _SpecRequest) -> bool:

@@ -4,9 +4,10 @@ No auth, loopback clients only, JSON in and out. `GET /_sandbox/` lists the rout
 """
 
 import re
+from datetime import datetime, timezone
 
 from . import webhooks
-from .identity import DEMO_USER, ConsentError
+from .identity import DEMO_USER, TIERS, ConsentError
 from .limits import Limits
 from .messages import Reply
 
@@ -131,6 +132,7 @@ class ControlApi:
                     "redirect_uris": a.redirect_uris,
                     "webhook_key": a.webhook_key,
                     "loopback_redirects": a.loopback_redirects,
+                    **self._app_tier_json(a),
                 }
                 for a in self.sb.identity.apps.values()
             ],
@@ -146,8 +148,38 @@ class ControlApi:
             data.get("webhook_key"),
             bool(data.get("loopback_redirects", False)),
             [self._org(t).tenant_id for t in data["auto_consent"]] if data.get("auto_consent") else None,
+            _epoch(data.get("created")),
+            data.get("tier") or "starter",
         )
-        return _reply(201, {"client_id": app.client_id, "redirect_uris": app.redirect_uris})
+        return _reply(
+            201, {"client_id": app.client_id, "redirect_uris": app.redirect_uris, **self._app_tier_json(app)}
+        )
+
+    @route("POST", r"apps/(?P<client_id>[^/]+)")
+    def update_app(self, req, client_id):
+        """{tier, created}: move an app to another tier, or say when it was created (an app
+        created before 2 March 2026 may still ask for the broad scopes)."""
+        app = self.sb.identity.apps[client_id]
+        data = self._body(req)
+        if data.get("tier"):
+            if data["tier"] not in TIERS:
+                raise ValueError(f"unknown tier {data['tier']!r}; one of {', '.join(TIERS)}")
+            app.tier = data["tier"]
+        if data.get("created") is not None:
+            app.created = _epoch(data["created"])
+        return _reply(200, {"client_id": app.client_id, **self._app_tier_json(app)})
+
+    @staticmethod
+    def _app_tier_json(app) -> dict:
+        rules = app.tier_rules
+        return {
+            "tier": app.tier,
+            "created": datetime.fromtimestamp(app.created, tz=timezone.utc).isoformat(),
+            "granular_scopes_only": app.granular_only,
+            "connections_allowed": rules.connections,
+            "day_limit": rules.day_limit,
+            "bulk_connections": rules.bulk_connections,
+        }
 
     @route("POST", "authorize")
     def authorize(self, req):
@@ -159,16 +191,20 @@ class ControlApi:
             "redirect_uri": data.get("redirect_uri", ""),
             "scope": data.get(
                 "scope",
-                "offline_access openid profile email "
-                "accounting.transactions accounting.contacts "
-                "accounting.settings",
+                "offline_access openid profile email accounting.invoices accounting.payments "
+                "accounting.contacts accounting.settings",
             ),
         }
         for name in ("state", "code_challenge", "code_challenge_method", "nonce"):
             if data.get(name) is not None:
                 params[name] = data[name]
         wanted = data.get("tenants")
-        tenants = list(self.sb.orgs) if wanted is None else [self._org(t).tenant_id for t in wanted]
+        if wanted is None:  # what the consent page offers ticked: all, or the first on Starter
+            app = self.sb.identity.apps.get(params["client_id"])
+            bulk = app is None or app.tier_rules.bulk_connections
+            tenants = list(self.sb.orgs) if bulk else list(self.sb.orgs)[:1]
+        else:
+            tenants = [self._org(t).tenant_id for t in wanted]
         try:
             location = self.sb.identity.approve(params, tenants, data.get("user", DEMO_USER))
         except ConsentError as exc:
@@ -235,7 +271,14 @@ class ControlApi:
         for name, value in data.items():
             if not hasattr(limiter.limits, name):
                 raise ValueError(f"unknown limit {name!r}")
-            setattr(limiter.limits, name, int(value))
+            # day: null gives the decision back to the apps' tiers
+            setattr(limiter.limits, name, None if value is None and name == "day" else int(value))
+        return _reply(200, self._limits_json())
+
+    @route("POST", "limits/new-minute")
+    def new_minute(self, req):
+        """Every minute window empty (a test starting "a minute later" than the previous one)."""
+        self.sb.limiter.new_minute()
         return _reply(200, self._limits_json())
 
     def _limits_json(self):
@@ -320,6 +363,14 @@ class ControlApi:
         first, last = self.sb.webhook_sequence_range(len(events))
         result = webhooks.deliver(data["url"], key, events, first, last, tamper=bool(data.get("tamper")))
         return _reply(200, {"events": len(events), **result})
+
+
+def _epoch(value):
+    """An app's creation date from the control API: epoch seconds or an ISO date."""
+    if value is None or isinstance(value, int | float):
+        return value
+    moment = datetime.fromisoformat(str(value))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
 
 
 def _short_code(name: str) -> str | None:

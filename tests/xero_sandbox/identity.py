@@ -32,6 +32,32 @@ DEMO_USER = "demo.user@example.com"
 
 ISSUER = "https://identity.xero.com"
 
+# Apps created on or after this moment (2 March 2026, UTC) cannot ask for the broad scopes.
+GRANULAR_SCOPES_SINCE = datetime(2026, 3, 2, tzinfo=timezone.utc).timestamp()
+DEPRECATED_SCOPES = ("accounting.transactions", "accounting.transactions.read", "accounting.reports.read")
+# The demo app: created after March 2026, on the free Starter tier (what a new app gets today).
+DEMO_APP_CREATED = datetime(2026, 3, 10, tzinfo=timezone.utc).timestamp()
+
+
+@dataclass(frozen=True)
+class Tier:
+    """What a Xero app tier allows (FACTS.md, "App tiers"): connected organisations, calls a
+    day per organisation, and whether one consent may connect several organisations."""
+
+    name: str
+    connections: int | None
+    day_limit: int
+    bulk_connections: bool
+
+
+TIERS = {
+    "starter": Tier("Starter", 5, 1000, False),
+    "core": Tier("Core", 50, 5000, False),
+    "plus": Tier("Plus", 1000, 5000, False),
+    "advanced": Tier("Advanced", 10000, 5000, True),
+    "enterprise": Tier("Enterprise", None, 5000, True),
+}
+
 
 class OAuthError(Exception):
     """An RFC 6749 error answered as `{"error": ...}` by the token/revocation endpoints."""
@@ -72,6 +98,17 @@ class App:
     # Browser tours cannot press a button on another site's page: an app registered with a
     # list here is consented to at once (GET redirects straight back) for those tenants.
     auto_consent: list | None = None
+    created: float = DEMO_APP_CREATED  # epoch seconds (real time, not the virtual clock)
+    tier: str = "starter"
+
+    @property
+    def tier_rules(self) -> Tier:
+        return TIERS[self.tier]
+
+    @property
+    def granular_only(self) -> bool:
+        """Created on or after 2 March 2026: the broad scopes are refused at consent."""
+        return self.created >= GRANULAR_SCOPES_SINCE
 
     def accepts_redirect(self, uri: str) -> bool:
         if uri in self.redirect_uris:
@@ -187,9 +224,20 @@ class Identity:
         webhook_key=None,
         loopback_redirects=False,
         auto_consent=None,
+        created=None,
+        tier="starter",
     ) -> App:
+        if tier not in TIERS:
+            raise ValueError(f"unknown tier {tier!r}; one of {', '.join(TIERS)}")
         app = App(
-            client_id, client_secret, list(redirect_uris or []), webhook_key, loopback_redirects, auto_consent
+            client_id,
+            client_secret,
+            list(redirect_uris or []),
+            webhook_key,
+            loopback_redirects,
+            auto_consent,
+            DEMO_APP_CREATED if created is None else float(created),
+            tier,
         )
         with self._lock:
             self.apps[client_id] = app
@@ -210,8 +258,13 @@ class Identity:
         """Errors Xero reports by redirecting back with `error=` (the redirect URI is trusted)."""
         if params.get("response_type") != "code":
             return "unsupported_response_type"
-        if not params.get("scope", "").split():
+        scopes = params.get("scope", "").split()
+        if not scopes:
             return "invalid_scope"
+        app = self.apps.get(params.get("client_id", ""))
+        if app is not None and app.granular_only and set(scopes) & set(DEPRECATED_SCOPES):
+            # what Xero answers a new app asking for accounting.transactions (FACTS.md)
+            return "unauthorized_client"
         method = params.get("code_challenge_method")
         if params.get("code_challenge") and method not in (None, "", "S256"):
             return "invalid_request"
@@ -228,6 +281,7 @@ class Identity:
         chosen = [t for t in tenant_ids if t in known]
         if not chosen:
             return self.redirect(params, error="access_denied")
+        self.check_tier(params["client_id"], user, chosen)
         now = self.clock.now()
         auth_event_id = str(uuid.uuid4())
         code = AuthCode(
@@ -247,12 +301,32 @@ class Identity:
                 self._connect(code.client_id, user, tenant_id, auth_event_id, now)
         return self.redirect(params, code=code.code)
 
+    def check_tier(self, client_id: str, user: str, chosen: list) -> None:
+        """Starter and the other non-bulk tiers connect one organisation per consent; every
+        tier caps the organisations connected to the app (ConsentError: Xero's page says so)."""
+        app = self.apps[client_id]
+        rules = app.tier_rules
+        if len(chosen) > 1 and not rules.bulk_connections:
+            raise ConsentError(
+                f"access_denied: connecting several organisations at once needs the Advanced tier; "
+                f"this app is on {rules.name}: choose one organisation"
+            )
+        with self._lock:
+            connected = {c.tenant_id for c in self._connections.values() if c.client_id == client_id}
+        if rules.connections is not None and len(connected | set(chosen)) > rules.connections:
+            raise ConsentError(
+                f"access_denied: this app has reached its limit of {rules.connections} connected "
+                f"organisations ({rules.name} tier)"
+            )
+
     def deny(self, params: dict) -> str:
         self.check_authorize_request(params)
         return self.redirect(params, error="access_denied")
 
     @staticmethod
     def redirect(params: dict, **values) -> str:
+        if values.get("error") == "unauthorized_client":
+            values["error_description"] = "Invalid scope for client"
         if params.get("state") is not None:
             values["state"] = params["state"]
         uri = params["redirect_uri"]
@@ -274,10 +348,14 @@ class Identity:
             for k, v in params.items()
             if k != "tenant"
         )
+        app = self.apps.get(params.get("client_id", ""))
+        bulk = app is None or app.tier_rules.bulk_connections
+        kind = "checkbox" if bulk else "radio"  # Starter: one organisation per consent
         rows = "\n".join(
-            f'<li><label><input type="checkbox" name="tenant" value="{html.escape(t)}" '
-            f'id="tenant_{html.escape(org.short_code)}" checked> {html.escape(org.name)}</label></li>'
-            for t, org in self.tenants().items()
+            f'<li><label><input type="{kind}" name="tenant" value="{html.escape(t)}" '
+            f'id="tenant_{html.escape(org.short_code)}"{" checked" if bulk or not i else ""}> '
+            f"{html.escape(org.name)}</label></li>"
+            for i, (t, org) in enumerate(self.tenants().items())
         )
         scopes = "".join(f"<li>{html.escape(s)}</li>" for s in params.get("scope", "").split())
         return f"""<!DOCTYPE html>

@@ -1,6 +1,7 @@
 """Xero's API rate limits, on the virtual clock.
 
-Per app and tenant: 5 calls in flight, 60 calls in a rolling minute, 5,000 in a rolling day;
+Per app and tenant: 5 calls in flight, 60 calls in a rolling minute, a rolling day's budget set
+by the app's tier (Starter 1,000, other tiers 5,000; FACTS.md "App tiers");
 per app across its tenants: 10,000 calls in a rolling minute. A refused call (429) is not
 counted, so retrying after `Retry-After` always works. Limits are adjustable (control API) so
 a test can reach the day limit without making 5,000 calls.
@@ -18,7 +19,7 @@ DAY = 24 * 3600
 @dataclass
 class Limits:
     minute: int = 60
-    day: int = 5000
+    day: int | None = None  # None: the app's tier decides (Starter 1,000, others 5,000)
     concurrent: int = 5
     app_minute: int = 10000
 
@@ -50,9 +51,10 @@ def _wait(window: deque, now: float, span: float) -> int:
 
 
 class RateLimiter:
-    def __init__(self, clock, limits: Limits | None = None):
+    def __init__(self, clock, limits: Limits | None = None, tier_day_limit=None):
         self.clock = clock
         self.limits = limits or Limits()
+        self._tier_day_limit = tier_day_limit or (lambda client_id: 5000)
         self._lock = threading.Lock()
         self._tenants: dict = defaultdict(_Usage)  # (client_id, tenant_id) -> usage
         self._apps: dict = defaultdict(deque)  # client_id -> minute window
@@ -63,8 +65,9 @@ class RateLimiter:
             now = self.clock.now()
             usage, app = self._usage(client_id, tenant_id, now)
             limits = self.limits
+            day_limit = self.day_limit(client_id)
             refusal = None
-            if len(usage.day) >= limits.day:
+            if len(usage.day) >= day_limit:
                 refusal = ("day", _wait(usage.day, now, DAY))
             elif len(usage.minute) >= limits.minute:
                 refusal = ("minute", _wait(usage.minute, now, MINUTE))
@@ -77,7 +80,7 @@ class RateLimiter:
                 usage.day.append(now)
                 app.append(now)
                 usage.in_flight += 1
-            admission = Admission(self._headers(usage, app))
+            admission = Admission(self._headers(usage, app, day_limit))
             if refusal:
                 admission.problem, admission.retry_after = refusal
             return admission
@@ -91,7 +94,7 @@ class RateLimiter:
         """The remaining-budget headers without counting anything (for refused/faulted calls)."""
         with self._lock:
             usage, app = self._usage(client_id, tenant_id, self.clock.now())
-            return self._headers(usage, app)
+            return self._headers(usage, app, self.day_limit(client_id))
 
     def snapshot(self) -> dict:
         with self._lock:
@@ -107,6 +110,18 @@ class RateLimiter:
                 }
             return out
 
+    def day_limit(self, client_id: str) -> int:
+        return self.limits.day if self.limits.day is not None else self._tier_day_limit(client_id)
+
+    def new_minute(self) -> None:
+        """Control API: forget every minute window (as if a minute had passed for the minute
+        limits alone), without moving the clock (tokens, day windows stay as they are)."""
+        with self._lock:
+            for usage in self._tenants.values():
+                usage.minute.clear()
+            for window in self._apps.values():
+                window.clear()
+
     def _usage(self, client_id, tenant_id, now):
         usage = self._tenants[(client_id, tenant_id)]
         app = self._apps[client_id]
@@ -115,9 +130,9 @@ class RateLimiter:
         _prune(app, now, MINUTE)
         return usage, app
 
-    def _headers(self, usage: _Usage, app: deque) -> dict:
+    def _headers(self, usage: _Usage, app: deque, day_limit: int) -> dict:
         return {
             "X-MinLimit-Remaining": str(max(0, self.limits.minute - len(usage.minute))),
-            "X-DayLimit-Remaining": str(max(0, self.limits.day - len(usage.day))),
+            "X-DayLimit-Remaining": str(max(0, day_limit - len(usage.day))),
             "X-AppMinLimit-Remaining": str(max(0, self.limits.app_minute - len(app))),
         }

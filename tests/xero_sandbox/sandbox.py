@@ -34,6 +34,7 @@ OTHER_DOCUMENT_LISTS = (
     ("Contacts", "ContactID"),
     ("Payments", "PaymentID"),
 )
+MAX_BODY_BYTES = int(3.5 * 1024 * 1024)  # a POST/PUT to the Accounting API is limited to 3.5 MB
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -135,7 +136,7 @@ class Sandbox:
         self.clock.reset()
         self.orgs = {org.tenant_id: org for org in self.build_orgs(self.clock)}
         self.identity = Identity(self.clock, lambda: self.orgs)
-        self.limiter = RateLimiter(self.clock)
+        self.limiter = RateLimiter(self.clock, tier_day_limit=self._tier_day_limit)
         self.faults = FaultBook()
         self.idempotency = IdempotencyStore(self.clock)
         self.calls = CallLog(self.clock)
@@ -145,6 +146,10 @@ class Sandbox:
         self.webhook_sequence = 0
         self.webhook_cursors = {}
         self._state_lock = threading.Lock()
+
+    def _tier_day_limit(self, client_id: str) -> int:
+        app = self.identity.apps.get(client_id)
+        return app.tier_rules.day_limit if app else 5000
 
     def add_org(self, org) -> None:
         self.orgs = {**self.orgs, org.tenant_id: org}
@@ -295,17 +300,20 @@ class Sandbox:
             app = self.identity.check_authorize_request(params)
         except ConsentError as exc:
             return Reply(400, self.identity.error_page(str(exc)))
-        if req.method == "GET" and app.auto_consent and not self.identity.redirect_error(params):
-            return Reply(302, headers={"Location": self.identity.approve(params, app.auto_consent)})
-        error = self.identity.redirect_error(params)
-        if error:
-            return Reply(302, headers={"Location": self.identity.redirect(params, error=error)})
-        if req.method == "GET":
-            return Reply(200, self.identity.consent_page(params))
-        if decision == "deny":
-            location = self.identity.deny(params)
-        else:
-            location = self.identity.approve(params, tenants)
+        try:
+            if req.method == "GET" and app.auto_consent and not self.identity.redirect_error(params):
+                return Reply(302, headers={"Location": self.identity.approve(params, app.auto_consent)})
+            error = self.identity.redirect_error(params)
+            if error:
+                return Reply(302, headers={"Location": self.identity.redirect(params, error=error)})
+            if req.method == "GET":
+                return Reply(200, self.identity.consent_page(params))
+            if decision == "deny":
+                location = self.identity.deny(params)
+            else:
+                location = self.identity.approve(params, tenants)
+        except ConsentError as exc:  # e.g. several organisations on a Starter app
+            return Reply(400, self.identity.error_page(str(exc)))
         return Reply(302, headers={"Location": location})
 
     def _oauth(self, req: Request) -> Reply:
@@ -354,8 +362,20 @@ class Sandbox:
         return self._gateway(req, None, process)
 
     # ------------------------------------------------------------ accounting
+    def _scope_allows(self, req: Request, access) -> bool:
+        """The token holds one of the scopes the spec's security section names for this
+        operation (translated to 2026's granular scopes, see spec_rules.py)."""
+        if not self.contract.available:
+            return True
+        rel = req.path[len(API_PREFIX) :] or "/"
+        required = self.contract.rules.required_scopes(req.method, rel)
+        return required is None or bool(required & set(access.grant.scope.split()))
+
     def _api(self, req: Request) -> Reply:
-        """Auth -> tenant -> contract -> idempotency key -> limits -> faults -> process."""
+        """Size -> auth -> tenant -> scope -> contract -> idempotency key -> limits -> faults
+        -> process."""
+        if len(req.body or b"") > MAX_BODY_BYTES:
+            return problem(413, "Request Entity Too Large", "The request exceeds the maximum size of 3.5 MB")
         tenant = req.headers.get("xero-tenant-id")
         try:
             access = self.identity.authenticate(req.headers.get("authorization"))
@@ -372,6 +392,11 @@ class Sandbox:
             reply = problem(403, "Forbidden", "AuthenticationUnsuccessful")
             if tenant:
                 reply.headers.update(self.limiter.headers(client, tenant))
+            return reply
+        if not self._scope_allows(req, access):
+            # Xero's answer to a token without the endpoint's scope
+            reply = problem(401, "Unauthorized", "AuthorizationUnsuccessful")
+            reply.headers.update(self.limiter.headers(client, tenant))
             return reply
         reply = self._api_checked(req, tenant, client)
         if not reply.headers.get("X-MinLimit-Remaining"):

@@ -46,13 +46,17 @@ def post(url: str, key: str, body: bytes, tamper: bool = False) -> dict:
             },
         )
         status, text = answer.status_code, answer.text[:500]
+        empty, cookies = not answer.content, answer.headers.get("Set-Cookie")
     except requests.RequestException as exc:
         status, text = None, f"{type(exc).__name__}: {exc}"
+        empty, cookies = False, None
     elapsed = time.monotonic() - started
     return {
         "status": status,
         "ms": round(elapsed * 1000, 1),
         "body": text,
+        "empty": empty,
+        "cookies": cookies,
         "in_time": status is not None and elapsed <= RESPONSE_DEADLINE,
     }
 
@@ -63,8 +67,18 @@ def deliver(url: str, key: str, events: list, first: int, last: int, tamper: boo
 
 def intent_to_receive(url: str, key: str) -> dict:
     """Xero's subscription check: a correctly signed empty delivery must get 200 and a wrongly
-    signed one 401, both within 5 seconds."""
+    signed one 401, both within 5 seconds, and both answers without a body or cookies (Xero's
+    webhook documentation: "The response must not contain a body or cookies")."""
     good = post(url, key, payload([], 0, 0))
     bad = post(url, key, payload([], 0, 0), tamper=True)
-    ok = good["status"] == 200 and good["in_time"] and bad["status"] == 401 and bad["in_time"]
-    return {"ok": ok, "signed": good, "tampered": bad}
+    problems = []
+    if not (good["status"] == 200 and good["in_time"]):
+        problems.append("the signed delivery did not get 200 within 5 seconds")
+    if not (bad["status"] == 401 and bad["in_time"]):
+        problems.append("the tampered delivery did not get 401 within 5 seconds")
+    for name, answer in (("signed", good), ("tampered", bad)):
+        if answer["status"] is not None and not answer["empty"]:
+            problems.append(f"the answer to the {name} delivery has a body")
+        if answer["cookies"]:
+            problems.append(f"the answer to the {name} delivery sets cookies ({answer['cookies'][:80]})")
+    return {"ok": not problems, "problems": problems, "signed": good, "tampered": bad}

@@ -26,6 +26,17 @@ class XeroOAuthController(http.Controller):
                     "not started from this Odoo session. Start again with Connect to Xero in Settings."
                 )
             )
+        if error == "unauthorized_client" and kwargs.get("error_description"):
+            # what Xero answers an app created on or after 2 March 2026 asking for a broad scope
+            return self._error_page(
+                _(
+                    "Xero did not grant access (%(error)s: %(description)s). Nothing was changed. Xero apps "
+                    "created on or after 2 March 2026 cannot ask for accounting.transactions: use the "
+                    "granular scopes in Settings > Accounting > Xero > Xero app.",
+                    error=error,
+                    description=kwargs["error_description"][:200],
+                )
+            )
         if error or not code:
             return self._error_page(
                 _("Xero did not grant access (%s). Nothing was changed.", error or _("no code"))

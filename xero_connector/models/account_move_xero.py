@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _, api, fields, models, modules
@@ -18,6 +19,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, format_date, formatLang
 
 from .xero_errors import XeroError
+
+from .. import const
+from .xero_budget import XeroRetryLater
 
 _logger = logging.getLogger(__name__)
 
@@ -97,6 +101,12 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="Set when Xero's total of the linked document is not Odoo's: both figures.",
+    )
+    xero_next_try_at = fields.Datetime(
+        "Next try in Xero at",
+        copy=False,
+        readonly=True,
+        help="Xero's daily limit for the organisation was spent: the queued export goes then.",
     )
     xero_export_label = fields.Char(compute="_compute_xero_export_label")
     xero_is_exportable = fields.Boolean(compute="_compute_xero_export_label")
@@ -290,7 +300,7 @@ class AccountMove(models.Model):
     def _xero_export(self, raise_on_problems=False):
         """Export these documents; returns {"exported": moves, "failed": {move: message}}.
         Documents with problems send nothing; one refused by Xero does not sink its batch."""
-        result = {"exported": self.browse(), "failed": {}}
+        result = {"exported": self.browse(), "failed": {}, "queued": {}}
         todo = self._xero_exportable()
         no_tenant = todo.filtered(lambda m: not m.xero_tenant_id)
         for move in no_tenant:
@@ -309,6 +319,10 @@ class AccountMove(models.Model):
             moves._xero_lock_for_export()
             try:
                 moves.filtered(lambda m: not m.xero_id)._xero_export_to(tenant, result)
+            except XeroRetryLater as wait:  # the day's budget ran out between two steps
+                for move in moves.filtered(lambda m: not m.xero_id):
+                    if move not in result["failed"]:
+                        result["queued"][move] = wait.retry_at
             except UserError as error:
                 # One organisation failing (say its login must be reconnected) fails only its
                 # documents; what was linked before the failure stays linked.
@@ -317,6 +331,10 @@ class AccountMove(models.Model):
                     result["failed"][move] = str(error)
                     if _transient(error):
                         result["retry"] |= move
+        # documents set aside only to wait for Xero's budget are not failures
+        result["failed"] = {move: message for move, message in result["failed"].items() if message}
+        if result["queued"]:
+            self._xero_queue_until(result["queued"])
         if result["failed"]:
             failed = self.browse([m.id for m in result["failed"]])
             for move in failed:
@@ -324,6 +342,17 @@ class AccountMove(models.Model):
             if raise_on_problems and len(self) == 1:
                 raise UserError(result["failed"][self])
         return result
+
+    def _xero_queue_until(self, queued):
+        """Put these documents back in the queue until Xero takes calls again; the cron is
+        woken then (and skips them until that moment)."""
+        for retry_at, moves in self.browse([m.id for m in queued]).grouped(lambda m: queued[m]).items():
+            moves._xero_write_fields(
+                {"xero_export_state": "queued", "xero_next_try_at": retry_at, "xero_error": False}
+            )
+        cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger(at=min(queued.values()))
 
     def _xero_lock_for_export(self):
         """Two users (or a user and the cron) exporting the same document at once: the second
@@ -351,10 +380,34 @@ class AccountMove(models.Model):
             recovered = self._xero_recover(tenant, documents, result)
             result["exported"] |= recovered
             to_send = [(m, p) for m, p in documents if m not in recovered and m not in result["failed"]]
-            for start in range(0, len(to_send), BATCH_SIZE):
-                self._xero_send_batch(tenant, endpoint, to_send[start : start + BATCH_SIZE], result)
+            for batch in self._xero_batches(to_send, result):
+                self._xero_send_batch(tenant, endpoint, batch, result)
         exported = result["exported"].filtered(lambda m: m.xero_tenant_id == tenant)
         exported._xero_after_export(tenant)
+
+    def _xero_batches(self, documents, result):
+        """Batches of at most 50 documents and at most MAX_BODY_BYTES of JSON: Xero refuses a
+        request over 3.5 MB (long descriptions, many lines). A document too large on its own
+        is refused here, naming what to do."""
+        batch, size = [], 2
+        for move, payload in documents:
+            # what the SDK sends: the payload in Xero's JSON, plus the separator
+            weight = len(json.dumps(payload, default=str).encode()) + 1
+            if weight > const.MAX_BODY_BYTES - 64:
+                result["failed"][move] = _(
+                    "%(doc)s is too large for one request to Xero (%(size)s MB; Xero takes 3.5 MB): "
+                    "split it into several documents or shorten its line descriptions.",
+                    doc=move.name,
+                    size=round(weight / 1_000_000, 1),
+                )
+                continue
+            if batch and (len(batch) >= BATCH_SIZE or size + weight > const.MAX_BODY_BYTES - 64):
+                yield batch
+                batch, size = [], 2
+            batch.append((move, payload))
+            size += weight
+        if batch:
+            yield batch
 
     def _xero_ensure_contacts(self, tenant, result):
         """Partners with no Xero contact are exported (or linked) on the fly, in batches, when
@@ -370,9 +423,15 @@ class AccountMove(models.Model):
             outcome = missing.sudo()._xero_export_contacts(tenant)
             errors = {p.id: r["message"] for p, r in outcome.items() if r["status"] == "error"}
             retry = {p.id for p, r in outcome.items() if r.get("retry")}
+            waits = {p.id: r["retry_at"] for p, r in outcome.items() if r.get("retry_at")}
             for move in self:
-                error = errors.get(move.partner_id.commercial_partner_id.id)
-                if move.partner_id.commercial_partner_id.id in retry:
+                partner_id = move.partner_id.commercial_partner_id.id
+                error = errors.get(partner_id)
+                if waits.get(partner_id):
+                    result["queued"][move] = waits[partner_id]
+                    result["failed"][move] = False  # skipped below, queued by _xero_export
+                    continue
+                if partner_id in retry:
                     result.setdefault("retry", self.browse())
                     result["retry"] |= move
                 if error:
@@ -399,7 +458,14 @@ class AccountMove(models.Model):
                 ).encode()
             ).hexdigest()[:40],
         )
-        self.env["xero.export.attempt"]._record(tenant, moves, endpoint, key, fingerprints)
+        operation = _("exporting %(count)s document(s)", count=len(moves))
+        try:
+            tenant._xero_check_budget(operation)  # nothing recorded for a call that cannot go
+        except XeroRetryLater as wait:
+            for move in moves:
+                result["queued"][move] = wait.retry_at
+            return
+        attempt_ids = self.env["xero.export.attempt"]._record(tenant, moves, endpoint, key, fingerprints)
         method, body_arg = (
             ("create_invoices", "invoices")
             if endpoint == "Invoices"
@@ -407,12 +473,17 @@ class AccountMove(models.Model):
         )
         try:
             answer = tenant._xero_write(
-                _("exporting %(count)s document(s)", count=len(moves)),
+                operation,
                 method,
                 records=moves,
                 idempotency_key=key,
                 **{body_arg: {endpoint: payloads}},
             )
+        except XeroRetryLater as wait:  # Xero answered 429: it created nothing
+            self.env["xero.export.attempt"]._drop(attempt_ids)
+            for move in moves:
+                result["queued"][move] = wait.retry_at
+            return
         except UserError as error:
             for move in moves:
                 result["failed"][move] = str(error)
@@ -482,6 +553,7 @@ class AccountMove(models.Model):
             "xero_export_state": "differs" if difference else "exported",
             "xero_difference": difference or False,
             "xero_error": False,
+            "xero_next_try_at": False,
             "xero_checked_at": fields.Datetime.now(),
         }
         if fingerprint:
@@ -846,7 +918,7 @@ class AccountMove(models.Model):
         return moves._xero_export_notification(moves._xero_export())
 
     def _xero_export_notification(self, result):
-        exported, failed = result["exported"], result["failed"]
+        exported, failed, queued = result["exported"], result["failed"], result.get("queued") or {}
         differs = result.get("differs") or self.browse()
         message = _("%(count)s document(s) exported to Xero.", count=len(exported - differs))
         if differs:
@@ -855,6 +927,23 @@ class AccountMove(models.Model):
                 count=len(differs),
                 docs=", ".join(differs.mapped("name")),
             )
+        if queued:
+            next_try = min(queued.values())
+            shown = fields.Datetime.to_string(
+                fields.Datetime.context_timestamp(self, next_try).replace(tzinfo=None)
+            )
+            if next_try - fields.Datetime.now() > timedelta(hours=1):
+                message += " " + _(
+                    "Xero's daily limit is spent: %(count)s document(s) wait in the queue, next try at %(time)s.",
+                    count=len(queued),
+                    time=shown,
+                )
+            else:
+                message += " " + _(
+                    "Xero asked Odoo to slow down: %(count)s document(s) wait in the queue, next try at %(time)s.",
+                    count=len(queued),
+                    time=shown,
+                )
         if failed:
             message += " " + _(
                 "%(count)s not exported: %(docs)s (see their chatter).",
@@ -867,8 +956,8 @@ class AccountMove(models.Model):
             "params": {
                 "title": _("Xero"),
                 "message": message,
-                "type": "warning" if failed or differs else "success",
-                "sticky": bool(failed or differs),
+                "type": "warning" if failed or differs or queued else "success",
+                "sticky": bool(failed or differs or queued),
                 "next": {"type": "ir.actions.act_window_close"}
                 if len(self) > 1
                 else {"type": "ir.actions.client", "tag": "soft_reload"},
@@ -878,7 +967,16 @@ class AccountMove(models.Model):
     @api.model
     def _cron_xero_export_queue(self, limit=500):
         """Drain the export queue (every 5 minutes, and at once when a document is queued)."""
-        queued = self.search([("xero_export_state", "=", "queued")], limit=limit, order="id")
+        queued = self.search(
+            [
+                ("xero_export_state", "=", "queued"),
+                "|",
+                ("xero_next_try_at", "=", False),
+                ("xero_next_try_at", "<=", fields.Datetime.now()),
+            ],
+            limit=limit,
+            order="id",
+        )
         for moves in queued.grouped("xero_tenant_id").values():
             for start in range(0, len(moves), BATCH_SIZE * 4):
                 chunk = moves[start : start + BATCH_SIZE * 4]
@@ -1079,7 +1177,8 @@ class AccountMoveLine(models.Model):
                 )
         else:
             default = ctx["default_tax"].get(use)
-            if default:
+            # a NoTax document takes no taxed TaxType (Xero refuses it)
+            if default and (amount_type != "NoTax" or not default.effective_rate):
                 item["TaxType"] = default.tax_type
         tracking = self._xero_line_tracking(ctx)
         if len({t["Name"] for t in tracking}) < len(tracking) or len(tracking) > 2:
@@ -1090,6 +1189,13 @@ class AccountMoveLine(models.Model):
             item["Tracking"] = tracking
 
         quantity, price, discount = self.quantity, self.price_unit, self.discount
+        shown_price = _trim(price)
+        if discount and XERO_TYPES[self.move_id.move_type][1] != "ACCREC":
+            # Xero takes discounts on sales invoices only: bills and credit notes carry the
+            # discounted unit price (4 decimals); the rewrite below keeps the cent exact.
+            shown_price = _("%(price)s less %(discount)s%%", price=_trim(price), discount=_trim(discount))
+            price = float(_money(Decimal(str(price)) * (1 - Decimal(str(discount)) / 100), UNIT_DP))
+            discount = 0.0
         if self._xero_needs_rewrite(quantity, price, discount, subtotal):
             # M-Power's rule: where Xero's arithmetic would not give Odoo's line total, send
             # one unit at the exact total; the Odoo line itself never changes.
@@ -1097,7 +1203,7 @@ class AccountMoveLine(models.Model):
                 "%(qty)s x %(desc)s @ %(price)s ea.",
                 qty=_trim(quantity),
                 desc=item["Description"],
-                price=_trim(price),
+                price=shown_price,
             )[:4000]
             quantity, price, discount = 1.0, float(_money(subtotal)), 0.0
         item["Quantity"] = quantity

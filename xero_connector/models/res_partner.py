@@ -483,8 +483,14 @@ class ResPartner(models.Model):
         except UserError as error:
             # No answer, a rate limit or a server error: trying again later may succeed.
             retry = getattr(error, "status", 400) in (0, 401, 429) or getattr(error, "status", 400) >= 500
+            retry_at = getattr(error, "retry_at", None)  # Xero's day is spent: try again then
             for partner in self:
-                results[partner] = {"status": "error", "message": str(error), "retry": retry}
+                results[partner] = {
+                    "status": "error",
+                    "message": str(error),
+                    "retry": retry,
+                    "retry_at": retry_at,
+                }
             return None
         return body.get("Contacts") or []
 

@@ -301,6 +301,7 @@ class XeroTenant(models.Model):
         """Every connected organisation, every list, incrementally. One organisation failing
         (say its login needs reconnecting) does not stop the others; each is committed on its
         own so a late failure keeps the earlier organisations' work."""
+        self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
         tenants = self.search([("connection_id.state", "=", "connected")])
         Cron = self.env["ir.cron"]
         for done, tenant in enumerate(tenants, start=1):

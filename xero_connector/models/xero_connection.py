@@ -7,7 +7,7 @@ import os
 import secrets
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import certifi
@@ -375,6 +375,8 @@ class XeroConnection(models.Model):
         """
         self.ensure_one()
         refreshed = False
+        if tenant:
+            tenant._xero_check_budget(operation)
         for attempt in range(1, const.MAX_ATTEMPTS + 1):
             client = self._api_client()
             started = time.monotonic()
@@ -390,7 +392,21 @@ class XeroConnection(models.Model):
                     or (status >= 500 and idempotent and attempt < const.MAX_ATTEMPTS)
                 )
                 message = _xero_message(error)
-                self._log_call(operation, tenant, records, started, status, headers, message, retry)
+                wait = float(headers.get("Retry-After") or 1) if status == 429 else 0
+                if wait > const.MAX_INLINE_WAIT_SECONDS:
+                    retry = False  # never slept in a request or under row locks: queued instead
+                # a wait too long to sleep is remembered: calls until then are not even sent
+                long_wait = wait if status == 429 and not retry else None
+                retry_at = tenant._xero_note_answer(headers, long_wait) if tenant else None
+                self._log_call(
+                    operation, tenant, records, started, status, headers, message, retry, retry_at=retry_at
+                )
+                if status == 429 and tenant and not retry:
+                    raise tenant._xero_retry_error(
+                        operation,
+                        retry_at or time.time() + wait,
+                        problem=headers.get("X-Rate-Limit-Problem") or "day",
+                    ) from error
                 if not retry:
                     text = _("Xero refused %(operation)s: %(message)s", operation=operation, message=message)
                     hint = what_to_do(self.env, status) if status != 400 else ""
@@ -401,7 +417,6 @@ class XeroConnection(models.Model):
                     refreshed = True
                     self._get_access_token(force_refresh=True)
                 elif status == 429:
-                    wait = float(headers.get("Retry-After") or 1)
                     _logger.info(
                         "Xero rate limit (%s) during %s: waiting %ss",
                         headers.get("X-Rate-Limit-Problem"),
@@ -430,6 +445,8 @@ class XeroConnection(models.Model):
                     status=0,
                 ) from error
             response = client.last_response
+            if tenant:
+                tenant._xero_note_answer(response.getheaders() if response else {})
             self._log_call(
                 operation,
                 tenant,
@@ -443,7 +460,7 @@ class XeroConnection(models.Model):
             return result
         return None
 
-    def _log_call(self, operation, tenant, records, started, status, headers, error, retried):
+    def _log_call(self, operation, tenant, records, started, status, headers, error, retried, retry_at=None):
         def remaining(name):
             value = headers.get(name) if headers else None
             return int(value) if value not in (None, "") else False
@@ -462,6 +479,7 @@ class XeroConnection(models.Model):
                 "min_remaining": remaining("X-MinLimit-Remaining"),
                 "day_remaining": remaining("X-DayLimit-Remaining"),
                 "app_min_remaining": remaining("X-AppMinLimit-Remaining"),
+                "retry_at": datetime.utcfromtimestamp(retry_at).replace(microsecond=0) if retry_at else False,
                 "res_model": records._name if records else False,
                 "res_ids": ",".join(map(str, records.ids)) if records else False,
                 "document_count": len(records) if records else 0,

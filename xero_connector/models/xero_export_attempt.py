@@ -36,9 +36,16 @@ class XeroExportAttempt(models.Model):
         with self.env.registry.cursor() as cr:
             cr.execute("SELECT 1 FROM xero_tenant WHERE id = %s", [tenant.id])
             if cr.rowcount:
-                self.with_env(self.env(cr=cr, su=True)).create(values)
-                return
-        self.sudo().create(values)
+                return self.with_env(self.env(cr=cr, su=True)).create(values).ids
+        return self.sudo().create(values).ids
+
+    @api.model
+    def _drop(self, attempt_ids):
+        """Xero refused the call before processing it (a 429): these attempts created nothing
+        and must not make the next export look the documents up one by one."""
+        with self.env.registry.cursor() as cr:
+            cr.execute("DELETE FROM xero_export_attempt WHERE id IN %s", [tuple(attempt_ids)])
+        self.sudo().browse(attempt_ids).exists().unlink()  # those of the caller's transaction
 
     @api.model
     def _in_doubt(self, records):

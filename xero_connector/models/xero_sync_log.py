@@ -24,6 +24,7 @@ class XeroSyncLog(models.Model):
     min_remaining = fields.Integer("Calls left this minute")
     day_remaining = fields.Integer("Calls left today")
     app_min_remaining = fields.Integer("App calls left this minute")
+    retry_at = fields.Datetime("Next try at", help="Xero's Retry-After on a refused call, as a moment.")
     res_model = fields.Char("Document model")
     res_ids = fields.Char("Document ids")
     document_count = fields.Integer("Documents")

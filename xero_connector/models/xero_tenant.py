@@ -76,6 +76,7 @@ class XeroTenant(models.Model):
         if idempotent is None:
             idempotent = method.startswith("get_") or bool(kwargs.get("idempotency_key"))
         connection = self._get_connection()
+        self._xero_check_scope(connection, method, operation)
         api_url = connection._get_xero_config()["api_url"]
         tenant_id = self.tenant_id
 

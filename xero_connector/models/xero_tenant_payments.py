@@ -332,6 +332,7 @@ class XeroTenant(models.Model):
     def _cron_xero_sync_payments(self):
         """Hourly: every connected organisation whose company takes payments from Xero. One
         failing (a login to reconnect) does not stop the others."""
+        self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
         tenants = self.search([("connection_id.state", "=", "connected")]).filtered(
             lambda t: any(t.company_ids.mapped("xero_payments_from_xero"))
         )
@@ -380,6 +381,7 @@ class XeroTenant(models.Model):
     def _cron_xero_webhook_queue(self):
         """What signed webhooks asked for: the named invoices' payments and state, the named
         contacts refreshed in the cache."""
+        self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
         Event = self.env["xero.webhook.event"].sudo()
         queued = Event.search([("state", "=", "queued")], limit=5000)
         for tenant, events in queued.grouped("tenant_id").items():

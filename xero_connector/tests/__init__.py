@@ -19,3 +19,4 @@ from . import test_variance_tours
 from . import test_line_features
 from . import test_journals
 from . import test_purchase_order_export, test_po_tours
+from . import test_xero_2026

@@ -230,11 +230,28 @@ class TestChokePoint(XeroSandboxCase):
 
     def test_429_waits_retry_after_then_succeeds(self):
         self.sandbox.add_fault(
-            "429", path="/Organisation", tenant=self.org_a["tenantId"], retry_after=17, problem="minute"
+            "429", path="/Organisation", tenant=self.org_a["tenantId"], retry_after=4, problem="minute"
         )
         self.tenant._refresh_organisation_details()
-        self.assertEqual(self.waits, [17])
+        self.assertEqual(self.waits, [4])
         self.assertEqual(self.tenant.short_code, self.org_a["shortCode"])
+
+    def test_long_retry_after_ends_the_call_without_sleeping(self):
+        """Longer than a few seconds is never slept in a request: the call ends at once,
+        saying when Xero takes calls again, and the next call does not even go out."""
+        self.sandbox.add_fault(
+            "429", path="/Organisation", tenant=self.org_a["tenantId"], retry_after=17, problem="minute"
+        )
+        before = len(self._organisation_calls())
+        with self.assertRaisesRegex(UserError, "next try at") as caught:
+            self.tenant._refresh_organisation_details()
+        self.assertEqual(self.waits, [])
+        self.assertAlmostEqual(
+            (caught.exception.retry_at - fields.Datetime.now()).total_seconds(), 17, delta=5
+        )
+        with self.assertRaisesRegex(UserError, "next try at"):
+            self.tenant._refresh_organisation_details()
+        self.assertEqual(len(self._organisation_calls()) - before, 1, "the second call was not sent")
 
     def test_server_errors_and_resets_on_reads_are_retried(self):
         self.sandbox.add_fault("503", path="/Organisation", count=1)
