@@ -15,13 +15,12 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _, api, fields, models, modules
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, format_date, formatLang
-
-from .xero_errors import XeroError
 
 from .. import const
 from .xero_budget import XeroRetryLater
+from .xero_errors import XeroError
 
 _logger = logging.getLogger(__name__)
 

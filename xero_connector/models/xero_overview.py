@@ -8,13 +8,10 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .account_move_xero import XERO_GONE_STATUSES, XERO_TYPES
 
-# Methods another part of the connector may provide for "Synchronize now" (manual journals).
-JOURNAL_SYNC_METHODS = ("action_xero_sync_journals", "_xero_sync_journals")
 CHART_HOURS = 7 * 24
 
 
@@ -48,6 +45,7 @@ class XeroTenant(models.Model):
         Log = self.env["xero.sync.log"].sudo()
         counts = self._overview_document_counts()
         since = fields.Datetime.now() - timedelta(hours=24)
+        can_sync_journals = self.env.user.has_group("xero_connector.group_xero_manager")
         for tenant in self:
             connections = Connection.search([("tenant_ids", "in", tenant.ids)])
             mine = connections.filtered(lambda c: c.user_id == self.env.user)
@@ -74,7 +72,7 @@ class XeroTenant(models.Model):
             tenant.overview_failed_count = tenant_counts.get("error", 0)
             tenant.overview_differing_count = tenant_counts.get("differing", 0)
             tenant.overview_mapping_count = tenant._overview_mapping_count()
-            tenant.overview_can_sync_journals = any(hasattr(tenant, name) for name in JOURNAL_SYNC_METHODS)
+            tenant.overview_can_sync_journals = can_sync_journals
             tenant.overview_chart = tenant._overview_chart()
 
     def _overview_document_counts(self):
@@ -274,31 +272,9 @@ class XeroTenant(models.Model):
         return self.action_xero_sync_payments()
 
     def action_overview_sync_journals(self):
-        """Synchronize now: the manual-journal run, when that feature is installed."""
+        """Synchronize now: the balances (manual journals) run of this organisation."""
         self.ensure_one()
-        self.env["account.move"]._check_xero_user()
-        for name in JOURNAL_SYNC_METHODS:
-            if hasattr(self, name):
-                result = getattr(self, name)()
-                if isinstance(result, dict) and result.get("type"):
-                    return result
-                return {
-                    "type": "ir.actions.client",
-                    "tag": "display_notification",
-                    "params": {
-                        "title": _("Xero"),
-                        "message": _("Journals of %(org)s synchronised.", org=self.name),
-                        "type": "success",
-                        "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-                    },
-                }
-        raise UserError(
-            _(
-                "Journal synchronisation is not available in this database: nothing to synchronise for "
-                "%(org)s. Use Refresh cache or Get payments.",
-                org=self.name,
-            )
-        )
+        return self.action_xero_sync_journals()
 
 
 class XeroSyncLog(models.Model):

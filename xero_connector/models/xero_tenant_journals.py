@@ -7,7 +7,7 @@ import threading
 from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from .. import const
 
@@ -42,8 +42,7 @@ class XeroTenant(models.Model):
     # ------------------------------------------------------------------------------------
     def action_xero_sync_journals(self):
         """Synchronize now: every company of these organisations that sends its balances."""
-        if not self.env.user.has_group("xero_connector.group_xero_manager"):
-            raise AccessError(_("Only Xero managers may synchronise balances with Xero."))
+        self.env["xero.access"]._xero_check_access("manager", self, "write")
         messages, kind = [], "success"
         for tenant in self:
             tenant._xero_journals_check_throttle()

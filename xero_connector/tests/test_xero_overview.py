@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .test_variance_report import XeroVarianceCase
@@ -80,7 +80,14 @@ class TestXeroOverview(XeroVarianceCase):
         answer = card.action_overview_get_payments()
         self.assertEqual(answer["params"]["type"], "success")
         self.assertTrue(self.tenant.xero_payments_synced_at or self.tenant.xero_payment_docs_synced_at)
+        # Synchronize now is a Xero manager's button: a Xero user neither sees it nor may press it.
         self.assertFalse(card.overview_can_sync_journals)
-        with self.assertRaisesRegex(UserError, "Journal synchronisation is not available"):
+        with self.assertRaises(AccessError):
             card.action_overview_sync_journals()
         self.assertFalse(self.tenant.xero_journals_synced_at)
+        manager_card = self.tenant.with_user(self.xero_manager)
+        self.assertTrue(manager_card.overview_can_sync_journals)
+        answer = manager_card.action_overview_sync_journals()
+        # No company of the organisation sends its balances yet: the manager is told so.
+        self.assertEqual(answer["params"]["type"], "warning")
+        self.assertIn("no company of this organisation sends its balances", answer["params"]["message"])
