@@ -17,6 +17,8 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .xero_budget import XeroRetryLater
+
 _logger = logging.getLogger(__name__)
 
 CONTACTS_PAGE_SIZE = 1000
@@ -93,6 +95,8 @@ class XeroTenant(models.Model):
                     # other lists, contacts included, are refreshed all the same.
                     with self.env.cr.savepoint():
                         stats = getattr(tenant, f"_refresh_cache_{key}")(full)
+                except XeroRetryLater:
+                    raise  # the day's budget (or a long Retry-After): the whole refresh waits
                 except UserError as error:
                     _logger.warning("Xero cache of %s: %s failed: %s", tenant.name, key, error)
                     results[tenant.id][key] = {"error": str(error)}
