@@ -30,7 +30,7 @@ class XeroTenant(models.Model):
     )
     overview_token_expires_at = fields.Datetime("Access token expires", compute="_compute_overview")
     overview_min_remaining = fields.Integer("Calls left this minute", compute="_compute_overview")
-    overview_day_remaining = fields.Integer("Calls left today", compute="_compute_overview")
+    overview_day_remaining = fields.Integer("Calls left today (at the last call)", compute="_compute_overview")
     overview_last_call_at = fields.Datetime("Last call", compute="_compute_overview")
     overview_queued_count = fields.Integer("Queued", compute="_compute_overview")
     overview_failed_count = fields.Integer("Failed", compute="_compute_overview")
