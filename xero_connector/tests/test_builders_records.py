@@ -219,7 +219,7 @@ class TestPaymentAndAllocationBuilders(XeroBuilderCase):
         move._xero_write_fields({"xero_id": xero_id, "xero_status": "AUTHORISED", **values})
         return move
 
-    def payment(self, amount, memo="Thank you", payment_type="inbound"):
+    def payment(self, amount, memo="Thank you", payment_type="inbound", **values):
         journal = self.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
         )
@@ -232,6 +232,7 @@ class TestPaymentAndAllocationBuilders(XeroBuilderCase):
                 "journal_id": journal.id,
                 "date": date(2026, 3, 15),
                 "memo": memo,
+                **values,
             }
         )
         payment.action_post()
@@ -270,6 +271,23 @@ class TestPaymentAndAllocationBuilders(XeroBuilderCase):
         self.assertEqual(body["Amount"], 33.33)
         self.assertEqual(body["Reference"], "x" * 255)
         self.assertNotIn("CurrencyRate", body, "same currency as the organisation")
+
+    def test_foreign_currency_payment_carries_the_rate_it_was_booked_at(self):
+        foreign = self.env.ref("base.EUR") if self.currency.name != "EUR" else self.env.ref("base.GBP")
+        foreign.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": foreign.id, "name": "2026-03-01", "rate": 0.8, "company_id": self.company.id}
+        )
+        self.env["xero.currency"].create({"tenant_id": self.tenant.id, "xero_id": foreign.name})
+        invoice = self.exported(self.make_move(currency_id=foreign.id), "inv-eur")
+        payment = self.payment(200.0, currency_id=foreign.id)
+        self.assertTrue(payment.move_id, "booked: the rate comes from its journal entry")
+        body = payment._xero_payment_body(invoice, 200.0, self.acc_bank)
+        self.assertEqual((body["Amount"], body["CurrencyRate"]), (200.0, 0.8))
+        same = self.payment(50.0)._xero_payment_body(
+            self.exported(self.make_move(), "inv-usd"), 50.0, self.acc_bank
+        )
+        self.assertNotIn("CurrencyRate", same)
 
     def test_credit_note_allocation_takes_at_most_what_is_due(self):
         invoice = self.exported(self.make_move(), "inv-0002", xero_amount_due=100.0)
