@@ -1,5 +1,5 @@
 # Two commands, each self-sufficient on a fresh machine (see README.md).
-.PHONY: run test setup lint bench clean-db
+.PHONY: run test setup lint bench pot clean-db
 
 run:            ## Odoo on http://localhost:8069 (admin/admin) + the Xero sandbox, until Ctrl-C
 	bash scripts/run.sh
@@ -15,6 +15,9 @@ lint:           ## ruff and the OCA pre-commit hooks
 
 bench:          ## benchmarks that print figures (never pass/fail on time)
 	bash scripts/bench.sh
+
+pot:            ## xero_connector/i18n/xero_connector.pot from the module's terms (commit it)
+	bash scripts/make_pot.sh
 
 clean-db:       ## drop the demo and test databases (the template is kept)
 	bash -c 'source scripts/env.sh; ROOT=$$PWD; dropdb --if-exists xero_demo; dropdb --if-exists xero_test'

@@ -844,27 +844,34 @@ class AccountMove(models.Model):
             except UserError as error:
                 move._message_log(body=_("Exported, but Xero refused a follow-up step: %s", error))
 
-    def _xero_allocate_to_origin(self, tenant):
+    def _xero_allocation(self):
+        """Xero's JSON allocating this exported credit note to the exported invoice it reverses
+        (at most what Xero still has due on it), or None when there is nothing to allocate.
+        Pure: reads, never calls Xero."""
+        self.ensure_one()
         origin = self.reversed_entry_id
         if not (origin.xero_id and self.xero_status == "AUTHORISED" and origin.xero_status == "AUTHORISED"):
-            return
+            return None
         amount = min(self.xero_total or 0.0, origin.xero_amount_due or origin.amount_residual)
         if amount <= 0:
+            return None
+        return {
+            "Invoice": {"InvoiceID": origin.xero_id},
+            "Amount": amount,
+            "Date": fields.Date.to_string(self.invoice_date or fields.Date.today()),
+        }
+
+    def _xero_allocate_to_origin(self, tenant):
+        allocation = self._xero_allocation()
+        if not allocation:
             return
+        origin = self.reversed_entry_id
         tenant._xero_write(
             _("allocating %(doc)s to %(origin)s", doc=self.name, origin=origin.name),
             "create_credit_note_allocation",
             records=self | origin,
             credit_note_id=self.xero_id,
-            allocations={
-                "Allocations": [
-                    {
-                        "Invoice": {"InvoiceID": origin.xero_id},
-                        "Amount": amount,
-                        "Date": fields.Date.to_string(self.invoice_date or fields.Date.today()),
-                    }
-                ]
-            },
+            allocations={"Allocations": [allocation]},
             idempotency_key=f"odoo-alloc-{self.xero_id}-{origin.xero_id}",
         )
         self._message_log(body=_("Allocated in Xero to %s.", origin.name))

@@ -479,16 +479,8 @@ class AccountPayment(models.Model):
             )
         target = "Invoice" if XERO_TYPES[move.move_type][0] == "Invoices" else "CreditNote"
         id_key = "InvoiceID" if target == "Invoice" else "CreditNoteID"
-        body = {
-            target: {id_key: move.xero_id},
-            "Account": {"Code": account.code} if account.code else {"AccountID": account.xero_id},
-            "Date": fields.Date.to_string(self.date),
-            "Amount": move.currency_id.round(amount),
-            "Reference": (self.memo or self.name or "")[:255],
-        }
-        rate = self._xero_rate(move)
-        if rate:
-            body["CurrencyRate"] = rate
+        body = self._xero_payment_body(move, amount, account)
+        rate = body.get("CurrencyRate")
         key = self._xero_payment_key(move, body)
         Attempt = self.env["xero.export.attempt"].sudo()
         element = None
@@ -520,6 +512,24 @@ class AccountPayment(models.Model):
                 )
         self._xero_link_sent_payment(move, element, body, account, rate)
         return None
+
+    def _xero_payment_body(self, move, amount, account):
+        """Xero's JSON for this payment's share ``amount`` of the exported ``move``, into the
+        Xero ``account`` (bank, or one taking payments). Pure: reads, never calls Xero."""
+        self.ensure_one()
+        target = "Invoice" if XERO_TYPES[move.move_type][0] == "Invoices" else "CreditNote"
+        id_key = "InvoiceID" if target == "Invoice" else "CreditNoteID"
+        body = {
+            target: {id_key: move.xero_id},
+            "Account": {"Code": account.code} if account.code else {"AccountID": account.xero_id},
+            "Date": fields.Date.to_string(self.date),
+            "Amount": move.currency_id.round(amount),
+            "Reference": (self.memo or self.name or "")[:255],
+        }
+        rate = self._xero_rate(move)
+        if rate:
+            body["CurrencyRate"] = rate
+        return body
 
     def _xero_payment_key(self, move, body):
         """Idempotency-Key from the content sent and how many payments Odoo already sent to Xero
