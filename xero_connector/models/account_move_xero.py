@@ -914,6 +914,7 @@ class AccountMove(models.Model):
                 ("company_id", "in", self.env.companies.ids),
             ]
         )
+        self._check_xero_user(moves)
         return moves._xero_export_notification(moves._xero_export())
 
     def _xero_export_notification(self, result):

@@ -65,6 +65,7 @@ class XeroTenant(models.Model):
 
     def action_xero_open_manual_journals(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_manual_journal")
         action["domain"] = [("tenant_id", "=", self.id)]
         return action

@@ -20,3 +20,4 @@ from . import test_line_features
 from . import test_journals
 from . import test_purchase_order_export, test_po_tours
 from . import test_xero_2026
+from . import test_security_features
