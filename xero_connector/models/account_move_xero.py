@@ -351,7 +351,7 @@ class AccountMove(models.Model):
             )
         cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
         if cron:
-            cron.sudo()._trigger(at=min(queued.values()))
+            cron._trigger(at=min(queued.values()))  # ir.cron sudoes its trigger itself
 
     def _xero_lock_for_export(self):
         """Two users (or a user and the cron) exporting the same document at once: the second

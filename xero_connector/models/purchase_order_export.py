@@ -123,10 +123,10 @@ class PurchaseOrder(models.Model):
             and o.company_id.xero_po_trigger != "manual"
         )
         if changed:
-            changed.sudo().write({"xero_export_state": "queued"})
+            changed._xero_write_fields({"xero_export_state": "queued"})
             cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
             if cron:
-                cron.sudo()._trigger()
+                cron._trigger()  # ir.cron's own superuser step
 
     def _xero_queue_if_due(self):
         """Confirmed orders of companies that send them automatically join the export queue
@@ -143,10 +143,10 @@ class PurchaseOrder(models.Model):
             )
         )
         if due:
-            due.sudo().write({"xero_export_state": "queued"})
+            due._xero_write_fields({"xero_export_state": "queued"})
             cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
             if cron:
-                cron.sudo()._trigger()
+                cron._trigger()  # ir.cron's own superuser step
 
     def button_cancel(self):
         """A sent order is deleted in Xero while Xero still allows it (DRAFT, SUBMITTED);
@@ -594,7 +594,7 @@ class PurchaseOrder(models.Model):
     @api.model
     def _xero_check_po_access(self, orders, operation="read"):
         """A Xero user who may read (or change) ``orders`` and reach their organisations: the
-        one access check, before any sudo() of the export or write-back."""
+        one access check, before the export's or write-back's superuser steps."""
         Access = self.env["xero.access"]
         Access._xero_check_access("user", orders, operation)
         if orders:

@@ -72,7 +72,7 @@ class XeroTenant(models.Model):
 
     def _xero_journals_check_throttle(self):
         self.ensure_one()
-        last = self.sudo().xero_journals_synced_at
+        last = self.xero_journals_synced_at  # the caller passed the manager check on it
         if not last:
             return
         allowed = last + timedelta(seconds=const.JOURNALS_SYNC_THROTTLE_SECONDS)

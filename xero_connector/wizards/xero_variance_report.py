@@ -114,8 +114,11 @@ class XeroVarianceReport(models.TransientModel):
     def action_run(self):
         """Run the report and show its rows."""
         self.ensure_one()
-        tenants = self.tenant_ids or self._default_tenants()
         # The report reads each organisation's documents in Xero: only those of one's companies.
+        # (Checked on what was stored: reading the field hides organisations the caller may not see.)
+        chosen = self.sudo().tenant_ids.with_env(self.env)
+        self.env["xero.access"]._xero_check_access("user", chosen)
+        tenants = chosen or self._default_tenants()
         self.env["xero.access"]._xero_check_access("user", tenants)
         if not tenants:
             raise UserError(
