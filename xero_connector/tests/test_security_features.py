@@ -151,28 +151,6 @@ class TestSecurityFeatures(XeroPaymentCase):
         self.assertEqual(self.tenant.xero_journals_synced_at, synced)
         self.assertEqual(self.env["xero.manual.journal"].search_count([]), journals)
 
-    def test_journals_settings_synchronize_now_checks_before_saving(self):
-        """An administrator of company B with settings pointed at company A: nothing is saved
-        for A, nothing is sent."""
-        b_admin = new_test_user(
-            self.env,
-            login="secf_b_admin",
-            groups="base.group_user,base.group_system,account.group_account_manager",
-            company_id=self.company_b.id,
-            company_ids=[Command.set(self.company_b.ids)],
-        )
-        hour = self.company.xero_journals_hour
-        settings = (
-            self.env["res.config.settings"].with_user(b_admin).create({"xero_journals_hour": (hour + 5) % 24})
-        )
-        settings.sudo().company_id = self.company  # what a crafted create would carry
-        mark = self.mark()
-        with self.assertRaises(AccessError):
-            self.attack(b_admin, "res.config.settings", "action_xero_sync_journals", settings.ids)
-        self.assertNoXeroCall(mark)
-        self.company.invalidate_recordset()
-        self.assertEqual(self.company.xero_journals_hour, hour)
-
     # --------------------------------------------------------------------------------------
     # Variance report
     # --------------------------------------------------------------------------------------
