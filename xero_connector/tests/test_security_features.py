@@ -206,8 +206,14 @@ class TestSecurityFeatures(XeroPaymentCase):
         with self.assertRaises(AccessError):
             self.attack(self.invoicer, "res.partner", "action_xero_update_balances", self.customer.ids)
         self.assertNoXeroCall(mark)
+        # Nor may a Xero user of A write the balances by hand: only the update does.
+        with self.assertRaises(AccessError):
+            self.attack(
+                self.xero_user, "xero.partner.binding", "write", binding.ids, [{"xero_receivable": 1e6}]
+            )
         binding.invalidate_recordset()
         self.assertFalse(binding.xero_balances_at)
+        self.assertFalse(binding.xero_receivable)
         # A's Xero user reads them.
         self.attack(self.xero_user, "res.partner", "action_xero_update_balances", self.customer.ids)
         binding.invalidate_recordset()
