@@ -351,7 +351,7 @@ class AccountMove(models.Model):
             )
         cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
         if cron:
-            cron.sudo()._trigger(at=min(queued.values()))
+            cron._trigger(at=min(queued.values()))  # ir.cron sudoes its trigger itself
 
     def _xero_lock_for_export(self):
         """Two users (or a user and the cron) exporting the same document at once: the second
@@ -921,6 +921,7 @@ class AccountMove(models.Model):
                 ("company_id", "in", self.env.companies.ids),
             ]
         )
+        self._check_xero_user(moves)
         return moves._xero_export_notification(moves._xero_export())
 
     def _xero_export_notification(self, result):

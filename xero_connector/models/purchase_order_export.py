@@ -123,10 +123,10 @@ class PurchaseOrder(models.Model):
             and o.company_id.xero_po_trigger != "manual"
         )
         if changed:
-            changed.sudo().write({"xero_export_state": "queued"})
+            changed._xero_write_fields({"xero_export_state": "queued"})
             cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
             if cron:
-                cron.sudo()._trigger()
+                cron._trigger()  # ir.cron's own superuser step
 
     def _xero_queue_if_due(self):
         """Confirmed orders of companies that send them automatically join the export queue
@@ -143,10 +143,10 @@ class PurchaseOrder(models.Model):
             )
         )
         if due:
-            due.sudo().write({"xero_export_state": "queued"})
+            due._xero_write_fields({"xero_export_state": "queued"})
             cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
             if cron:
-                cron.sudo()._trigger()
+                cron._trigger()  # ir.cron's own superuser step
 
     def button_cancel(self):
         """A sent order is deleted in Xero while Xero still allows it (DRAFT, SUBMITTED);
@@ -591,9 +591,18 @@ class PurchaseOrder(models.Model):
     # ------------------------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------------------------
+    @api.model
+    def _xero_check_po_access(self, orders, operation="read"):
+        """A Xero user who may read (or change) ``orders`` and reach their organisations: the
+        one access check, before the export's or write-back's superuser steps."""
+        Access = self.env["xero.access"]
+        Access._xero_check_access("user", orders, operation)
+        if orders:
+            Access._xero_check_access("user", orders.xero_tenant_id)
+
     def action_xero_export(self):
         """ "Add to Xero": this order now, or the selection in a list."""
-        self.env["account.move"]._check_xero_user()
+        self._xero_check_po_access(self, "write")
         exportable = self._xero_exportable()
         if not exportable:
             raise UserError(
@@ -644,6 +653,7 @@ class PurchaseOrder(models.Model):
 
     def action_xero_open(self):
         self.ensure_one()
+        self._xero_check_po_access(self)
         if not (self.xero_id and self.xero_tenant_id.short_code):
             raise UserError(_("%s is not in Xero yet.", self.name))
         path = (
@@ -678,7 +688,7 @@ class PurchaseOrder(models.Model):
     def action_xero_refresh(self):
         """ "Update from Xero": read the order's status (BILLED, DELETED…) and total now."""
         self.ensure_one()
-        self.env["account.move"]._check_xero_user()
+        self._xero_check_po_access(self, "write")
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet.", self.name))
         element = self._xero_read_element()
@@ -695,7 +705,7 @@ class PurchaseOrder(models.Model):
     def action_xero_update(self):
         """ "Update in Xero": push the order's current state while Xero accepts changes."""
         self.ensure_one()
-        self.env["account.move"]._check_xero_user()
+        self._xero_check_po_access(self, "write")
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet: send it first.", self.name))
         if self._xero_push_update():
@@ -802,6 +812,7 @@ class PurchaseOrder(models.Model):
 
     def action_xero_clear_exported(self):
         self.ensure_one()
+        self._xero_check_po_access(self, "write")
         return {
             "type": "ir.actions.act_window",
             "res_model": "xero.clear.exported.wizard",

@@ -19,8 +19,11 @@ class ResConfigSettings(models.TransientModel):
 
     def action_xero_sync_journals(self):
         """Synchronize now, for this company's organisation (saving the settings first)."""
-        self.execute()
+        self.ensure_one()
         tenant = self.company_id.xero_tenant_id
+        # Checked before the settings are saved: nothing is written for another company's organisation.
+        self.env["xero.access"]._xero_check_access("manager", tenant, "write")
+        self.execute()
         if not tenant:
             raise UserError(self.env._("Choose the Xero organisation of %s first.", self.company_id.name))
         return tenant.action_xero_sync_journals()

@@ -2,7 +2,9 @@
 journal links): record rules check a new record against the caller's companies, but not a
 write that moves an existing one to another organisation. That move is checked here."""
 
-from odoo import models
+from odoo import api, models
+
+from .xero_document_mixin import xero_check_link_write
 
 
 def check_tenant_change(records, vals):
@@ -14,7 +16,15 @@ def check_tenant_change(records, vals):
 class XeroPartnerBinding(models.Model):
     _inherit = "xero.partner.binding"
 
+    # The balances read from Xero (stored, read-only ``xero_*``) are written by the balances
+    # update only, like a document's link fields.
+    @api.model_create_multi
+    def create(self, vals_list):
+        xero_check_link_write(self, vals_list, creating=True)
+        return super().create(vals_list)
+
     def write(self, vals):
+        xero_check_link_write(self, [vals])
         check_tenant_change(self, vals)
         return super().write(vals)
 

@@ -183,6 +183,7 @@ class XeroManualJournal(models.Model):
     # ------------------------------------------------------------------------------------
     def action_xero_open(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         if not (self.xero_id and self.tenant_id.short_code):
             raise UserError(_("%s is not in Xero yet.", self.name))
         return {
@@ -197,6 +198,7 @@ class XeroManualJournal(models.Model):
     def action_open_move_lines(self):
         """The Odoo journal items behind this journal's day (what the lines sum)."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         return self.line_ids.action_open_move_lines(all_lines=True)
 
     # ------------------------------------------------------------------------------------
@@ -547,6 +549,7 @@ class XeroManualJournalLine(models.Model):
 
     def action_open_move_lines(self, all_lines=False):
         """The posted Odoo journal items of this day on the Odoo accounts behind these lines."""
+        self.env["xero.access"]._xero_check_access("user", self)
         journal = self.journal_id[:1]
         company = journal.company_id
         sources = [("journal_id", "in", company.xero_journals_journal_ids.ids)]

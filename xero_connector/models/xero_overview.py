@@ -30,7 +30,9 @@ class XeroTenant(models.Model):
     )
     overview_token_expires_at = fields.Datetime("Access token expires", compute="_compute_overview")
     overview_min_remaining = fields.Integer("Calls left this minute", compute="_compute_overview")
-    overview_day_remaining = fields.Integer("Calls left today (at the last call)", compute="_compute_overview")
+    overview_day_remaining = fields.Integer(
+        "Calls left today (at the last call)", compute="_compute_overview"
+    )
     overview_last_call_at = fields.Datetime("Last call", compute="_compute_overview")
     overview_queued_count = fields.Integer("Queued", compute="_compute_overview")
     overview_failed_count = fields.Integer("Failed", compute="_compute_overview")
@@ -185,7 +187,7 @@ class XeroTenant(models.Model):
     # ------------------------------------------------------------------------------------
     def _overview_moves_action(self, name, domain):
         self.ensure_one()
-        self.env["account.move"]._check_xero_user()
+        self.env["xero.access"]._xero_check_access("user", self)
         return {
             "type": "ir.actions.act_window",
             "name": name,
@@ -215,6 +217,7 @@ class XeroTenant(models.Model):
 
     def action_overview_open_differing(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         self._overview_flush()
         self.env.cr.execute(
             SQL(
@@ -231,11 +234,12 @@ class XeroTenant(models.Model):
 
     def action_overview_open_mapping(self):
         self.ensure_one()
-        self.env["account.move"]._check_xero_user()
+        self.env["xero.access"]._xero_check_access("user", self)
         return self.action_open_mapping_health()
 
     def action_overview_open_log(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_sync_log")
         action["domain"] = [("tenant_id", "=", self.id)]
         action["name"] = _("Sync log: %(org)s", org=self.name)
@@ -251,6 +255,7 @@ class XeroTenant(models.Model):
 
     def action_overview_open_calls_chart(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_sync_log_calls")
         action["domain"] = [
             ("tenant_id", "=", self.id),
@@ -264,16 +269,18 @@ class XeroTenant(models.Model):
     # ------------------------------------------------------------------------------------
     def action_overview_refresh_cache(self):
         self.ensure_one()
-        self.env["account.move"]._check_xero_user()
+        self.env["xero.access"]._xero_check_access("user", self)
         return self.action_open_cache_refresh()
 
     def action_overview_get_payments(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         return self.action_xero_sync_payments()
 
     def action_overview_sync_journals(self):
         """Synchronize now: the balances (manual journals) run of this organisation."""
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("manager", self, "write")
         return self.action_xero_sync_journals()
 
 

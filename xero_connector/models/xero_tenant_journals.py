@@ -65,13 +65,14 @@ class XeroTenant(models.Model):
 
     def action_xero_open_manual_journals(self):
         self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_manual_journal")
         action["domain"] = [("tenant_id", "=", self.id)]
         return action
 
     def _xero_journals_check_throttle(self):
         self.ensure_one()
-        last = self.sudo().xero_journals_synced_at
+        last = self.xero_journals_synced_at  # the caller passed the manager check on it
         if not last:
             return
         allowed = last + timedelta(seconds=const.JOURNALS_SYNC_THROTTLE_SECONDS)

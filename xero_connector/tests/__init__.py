@@ -23,3 +23,4 @@ from . import test_xero_2026
 from . import test_builders
 from . import test_builders_records
 from . import test_builders_po_journal
+from . import test_security_features

@@ -13,6 +13,16 @@ class XeroClearExportedWizard(models.TransientModel):
     move_id = fields.Many2one(required=False)
     purchase_order_id = fields.Many2one("purchase.order", readonly=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Creating the wizard asks Xero about the order: only for a Xero user who may change it.
+        orders = self.env["purchase.order"].browse(
+            [vals["purchase_order_id"] for vals in vals_list if vals.get("purchase_order_id")]
+        )
+        if orders:
+            orders._xero_check_po_access(orders, "write")
+        return super().create(vals_list)
+
     @api.depends("move_id", "purchase_order_id")
     def _compute_xero_status(self):
         orders = self.filtered("purchase_order_id")
@@ -30,7 +40,7 @@ class XeroClearExportedWizard(models.TransientModel):
         order = self.purchase_order_id
         if not order:
             return super().action_clear()
-        self.env["account.move"]._check_xero_user()
+        order._xero_check_po_access(order, "write")
         if not order.xero_id:
             raise UserError(_("%s is not marked as exported.", order.name))
         if self.gone_in_xero:

@@ -114,8 +114,12 @@ class XeroVarianceReport(models.TransientModel):
     def action_run(self):
         """Run the report and show its rows."""
         self.ensure_one()
-        self.env["account.move"]._check_xero_user()
-        tenants = self.tenant_ids or self._default_tenants()
+        # The report reads each organisation's documents in Xero: only those of one's companies.
+        # (Checked on what was stored: reading the field hides organisations the caller may not see.)
+        chosen = self.sudo().tenant_ids.with_env(self.env)
+        self.env["xero.access"]._xero_check_access("user", chosen)
+        tenants = chosen or self._default_tenants()
+        self.env["xero.access"]._xero_check_access("user", tenants)
         if not tenants:
             raise UserError(
                 _(
@@ -463,7 +467,7 @@ class XeroVarianceLine(models.TransientModel):
     def action_open_document(self):
         """A click on a row: the Odoo document, or the Xero one when Odoo has none."""
         self.ensure_one()
-        self.env["account.move"]._check_xero_user()
+        self.env["xero.access"]._xero_check_access("user", self)
         if self.move_id:
             return {
                 "type": "ir.actions.act_window",
@@ -487,7 +491,8 @@ class XeroVarianceLine(models.TransientModel):
 
     def action_export_documents(self):
         """Export the selected rows' documents that are not in Xero yet."""
-        self.env["account.move"]._check_xero_user()
+        self.env["xero.access"]._xero_check_access("user", self)
+        self.env["account.move"]._check_xero_user(self.move_id)
         moves = self.filtered(lambda line: line.state == "not_exported").move_id._xero_exportable()
         if not moves:
             raise UserError(_("Select rows that are not exported yet: the others are in Xero already."))
@@ -501,7 +506,8 @@ class XeroVarianceLine(models.TransientModel):
 
     def action_update_documents(self):
         """Send the selected rows' documents to Xero again (Update in Xero)."""
-        self.env["account.move"]._check_xero_user()
+        self.env["xero.access"]._xero_check_access("user", self)
+        self.env["account.move"]._check_xero_user(self.move_id)
         lines = self.filtered(lambda line: line.state in ("changed", "differs") and line.move_id.xero_id)
         if not lines:
             raise UserError(_("Select rows that are changed in Odoo or differ in Xero."))
