@@ -175,8 +175,11 @@ class XeroJournalsCase(XeroSandboxCase):
     def setUp(self):
         super().setUp()
         self.addCleanup(self.sandbox.clear_faults)
-        # Xero keeps what earlier tests sent; each test starts from its own day.
-        self.day = self.yesterday - timedelta(days=uuid.uuid4().int % 3000 + 10)
+        # Xero keeps what earlier tests of the class sent; each test starts from a day of its own,
+        # 60 days apart (tests reach a few days either side), never one another test used.
+        cls = type(self)
+        cls._days_used = getattr(cls, "_days_used", 0) + 1
+        self.day = self.yesterday - timedelta(days=60 * cls._days_used + 10)
         self.company.xero_journals_start_date = self.day
 
     # --------------------------------------------------------------------------------------
