@@ -30,6 +30,7 @@ import math
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -383,7 +384,7 @@ def main(db, sizes=(100, 1000), extrapolated=(10000,), starter=True):
         finally:
             SyncLog._record = record
         tax_sale = env["account.tax"].create(
-            {"name": "GST 10% (bench)", "amount": 10, "type_tax_use": "sale", "company_id": company.id}
+            {"name": f"GST 10% (bench {uuid.uuid4().hex[:6]})", "amount": 10, "type_tax_use": "sale", "company_id": company.id}
         )
         company.write({"xero_auto_create_contacts": True, "xero_invoice_status": "DRAFT"})
         for org in orgs.values():
@@ -411,23 +412,27 @@ def main(db, sizes=(100, 1000), extrapolated=(10000,), starter=True):
                     f"{row['calls']} calls, {row['wall_s']:.0f} s",
                     flush=True,
                 )
+            # The Core-tier figures first: they stand whatever the Starter runs meet.
+            for mode in ("batch", "single"):
+                measured = [r for r in rows if r["mode"] == mode]
+                if measured:
+                    largest = max(measured, key=lambda r: r["n"])
+                    rows += [extrapolate(largest, n) for n in extrapolated if n > largest["n"]]
+            rows.sort(key=lambda r: (r["n"], r["mode"]))
+            print_table(rows, created)
+            if rows:
+                path = OUT / "bench_export.png"
+                chart(rows, path)
+                print(f"chart: {path.relative_to(ROOT)}", flush=True)
+            # A new minute: the runs above may have spent this one (the Starter connect reads
+            # every organisation's details).
+            sandbox.clock.advance(61)
             starter_lines = starter_runs(env, sandbox, server, company, tax_sale, timer) if starter else []
         finally:
             timer.uninstall()
     server.stop()
-    for mode in ("batch", "single"):
-        measured = [r for r in rows if r["mode"] == mode]
-        if measured:
-            largest = max(measured, key=lambda r: r["n"])
-            rows += [extrapolate(largest, n) for n in extrapolated if n > largest["n"]]
-    rows.sort(key=lambda r: (r["n"], r["mode"]))
-    print_table(rows, created)
     for line in starter_lines:
         print(line)
-    if rows:
-        path = OUT / "bench_export.png"
-        chart(rows, path)
-        print(f"chart: {path.relative_to(ROOT)}")
     return rows
 
 

@@ -515,6 +515,8 @@ def soak(args, sandbox, started):
     print(
         f"  exporter killed with SIGKILL: {'no' if killed_after is None else f'yes, after {killed_after} batches'}"
     )
+    tiers = sorted({app.get("tier", "?") for app in sandbox.apps()})
+    print(f"  app tier: {', '.join(tiers)} (the sandbox's demo app: a new app, 2026)")
     print(
         f"  API calls {len(api_calls):,}, faults fired {sum(faults.values()):,} "
         f"({', '.join(f'{k} {faults[k]}' for k in FAULT_KINDS)})"
