@@ -384,7 +384,12 @@ def main(db, sizes=(100, 1000), extrapolated=(10000,), starter=True):
         finally:
             SyncLog._record = record
         tax_sale = env["account.tax"].create(
-            {"name": f"GST 10% (bench {uuid.uuid4().hex[:6]})", "amount": 10, "type_tax_use": "sale", "company_id": company.id}
+            {
+                "name": f"GST 10% (bench {uuid.uuid4().hex[:6]})",
+                "amount": 10,
+                "type_tax_use": "sale",
+                "company_id": company.id,
+            }
         )
         company.write({"xero_auto_create_contacts": True, "xero_invoice_status": "DRAFT"})
         for org in orgs.values():
