@@ -158,21 +158,30 @@ def export(env, sandbox, tenant, moves, mode, timer, drain="all"):
         if mode == "batch":
             result = pending._xero_export()
             failed += len(result["failed"])
+            untried = pending.browse()
         else:
-            for move in pending:
+            untried = pending.browse()
+            for position, move in enumerate(pending):
                 result = move._xero_export()
                 failed += len(result["failed"])
-        queued = pending.filtered(lambda m: m.xero_export_state == "queued")
+                if move.xero_export_state == "queued":
+                    # Xero said to wait: the next ones would only be found waiting too (no
+                    # call sent), so they are tried after the wait, not once per wave.
+                    untried = pending[position + 1 :]
+                    break
+        queued = pending.filtered(lambda m: m.xero_export_state == "queued") - untried
         if not queued:
             break
         wait = (max(queued.mapped("xero_next_try_at")) - fields.Datetime.now()).total_seconds()
         if drain == "minutes" and wait > 3600:
+            for move in untried:  # found waiting (no call sent): queued for tomorrow too
+                move._xero_export()
             break  # the day's budget is spent: what is left waits for tomorrow
         sandbox.clock.advance(max(wait, 0) + 1)  # the cron's next run after the next try time
         from odoo.addons.xero_connector.models import xero_budget
 
         xero_budget._BUDGETS.clear()  # this process's memory of the wait, in real time
-        pending = queued
+        pending = queued | untried
     env.flush_all()
     wall = time.perf_counter() - started
     queries = odoo.sql_db.sql_counter - queries
