@@ -30,6 +30,7 @@ import math
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,21 +158,30 @@ def export(env, sandbox, tenant, moves, mode, timer, drain="all"):
         if mode == "batch":
             result = pending._xero_export()
             failed += len(result["failed"])
+            untried = pending.browse()
         else:
-            for move in pending:
+            untried = pending.browse()
+            for position, move in enumerate(pending):
                 result = move._xero_export()
                 failed += len(result["failed"])
-        queued = pending.filtered(lambda m: m.xero_export_state == "queued")
+                if move.xero_export_state == "queued":
+                    # Xero said to wait: the next ones would only be found waiting too (no
+                    # call sent), so they are tried after the wait, not once per wave.
+                    untried = pending[position + 1 :]
+                    break
+        queued = pending.filtered(lambda m: m.xero_export_state == "queued") - untried
         if not queued:
             break
         wait = (max(queued.mapped("xero_next_try_at")) - fields.Datetime.now()).total_seconds()
         if drain == "minutes" and wait > 3600:
+            for move in untried:  # found waiting (no call sent): queued for tomorrow too
+                move._xero_export()
             break  # the day's budget is spent: what is left waits for tomorrow
         sandbox.clock.advance(max(wait, 0) + 1)  # the cron's next run after the next try time
         from odoo.addons.xero_connector.models import xero_budget
 
         xero_budget._BUDGETS.clear()  # this process's memory of the wait, in real time
-        pending = queued
+        pending = queued | untried
     env.flush_all()
     wall = time.perf_counter() - started
     queries = odoo.sql_db.sql_counter - queries
@@ -306,13 +316,24 @@ def starter_runs(env, sandbox, server, company, tax_sale, timer, n=1000):
         )
         sandbox.add_org(org)
         orgs[mode] = org
+    # The runs above refreshed the demo app's token inside this one long transaction, and the
+    # connector keeps a refreshed token for the rest of its transaction: forget it, or the
+    # Starter app's consents would list the demo app's organisations (in Odoo each consent
+    # completes in a request of its own).
+    env.cr.cache.pop("xero_refreshed_tokens", None)
     tenants = connect(
         env, server.url, [org.tenant_id for org in orgs.values()], "bench-starter", "bench-starter-secret"
     )
     admin_env = env(user=env.ref("base.user_admin"))
     lines = []
     for mode, org in orgs.items():
-        tenant = tenants[org.tenant_id]
+        tenant = tenants.get(org.tenant_id) or env["xero.tenant"].search([("tenant_id", "=", org.tenant_id)])
+        if org.tenant_id not in tenants:
+            print(
+                f"[bench] note: {org.name} not among the last consent's organisations "
+                f"(found: {bool(tenant)}, connection {tenant.connection_id.id} {tenant.connection_id.state})",
+                flush=True,
+            )
         setup_tenant(env, tenant, tax_sale)
         moves, _customers = make_invoices(env, company, tenant, tax_sale, n, f"st{mode[0]}")
         moves.partner_id._xero_export_contacts(tenant)  # existing contacts
@@ -383,7 +404,12 @@ def main(db, sizes=(100, 1000), extrapolated=(10000,), starter=True):
         finally:
             SyncLog._record = record
         tax_sale = env["account.tax"].create(
-            {"name": "GST 10% (bench)", "amount": 10, "type_tax_use": "sale", "company_id": company.id}
+            {
+                "name": f"GST 10% (bench {uuid.uuid4().hex[:6]})",
+                "amount": 10,
+                "type_tax_use": "sale",
+                "company_id": company.id,
+            }
         )
         company.write({"xero_auto_create_contacts": True, "xero_invoice_status": "DRAFT"})
         for org in orgs.values():
@@ -411,23 +437,27 @@ def main(db, sizes=(100, 1000), extrapolated=(10000,), starter=True):
                     f"{row['calls']} calls, {row['wall_s']:.0f} s",
                     flush=True,
                 )
+            # The Core-tier figures first: they stand whatever the Starter runs meet.
+            for mode in ("batch", "single"):
+                measured = [r for r in rows if r["mode"] == mode]
+                if measured:
+                    largest = max(measured, key=lambda r: r["n"])
+                    rows += [extrapolate(largest, n) for n in extrapolated if n > largest["n"]]
+            rows.sort(key=lambda r: (r["n"], r["mode"]))
+            print_table(rows, created)
+            if rows:
+                path = OUT / "bench_export.png"
+                chart(rows, path)
+                print(f"chart: {path.relative_to(ROOT)}", flush=True)
+            # A new minute: the runs above may have spent this one (the Starter connect reads
+            # every organisation's details).
+            sandbox.clock.advance(61)
             starter_lines = starter_runs(env, sandbox, server, company, tax_sale, timer) if starter else []
         finally:
             timer.uninstall()
     server.stop()
-    for mode in ("batch", "single"):
-        measured = [r for r in rows if r["mode"] == mode]
-        if measured:
-            largest = max(measured, key=lambda r: r["n"])
-            rows += [extrapolate(largest, n) for n in extrapolated if n > largest["n"]]
-    rows.sort(key=lambda r: (r["n"], r["mode"]))
-    print_table(rows, created)
     for line in starter_lines:
         print(line)
-    if rows:
-        path = OUT / "bench_export.png"
-        chart(rows, path)
-        print(f"chart: {path.relative_to(ROOT)}")
     return rows
 
 

@@ -717,6 +717,10 @@ class AccountMove(models.Model):
                 continue
             try:
                 element = move._xero_find_in_xero(tenant, payload=payload)
+            except XeroRetryLater as wait:  # a long Retry-After: still in doubt, looked up then
+                result["queued"][move] = wait.retry_at
+                result["failed"][move] = False  # not sent now, queued by _xero_export
+                continue
             except UserError as error:
                 result["failed"][move] = _(
                     "%(doc)s was not sent again: an earlier export may have reached Xero, and Xero could not "

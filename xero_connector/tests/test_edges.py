@@ -3,6 +3,9 @@ answering with another document, payments, and one bad unit of work among good o
 test reproduces one break with the sandbox's scripted faults."""
 
 import uuid
+from datetime import timedelta
+
+from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
@@ -96,6 +99,33 @@ class TestEdgesExport(XeroExportCase):
         self.assertEqual(len(bills), 2)
         mine = next(b for b in bills if b["InvoiceID"] == ours.xero_id)
         self.assertEqual(mine["Contact"]["Name"], self.vendor.name)
+
+    def test_a_long_retry_after_on_the_lookup_of_a_document_in_doubt_keeps_it_queued(self):
+        """Found by the soak: the lookup of a document in doubt refused with a Retry-After
+        too long to sleep (the minute limit's, the day's) must queue it with its next try
+        time, like any export Xero cannot take now, not fail it as an export error."""
+        move = self.make_move()
+        self.sandbox.add_fault("lost_response", method="PUT", path="/Invoices$", count=10)
+        _export_failing(move)
+        self.assertFalse(move.xero_id)
+        self.sandbox.clear_faults()
+        self.sandbox.add_fault("429", method="GET", path="/Invoices$", retry_after=60, problem="minute")
+        puts = len(self.puts())
+        move.with_user(self.xero_user).action_xero_export()
+        self.assertEqual(move.xero_export_state, "queued", move.xero_error)
+        self.assertTrue(move.xero_next_try_at)
+        self.assertFalse(move.xero_error)
+        self.assertEqual(len(self.puts()), puts, "in doubt: not sent again")
+        self.assertTrue(self.env["xero.export.attempt"]._in_doubt(move), "still looked up next time")
+        # The cron after the wait looks it up and links Xero's copy: one invoice in Xero.
+        self.sandbox.clear_faults()
+        self.sandbox.advance(120)
+        with freeze_time(move.xero_next_try_at + timedelta(minutes=1)):
+            self.env["account.move"]._cron_xero_export_queue()
+        self.assertEqual(move.xero_export_state, "exported", move.xero_error)
+        self.assertEqual(len(self.puts()), puts, "found, not sent again")
+        twins = [i for i in self.in_xero() if i["InvoiceNumber"] == move.name]
+        self.assertEqual([t["InvoiceID"] for t in twins], [move.xero_id])
 
     def _lost_then_edited(self, status):
         self.company.xero_invoice_status = status
