@@ -25,6 +25,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, formatLang, html2plaintext
 
 from .account_move_xero import BATCH_SIZE, _contacts_by_partner, _money, _trim, xero_line_amount
+from .xero_budget import XeroRetryLater
 
 # kind → (Xero endpoint, id key, number key)
 PO_KINDS = {
@@ -83,6 +84,12 @@ class PurchaseOrder(models.Model):
         copy=False,
         readonly=True,
         help="How many times the exported status was cleared: a new export is a new request.",
+    )
+    xero_next_try_at = fields.Datetime(
+        "Next try in Xero at",
+        copy=False,
+        readonly=True,
+        help="Xero asked Odoo to wait (a long Retry-After, its daily limit): the queued order goes then.",
     )
     xero_is_exportable = fields.Boolean(compute="_compute_xero_is_exportable")
 
@@ -324,7 +331,7 @@ class PurchaseOrder(models.Model):
     def _xero_export(self, raise_on_problems=False):
         """Send these orders; returns {"exported", "failed": {order: message}, "bills": orders
         whose bills go instead}."""
-        result = {"exported": self.browse(), "failed": {}, "bills": self.browse()}
+        result = {"exported": self.browse(), "failed": {}, "bills": self.browse(), "queued": {}}
         todo = self._xero_exportable()
         no_tenant = todo.filtered(lambda o: not o.xero_tenant_id)
         for order in no_tenant:
@@ -344,12 +351,25 @@ class PurchaseOrder(models.Model):
                     "bills go to Xero instead."
                 )
             )
+        if result["queued"]:
+            self._xero_queue_until(result["queued"])
         if result["failed"]:
             for order in self.browse([o.id for o in result["failed"]]):
                 order._xero_record_failure(result["failed"][order])
             if raise_on_problems and len(self) == 1 and self in result["failed"]:
                 raise UserError(result["failed"][self])
         return result
+
+    def _xero_queue_until(self, queued):
+        """Back in the queue until Xero takes calls again; the cron is woken then (and skips
+        these orders until that moment)."""
+        for retry_at, orders in self.browse([o.id for o in queued]).grouped(lambda o: queued[o]).items():
+            orders._xero_write_fields(
+                {"xero_export_state": "queued", "xero_next_try_at": retry_at, "xero_error": False}
+            )
+        cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
+        if cron:
+            cron._trigger(at=min(queued.values()))  # ir.cron sudoes its trigger itself
 
     def _xero_lock_for_export(self):
         self.env.cr.execute("SELECT id FROM purchase_order WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
@@ -376,9 +396,13 @@ class PurchaseOrder(models.Model):
                 continue
             ready[kind].append((order, payload))
         for kind, documents in ready.items():
-            recovered = self.browse([o.id for o, _p in documents])._xero_recover(tenant, kind)
+            recovered = self.browse([o.id for o, _p in documents])._xero_recover(tenant, kind, result)
             result["exported"] |= recovered
-            to_send = [(o, p) for o, p in documents if o not in recovered]
+            to_send = [
+                (o, p)
+                for o, p in documents
+                if o not in recovered and o not in result["failed"] and o not in result["queued"]
+            ]
             for start in range(0, len(to_send), BATCH_SIZE):
                 self._xero_send_batch(tenant, kind, to_send[start : start + BATCH_SIZE], result)
         result["exported"].filtered(lambda o: o.xero_kind == "bill")._xero_link_bills()
@@ -476,6 +500,7 @@ class PurchaseOrder(models.Model):
             "xero_total": element.get("Total"),
             "xero_export_state": "exported",
             "xero_error": False,
+            "xero_next_try_at": False,
             "xero_checked_at": fields.Datetime.now(),
         }
         if fingerprint:
@@ -530,12 +555,29 @@ class PurchaseOrder(models.Model):
     # ------------------------------------------------------------------------------------
     # Recovery after a lost answer or a crash
     # ------------------------------------------------------------------------------------
-    def _xero_recover(self, tenant, kind):
+    def _xero_recover(self, tenant, kind, result):
+        """Orders an earlier attempt may have created in Xero, found there and linked. Orders
+        whose lookup cannot be made now are not sent (they may be in Xero): queued until
+        Xero's Retry-After, or failed with the reason, and looked up again next time."""
         in_doubt = self.env["xero.export.attempt"]._in_doubt(self)
         recovered = self.browse()
         if not in_doubt:
             return recovered
-        found = in_doubt._xero_find_in_xero(tenant, kind)
+        try:
+            found = in_doubt._xero_find_in_xero(tenant, kind)
+        except XeroRetryLater as wait:  # a long Retry-After, the day's budget: still in doubt
+            for order in in_doubt:
+                result["queued"][order] = wait.retry_at
+            return recovered
+        except UserError as error:
+            for order in in_doubt:
+                result["failed"][order] = _(
+                    "%(doc)s was not sent again: an earlier export may have reached Xero, and Xero could not "
+                    "be asked (%(error)s). It is looked up again at the next export.",
+                    doc=order.name,
+                    error=error,
+                )
+            return recovered
         for order in in_doubt:
             element = found.get(order.id)
             if element:
@@ -618,6 +660,16 @@ class PurchaseOrder(models.Model):
                 "%(docs)s: its bills go to Xero instead (several bills).",
                 docs=", ".join(result["bills"].mapped("name")),
             )
+        if result["queued"]:
+            message += " " + _(
+                "Xero asked Odoo to wait: %(count)s order(s) stay in the queue, next try at %(time)s.",
+                count=len(result["queued"]),
+                time=fields.Datetime.to_string(
+                    fields.Datetime.context_timestamp(self, min(result["queued"].values())).replace(
+                        tzinfo=None
+                    )
+                ),
+            )
         if result["failed"]:
             message += " " + _(
                 "%(count)s not sent: %(docs)s (see their chatter).",
@@ -630,8 +682,8 @@ class PurchaseOrder(models.Model):
             "params": {
                 "title": _("Xero"),
                 "message": message,
-                "type": "warning" if result["failed"] else "success",
-                "sticky": bool(result["failed"]),
+                "type": "warning" if result["failed"] or result["queued"] else "success",
+                "sticky": bool(result["failed"] or result["queued"]),
                 "next": {"type": "ir.actions.act_window_close"}
                 if len(self) > 1
                 else {"type": "ir.actions.client", "tag": "soft_reload"},
@@ -640,7 +692,16 @@ class PurchaseOrder(models.Model):
 
     @api.model
     def _cron_xero_export_queue(self, limit=500):
-        queued = self.search([("xero_export_state", "=", "queued")], limit=limit, order="id")
+        queued = self.search(
+            [
+                ("xero_export_state", "=", "queued"),
+                "|",
+                ("xero_next_try_at", "=", False),
+                ("xero_next_try_at", "<=", fields.Datetime.now()),
+            ],
+            limit=limit,
+            order="id",
+        )
         for order in queued.filtered("xero_id"):
             order._xero_update_queued()
         queued = queued.filtered(lambda o: not o.xero_id)

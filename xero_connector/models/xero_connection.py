@@ -202,6 +202,7 @@ class XeroConnection(models.Model):
         values.update(state="connected", last_error=False)
         if connection:
             connection.sudo().write(values)
+            connection._forget_refreshed_token()  # the new login's token, not one refreshed before
         else:
             values.update(user_id=session.user_id.id, company_id=session.company_id.id)
             connection = self.sudo().create(values)
@@ -258,6 +259,14 @@ class XeroConnection(models.Model):
         token, expires_at = self._refresh_tokens(stale_token=token)
         refreshed[self.id] = (token, expires_at)
         return token
+
+    def _forget_refreshed_token(self):
+        """Drop what ``_get_access_token`` remembers of a refresh in this transaction: the
+        connection's tokens were just replaced (connected again) or forgotten (disconnected)."""
+        refreshed = self.env.cr.cache.get("xero_refreshed_tokens")
+        if refreshed:
+            for connection_id in self.ids:
+                refreshed.pop(connection_id, None)
 
     def _refresh_tokens(self, stale_token=None):
         """Refresh in a transaction of its own, holding the connection's row lock: Xero rotates
@@ -598,6 +607,7 @@ class XeroConnection(models.Model):
                     "token_expires_at": False,
                 }
             )
+            connection._forget_refreshed_token()
             connection.message_post(body=_("Disconnected from Xero by %s.", self.env.user.name))
         if not_revoked:
             return _notification(

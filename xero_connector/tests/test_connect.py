@@ -179,6 +179,26 @@ class TestTokens(XeroSandboxCase):
         self.assertEqual(self.connection.state, "connected")
         self.assertFalse(self.connection.activity_ids)
 
+    def test_reconnecting_after_a_refresh_in_the_same_transaction_uses_the_new_token(self):
+        """Found by the bench: a token refreshed earlier in the transaction is remembered for
+        it; connecting again in that transaction must make the calls use the new login's
+        token, not the remembered one (dead at Xero here)."""
+        self.connection._get_access_token(force_refresh=True)  # remembered for this transaction
+        self.sandbox.expire_tokens(client_id=self.client_id)  # that token is no longer honoured
+        log = self.sandbox.calls()["log"]
+        mark = log[-1]["seq"] if log else 0
+        connection = self.connect_directly(self.xero_manager, [self.org_a["tenantId"]])
+        self.assertEqual(connection, self.connection)
+        new_token = connection.access_token
+        self.tenant._refresh_organisation_details()
+        after = self.sandbox.calls(mark)["log"]
+        self.assertTrue([c for c in after if c["path"].endswith("/Organisation")], "Xero was called")
+        self.assertEqual(
+            [c["path"] for c in after if c["status"] == 401], [], "the calls used the new login's token"
+        )
+        connection.invalidate_recordset()
+        self.assertEqual(connection.access_token, new_token, "no refresh needed")
+
     def test_check_authentication_reports_login_orgs_and_expiry(self):
         action = self.connection.with_user(self.xero_manager).action_check_authentication()
         message = action["params"]["message"]

@@ -1,4 +1,7 @@
 import uuid
+from datetime import timedelta
+
+from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
@@ -233,6 +236,50 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         self.assertEqual(len(self.puts("/PurchaseOrders")), puts, "found in Xero, not sent again")
         numbers = [p["PurchaseOrderNumber"] for p in self.in_xero("PurchaseOrders")]
         self.assertEqual(numbers.count(order.name), 1)
+
+    def _long_retry_after_on_the_lookup(self, order, path, number, key):
+        """Sent, answer lost; the lookup then gets a Retry-After too long to sleep: the order
+        stays queued with its next-try time (not failed, not sent again), and the queue after
+        the wait finds it in Xero and links it, once."""
+        self.sandbox.add_fault("lost_response", method="PUT", path=path, count=10)
+        try:  # not assertRaises: its savepoint would roll back the record of the attempt
+            order.action_xero_export()
+        except UserError as error:
+            self.assertIn("could not be reached", str(error))
+        else:
+            self.fail("every answer was lost: sending must fail")
+        self.assertFalse(order.xero_id)
+        self.sandbox.clear_faults()
+        self.sandbox.add_fault("429", method="GET", path=path + "$", retry_after=60, problem="minute")
+        puts = len(self.puts(path))
+        order.with_user(self.buyer).action_xero_export()
+        self.assertEqual(order.xero_export_state, "queued", order.xero_error)
+        self.assertTrue(order.xero_next_try_at)
+        self.assertFalse(order.xero_error)
+        self.assertEqual(len(self.puts(path)), puts, "in doubt: not sent again")
+        self.assertTrue(self.env["xero.export.attempt"]._in_doubt(order), "still looked up next time")
+        self.sandbox.clear_faults()
+        self.sandbox.advance(120)
+        self.env["account.move"]._cron_xero_export_queue()
+        self.assertEqual(order.xero_export_state, "queued", "not before its next-try time")
+        with freeze_time(order.xero_next_try_at + timedelta(minutes=1)):
+            self.env["account.move"]._cron_xero_export_queue()
+        self.assertEqual(order.xero_export_state, "exported", order.xero_error)
+        self.assertFalse(order.xero_next_try_at)
+        self.assertEqual(len(self.puts(path)), puts, "found, not sent again")
+        resource = path.strip("/")
+        twins = [d for d in self.in_xero(resource) if d.get(number) == (order.partner_ref or order.name)]
+        self.assertEqual([d[key] for d in twins], [order.xero_id])
+
+    def test_a_long_retry_after_on_the_lookup_of_an_order_in_doubt_keeps_it_queued(self):
+        self._long_retry_after_on_the_lookup(
+            self.make_po(), "/PurchaseOrders", "PurchaseOrderNumber", "PurchaseOrderID"
+        )
+
+    def test_as_bill_a_long_retry_after_on_the_lookup_keeps_the_order_queued(self):
+        self.company.xero_po_mode = "bill"
+        order = self.make_po(partner_ref=f"WAIT-{uuid.uuid4().hex[:6]}")
+        self._long_retry_after_on_the_lookup(order, "/Invoices", "InvoiceNumber", "InvoiceID")
 
     def test_cancel_deletes_a_draft_in_xero_not_an_approved_one(self):
         draft = self.make_po()
