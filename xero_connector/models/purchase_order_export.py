@@ -450,7 +450,14 @@ class PurchaseOrder(models.Model):
                 ).encode()
             ).hexdigest()[:40],
         )
-        self.env["xero.export.attempt"]._record(tenant, orders, endpoint, key)
+        operation = _("sending %(count)s purchase order(s)", count=len(orders))
+        try:
+            tenant._xero_check_budget(operation)  # nothing recorded for a call that cannot go
+        except XeroRetryLater as wait:
+            for order in orders:
+                result["queued"][order] = wait.retry_at
+            return
+        attempt_ids = self.env["xero.export.attempt"]._record(tenant, orders, endpoint, key)
         method, body_arg = (
             ("create_purchase_orders", "purchase_orders")
             if kind == "purchase_order"
@@ -458,12 +465,17 @@ class PurchaseOrder(models.Model):
         )
         try:
             answer = tenant._xero_write(
-                _("sending %(count)s purchase order(s)", count=len(orders)),
+                operation,
                 method,
                 records=orders,
                 idempotency_key=key,
                 **{body_arg: {endpoint: payloads}},
             )
+        except XeroRetryLater as wait:  # Xero answered 429: it created nothing
+            self.env["xero.export.attempt"]._drop(attempt_ids)
+            for order in orders:
+                result["queued"][order] = wait.retry_at
+            return
         except UserError as error:
             for order in orders:
                 result["failed"][order] = str(error)

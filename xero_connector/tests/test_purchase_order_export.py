@@ -281,6 +281,47 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         order = self.make_po(partner_ref=f"WAIT-{uuid.uuid4().hex[:6]}")
         self._long_retry_after_on_the_lookup(order, "/Invoices", "InvoiceNumber", "InvoiceID")
 
+    def _long_retry_after_on_the_send(self, order, path, number, key):
+        """Xero answers the PUT itself with a 429 and a Retry-After of an hour: it created
+        nothing, so the order stays queued until then (no error, no activity, no attempt in
+        doubt), the queue leaves it alone before, and sends it once after."""
+        self.sandbox.add_fault("429", method="PUT", path=path + "$", retry_after=3600, problem="day")
+        start = fields.Datetime.now()
+        order.with_user(self.buyer).action_xero_export()
+        self.assertEqual(order.xero_export_state, "queued", order.xero_error)
+        self.assertFalse(order.xero_error)
+        self.assertFalse(order.xero_id)
+        self.assertFalse(order.activity_ids)
+        self.assertTrue(order.xero_next_try_at)
+        wait = (order.xero_next_try_at - start).total_seconds()
+        self.assertTrue(3500 <= wait <= 3700, wait)
+        self.assertFalse(self.env["xero.export.attempt"]._in_doubt(order), "Xero created nothing")
+        resource = path.strip("/")
+        mine = order.partner_ref or order.name
+        self.assertFalse([d for d in self.in_xero(resource) if d.get(number) == mine])
+        self.sandbox.clear_faults()
+        self.env["account.move"]._cron_xero_export_queue()
+        self.assertEqual(order.xero_export_state, "queued", "not before its next-try time")
+        self.assertFalse(order.xero_id)
+        # Odoo's clock only: moving the sandbox's an hour on would outlive the grace of the
+        # refresh token this test's rolled-back transaction rotates, breaking the next tests.
+        with freeze_time(order.xero_next_try_at + timedelta(minutes=1)):
+            self.env["account.move"]._cron_xero_export_queue()
+        self.assertEqual(order.xero_export_state, "exported", order.xero_error)
+        self.assertFalse(order.xero_next_try_at)
+        twins = [d for d in self.in_xero(resource) if d.get(number) == mine]
+        self.assertEqual([d[key] for d in twins], [order.xero_id])
+
+    def test_a_long_retry_after_on_sending_keeps_the_order_queued(self):
+        self._long_retry_after_on_the_send(
+            self.make_po(), "/PurchaseOrders", "PurchaseOrderNumber", "PurchaseOrderID"
+        )
+
+    def test_as_bill_a_long_retry_after_on_sending_keeps_the_order_queued(self):
+        self.company.xero_po_mode = "bill"
+        order = self.make_po(partner_ref=f"WAIT-{uuid.uuid4().hex[:6]}")
+        self._long_retry_after_on_the_send(order, "/Invoices", "InvoiceNumber", "InvoiceID")
+
     def test_cancel_deletes_a_draft_in_xero_not_an_approved_one(self):
         draft = self.make_po()
         draft.action_xero_export()
