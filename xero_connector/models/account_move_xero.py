@@ -342,17 +342,6 @@ class AccountMove(models.Model):
                 raise UserError(result["failed"][self])
         return result
 
-    def _xero_queue_until(self, queued):
-        """Put these documents back in the queue until Xero takes calls again; the cron is
-        woken then (and skips them until that moment)."""
-        for retry_at, moves in self.browse([m.id for m in queued]).grouped(lambda m: queued[m]).items():
-            moves._xero_write_fields(
-                {"xero_export_state": "queued", "xero_next_try_at": retry_at, "xero_error": False}
-            )
-        cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
-        if cron:
-            cron._trigger(at=min(queued.values()))  # ir.cron sudoes its trigger itself
-
     def _xero_lock_for_export(self):
         """Two users (or a user and the cron) exporting the same document at once: the second
         waits here, then finds it exported and skips it."""

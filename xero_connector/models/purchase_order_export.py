@@ -360,17 +360,6 @@ class PurchaseOrder(models.Model):
                 raise UserError(result["failed"][self])
         return result
 
-    def _xero_queue_until(self, queued):
-        """Back in the queue until Xero takes calls again; the cron is woken then (and skips
-        these orders until that moment)."""
-        for retry_at, orders in self.browse([o.id for o in queued]).grouped(lambda o: queued[o]).items():
-            orders._xero_write_fields(
-                {"xero_export_state": "queued", "xero_next_try_at": retry_at, "xero_error": False}
-            )
-        cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
-        if cron:
-            cron._trigger(at=min(queued.values()))  # ir.cron sudoes its trigger itself
-
     def _xero_lock_for_export(self):
         self.env.cr.execute("SELECT id FROM purchase_order WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
         self.invalidate_recordset(["xero_id"])

@@ -188,3 +188,15 @@ class XeroDocumentMixin(models.AbstractModel):
                 if problem:
                     raise ValidationError(problem)
             self.env["xero.access"]._xero_check_access("manager", tenant)
+
+    def _xero_queue_until(self, queued):
+        """Put these documents ({document: retry_at}) back in the queue until Xero takes calls
+        again; the export cron is woken then (and skips them until that moment). Each model
+        writes its Xero fields through its own ``_xero_write_fields``."""
+        for retry_at, docs in self.browse([d.id for d in queued]).grouped(lambda d: queued[d]).items():
+            docs._xero_write_fields(
+                {"xero_export_state": "queued", "xero_next_try_at": retry_at, "xero_error": False}
+            )
+        cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
+        if cron:
+            cron._trigger(at=min(queued.values()))  # ir.cron sudoes its trigger itself
