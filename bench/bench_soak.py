@@ -111,7 +111,7 @@ def catch_up(env, sandbox_url):
     the sandbox's clock past the longest wait and brings Odoo's remembered waits to now, as if
     the cron ran again at that time. Returns the seconds skipped."""
     from odoo import fields
-    from odoo.addons.xero_connector.models import xero_budget
+    from odoo.addons.xero_connector import limits
 
     from xero_sandbox.client import SandboxClient
 
@@ -127,7 +127,7 @@ def catch_up(env, sandbox_url):
     env.cr.execute("UPDATE xero_sync_log SET retry_at = NULL WHERE retry_at > %s", [now])
     env.cr.commit()
     env.invalidate_all()
-    xero_budget._BUDGETS.clear()  # this process's memory of the wait, in real time
+    limits._BUDGETS.clear()  # this process's memory of the wait, in real time
     SKIPPED.append(seconds)
     print(f"[soak] waited out a Retry-After of {seconds:.0f} s on the virtual clock", flush=True)
     return seconds

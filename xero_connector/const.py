@@ -59,3 +59,42 @@ RESERVE_RETRY_SECONDS = 3600
 MAX_INLINE_WAIT_SECONDS = 5
 # A POST/PUT to the Accounting API is limited to 3.5 MB: batches stay under this many bytes.
 MAX_BODY_BYTES = 3_000_000
+
+# ---------------------------------------------------------------------------------------
+# Documents and batches
+# ---------------------------------------------------------------------------------------
+# move_type → (Xero endpoint, Xero type, the JSON key of Xero's number for that endpoint)
+XERO_TYPES = {
+    "out_invoice": ("Invoices", "ACCREC", "InvoiceNumber"),
+    "in_invoice": ("Invoices", "ACCPAY", "InvoiceNumber"),
+    "out_refund": ("CreditNotes", "ACCRECCREDIT", "CreditNoteNumber"),
+    "in_refund": ("CreditNotes", "ACCPAYCREDIT", "CreditNoteNumber"),
+}
+# Xero's JSON key of a document's id, per endpoint.
+XERO_ID_KEYS = {
+    "Invoices": "InvoiceID",
+    "CreditNotes": "CreditNoteID",
+    "PurchaseOrders": "PurchaseOrderID",
+    "ManualJournals": "ManualJournalID",
+    "Payments": "PaymentID",
+    "Contacts": "ContactID",
+    "Items": "ItemID",
+}
+XERO_MUTABLE_STATUSES = ("DRAFT", "SUBMITTED")
+XERO_GONE_STATUSES = ("DELETED", "VOIDED")
+# Xero's documented batch size for writes: elements per PUT/POST.
+BATCH_SIZE = 50
+# Elements per page of a paged GET (Xero's maximum pageSize).
+PAGE_SIZE = 1000
+# Ids per GET filtered by IDs=… (keeps the URL short).
+IDS_PER_CALL = 100
+
+# ---------------------------------------------------------------------------------------
+# Links into Xero and from Xero
+# ---------------------------------------------------------------------------------------
+# Xero's deep link: logs the user into the organisation by short code, then opens the page.
+XERO_DEEP_LINK = (
+    "https://go.xero.com/organisationlogin/default.aspx?shortcode={short_code}&redirecturl={path}"
+)
+# Where Xero posts webhook deliveries (the controller's route).
+WEBHOOK_PATH = "/xero/webhook"

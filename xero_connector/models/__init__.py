@@ -5,10 +5,8 @@ from . import (
     xero_sync_log,
     xero_oauth_session,
     xero_tenant,
-    xero_budget,
     res_company,
     res_config_settings,
-    res_config_settings_xero_2026,
     xero_document_mixin,
     account_move,
     purchase_order,
@@ -33,5 +31,9 @@ from . import xero_payment, xero_tenant_payments, account_payment
 from . import account_payment_access
 from . import xero_access_guards
 from . import xero_overview, res_partner_balance
-from . import res_company_journals, xero_manual_journal, xero_tenant_journals, res_config_settings_journals
-from . import purchase_order_settings, purchase_order_export, account_move_purchase_xero, xero_tenant_purchase_orders
+from . import xero_manual_journal, xero_tenant_journals
+from . import (
+    purchase_order_export,
+    account_move_purchase_xero,
+    xero_tenant_purchase_orders,
+)

@@ -12,30 +12,6 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 
-class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
-
-    xero_single_item_mode = fields.Boolean(
-        "All lines use the Xero item of the first product",
-        help="M-Power's job mode: every line of a document goes to Xero with the Xero item of the "
-        "document's first product line (lines with their own Xero item keep it).",
-    )
-    xero_exclude_nonpositive_lines = fields.Boolean(
-        "Leave out lines with a zero or negative price or quantity",
-        help="Momentus' rule. Down-payment deductions still go to Xero as negative lines. A negative "
-        "line that is not a down payment stops the export (Xero's total would differ from Odoo's).",
-    )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
-
-    xero_single_item_mode = fields.Boolean(related="company_id.xero_single_item_mode", readonly=False)
-    xero_exclude_nonpositive_lines = fields.Boolean(
-        related="company_id.xero_exclude_nonpositive_lines", readonly=False
-    )
-
-
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
 

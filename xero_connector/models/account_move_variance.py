@@ -3,7 +3,7 @@ send the same today."""
 
 from odoo import fields, models
 
-from .account_move_xero import XERO_TYPES
+from ..const import XERO_TYPES
 
 
 class AccountMove(models.Model):

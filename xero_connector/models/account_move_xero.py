@@ -19,31 +19,14 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, format_date, formatLang
 
 from .. import const
-from .xero_budget import XeroRetryLater
-from .xero_errors import XeroError
+from ..const import BATCH_SIZE, XERO_GONE_STATUSES, XERO_ID_KEYS, XERO_MUTABLE_STATUSES, XERO_TYPES
+from ..errors import XeroError, XeroRetryLater
+from ..utils import where_text, xero_kind
 
 _logger = logging.getLogger(__name__)
 
-# move_type → (Xero endpoint, Xero type, the JSON key of Xero's number for that endpoint)
-XERO_TYPES = {
-    "out_invoice": ("Invoices", "ACCREC", "InvoiceNumber"),
-    "in_invoice": ("Invoices", "ACCPAY", "InvoiceNumber"),
-    "out_refund": ("CreditNotes", "ACCRECCREDIT", "CreditNoteNumber"),
-    "in_refund": ("CreditNotes", "ACCPAYCREDIT", "CreditNoteNumber"),
-}
-BATCH_SIZE = 50
 CENT = Decimal("0.01")
 UNIT_DP = Decimal("0.0001")
-XERO_MUTABLE_STATUSES = ("DRAFT", "SUBMITTED")
-XERO_GONE_STATUSES = ("DELETED", "VOIDED")
-XERO_ID_KEYS = {"Invoices": "InvoiceID", "CreditNotes": "CreditNoteID"}
-
-
-def where_text(value):
-    """A string literal for Xero's ``where`` filter: backslashes and quotes escaped (a
-    reference ending in a backslash would otherwise swallow the closing quote)."""
-    escaped = (value or "").replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
 
 
 def _transient(error):
@@ -437,14 +420,9 @@ class AccountMove(models.Model):
         moves = self.browse([m.id for m, _p in documents])
         payloads = [p for _m, p in documents]
         fingerprints = [self._xero_fingerprint(p) for p in payloads]
-        key = "odoo-{db}-{endpoint}-{digest}".format(
-            db=self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8],
-            endpoint=endpoint.lower(),
-            digest=hashlib.sha256(
-                json.dumps(
-                    sorted(zip(moves.ids, moves.mapped("xero_export_round"), fingerprints, strict=True))
-                ).encode()
-            ).hexdigest()[:40],
+        key = tenant._xero_key(
+            endpoint.lower(),
+            sorted(zip(moves.ids, moves.mapped("xero_export_round"), fingerprints, strict=True)),
         )
         operation = _("exporting %(count)s document(s)", count=len(moves))
         try:
@@ -454,19 +432,9 @@ class AccountMove(models.Model):
                 result["queued"][move] = wait.retry_at
             return
         attempt_ids = self.env["xero.export.attempt"]._record(tenant, moves, endpoint, key, fingerprints)
-        method, body_arg = (
-            ("create_invoices", "invoices")
-            if endpoint == "Invoices"
-            else ("create_credit_notes", "credit_notes")
-        )
+        method = "create_invoices" if endpoint == "Invoices" else "create_credit_notes"
         try:
-            answer = tenant._xero_write(
-                operation,
-                method,
-                records=moves,
-                idempotency_key=key,
-                **{body_arg: {endpoint: payloads}},
-            )
+            answer = tenant._xero_call(operation, method, body={endpoint: payloads}, key=key, records=moves)
         except XeroRetryLater as wait:  # Xero answered 429: it created nothing
             self.env["xero.export.attempt"]._drop(attempt_ids)
             for move in moves:
@@ -781,8 +749,8 @@ class AccountMove(models.Model):
         endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
         number = number or (self.name if xero_type in ("ACCREC", "ACCRECCREDIT") else (self.ref or self.name))
         where = f'Type=="{xero_type}" AND {number_key}=={where_text(number)}'
-        answer = tenant._xero_read(
-            _("looking up %(doc)s", doc=self.name), f"get_{_snake(endpoint)}", where=where
+        answer = tenant._xero_call(
+            _("looking up %(doc)s", doc=self.name), f"get_{_snake(endpoint)}", params={"where": where}
         )
         listed = answer.get(endpoint, [])
         if payload is not None and any(
@@ -822,10 +790,10 @@ class AccountMove(models.Model):
                     and move.move_type == "out_invoice"
                     and move.xero_status == "AUTHORISED"
                 ):
-                    answer = tenant._xero_read(
+                    answer = tenant._xero_call(
                         _("fetching the online invoice of %(doc)s", doc=move.name),
                         "get_online_invoice",
-                        invoice_id=move.xero_id,
+                        params={"invoice_id": move.xero_id},
                     )
                     urls = [o.get("OnlineInvoiceUrl") for o in answer.get("OnlineInvoices", [])]
                     if urls and urls[0]:
@@ -859,32 +827,27 @@ class AccountMove(models.Model):
         if not allocation:
             return
         origin = self.reversed_entry_id
-        tenant._xero_write(
+        tenant._xero_call(
             _("allocating %(doc)s to %(origin)s", doc=self.name, origin=origin.name),
             "create_credit_note_allocation",
+            body={"Allocations": [allocation]},
+            params={"credit_note_id": self.xero_id},
+            key=tenant._xero_key("allocation", self.xero_id, origin.xero_id),
             records=self | origin,
-            credit_note_id=self.xero_id,
-            allocations={"Allocations": [allocation]},
-            idempotency_key=f"odoo-alloc-{self.xero_id}-{origin.xero_id}",
         )
         self._message_log(body=_("Allocated in Xero to %s.", origin.name))
 
     def _xero_attach_pdf(self, tenant):
         content, _type = self.env["ir.actions.report"]._render("account.account_invoices", self.ids)
         filename = (self.name or "invoice").replace("/", "-") + ".pdf"
-        method = (
-            "create_invoice_attachment_by_file_name"
-            if XERO_TYPES[self.move_type][0] == "Invoices"
-            else "create_credit_note_attachment_by_file_name"
-        )
-        id_arg = "invoice_id" if method.startswith("create_invoice") else "credit_note_id"
-        tenant._xero_write(
+        kind = xero_kind(self.move_type)
+        tenant._xero_call(
             _("attaching the PDF of %(doc)s", doc=self.name),
-            method,
-            records=self,
+            f"create_{kind.id_arg[:-3]}_attachment_by_file_name",
             body=content,
-            idempotency_key=f"odoo-pdf-{self.xero_id}-{hashlib.sha256(content).hexdigest()[:16]}",
-            **{id_arg: self.xero_id, "file_name": filename},
+            params={kind.id_arg: self.xero_id, "file_name": filename},
+            key=tenant._xero_key("pdf", self.xero_id, hashlib.sha256(content).hexdigest()),
+            records=self,
         )
 
     # ------------------------------------------------------------------------------------
@@ -1045,17 +1008,14 @@ class AccountMove(models.Model):
         id_key = XERO_ID_KEYS[endpoint]
         payload[id_key] = self.xero_id
         fingerprint = self._xero_fingerprint(payload)
-        method, id_arg, body_arg = (
-            ("update_invoice", "invoice_id", "invoices")
-            if endpoint == "Invoices"
-            else ("update_credit_note", "credit_note_id", "credit_notes")
-        )
-        answer = tenant._xero_write(
+        kind = xero_kind(self.move_type)
+        answer = tenant._xero_call(
             _("updating %(doc)s", doc=self.name),
-            method,
+            kind.update_one,
+            body={endpoint: [payload]},
+            params={kind.id_arg: self.xero_id},
+            key=tenant._xero_key("update", self.xero_id, fingerprint),
             records=self,
-            idempotency_key=f"odoo-update-{self.xero_id}-{fingerprint}",
-            **{id_arg: self.xero_id, body_arg: {endpoint: [payload]}},
         )
         element = (answer.get(endpoint) or [{}])[0]
         errors = [e.get("Message") for e in element.get("ValidationErrors") or []]

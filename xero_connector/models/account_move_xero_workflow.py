@@ -14,29 +14,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
-class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
-
-    xero_update_status = fields.Selection(
-        [
-            ("none", "Nothing"),
-            ("sent", "Mark as sent"),
-            ("email", "Send the invoice email"),
-        ],
-        string="When an invoice reaches Xero",
-        default="none",
-        required=True,
-        help="M-Power's Update Status: what marks a customer invoice or credit note as sent in Odoo once "
-        "it is exported to Xero.",
-    )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
-
-    xero_update_status = fields.Selection(related="company_id.xero_update_status", readonly=False)
-
-
 class AccountMove(models.Model):
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 

@@ -7,8 +7,6 @@ never counted twice). Odoo → Xero (``account.payment._xero_push``): a payment 
 exported document is PUT to /Payments against the Xero account of its journal. Deleting a
 payment on either side flags it; nothing is deleted on the other side by itself."""
 
-import hashlib
-import json
 import logging
 from collections import defaultdict
 
@@ -16,8 +14,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
-from .account_move_xero import XERO_TYPES
-from .xero_cache import parse_xero_datetime
+from ..const import XERO_TYPES
+from ..utils import parse_xero_datetime, xero_kind
 
 _logger = logging.getLogger(__name__)
 
@@ -29,40 +27,6 @@ XERO_DOCUMENT_STATES = [
     ("voided", "Voided in Xero"),
     ("deleted", "Deleted in Xero"),
 ]
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
-
-    xero_payments_from_xero = fields.Boolean(
-        "Payments from Xero",
-        default=True,
-        help="Payments and credit allocations made in Xero on exported documents become Odoo payments.",
-    )
-    xero_payments_to_xero = fields.Boolean(
-        "Payments to Xero",
-        help="Payments registered in Odoo on exported documents are sent to Xero.",
-    )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
-
-    xero_payments_from_xero = fields.Boolean(related="company_id.xero_payments_from_xero", readonly=False)
-    xero_payments_to_xero = fields.Boolean(related="company_id.xero_payments_to_xero", readonly=False)
-    xero_webhook_key = fields.Char(
-        "Xero webhook key",
-        config_parameter="xero_connector.webhook_key",
-        groups="base.group_system",
-        help="The signing key of the Xero app's webhook (developer portal > Webhooks).",
-    )
-    xero_webhook_url = fields.Char("Webhook URL", compute="_compute_xero_webhook_url")
-
-    @api.depends("company_id")
-    def _compute_xero_webhook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
-        for settings in self:
-            settings.xero_webhook_url = f"{base}/xero/webhook"
 
 
 class AccountMove(models.Model):
@@ -488,12 +452,12 @@ class AccountPayment(models.Model):
             element = self._xero_find_payment(move, body)
         if element is None:
             Attempt._record(tenant, self, "Payments", key, [key])
-            answer = tenant._xero_write(
+            answer = tenant._xero_call(
                 _("sending payment %(payment)s of %(doc)s", payment=self.name, doc=move.name),
                 "create_payments",
+                body={"Payments": [body]},
+                key=key,
                 records=move,
-                idempotency_key=key,
-                payments={"Payments": [body]},
             )
             element = (answer.get("Payments") or [{}])[0]
             errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
@@ -537,25 +501,21 @@ class AccountPayment(models.Model):
         rollback gets the same key (Xero replays its first answer), a second genuine payment of
         the same amount, or one registered again after a deletion, another."""
         self.ensure_one()
-        db = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
         earlier = (
             self.env["xero.payment"].sudo().search_count([("move_id", "=", move.id), ("origin", "=", "odoo")])
         )
-        digest = hashlib.sha256(
-            json.dumps([move.xero_tenant_id.tenant_id, body, earlier], sort_keys=True, default=str).encode()
-        ).hexdigest()[:40]
-        return f"odoo-{db}-payment-{digest}"
+        return move.xero_tenant_id._xero_key("payment", body, earlier)
 
     def _xero_find_payment(self, move, body):
         """The Xero payment an earlier attempt of this very payment created, or None: on the
         document in Xero, same date, amount and reference, and no Odoo payment has it yet."""
         self.ensure_one()
-        endpoint = XERO_TYPES[move.move_type][0]
-        method, id_arg = (
-            ("get_invoice", "invoice_id") if endpoint == "Invoices" else ("get_credit_note", "credit_note_id")
-        )
-        answer = move.xero_tenant_id._xero_read(
-            _("looking up payment %(payment)s in Xero", payment=self.name), method, **{id_arg: move.xero_id}
+        kind = xero_kind(move.move_type)
+        endpoint = kind.endpoint
+        answer = move.xero_tenant_id._xero_call(
+            _("looking up payment %(payment)s in Xero", payment=self.name),
+            kind.get_one,
+            params={kind.id_arg: move.xero_id},
         )
         document = (answer.get(endpoint) or [{}])[0]
         taken = set(

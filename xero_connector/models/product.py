@@ -1,19 +1,15 @@
 """Products ↔ Xero items, per organisation: a product's own link, else the link of its nearest
 category (M-Power's product-level mapping); "Export product to Xero" creates the item."""
 
-import hashlib
-import json
-
-from xero_python.accounting import Item, Items, Purchase
-from xero_python.api_client.serializer import serialize
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from ..const import BATCH_SIZE
 
 # Xero's limits on an item (FACTS.md; the sandbox refuses longer ones as Xero does).
 MAX_ITEM_CODE = 30
 MAX_ITEM_NAME = 50
-ITEMS_PER_CALL = 50
+ITEMS_PER_CALL = BATCH_SIZE
 
 
 class XeroItem(models.Model):
@@ -247,28 +243,6 @@ class ProductTemplate(models.Model):
             vals["PurchaseDescription"] = product.description_purchase
         return vals, problems
 
-    @staticmethod
-    def _xero_item_model(vals):
-        """The SDK's Item for a dict built by ``_xero_item_vals``."""
-        details = {}
-        for key, attr in (("SalesDetails", "sales_details"), ("PurchaseDetails", "purchase_details")):
-            if key in vals:
-                side = vals[key]
-                details[attr] = Purchase(
-                    unit_price=side.get("UnitPrice"),
-                    account_code=side.get("AccountCode"),
-                    tax_type=side.get("TaxType"),
-                )
-        return Item(
-            code=vals["Code"],
-            name=vals["Name"],
-            is_sold=vals["IsSold"],
-            is_purchased=vals["IsPurchased"],
-            description=vals.get("Description"),
-            purchase_description=vals.get("PurchaseDescription"),
-            **details,
-        )
-
     def _xero_export_items(self, tenant):
         """Create these products as items in ``tenant`` and link them. Every problem of every
         product is checked first: if any, nothing is sent and one error lists them all. A
@@ -320,19 +294,16 @@ class ProductTemplate(models.Model):
         organisation and the items sent, so a retry after a lost answer, or the user pressing
         the button again with nothing changed, returns Xero's first result instead of a
         second item. Returns (links created, Xero's refusals)."""
-        payload = json.dumps([vals for _product, vals in batch], sort_keys=True, default=str)
-        key = "odoo-items-" + hashlib.sha256(f"{tenant.tenant_id}:{payload}".encode()).hexdigest()
+        key = tenant._xero_key("items", [vals for _product, vals in batch])
         products = self.browse([product.id for product, _vals in batch])
-        answer = tenant._accounting_call(
+        answer = tenant._xero_call(
             _("creating items"),
             "create_items",
+            body={"Items": [vals for _product, vals in batch]},
+            key=key,
             records=products,
-            items=Items(items=[self._xero_item_model(vals) for _product, vals in batch]),
-            summarize_errors=False,
-            unitdp=4,
-            idempotency_key=key,
         )
-        docs = [serialize(item) for item in answer.items or []]
+        docs = answer.get("Items") or []
         errors = []
         created = []
         for (product, vals), doc in zip(batch, docs, strict=False):

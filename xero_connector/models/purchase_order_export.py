@@ -24,8 +24,10 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, formatLang, html2plaintext
 
-from .account_move_xero import BATCH_SIZE, _contacts_by_partner, _money, _trim, xero_line_amount
-from .xero_budget import XeroRetryLater
+from ..const import BATCH_SIZE
+from ..errors import XeroRetryLater
+from ..utils import where_text, xero_kind
+from .account_move_xero import _contacts_by_partner, _money, _trim, xero_line_amount
 
 # kind → (Xero endpoint, id key, number key)
 PO_KINDS = {
@@ -430,14 +432,9 @@ class PurchaseOrder(models.Model):
         orders = self.browse([o.id for o, _p in documents])
         payloads = [p for _o, p in documents]
         fingerprints = [_fingerprint(p) for p in payloads]
-        key = "odoo-{db}-po-{endpoint}-{digest}".format(
-            db=self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8],
-            endpoint=endpoint.lower(),
-            digest=hashlib.sha256(
-                json.dumps(
-                    sorted(zip(orders.ids, orders.mapped("xero_export_round"), fingerprints, strict=True))
-                ).encode()
-            ).hexdigest()[:40],
+        key = tenant._xero_key(
+            "po-" + endpoint.lower(),
+            sorted(zip(orders.ids, orders.mapped("xero_export_round"), fingerprints, strict=True)),
         )
         operation = _("sending %(count)s purchase order(s)", count=len(orders))
         try:
@@ -447,19 +444,9 @@ class PurchaseOrder(models.Model):
                 result["queued"][order] = wait.retry_at
             return
         attempt_ids = self.env["xero.export.attempt"]._record(tenant, orders, endpoint, key)
-        method, body_arg = (
-            ("create_purchase_orders", "purchase_orders")
-            if kind == "purchase_order"
-            else ("create_invoices", "invoices")
-        )
+        method = "create_purchase_orders" if kind == "purchase_order" else "create_invoices"
         try:
-            answer = tenant._xero_write(
-                operation,
-                method,
-                records=orders,
-                idempotency_key=key,
-                **{body_arg: {endpoint: payloads}},
-            )
+            answer = tenant._xero_call(operation, method, body={endpoint: payloads}, key=key, records=orders)
         except XeroRetryLater as wait:  # Xero answered 429: it created nothing
             self.env["xero.export.attempt"]._drop(attempt_ids)
             for order in orders:
@@ -597,13 +584,15 @@ class PurchaseOrder(models.Model):
             wanted = {o.name.lower(): o.id for o in self}
             found, page = {}, 1
             while True:
-                answer = tenant._xero_read(
+                answer = tenant._xero_call(
                     _("looking up %(count)s purchase order(s)", count=len(self)),
                     "get_purchase_orders",
-                    date_from=fields.Date.to_string(min(dates)),
-                    date_to=fields.Date.to_string(max(dates)),
-                    page=page,
-                    page_size=PAGE_SIZE,
+                    params={
+                        "date_from": fields.Date.to_string(min(dates)),
+                        "date_to": fields.Date.to_string(max(dates)),
+                        "page": page,
+                        "page_size": PAGE_SIZE,
+                    },
                 )
                 docs = answer.get("PurchaseOrders") or []
                 for doc in docs:
@@ -615,11 +604,11 @@ class PurchaseOrder(models.Model):
                 page += 1
         found = {}
         for order in self:
-            number = (order.partner_ref or order.name).replace('"', '\\"')
-            answer = tenant._xero_read(
+            number = order.partner_ref or order.name
+            answer = tenant._xero_call(
                 _("looking up %(doc)s", doc=order.name),
                 "get_invoices",
-                where=f'Type=="ACCPAY" AND InvoiceNumber=="{number}"',
+                params={"where": f'Type=="ACCPAY" AND InvoiceNumber=={where_text(number)}'},
             )
             own = f"/odoo/purchase.order/{order.id}"
             candidates = [
@@ -734,14 +723,10 @@ class PurchaseOrder(models.Model):
         """This order's document in Xero now, or None when Xero no longer has it."""
         self.ensure_one()
         endpoint, _id_key, _number_key = PO_KINDS[self.xero_kind]
-        method, id_arg = (
-            ("get_purchase_order", "purchase_order_id")
-            if self.xero_kind == "purchase_order"
-            else ("get_invoice", "invoice_id")
-        )
+        xkind = xero_kind(endpoint)
         try:
-            answer = self.xero_tenant_id._xero_read(
-                _("checking %(doc)s", doc=self.name), method, **{id_arg: self.xero_id}
+            answer = self.xero_tenant_id._xero_call(
+                _("checking %(doc)s", doc=self.name), xkind.get_one, params={xkind.id_arg: self.xero_id}
             )
         except UserError:
             return None
@@ -805,17 +790,14 @@ class PurchaseOrder(models.Model):
         payload[id_key] = self.xero_id
         if fingerprint == self.xero_fingerprint and self.xero_export_state != "error":
             return False
-        method, id_arg, body_arg = (
-            ("update_purchase_order", "purchase_order_id", "purchase_orders")
-            if kind == "purchase_order"
-            else ("update_invoice", "invoice_id", "invoices")
-        )
-        answer = tenant._xero_write(
+        xkind = xero_kind(endpoint)
+        answer = tenant._xero_call(
             _("updating %(doc)s", doc=self.name),
-            method,
+            xkind.update_one,
+            body={endpoint: [payload]},
+            params={xkind.id_arg: self.xero_id},
+            key=tenant._xero_key("update", self.xero_id, fingerprint),
             records=self,
-            idempotency_key=f"odoo-update-{self.xero_id}-{fingerprint}",
-            **{id_arg: self.xero_id, body_arg: {endpoint: [payload]}},
         )
         element = (answer.get(endpoint) or [{}])[0]
         errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
@@ -851,17 +833,15 @@ class PurchaseOrder(models.Model):
                 )
             )
         endpoint, id_key, _number_key = PO_KINDS[self.xero_kind]
-        method, id_arg, body_arg = (
-            ("update_purchase_order", "purchase_order_id", "purchase_orders")
-            if self.xero_kind == "purchase_order"
-            else ("update_invoice", "invoice_id", "invoices")
-        )
-        answer = self.xero_tenant_id._xero_write(
+        xkind = xero_kind(endpoint)
+        tenant = self.xero_tenant_id
+        answer = tenant._xero_call(
             _("deleting %(doc)s", doc=self.name),
-            method,
+            xkind.update_one,
+            body={endpoint: [{id_key: self.xero_id, "Status": "DELETED"}]},
+            params={xkind.id_arg: self.xero_id},
+            key=tenant._xero_key("delete", self.xero_id),
             records=self,
-            idempotency_key=f"odoo-delete-{self.xero_id}",
-            **{id_arg: self.xero_id, body_arg: {endpoint: [{id_key: self.xero_id, "Status": "DELETED"}]}},
         )
         element = (answer.get(endpoint) or [{}])[0]
         errors = [e.get("Message") for e in element.get("ValidationErrors") or []]

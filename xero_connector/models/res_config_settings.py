@@ -1,6 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .. import const
+from ..limits import scope_granted
 
 # Settings that only Settings administrators may read: with the client secret anyone could
 # act as the Xero app, with the webhook key forge a signed webhook.
@@ -117,3 +119,101 @@ class ResConfigSettings(models.TransientModel):
     def action_xero_organisations(self):
         self.env["xero.access"]._xero_check_access("user")
         return self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_tenant")
+
+    # ------------------------------------------------------------------------------------
+    # Document lines (per-line items, lines left out)
+    # ------------------------------------------------------------------------------------
+
+    xero_single_item_mode = fields.Boolean(related="company_id.xero_single_item_mode", readonly=False)
+    xero_exclude_nonpositive_lines = fields.Boolean(
+        related="company_id.xero_exclude_nonpositive_lines", readonly=False
+    )
+
+    # ------------------------------------------------------------------------------------
+    # After an export (Update Status)
+    # ------------------------------------------------------------------------------------
+
+    xero_update_status = fields.Selection(related="company_id.xero_update_status", readonly=False)
+
+    # ------------------------------------------------------------------------------------
+    # Payments both ways and webhooks
+    # ------------------------------------------------------------------------------------
+
+    xero_payments_from_xero = fields.Boolean(related="company_id.xero_payments_from_xero", readonly=False)
+    xero_payments_to_xero = fields.Boolean(related="company_id.xero_payments_to_xero", readonly=False)
+    xero_webhook_key = fields.Char(
+        "Xero webhook key",
+        config_parameter="xero_connector.webhook_key",
+        groups="base.group_system",
+        help="The signing key of the Xero app's webhook (developer portal > Webhooks).",
+    )
+    xero_webhook_url = fields.Char("Webhook URL", compute="_compute_xero_webhook_url")
+
+    @api.depends("company_id")
+    def _compute_xero_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        for settings in self:
+            settings.xero_webhook_url = f"{base}/xero/webhook"
+
+    # ------------------------------------------------------------------------------------
+    # Purchase orders
+    # ------------------------------------------------------------------------------------
+
+    xero_po_mode = fields.Selection(related="company_id.xero_po_mode", readonly=False)
+    xero_po_trigger = fields.Selection(related="company_id.xero_po_trigger", readonly=False)
+    xero_po_status = fields.Selection(related="company_id.xero_po_status", readonly=False)
+
+    # ------------------------------------------------------------------------------------
+    # Balances as manual journals
+    # ------------------------------------------------------------------------------------
+
+    xero_journals_enabled = fields.Boolean(related="company_id.xero_journals_enabled", readonly=False)
+    xero_journals_journal_ids = fields.Many2many(
+        related="company_id.xero_journals_journal_ids", readonly=False
+    )
+    xero_journals_cogs_lines = fields.Boolean(related="company_id.xero_journals_cogs_lines", readonly=False)
+    xero_journals_start_date = fields.Date(related="company_id.xero_journals_start_date", readonly=False)
+    xero_journals_hour = fields.Integer(related="company_id.xero_journals_hour", readonly=False)
+    xero_journals_problems = fields.Text(related="company_id.xero_journals_problems")
+    xero_journals_synced_at = fields.Datetime(related="company_id.xero_tenant_id.xero_journals_synced_at")
+
+    def action_xero_sync_journals(self):
+        """Synchronize now, for this company's organisation (saving the settings first)."""
+        self.ensure_one()
+        tenant = self.company_id.xero_tenant_id
+        # Checked before the settings are saved: nothing is written for another company's organisation.
+        self.env["xero.access"]._xero_check_access("manager", tenant, "write")
+        self.execute()
+        if not tenant:
+            raise UserError(self.env._("Choose the Xero organisation of %s first.", self.company_id.name))
+        return tenant.action_xero_sync_journals()
+
+    # ------------------------------------------------------------------------------------
+    # Xero in 2026: scopes and the day's reserve
+    # ------------------------------------------------------------------------------------
+
+    xero_background_reserve = fields.Float(
+        "Reserve for exports and users (%)",
+        config_parameter=const.PARAM_PREFIX + "background_reserve",
+        default=const.BACKGROUND_RESERVE,
+        help="Background work (cache refresh, payment sync) stops when only this share of an "
+        "organisation's daily Xero calls is left, so exports and users always have calls.",
+    )
+    xero_scope_warnings = fields.Text(
+        "Features without their Xero permission", compute="_compute_xero_scopes"
+    )
+
+    @api.depends("xero_connection_id")
+    def _compute_xero_scopes(self):
+        features = self.env["xero.tenant"]._xero_scope_features()
+        for settings in self:
+            granted = settings.xero_connection_id.sudo().scope
+            if not settings.xero_connection_id or not granted:
+                settings.xero_scope_warnings = False
+                continue
+            missing = [
+                self.env._("%(feature)s needs %(scope)s", feature=feature, scope=scope)
+                for scope, feature in features
+                if not scope_granted(scope, granted)
+            ]
+            settings.xero_scope_warnings = "\n".join(missing) or False

@@ -13,16 +13,16 @@ Seeds: M-Power maps each company to one Xero contact ("Not Selected" until then,
 Company to Xero"); Momentus Elite matches by name and email, else creates; Connec! sends up to
 five persons and the addresses; MRPeasy imports new customers and vendors only."""
 
-import hashlib
-import json
 import logging
 from collections import defaultdict
 
-from xero_python.accounting import Address, Contact, ContactPerson, Contacts, CurrencyCode, Phone
+from xero_python.accounting import CurrencyCode
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
+
+from ..utils import where_text
 
 _logger = logging.getLogger(__name__)
 
@@ -32,38 +32,14 @@ IMPORT_BATCH_SIZE = 1000
 MAX_CONTACT_PERSONS = 5  # Xero keeps at most five persons per contact
 NAME_CLASH = "already assigned to another contact"  # Xero's message for a duplicate name
 
+
 # Xero JSON keys → xero-python model classes, for the nested parts of a contact.
-_SDK_CHILDREN = {"ContactPersons": ContactPerson, "Addresses": Address, "Phones": Phone}
-
-
 def _norm(text):
     return (text or "").strip().lower()
 
 
 def _norm_vat(text):
     return "".join(ch for ch in (text or "") if ch.isalnum()).upper()
-
-
-def _sdk(model_class, values):
-    """A xero-python model from Xero's JSON keys (the payload is built as plain JSON, easy to
-    read and test; the SDK wants its own objects)."""
-    by_json_key = {json_key: attr for attr, json_key in model_class.attribute_map.items()}
-    kwargs = {}
-    for key, value in values.items():
-        child = _SDK_CHILDREN.get(key)
-        if child:
-            kwargs[by_json_key[key]] = [_sdk(child, item) for item in value]
-        elif key == "DefaultCurrency":
-            kwargs[by_json_key[key]] = CurrencyCode(value)
-        else:
-            kwargs[by_json_key[key]] = value
-    return model_class(**kwargs)
-
-
-def _where_text(value):
-    """A string literal for Xero's `where` filter: quotes and backslashes escaped."""
-    escaped = (value or "").replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
 
 
 class ResPartner(models.Model):
@@ -283,11 +259,7 @@ class ResPartner(models.Model):
         """The same request (database, organisation, purpose, contents) always carries the same
         key, so a repeat within Xero's 24 hours, even from a later transaction, is answered
         with the first result instead of a second contact."""
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-        digest = hashlib.sha256(
-            json.dumps([uuid, tenant.tenant_id, purpose, payloads], sort_keys=True, default=str).encode()
-        ).hexdigest()
-        return f"odoo-contacts-{purpose}-{digest}"
+        return tenant._xero_key("contacts-" + purpose, payloads)
 
     # ------------------------------------------------------------------------------------
     # Matching an existing Xero contact
@@ -318,14 +290,13 @@ class ResPartner(models.Model):
         for batch in split_every(LOOKUP_BATCH_SIZE, partners.ids, self.browse):
             clauses = []
             for partner in batch:
-                clauses.append(f"Name=={_where_text((partner.name or '').strip())}")
-                clauses.append(f"ContactNumber=={_where_text(partner._xero_contact_number())}")
-            body = tenant._xero_call_json(
+                clauses.append(f"Name=={where_text((partner.name or '').strip())}")
+                clauses.append(f"ContactNumber=={where_text(partner._xero_contact_number())}")
+            body = tenant._xero_call(
                 _("looking for existing contacts"),
                 "get_contacts",
+                params={"where": " OR ".join(clauses), "include_archived": True},
                 records=batch,
-                where=" OR ".join(clauses),
-                include_archived=True,
             )
             Contact._xero_upsert(tenant, body.get("Contacts") or [])
 
@@ -472,14 +443,7 @@ class ResPartner(models.Model):
             bindings[partner.id].export_key = key
         self.env["xero.partner.binding"].flush_model()
         try:
-            body = tenant._xero_call_json(
-                operation,
-                method,
-                records=self,
-                contacts=Contacts(contacts=[_sdk(Contact, payload) for payload in payloads]),
-                summarize_errors=False,
-                idempotency_key=key,
-            )
+            body = tenant._xero_call(operation, method, body={"Contacts": payloads}, key=key, records=self)
         except UserError as error:
             # No answer, a rate limit or a server error: trying again later may succeed.
             retry = getattr(error, "status", 400) in (0, 401, 429) or getattr(error, "status", 400) >= 500

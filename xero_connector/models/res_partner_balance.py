@@ -106,12 +106,10 @@ class ResPartner(models.Model):
         calls = 0
         now = fields.Datetime.now()
         for start in range(0, len(ids), IDS_PER_CALL):
-            body = tenant._xero_read(
+            body = tenant._xero_call(
                 _("reading contact balances"),
                 "get_contacts",
-                i_ds=ids[start : start + IDS_PER_CALL],
-                page=1,
-                include_archived=True,
+                params={"i_ds": ids[start : start + IDS_PER_CALL], "page": 1, "include_archived": True},
             )
             calls += 1
             for contact in body.get("Contacts") or []:

@@ -13,7 +13,7 @@ Levels (``_xero_check_access(level, records)``):
 ``records``: what the action is about to touch. They must be readable by the caller (access
 rights and record rules, so company boundaries hold), and organisations must be reachable from
 the caller's companies. Only then may the action go on with sudo(): into the choke point
-(``xero.tenant._accounting_call``), the token store (``xero.connection``), the cache writer
+(``xero.tenant._xero_call``), the token store (``xero.connection``), the cache writer
 and the sync log."""
 
 from odoo import _, api, models

@@ -7,40 +7,10 @@ answers) into field values in ``_xero_vals``; the mixin's ``_xero_upsert`` write
 in bulk. What Xero archived or deleted stays in the cache, archived (``active=False``), so
 that links made to it earlier keep pointing somewhere."""
 
-import re
-from datetime import UTC, datetime
-
 from odoo import Command, api, fields, models
 from odoo.tools import float_compare
 
-_MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
-
-
-def parse_xero_datetime(value):
-    """A naive UTC datetime (Odoo's convention) from what Xero sends: ``/Date(1700000000000+0000)/``,
-    ISO 8601, or a datetime. False when absent or unreadable.
-
-    Milliseconds are kept (Odoo's datetime columns hold them): the latest UpdatedDateUTC seen
-    becomes the next If-Modified-Since, and cut to whole seconds it would make every later
-    refresh fetch again whatever Xero changed in that last second, 10,000 contacts of a bulk
-    import included."""
-    if not value:
-        return False
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = str(value).strip()
-        match = _MS_DATE.match(text)
-        if match:
-            moment = datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
-        else:
-            try:
-                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            except ValueError:
-                return False
-    if moment.tzinfo:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
+from ..utils import parse_xero_datetime
 
 
 def _plain(value):

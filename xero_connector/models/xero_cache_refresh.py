@@ -17,7 +17,7 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .xero_budget import XeroRetryLater
+from ..errors import XeroRetryLater
 
 _logger = logging.getLogger(__name__)
 
@@ -152,7 +152,9 @@ class XeroTenant(models.Model):
             kwargs = {"page": page, "page_size": CONTACTS_PAGE_SIZE, "include_archived": True}
             if since:
                 kwargs["if_modified_since"] = self._xero_since(since)
-            body = self._xero_read(_("reading contacts (page %(page)s)", page=page), "get_contacts", **kwargs)
+            body = self._xero_call(
+                _("reading contacts (page %(page)s)", page=page), "get_contacts", params=kwargs
+            )
             stats["calls"] += 1
             docs = body.get("Contacts") or []
             newest = max(filter(None, [newest, Contact._xero_upsert(self, docs, stats, seen)]), default=False)
@@ -176,7 +178,7 @@ class XeroTenant(models.Model):
         since = False if full else self[since_field]
         if since:
             kwargs["if_modified_since"] = self._xero_since(since)
-        body = self._xero_read(operation, method, **kwargs)
+        body = self._xero_call(operation, method, params=kwargs)
         stats = dict(Model._xero_new_stats(), calls=1)
         seen = set()
         docs = body.get(collection) or []
@@ -203,7 +205,7 @@ class XeroTenant(models.Model):
         longer holds was deleted there."""
         self.ensure_one()
         Model = self.env[model].sudo()
-        body = self._xero_read(operation, method, **kwargs)
+        body = self._xero_call(operation, method, params=kwargs)
         stats = dict(Model._xero_new_stats(), calls=1)
         seen = set()
         Model._xero_upsert(self, body.get(collection) or [], stats, seen)

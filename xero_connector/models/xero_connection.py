@@ -24,7 +24,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import const
-from .xero_errors import XeroError, clean_text, network_reason, what_to_do
+from ..errors import XeroError, clean_text, network_reason, what_to_do
 
 _logger = logging.getLogger(__name__)
 

@@ -17,7 +17,6 @@ sending it again. Xero's own lines are what the ledger keeps, so Xero's journals
 account equal Odoo's balances after every run.
 """
 
-import hashlib
 import json
 import logging
 from collections import defaultdict
@@ -397,22 +396,16 @@ class XeroManualJournal(models.Model):
             payload, problems = manual_journal_payload(narration, day, diff, descriptions)
             if problems:
                 raise UserError("\n".join(problems))
-            key = "odoo-{db}-mj-{company}-{day}-r{revision}-{digest}".format(
-                db=self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8],
-                company=company.id,
-                day=day,
-                revision=revision,
-                digest=hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24],
-            )
+            key = tenant._xero_key("mj", company.id, str(day), revision, payload)
             journal = self._xero_new(company, tenant, day, revision, narration, key)
             Attempt._record(tenant, journal, tag, key)
             try:
-                answer = tenant._xero_write(
+                answer = tenant._xero_call(
                     _("sending the balances journal of %(day)s", day=day),
                     "create_manual_journals",
+                    body={"ManualJournals": [payload]},
+                    key=key,
                     records=journal,
-                    idempotency_key=key,
-                    manual_journals={"ManualJournals": [payload]},
                 )
             except UserError:
                 journal.unlink()
@@ -454,10 +447,10 @@ class XeroManualJournal(models.Model):
         self.ensure_one()
         lines = element.get("JournalLines")
         if lines is None:
-            body = self.tenant_id._xero_read(
+            body = self.tenant_id._xero_call(
                 _("reading manual journal %(name)s", name=self.name),
                 "get_manual_journal",
-                manual_journal_id=element["ManualJournalID"],
+                params={"manual_journal_id": element["ManualJournalID"]},
             )
             lines = (body.get("ManualJournals") or [{}])[0].get("JournalLines") or []
         codes = [line.get("AccountCode") for line in lines]
@@ -505,8 +498,10 @@ class XeroManualJournal(models.Model):
         """The POSTED journal with this narration and date in Xero, or None."""
         escaped = narration.replace("\\", "\\\\").replace('"', '\\"')
         where = f'Narration=="{escaped}" AND Date==DateTime({day.year},{day.month:02d},{day.day:02d})'
-        answer = tenant._xero_read(
-            _("looking up %(name)s", name=narration), "get_manual_journals", where=where, page=1
+        answer = tenant._xero_call(
+            _("looking up %(name)s", name=narration),
+            "get_manual_journals",
+            params={"where": where, "page": 1},
         )
         found = [j for j in answer.get("ManualJournals") or [] if j.get("Status") == "POSTED"]
         return found[0] if found else None

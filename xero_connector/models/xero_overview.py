@@ -10,7 +10,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .account_move_xero import XERO_GONE_STATUSES, XERO_TYPES
+from ..const import XERO_GONE_STATUSES, XERO_TYPES
 
 CHART_HOURS = 7 * 24
 

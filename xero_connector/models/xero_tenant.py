@@ -1,10 +1,17 @@
 import inspect
 import json
+import time
+from datetime import datetime
 
 from xero_python.accounting import AccountingApi
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from .. import const
+from ..errors import XeroRetryLater
+from ..limits import _update_budget, budget_of, required_scope, scope_granted
+from ..utils import idempotency_key
 
 
 class XeroTenant(models.Model):
@@ -44,6 +51,20 @@ class XeroTenant(models.Model):
         for tenant in self:
             tenant.display_name = f"{tenant.name} ({tenant.short_code})" if tenant.short_code else tenant.name
 
+    # Xero's limits for this organisation, as last answered (see ``limits.py``)
+    xero_day_remaining = fields.Integer(
+        "Calls left today",
+        compute="_compute_xero_budget",
+        help="Xero's X-DayLimit-Remaining on the last answer for this organisation.",
+    )
+    xero_day_checked_at = fields.Datetime("Calls left, as of", compute="_compute_xero_budget")
+    xero_next_try_at = fields.Datetime(
+        "Next try at",
+        compute="_compute_xero_budget",
+        help="Xero asked Odoo to wait until then (its daily limit is spent): queued exports go then.",
+    )
+    xero_queued_count = fields.Integer("Documents waiting", compute="_compute_xero_budget")
+
     # ------------------------------------------------------------------------------------
     # The choke point for this organisation's Accounting API calls
     # ------------------------------------------------------------------------------------
@@ -65,16 +86,36 @@ class XeroTenant(models.Model):
             raise connection._reconnect_error()
         return connection
 
-    def _accounting_call(self, operation, method, records=None, idempotent=None, as_json=False, **kwargs):
-        """Call ``AccountingApi.<method>(xero_tenant_id, **kwargs)`` for this organisation.
-        Reads, and writes that carry an ``idempotency_key``, may be repeated after a lost
-        response; other writes are tried once. ``records``: the Odoo documents concerned,
-        for the sync log. ``as_json``: answer with Xero's JSON (PascalCase dicts) instead of
-        the SDK's objects — several times cheaper for large pages, and read inside the
-        retried call."""
+    def _xero_call(self, operation, method, body=None, params=None, key=None, records=None):
+        """The one way into Xero's Accounting API for this organisation: JSON in, JSON out.
+
+        ``method``: the xero-python ``AccountingApi`` method (``get_invoices``,
+        ``create_invoices``…); ``body``: the request body as Xero's JSON (PascalCase dicts,
+        e.g. ``{"Invoices": [...]}``; bytes for an attachment); ``params``: the other
+        arguments in the SDK's names (``where``, ``page``, ``invoice_id``…); ``key``: the
+        Idempotency-Key of a write (``utils.idempotency_key``). Reads, and writes that carry a
+        key, may be repeated after a lost answer; other writes are tried once. Writes ask for
+        per-element errors (``summarizeErrors=false``) and 4-decimal prices (``unitdp=4``)
+        where the endpoint takes them. ``records``: the Odoo records concerned, for the sync
+        log. Answers Xero's JSON as a dict ({} for an empty answer); raises ``XeroError``."""
         self.ensure_one()
-        if idempotent is None:
-            idempotent = method.startswith("get_") or bool(kwargs.get("idempotency_key"))
+        kwargs = dict(params or {})
+        accepted = inspect.signature(getattr(AccountingApi, method)).parameters
+        writing = not method.startswith("get_")
+        if writing:
+            if "summarize_errors" in accepted:
+                kwargs.setdefault("summarize_errors", False)
+            if "unitdp" in accepted:
+                kwargs.setdefault("unitdp", 4)
+        if body is not None:
+            required = [
+                name
+                for name, param in accepted.items()
+                if param.default is inspect.Parameter.empty and name not in ("self", "xero_tenant_id")
+            ]
+            kwargs[required[-1]] = body
+        if key:
+            kwargs["idempotency_key"] = key
         connection = self._get_connection()
         self._xero_check_scope(connection, method, operation)
         api_url = connection._get_xero_config()["api_url"]
@@ -82,8 +123,6 @@ class XeroTenant(models.Model):
 
         def call(client):
             api_method = getattr(AccountingApi(client, base_url=api_url), method)
-            if not as_json:
-                return api_method(tenant_id, **kwargs)
             response = api_method(tenant_id, _preload_content=False, **kwargs)
             try:
                 return json.loads(response.data or b"{}")
@@ -93,56 +132,190 @@ class XeroTenant(models.Model):
         return connection._xero_request(
             _("%(operation)s in %(org)s", operation=operation, org=self.name),
             call,
-            idempotent=idempotent,
+            idempotent=not writing or bool(key),
             tenant=self,
             records=records,
         )
 
-    def _xero_call_json(self, operation, method, records=None, idempotent=None, **kwargs):
-        return self._accounting_call(
-            operation, method, records=records, idempotent=idempotent, as_json=True, **kwargs
-        )
-
-    def _xero_read(self, operation, method, **kwargs):
-        """A GET through the choke point, answered as Xero's JSON."""
-        return self._xero_call_json(operation, method, idempotent=True, **kwargs)
-
-    def _xero_write(self, operation, method, records=None, idempotency_key=None, **kwargs):
-        """A create or update through the choke point, answered as Xero's JSON. Batches ask
-        Xero for per-element errors (summarizeErrors=false) and unit prices keep 4 decimals
-        (unitdp=4) where the endpoint takes them. Repeated after a lost answer only when it
-        carries an Idempotency-Key."""
-        accepted = inspect.signature(getattr(AccountingApi, method)).parameters
-        if "summarize_errors" in accepted:
-            kwargs.setdefault("summarize_errors", False)
-        if "unitdp" in accepted:
-            kwargs.setdefault("unitdp", 4)
-        if idempotency_key:
-            kwargs["idempotency_key"] = idempotency_key
-        return self._xero_call_json(
-            operation, method, records=records, idempotent=bool(idempotency_key), **kwargs
-        )
+    def _xero_key(self, purpose, *content):
+        """The Idempotency-Key of a write to this organisation: derived from this database,
+        the organisation, the write's ``purpose`` and what is sent (``utils.idempotency_key``)."""
+        self.ensure_one()
+        dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return idempotency_key(dbuuid, purpose, self.tenant_id, *content)
 
     def _refresh_organisation_details(self):
         for tenant in self:
-            organisations = tenant._accounting_call(
-                _("reading the organisation"), "get_organisations"
-            ).organisations
+            answer = tenant._xero_call(_("reading the organisation"), "get_organisations")
+            organisations = answer.get("Organisations") or []
             if organisations:
                 org = organisations[0]
                 tenant.write(
                     {
-                        "name": org.name,
-                        "short_code": org.short_code,
-                        "base_currency": org.base_currency
-                        and str(
-                            org.base_currency.value
-                            if hasattr(org.base_currency, "value")
-                            else org.base_currency
-                        ),
-                        "country_code": org.country_code
-                        and str(
-                            org.country_code.value if hasattr(org.country_code, "value") else org.country_code
-                        ),
+                        "name": org.get("Name") or tenant.name,
+                        "short_code": org.get("ShortCode"),
+                        "base_currency": org.get("BaseCurrency"),
+                        "country_code": org.get("CountryCode"),
                     }
                 )
+
+    # ------------------------------------------------------------------------------------
+    # Limits: scopes and the day's budget, checked before each call
+    # ------------------------------------------------------------------------------------
+    def _compute_xero_budget(self):
+        now = fields.Datetime.now()
+        Log = self.env["xero.sync.log"].sudo()
+        for tenant in self:
+            last = Log.search(
+                [("tenant_id", "=", tenant.id), ("day_remaining", "!=", False)], limit=1, order="id desc"
+            )
+            memory = budget_of(self.env.cr.dbname, tenant.tenant_id)
+            tenant.xero_day_remaining = memory.get("remaining", last.day_remaining or 0)
+            tenant.xero_day_checked_at = (
+                datetime.utcfromtimestamp(memory["at"]) if memory.get("at") else last.create_date
+            )
+            retry_at = tenant._xero_retry_at()
+            tenant.xero_next_try_at = retry_at if retry_at and retry_at > now else False
+            tenant.xero_queued_count = (  # the user's own documents: record rules apply
+                self.env["account.move"].search_count(
+                    [("xero_tenant_id", "=", tenant.id), ("xero_export_state", "=", "queued")]
+                )
+            )
+
+    def _xero_retry_at(self):
+        """When Xero said to try again (this process's memory, else the sync log)."""
+        self.ensure_one()
+        memory = budget_of(self.env.cr.dbname, self.tenant_id)
+        if memory.get("retry_at"):
+            return datetime.utcfromtimestamp(memory["retry_at"]).replace(microsecond=0)
+        last = (
+            self.env["xero.sync.log"]
+            .sudo()
+            .search([("tenant_id", "=", self.id), ("retry_at", "!=", False)], limit=1, order="id desc")
+        )
+        return last.retry_at or False
+
+    # ------------------------------------------------------------------------------------
+    # Before and after each call (from the choke point, xero.connection._xero_request)
+    # ------------------------------------------------------------------------------------
+    def _xero_check_budget(self, operation):
+        """Raise XeroRetryLater, sending nothing, when Xero said to wait or when background
+        work would eat into the reserve kept for exports and users."""
+        self.ensure_one()
+        now = time.time()
+        budget = budget_of(self.env.cr.dbname, self.tenant_id)
+        retry_at = budget.get("retry_at")
+        if retry_at is None and "remaining" not in budget:
+            db_retry = self._xero_retry_at()
+            retry_at = db_retry and db_retry.timestamp() if db_retry else None
+        if retry_at and retry_at > now:
+            raise self._xero_retry_error(operation, retry_at, problem=budget.get("problem") or "day")
+        if not self.env.context.get("xero_background") or "remaining" not in budget:
+            return
+        if now - budget.get("at", 0) > 24 * 3600:
+            return  # a day old: the rolling window has moved on
+        reserve_share = self._xero_reserve_percent() / 100.0
+        reserve = int(budget.get("limit", const.STARTER_DAY_LIMIT) * reserve_share + 0.5)
+        if budget["remaining"] <= reserve:
+            raise self._xero_retry_error(operation, now + const.RESERVE_RETRY_SECONDS, reserve=True)
+
+    def _xero_note_answer(self, headers, retry_after=None):
+        """Remember Xero's remaining budget and, for a long Retry-After, when to try again."""
+        self.ensure_one()
+        now = time.time()
+        values = {"at": now}
+        remaining = (headers or {}).get("X-DayLimit-Remaining")
+        if remaining not in (None, ""):
+            values["remaining"] = int(remaining)
+        values["retry_at"] = now + retry_after if retry_after else None
+        values["problem"] = (headers or {}).get("X-Rate-Limit-Problem") if retry_after else None
+        _update_budget(self.env.cr.dbname, self.tenant_id, **values)
+        return values["retry_at"]
+
+    def _xero_retry_error(self, operation, retry_at, reserve=False, problem="day"):
+        when = datetime.utcfromtimestamp(retry_at).replace(microsecond=0)
+        shown = fields.Datetime.to_string(fields.Datetime.context_timestamp(self, when))
+        if reserve:
+            message = _(
+                "%(org)s has only its reserve of Xero calls left today, kept for exports and users: "
+                "%(operation)s waits until %(time)s.",
+                org=self.name,
+                operation=operation,
+                time=shown,
+            )
+        elif problem == "day":
+            message = _(
+                "Xero's daily limit for %(org)s is spent: %(operation)s waits in the queue, next try at "
+                "%(time)s.",
+                org=self.name,
+                operation=operation,
+                time=shown,
+            )
+        else:
+            message = _(
+                "Xero asks Odoo to wait (%(problem)s limit of %(org)s): %(operation)s was not sent, next "
+                "try at %(time)s.",
+                problem=problem,
+                org=self.name,
+                operation=operation,
+                time=shown,
+            )
+        return XeroRetryLater(message, when)
+
+    @api.model
+    def _xero_scope_features(self):
+        """(scope, what a user loses without it), in the order Settings lists them."""
+        return [
+            ("accounting.invoices", _("Export of invoices, credit notes and bills; items; purchase orders")),
+            ("accounting.payments", _("Payments from and to Xero")),
+            ("accounting.contacts", _("Contacts (export, link, import)")),
+            ("accounting.settings", _("Organisation details, accounts, tax rates, tracking and currencies")),
+            ("accounting.attachments", _("Attach PDF")),
+            ("accounting.manualjournals", _("Manual journals")),
+        ]
+
+    @api.model
+    def _xero_reserve_percent(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(const.PARAM_PREFIX + "background_reserve")
+        try:
+            return max(0.0, min(100.0, float(value))) if value else const.BACKGROUND_RESERVE
+        except ValueError:
+            return const.BACKGROUND_RESERVE
+
+    def _xero_check_scope(self, connection, method, operation):
+        """Refuse, before sending anything, a call the login was not granted the scope for."""
+        scope = required_scope(method)
+        if not connection.scope or scope_granted(scope, connection.scope):
+            return
+        feature = dict(self._xero_scope_features()).get(scope.removesuffix(".read"), operation)
+        raise UserError(
+            _(
+                "%(feature)s needs the Xero permission %(scope)s, which the Xero login of %(user)s was "
+                "not granted: press Connect to Xero in Settings > Accounting > Xero to grant it "
+                "(nothing was sent for %(operation)s).",
+                feature=feature,
+                scope=scope,
+                user=connection.user_id.name,
+                operation=operation,
+            )
+        )
+
+    # ------------------------------------------------------------------------------------
+    # Buttons of the organisation's form and overview card, feature by feature. Each only
+    # checks access and hands over to the model that does the work.
+    # ------------------------------------------------------------------------------------
+    # -- Cache and mappings (engines: xero.cache.refresh.request, the xero.*.map models) --
+
+    # -- end of cache and mappings --
+
+    # -- Payments and webhooks (engines: xero.payment, xero.webhook.event) --
+
+    # -- end of payments and webhooks --
+
+    # -- Balances as manual journals (engine: xero.manual.journal) --
+
+    # -- end of balances --
+
+    # -- Purchase orders (engine: purchase.order) --
+
+    # -- end of purchase orders --

@@ -14,7 +14,7 @@ import threading
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .xero_cache import parse_xero_datetime
+from ..utils import parse_xero_datetime, xero_date
 
 _logger = logging.getLogger(__name__)
 
@@ -31,11 +31,6 @@ CREDIT_OR_GONE = 'AmountCredited>0 OR Status=="VOIDED" OR Status=="DELETED"'
 
 def _testing():
     return getattr(threading.current_thread(), "testing", False)
-
-
-def _xero_date(value):
-    moment = parse_xero_datetime(value)
-    return moment.date() if moment else False
 
 
 class XeroTenant(models.Model):
@@ -177,7 +172,7 @@ class XeroTenant(models.Model):
         ids = sorted(set(invoice_ids or ()))
         for start in range(0, len(ids), IDS_PER_CALL):
             chunk = ids[start : start + IDS_PER_CALL]
-            body = tenant._xero_read(_("reading invoices"), "get_invoices", i_ds=chunk, page=1)
+            body = tenant._xero_call(_("reading invoices"), "get_invoices", params={"i_ds": chunk, "page": 1})
             stats["calls"] += 1
             tenant._xero_store_invoices(body.get("Invoices") or [], touched, stats)
         moves = (
@@ -199,7 +194,9 @@ class XeroTenant(models.Model):
                 kwargs["if_modified_since"] = self._xero_since(since)
             if where:
                 kwargs["where"] = where
-            body = self._xero_read(_("%(op)s (page %(page)s)", op=operation, page=page), method, **kwargs)
+            body = self._xero_call(
+                _("%(op)s (page %(page)s)", op=operation, page=page), method, params=kwargs
+            )
             stats["calls"] += 1
             docs = body.get(collection) or []
             stamp = store(docs)
@@ -236,7 +233,7 @@ class XeroTenant(models.Model):
             vals = {
                 "status": doc.get("Status"),
                 "payment_type": doc.get("PaymentType"),
-                "date": _xero_date(doc.get("Date")),
+                "date": xero_date(doc.get("Date")),
                 "amount": doc.get("Amount") or 0.0,
                 "bank_amount": doc.get("BankAmount") or doc.get("Amount") or 0.0,
                 "currency_rate": doc.get("CurrencyRate") or 1.0,
@@ -306,7 +303,7 @@ class XeroTenant(models.Model):
                             "xero_id": xero_id,
                             "kind": kind,
                             "status": "AUTHORISED",
-                            "date": _xero_date(allocation.get("Date")),
+                            "date": xero_date(allocation.get("Date")),
                             "amount": allocation.get("AppliedAmount") or 0.0,
                             "currency_code": doc.get("CurrencyCode"),
                             "currency_rate": doc.get("CurrencyRate") or 1.0,
@@ -392,11 +389,10 @@ class XeroTenant(models.Model):
                     if invoices and any(tenant.company_ids.mapped("xero_payments_from_xero")):
                         tenant._xero_sync_payments(invoice_ids=invoices)
                     for start in range(0, len(contacts), IDS_PER_CALL):
-                        body = tenant._xero_read(
+                        body = tenant._xero_call(
                             _("reading contacts"),
                             "get_contacts",
-                            i_ds=contacts[start : start + IDS_PER_CALL],
-                            include_archived=True,
+                            params={"i_ds": contacts[start : start + IDS_PER_CALL], "include_archived": True},
                         )
                         self.env["xero.contact"].sudo()._xero_upsert(tenant, body.get("Contacts") or [])
                     events.state = "done"

@@ -6,7 +6,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .xero_cache import parse_xero_datetime
+from ..utils import parse_xero_datetime
 
 _logger = logging.getLogger(__name__)
 PAGE_SIZE = 1000
@@ -29,8 +29,8 @@ class XeroTenant(models.Model):
             kwargs = {"page": page, "page_size": PAGE_SIZE}
             if since:
                 kwargs["if_modified_since"] = tenant._xero_since(since)
-            answer = tenant._xero_read(
-                _("reading purchase orders (page %(page)s)", page=page), "get_purchase_orders", **kwargs
+            answer = tenant._xero_call(
+                _("reading purchase orders (page %(page)s)", page=page), "get_purchase_orders", params=kwargs
             )
             docs = answer.get("PurchaseOrders") or []
             by_id = {d["PurchaseOrderID"]: d for d in docs if d.get("PurchaseOrderID")}

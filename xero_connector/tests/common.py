@@ -10,8 +10,7 @@ from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
 from odoo import Command
-from odoo.addons.xero_connector import const
-from odoo.addons.xero_connector.models import xero_budget
+from odoo.addons.xero_connector import const, limits
 from odoo.tests import HttpCase, new_test_user
 
 
@@ -126,7 +125,7 @@ class XeroSandboxCase(HttpCase):
     def setUp(self):
         super().setUp()
         # What this process remembers of Xero's daily budgets belongs to the test that learnt it.
-        xero_budget._BUDGETS.clear()
+        limits._BUDGETS.clear()
         # Each test starts in a fresh minute of Xero's 60-calls-a-minute limit (tests follow each
         # other faster than real users; a wait over 5 s would end a call, not be slept).
         self.sandbox.new_minute()

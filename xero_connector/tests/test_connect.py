@@ -173,7 +173,7 @@ class TestTokens(XeroSandboxCase):
         self.assertIn("Reconnect", activity.summary)
         # Every later Xero action says the same instead of failing obscurely.
         with self.assertRaisesRegex(UserError, "Connect to Xero"):
-            self.tenant._accounting_call("reading", "get_organisations")
+            self.tenant._xero_call("reading", "get_organisations")
         # Connecting again clears it.
         self.connect(tenants=[self.org_a["tenantId"]])
         self.assertEqual(self.connection.state, "connected")
@@ -290,10 +290,11 @@ class TestChokePoint(XeroSandboxCase):
     def test_xero_validation_message_reaches_the_user(self):
         with self.assertRaisesRegex(UserError, "The contact name .* is already assigned"):
             name = self.sandbox.dump(self.org_a["tenantId"], "Contacts")[0]["Name"]
-            from xero_python.accounting import Contact, Contacts
-
-            self.tenant._accounting_call(
-                "creating a contact", "create_contacts", contacts=Contacts(contacts=[Contact(name=name)])
+            self.tenant._xero_call(
+                "creating a contact",
+                "create_contacts",
+                body={"Contacts": [{"Name": name}]},
+                params={"summarize_errors": True},
             )
 
 

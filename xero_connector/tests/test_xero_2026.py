@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.addons.xero_connector import const
-from odoo.addons.xero_connector.models.xero_budget import XeroRetryLater
+from odoo.addons.xero_connector.errors import XeroRetryLater
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 

@@ -2,7 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from ..models.account_move_xero import XERO_TYPES
+from ..const import XERO_TYPES
+from ..utils import xero_date, xero_kind
 
 
 class XeroCheckWizard(models.TransientModel):
@@ -33,9 +34,10 @@ class XeroCheckWizard(models.TransientModel):
             raise UserError(_("%s has no Xero organisation.", move.name))
         endpoint, _xero_type, number_key = XERO_TYPES[move.move_type]
         if move.xero_id and not by_number:
-            method = "get_invoice" if endpoint == "Invoices" else "get_credit_note"
-            id_arg = "invoice_id" if endpoint == "Invoices" else "credit_note_id"
-            answer = tenant._xero_read(_("checking %(doc)s", doc=move.name), method, **{id_arg: move.xero_id})
+            kind = xero_kind(endpoint)
+            answer = tenant._xero_call(
+                _("checking %(doc)s", doc=move.name), kind.get_one, params={kind.id_arg: move.xero_id}
+            )
             element = (answer.get(endpoint) or [None])[0]
         else:
             element = move._xero_find_in_xero(tenant)
@@ -70,7 +72,7 @@ class XeroCheckWizard(models.TransientModel):
             fields.Command.create(
                 {
                     "kind": "payment",
-                    "date": _xero_date(payment.get("Date")),
+                    "date": xero_date(payment.get("Date")),
                     "reference": payment.get("Reference") or payment.get("PaymentID"),
                     "amount": payment.get("Amount") or 0.0,
                 }
@@ -82,7 +84,7 @@ class XeroCheckWizard(models.TransientModel):
                 fields.Command.create(
                     {
                         "kind": "credit",
-                        "date": _xero_date(credit.get("Date")),
+                        "date": xero_date(credit.get("Date")),
                         "reference": credit.get("CreditNoteNumber") or credit.get("CreditNoteID"),
                         "amount": credit.get("AppliedAmount") or credit.get("Total") or 0.0,
                     }
@@ -94,7 +96,7 @@ class XeroCheckWizard(models.TransientModel):
                     fields.Command.create(
                         {
                             "kind": kind,
-                            "date": _xero_date(other.get("Date")),
+                            "date": xero_date(other.get("Date")),
                             "reference": other.get("Reference") or other.get(f"{key[:-1]}ID"),
                             "amount": other.get("AppliedAmount") or other.get("Total") or 0.0,
                         }
@@ -133,15 +135,3 @@ class XeroCheckWizardLine(models.TransientModel):
     date = fields.Date(readonly=True)
     reference = fields.Char(readonly=True)
     amount = fields.Monetary(readonly=True)
-
-
-def _xero_date(value):
-    """Xero's dates: '/Date(1700000000000+0000)/' or ISO."""
-    if not value:
-        return False
-    if value.startswith("/Date("):
-        import datetime
-
-        millis = int(value[6:].split("+")[0].split("-")[0].rstrip(")/"))
-        return datetime.datetime.fromtimestamp(millis / 1000, tz=datetime.timezone.utc).date()
-    return fields.Date.to_date(value[:10])

@@ -1,10 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.account_move_xero import XERO_GONE_STATUSES, XERO_TYPES
-from ..models.xero_errors import XeroError
-
-XERO_ID_KEYS = {"Invoices": "InvoiceID", "CreditNotes": "CreditNoteID"}
+from ..const import XERO_GONE_STATUSES
+from ..errors import XeroError
+from ..utils import xero_kind
 
 
 class XeroClearExportedWizard(models.TransientModel):
@@ -41,15 +40,13 @@ class XeroClearExportedWizard(models.TransientModel):
             move = wizard.move_id
             status, error = False, False
             if move.xero_id:
-                endpoint = XERO_TYPES[move.move_type][0]
-                method = "get_invoice" if endpoint == "Invoices" else "get_credit_note"
-                id_arg = "invoice_id" if endpoint == "Invoices" else "credit_note_id"
+                kind = xero_kind(move.move_type)
                 try:
-                    answer = move.xero_tenant_id._xero_read(
-                        _("checking %(doc)s", doc=move.name), method, **{id_arg: move.xero_id}
+                    answer = move.xero_tenant_id._xero_call(
+                        _("checking %(doc)s", doc=move.name), kind.get_one, params={kind.id_arg: move.xero_id}
                     )
-                    element = (answer.get(endpoint) or [{}])[0]
-                    if element.get(XERO_ID_KEYS[endpoint]) == move.xero_id:
+                    element = (answer.get(kind.endpoint) or [{}])[0]
+                    if element.get(kind.id_key) == move.xero_id:
                         status = element.get("Status") or False
                     if not status:
                         error = _("Xero's answer did not name %s.", move.name)

@@ -22,8 +22,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
-from ..models.account_move_xero import XERO_GONE_STATUSES, XERO_TYPES, _contacts_by_partner, _snake
-from ..models.xero_cache import parse_xero_datetime
+from ..const import XERO_GONE_STATUSES, XERO_TYPES
+from ..models.account_move_xero import _contacts_by_partner, _snake
+from ..utils import xero_date
 
 PAGE_SIZE = 1000
 IDS_PER_CALL = 100
@@ -49,11 +50,6 @@ def _last_month():
     first_this_month = fields.Date.today().replace(day=1)
     last = first_this_month - timedelta(days=1)
     return last.replace(day=1), last
-
-
-def _xero_date(value):
-    moment = parse_xero_datetime(value)
-    return moment.date() if moment else False
 
 
 def _date_literal(day: date) -> str:
@@ -252,10 +248,10 @@ class XeroVarianceReport(models.TransientModel):
                 kwargs = {"where": where, "page": page, "page_size": PAGE_SIZE}
                 if endpoint == "Invoices":
                     kwargs["summary_only"] = True
-                body = tenant._xero_read(
+                body = tenant._xero_call(
                     _("reading %(what)s for the variance report (page %(page)s)", what=endpoint, page=page),
                     f"get_{_snake(endpoint)}",
-                    **kwargs,
+                    params=kwargs,
                 )
                 calls += 1
                 batch = body.get(endpoint) or []
@@ -272,24 +268,28 @@ class XeroVarianceReport(models.TransientModel):
         invoices = [m.xero_id for m in moves if XERO_TYPES[m.move_type][0] == "Invoices"]
         credits = [m.xero_id for m in moves if XERO_TYPES[m.move_type][0] == "CreditNotes"]
         for start in range(0, len(invoices), IDS_PER_CALL):
-            body = tenant._xero_read(
+            body = tenant._xero_call(
                 _("reading invoices dated outside the period"),
                 "get_invoices",
-                i_ds=invoices[start : start + IDS_PER_CALL],
-                page=1,
-                page_size=PAGE_SIZE,
-                summary_only=True,
+                params={
+                    "i_ds": invoices[start : start + IDS_PER_CALL],
+                    "page": 1,
+                    "page_size": PAGE_SIZE,
+                    "summary_only": True,
+                },
             )
             calls += 1
             docs += [_normalise("Invoices", doc) for doc in body.get("Invoices") or []]
         for start in range(0, len(credits), WHERE_IDS_PER_CALL):
             chunk = credits[start : start + WHERE_IDS_PER_CALL]
-            body = tenant._xero_read(
+            body = tenant._xero_call(
                 _("reading credit notes dated outside the period"),
                 "get_credit_notes",
-                where=" OR ".join(f'CreditNoteID==Guid("{xero_id}")' for xero_id in chunk),
-                page=1,
-                page_size=PAGE_SIZE,
+                params={
+                    "where": " OR ".join(f'CreditNoteID==Guid("{xero_id}")' for xero_id in chunk),
+                    "page": 1,
+                    "page_size": PAGE_SIZE,
+                },
             )
             calls += 1
             docs += [_normalise("CreditNotes", doc) for doc in body.get("CreditNotes") or []]
@@ -400,7 +400,7 @@ def _normalise(endpoint, doc):
     )
     doc["_id"] = doc.get(id_key)
     doc["_number"] = doc.get(number_key)
-    doc["_date"] = _xero_date(doc.get("Date") or doc.get("DateString"))
+    doc["_date"] = xero_date(doc.get("Date") or doc.get("DateString"))
     doc["_endpoint"] = endpoint
     return doc
 

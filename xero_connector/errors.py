@@ -30,6 +30,15 @@ class XeroError(UserError):
         return bool(self.status)
 
 
+class XeroRetryLater(UserError):
+    """Xero cannot take this call now (its day's budget is spent, or a long Retry-After):
+    nothing was sent; try again at ``retry_at`` (a naive UTC datetime)."""
+
+    def __init__(self, message, retry_at):
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
 def network_reason(env, error):
     """A short, translatable reason for a failure where no answer came from Xero; never the
     exception's own text (it carries internal object representations)."""
