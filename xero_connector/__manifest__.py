@@ -37,6 +37,7 @@
         "views/product_views.xml",
         "wizards/xero_export_wizards_views.xml",
         "views/account_move_xero_views.xml",
+        "data/ir_cron_export_queue.xml",
         "views/xero_payment_views.xml",
         "wizards/xero_payments_wizard_views.xml",
         "data/ir_cron_payments.xml",

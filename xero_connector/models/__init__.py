@@ -7,9 +7,12 @@ from . import (
     xero_tenant,
     res_company,
     res_config_settings,
+    xero_export_engine,
     xero_document_mixin,
-    account_move,
+    account_move_export,
     purchase_order,
+    purchase_order_export,
+    purchase_order_line,
     xero_cache,
     xero_cache_refresh,
     xero_cache_request,
@@ -22,18 +25,14 @@ from . import (
     account_account,
     account_analytic,
     xero_export_attempt,
-    account_move_xero,
     account_move_variance,
-    account_move_line_xero,
-    account_move_xero_workflow,
+    account_move_line,
+    account_move_workflow,
+    account_move_send,
 )
 from . import xero_payment, xero_tenant_payments, account_payment
 from . import account_payment_access
 from . import xero_access_guards
 from . import xero_overview, res_partner_balance
 from . import xero_manual_journal, xero_tenant_journals
-from . import (
-    purchase_order_export,
-    account_move_purchase_xero,
-    xero_tenant_purchase_orders,
-)
+from . import account_move_purchase

@@ -4,10 +4,11 @@ send the same today."""
 from odoo import fields, models
 
 from ..const import XERO_TYPES
+from ..utils import xero_kind
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     def _xero_number_for_variance(self):
         """The number Xero knows this document by (bills: the vendor's reference)."""
@@ -34,5 +35,5 @@ class AccountMove(models.Model):
         if self._xero_fingerprint(payload) == self.xero_fingerprint:
             return False
         # "Update in Xero" fingerprints the payload with the document's Xero id in it.
-        id_key = "InvoiceID" if XERO_TYPES[self.move_type][0] == "Invoices" else "CreditNoteID"
+        id_key = xero_kind(self.move_type).id_key
         return self._xero_fingerprint({**payload, id_key: self.xero_id}) != self.xero_fingerprint

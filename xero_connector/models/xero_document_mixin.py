@@ -1,5 +1,49 @@
+"""What invoices, credit notes, bills and purchase orders share: the Xero organisation they go
+to, the link fields to their Xero twin (declared once here), and the pure arithmetic their
+payload builders use. The export engine they share is ``xero.export.engine``
+(``xero_export_engine.py``)."""
+
+import hashlib
+import json
+from decimal import ROUND_HALF_UP, Decimal
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+CENT = Decimal("0.01")
+UNIT_DP = Decimal("0.0001")
+
+
+def _money(value, quantum=CENT):
+    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def _trim(number):
+    return f"{number:,.5f}".rstrip("0").rstrip(".")
+
+
+def xero_line_amount(quantity, unit_amount, discount_rate=0.0):
+    """Xero's own arithmetic: LineAmount = Quantity × UnitAmount (4 decimals with unitdp=4)
+    × (1 − DiscountRate/100), rounded half up to the cent."""
+    unit = _money(unit_amount, UNIT_DP)
+    amount = Decimal(str(quantity)) * unit * (Decimal(1) - Decimal(str(discount_rate or 0)) / Decimal(100))
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def payload_fingerprint(payload):
+    """Hash of a document's payload: tells whether what Odoo would send changed."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _contacts_by_partner(env, partners, tenant):
+    """{commercial partner id: Xero contact} in ``tenant``, one query for all partners."""
+    bindings = (
+        env["xero.partner.binding"]
+        .sudo()
+        .search([("tenant_id", "=", tenant.id), ("partner_id", "in", partners.commercial_partner_id.ids)])
+    )
+    return {b.partner_id.id: b.contact_id for b in bindings if b.contact_id}
+
 
 # Values a new document may carry in its Xero link fields (nothing linked yet).
 UNLINKED_VALUES = (False, None, 0, 0.0, "", "not_exported")
@@ -37,6 +81,7 @@ class XeroDocumentMixin(models.AbstractModel):
     the document once it exists in Xero."""
 
     _name = "xero.document.mixin"
+    _inherit = ["xero.export.engine"]
     _description = "Document exported to Xero"
 
     xero_tenant_id = fields.Many2one(
@@ -54,6 +99,22 @@ class XeroDocumentMixin(models.AbstractModel):
     )
     xero_id = fields.Char("Xero id", copy=False, readonly=True, index="btree_not_null")
     xero_export_date = fields.Datetime("Exported to Xero", copy=False, readonly=True)
+    xero_number = fields.Char("Xero number", copy=False, readonly=True)
+    xero_status = fields.Char("Xero status", copy=False, readonly=True, tracking=True)
+    xero_fingerprint = fields.Char(copy=False, readonly=True, help="Hash of what was last sent to Xero.")
+    xero_total = fields.Monetary("Total in Xero", copy=False, readonly=True)
+    xero_checked_at = fields.Datetime("Checked in Xero", copy=False, readonly=True)
+    xero_export_round = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="How many times the exported status was cleared: a new export is a new request.",
+    )
+    xero_next_try_at = fields.Datetime(
+        "Next try in Xero at",
+        copy=False,
+        readonly=True,
+        help="Xero asked Odoo to wait (a long Retry-After, its daily limit): the queued document goes then.",
+    )
     xero_contact_id = fields.Many2one(
         "xero.contact",
         string="Xero contact",
@@ -149,16 +210,23 @@ class XeroDocumentMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         xero_check_link_write(self, vals_list, creating=True)
-        if not self.env.su and not self.env.user.has_group("xero_connector.group_xero_manager"):
-            for vals in vals_list:
-                if not vals.get("xero_tenant_id"):
-                    continue
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                if vals["xero_tenant_id"] != company.sudo().xero_tenant_id.id:
-                    raise AccessError(
-                        _("Only Xero managers may send a document to another Xero organisation.")
-                    )
+        for vals in vals_list:
+            if not vals.get("xero_tenant_id"):
+                continue
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            if vals["xero_tenant_id"] != company.sudo().xero_tenant_id.id:
+                self._xero_check_override_right()
         return super().create(vals_list)
+
+    @api.model
+    def _xero_check_override_right(self):
+        """Only Xero managers send a document to another organisation than its company's."""
+        try:
+            self.env["xero.access"]._xero_check_access("manager")
+        except AccessError:
+            raise AccessError(
+                _("Only Xero managers may send a document to another Xero organisation.")
+            ) from None
 
     def write(self, vals):
         xero_check_link_write(self, [vals])
@@ -179,8 +247,7 @@ class XeroDocumentMixin(models.AbstractModel):
                     docs=", ".join(exported.mapped("display_name")),
                 )
             )
-        if not self.env.user.has_group("xero_connector.group_xero_manager") and not self.env.su:
-            raise AccessError(_("Only Xero managers may send a document to another Xero organisation."))
+        self._xero_check_override_right()
         if tenant_id:
             tenant = self.env["xero.tenant"].browse(tenant_id)
             for document in changed:
@@ -188,15 +255,3 @@ class XeroDocumentMixin(models.AbstractModel):
                 if problem:
                     raise ValidationError(problem)
             self.env["xero.access"]._xero_check_access("manager", tenant)
-
-    def _xero_queue_until(self, queued):
-        """Put these documents ({document: retry_at}) back in the queue until Xero takes calls
-        again; the export cron is woken then (and skips them until that moment). Each model
-        writes its Xero fields through its own ``_xero_write_fields``."""
-        for retry_at, docs in self.browse([d.id for d in queued]).grouped(lambda d: queued[d]).items():
-            docs._xero_write_fields(
-                {"xero_export_state": "queued", "xero_next_try_at": retry_at, "xero_error": False}
-            )
-        cron = self.env.ref("xero_connector.ir_cron_xero_export_queue", raise_if_not_found=False)
-        if cron:
-            cron._trigger(at=min(queued.values()))  # ir.cron sudoes its trigger itself

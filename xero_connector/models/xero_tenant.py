@@ -317,5 +317,6 @@ class XeroTenant(models.Model):
     # -- end of balances --
 
     # -- Purchase orders (engine: purchase.order) --
+    xero_po_synced_at = fields.Datetime("Purchase orders synced up to", readonly=True, copy=False)
 
     # -- end of purchase orders --

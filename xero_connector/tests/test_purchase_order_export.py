@@ -370,7 +370,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         self.company.xero_po_status = "AUTHORISED"
         order = self.make_po()
         order.action_xero_export()
-        self.tenant._xero_sync_purchase_orders()
+        self.env["purchase.order"]._xero_sync_purchase_orders(self.tenant)
         self.sandbox.as_user(
             self.org_a["tenantId"],
             "POST",
@@ -378,7 +378,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
             json={"PurchaseOrders": [{"Status": "BILLED"}]},
         )
         mark = self.sandbox.calls()["next"]
-        changed = self.tenant._xero_sync_purchase_orders()
+        changed = self.env["purchase.order"]._xero_sync_purchase_orders(self.tenant)
         self.assertEqual(changed, 1)
         self.assertEqual(order.xero_status, "BILLED")
         self.assertEqual(len(self.answered_calls(mark)), 1, "one call: only what changed")

@@ -4,7 +4,7 @@ Xero manager may clear an order Xero still holds, and must say why."""
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.purchase_order_export import XERO_PO_GONE
+from ..const import XERO_GONE_STATUSES
 
 
 class XeroClearExportedWizard(models.TransientModel):
@@ -33,7 +33,7 @@ class XeroClearExportedWizard(models.TransientModel):
             if order.xero_id:
                 status = (order._xero_read_element() or {}).get("Status") or "DELETED"
             wizard.xero_status = status
-            wizard.gone_in_xero = status in XERO_PO_GONE
+            wizard.gone_in_xero = status in XERO_GONE_STATUSES
 
     def action_clear(self):
         self.ensure_one()

@@ -23,8 +23,8 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
 from ..const import XERO_GONE_STATUSES, XERO_TYPES
-from ..models.account_move_xero import _contacts_by_partner, _snake
-from ..utils import xero_date
+from ..models.xero_document_mixin import _contacts_by_partner
+from ..utils import xero_date, xero_kind
 
 PAGE_SIZE = 1000
 IDS_PER_CALL = 100
@@ -250,7 +250,7 @@ class XeroVarianceReport(models.TransientModel):
                     kwargs["summary_only"] = True
                 body = tenant._xero_call(
                     _("reading %(what)s for the variance report (page %(page)s)", what=endpoint, page=page),
-                    f"get_{_snake(endpoint)}",
+                    f"get_{xero_kind(endpoint).body_arg}",
                     params=kwargs,
                 )
                 calls += 1

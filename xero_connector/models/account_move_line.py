@@ -3,17 +3,23 @@ optionally a Tracking Category") and the line rules of Momentus: down-payment de
 credits go to Xero as negative lines, and a company may leave out lines with a zero or
 negative price or quantity.
 
-The invoice payload builder asks this file three things per line: is it left out
+The line's own payload builder (``_xero_line_item``: one Xero LineItem, Xero's arithmetic
+kept to the cent) asks three things per line: is it left out
 (``_xero_line_exclusion``), which Xero item, tax rate and tracking options it carries
 (``_xero_line_item_for``, ``_xero_line_tax_rate``, ``_xero_line_tracking``), and what is wrong
 with what was picked by hand (``_xero_line_override_problems``)."""
 
+from decimal import Decimal
+
 from odoo import _, api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
+from ..utils import xero_kind
+from .xero_document_mixin import UNIT_DP, _money, _trim, xero_line_amount
+
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move.line"
 
     xero_item_id = fields.Many2one(
         "xero.item",
@@ -178,3 +184,111 @@ class AccountMoveLine(models.Model):
                 )
             )
         return problems
+
+    # ------------------------------------------------------------------------------------
+    # The line's payload
+    # ------------------------------------------------------------------------------------
+
+    def _xero_line_item(self, ctx, use, amount_type):
+        """(Xero LineItem or None to skip, [problems]) for this invoice line."""
+        self.ensure_one()
+        tenant = ctx["tenant"]
+        label = _("Line “%s”", (self.name or self.product_id.display_name or "").split("\n")[0][:60])
+        if self.display_type in ("line_section", "line_note"):
+            return ({"Description": self.name or "-"} if self.name else None), []
+        if self.display_type != "product":
+            return None, []
+        excluded, exclusion_problem = self._xero_line_exclusion(label)
+        if excluded:
+            return None, [exclusion_problem] if exclusion_problem else []
+        company = self.move_id.company_id
+        subtotal = self.price_total if amount_type == "Inclusive" else self.price_subtotal
+        if (
+            float_is_zero(subtotal, precision_rounding=self.currency_id.rounding)
+            and not company.xero_export_zero_lines
+        ):
+            return None, []
+        problems = self._xero_line_override_problems(ctx, label)
+        item = {"Description": (self.name or self.product_id.display_name or "-")[:4000]}
+        xero_item = self._xero_line_item_for(ctx)
+        if xero_item:
+            item["ItemCode"] = xero_item.code
+        account = ctx["accounts"].get(self.account_id.id)
+        if account:
+            item["AccountCode"] = account.code
+        else:
+            problems.append(
+                _(
+                    "%(line)s: account %(account)s has no Xero account in %(org)s, and no default applies: map it "
+                    "in Xero > Mappings > Accounts.",
+                    line=label,
+                    account=self.account_id.display_name,
+                    org=tenant.name,
+                )
+            )
+        taxes = self.tax_ids
+        if len(taxes) > 1:
+            problems.append(
+                _(
+                    "%(line)s carries several taxes (%(taxes)s): Xero takes one tax per line.",
+                    line=label,
+                    taxes=", ".join(taxes.mapped("name")),
+                )
+            )
+        elif taxes:
+            rate = self._xero_line_tax_rate(ctx)
+            if rate:
+                item["TaxType"] = rate.tax_type
+            else:
+                problems.append(
+                    _(
+                        "%(line)s: tax %(tax)s has no Xero tax rate in %(org)s: map it in Xero > Mappings > Taxes.",
+                        line=label,
+                        tax=taxes.name,
+                        org=tenant.name,
+                    )
+                )
+        else:
+            default = ctx["default_tax"].get(use)
+            # a NoTax document takes no taxed TaxType (Xero refuses it)
+            if default and (amount_type != "NoTax" or not default.effective_rate):
+                item["TaxType"] = default.tax_type
+        tracking = self._xero_line_tracking(ctx)
+        if len({t["Name"] for t in tracking}) < len(tracking) or len(tracking) > 2:
+            problems.append(
+                _("%(line)s: Xero takes at most one option of each of 2 tracking categories.", line=label)
+            )
+        elif tracking:
+            item["Tracking"] = tracking
+
+        quantity, price, discount = self.quantity, self.price_unit, self.discount
+        shown_price = _trim(price)
+        if discount and xero_kind(self.move_id.move_type).xero_type != "ACCREC":
+            # Xero takes discounts on sales invoices only: bills and credit notes carry the
+            # discounted unit price (4 decimals); the rewrite below keeps the cent exact.
+            shown_price = _("%(price)s less %(discount)s%%", price=_trim(price), discount=_trim(discount))
+            price = float(_money(Decimal(str(price)) * (1 - Decimal(str(discount)) / 100), UNIT_DP))
+            discount = 0.0
+        if self._xero_needs_rewrite(quantity, price, discount, subtotal):
+            # M-Power's rule: where Xero's arithmetic would not give Odoo's line total, send
+            # one unit at the exact total; the Odoo line itself never changes.
+            item["Description"] = _(
+                "%(qty)s x %(desc)s @ %(price)s ea.",
+                qty=_trim(quantity),
+                desc=item["Description"],
+                price=shown_price,
+            )[:4000]
+            quantity, price, discount = 1.0, float(_money(subtotal)), 0.0
+        item["Quantity"] = quantity
+        item["UnitAmount"] = price
+        if discount:
+            item["DiscountRate"] = discount
+        if amount_type != "NoTax" and taxes:
+            # Odoo's own tax on the line: Xero then totals exactly what Odoo does.
+            tax_amount = self.price_total - self.price_subtotal
+            item["TaxAmount"] = float(_money(tax_amount))
+        return item, problems
+
+    @staticmethod
+    def _xero_needs_rewrite(quantity, price, discount, subtotal):
+        return xero_line_amount(quantity, price, discount) != _money(subtotal)

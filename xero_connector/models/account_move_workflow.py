@@ -1,0 +1,204 @@
+"""What happens around an export (M-Power's "Update Status" and payment URL, OpenCRM's
+"buttons shown only while the integration is on and connected"):
+
+- documents posted join the export queue when the company exports automatically; exported
+  documents are locked (no reset to draft, no cancel) and, if the company asks, not emailed
+  before they are in Xero;
+- after export: the online payment link, the credit note's allocation to its invoice and the
+  PDF attached in Xero, per the company's settings;
+
+- the company chooses what marks an invoice as sent once it is in Xero: nothing, "sent", or
+  the invoice email itself;
+- Xero's online payment link, fetched after export when the company asks for it, is printed
+  on the invoice PDF and offered in the invoice email;
+- Xero buttons show only while the company has a connected organisation.
+"""
+
+import hashlib
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..const import XERO_TYPES
+from ..utils import xero_kind
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    xero_company_connected = fields.Boolean(
+        "Xero connected",
+        compute="_compute_xero_company_connected",
+        help="The document's company has a Xero organisation reachable through a connected Xero login.",
+    )
+
+    @api.depends("company_id.xero_tenant_id", "xero_tenant_id")
+    def _compute_xero_company_connected(self):
+        tenants = (self.xero_tenant_id | self.company_id.xero_tenant_id).sudo()
+        connected = {
+            tenant.id
+            for tenant in tenants
+            if tenant.connection_id.state == "connected"
+            or self.env["xero.connection"]
+            .sudo()
+            .search_count([("tenant_ids", "in", tenant.ids), ("state", "=", "connected")], limit=1)
+        }
+        for move in self:
+            tenant = move.xero_tenant_id or move.company_id.xero_tenant_id
+            move.xero_company_connected = bool(move.xero_id) or tenant.id in connected
+
+    # ------------------------------------------------------------------------------------
+    # Workflow rules (M-Power's "workflow overrides")
+    # ------------------------------------------------------------------------------------
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        queued = posted.filtered(
+            lambda m: not m.xero_id
+            and m.xero_tenant_id
+            and (
+                (m.move_type in ("out_invoice", "out_refund") and m.company_id.xero_auto_export_sales)
+                or (m.move_type in ("in_invoice", "in_refund") and m.company_id.xero_auto_export_purchases)
+            )
+        )
+        if queued:
+            queued._xero_write_fields({"xero_export_state": "queued"})
+            queued._xero_wake_queue()
+        return posted
+
+    def _check_xero_locked(self, action):
+        locked = self.filtered(lambda m: m.xero_id and m.company_id.xero_lock_exported)
+        if locked:
+            raise UserError(
+                _(
+                    "%(docs)s was exported to Xero, so it cannot be %(action)s. Correct it in Xero (credit note "
+                    "or void), or clear its exported status first (Xero > Clear exported status).",
+                    docs=", ".join(locked.mapped("name")),
+                    action=action,
+                )
+            )
+
+    def button_draft(self):
+        self._check_xero_locked(_("reset to draft"))
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._check_xero_locked(_("cancelled"))
+        return super().button_cancel()
+
+    def action_invoice_sent(self):
+        blocked = self.filtered(
+            lambda m: m.company_id.xero_block_email_before_export
+            and m.move_type in XERO_TYPES
+            and not m.xero_id
+        )
+        if blocked:
+            raise UserError(
+                _(
+                    "Export %(docs)s to Xero before sending it: your company sends invoices only once they are "
+                    "in Xero.",
+                    docs=", ".join(blocked.mapped("name")),
+                )
+            )
+        return super().action_invoice_sent()
+
+    def action_xero_export_all_from_list(self):
+        """The list's *Export all to Xero* button: a list header button passes the selected
+        ids (none here); every posted document of the user's companies not yet in Xero goes."""
+        action = self.env["account.move"].action_xero_export_all()
+        action["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return action
+
+    # ------------------------------------------------------------------------------------
+    # After export
+    # ------------------------------------------------------------------------------------
+    def _xero_after_export(self, tenant):
+        """Online payment link, credit allocation and the PDF, per the company's settings."""
+        for move in self:
+            company = move.company_id
+            try:
+                if (
+                    company.xero_fetch_online_invoice
+                    and move.move_type == "out_invoice"
+                    and move.xero_status == "AUTHORISED"
+                ):
+                    answer = tenant._xero_call(
+                        _("fetching the online invoice of %(doc)s", doc=move.name),
+                        "get_online_invoice",
+                        params={"invoice_id": move.xero_id},
+                    )
+                    urls = [o.get("OnlineInvoiceUrl") for o in answer.get("OnlineInvoices", [])]
+                    if urls and urls[0]:
+                        move._xero_write_fields({"xero_online_url": urls[0]})
+                if company.xero_allocate_credit_notes and move.move_type == "out_refund":
+                    move._xero_allocate_to_origin(tenant)
+                if company.xero_attach_pdf:
+                    move._xero_attach_pdf(tenant)
+            except UserError as error:
+                move._message_log(body=_("Exported, but Xero refused a follow-up step: %s", error))
+        sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund") and m.xero_id)
+        to_mark = sales.filtered(lambda m: m.company_id.xero_update_status == "sent" and not m.is_move_sent)
+        if to_mark:
+            to_mark._xero_write_fields({"is_move_sent": True})
+        to_email = sales.filtered(
+            lambda m: m.company_id.xero_update_status == "email" and not m.is_move_sent and m.partner_id.email
+        )
+        for move in to_email:
+            try:
+                with self.env.cr.savepoint():
+                    self.env["account.move.send"]._generate_and_send_invoices(
+                        move, allow_raising=True, sending_methods={"email"}
+                    )
+            except (UserError, ValidationError) as error:  # the export stands; the email is sent by hand
+                move.message_post(body=_("In Xero, but the invoice email could not be sent: %s", error))
+
+    def _xero_allocation(self):
+        """Xero's JSON allocating this exported credit note to the exported invoice it reverses
+        (at most what Xero still has due on it), or None when there is nothing to allocate.
+        Pure: reads, never calls Xero."""
+        self.ensure_one()
+        origin = self.reversed_entry_id
+        if not (origin.xero_id and self.xero_status == "AUTHORISED" and origin.xero_status == "AUTHORISED"):
+            return None
+        amount = min(self.xero_total or 0.0, origin.xero_amount_due or origin.amount_residual)
+        if amount <= 0:
+            return None
+        return {
+            "Invoice": {"InvoiceID": origin.xero_id},
+            "Amount": amount,
+            "Date": fields.Date.to_string(self.invoice_date or fields.Date.today()),
+        }
+
+    def _xero_allocate_to_origin(self, tenant):
+        allocation = self._xero_allocation()
+        if not allocation:
+            return
+        origin = self.reversed_entry_id
+        tenant._xero_call(
+            _("allocating %(doc)s to %(origin)s", doc=self.name, origin=origin.name),
+            "create_credit_note_allocation",
+            body={"Allocations": [allocation]},
+            params={"credit_note_id": self.xero_id},
+            key=tenant._xero_key("allocation", self.xero_id, origin.xero_id),
+            records=self | origin,
+        )
+        self._message_log(body=_("Allocated in Xero to %s.", origin.name))
+
+    def _xero_attach_pdf(self, tenant):
+        content, _type = self.env["ir.actions.report"]._render("account.account_invoices", self.ids)
+        filename = (self.name or "invoice").replace("/", "-") + ".pdf"
+        kind = xero_kind(self.move_type)
+        tenant._xero_call(
+            _("attaching the PDF of %(doc)s", doc=self.name),
+            f"create_{kind.id_arg[:-3]}_attachment_by_file_name",
+            body=content,
+            params={kind.id_arg: self.xero_id, "file_name": filename},
+            key=tenant._xero_key("pdf", self.xero_id, hashlib.sha256(content).hexdigest()),
+            records=self,
+        )
+
+    def _xero_payment_link(self):
+        """Xero's online payment link when the company shows it, else False."""
+        self.ensure_one()
+        if self.company_id.xero_fetch_online_invoice and self.move_type == "out_invoice":
+            return self.xero_online_url or False
+        return False
