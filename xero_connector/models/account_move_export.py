@@ -17,9 +17,9 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
 from ..const import XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
+from ..documents import _contacts_by_partner, payload_fingerprint
 from ..errors import XeroError
 from ..utils import clear_problem, flag_problem, notification, where_text, xero_kind
-from .xero_document_mixin import _contacts_by_partner, payload_fingerprint
 
 
 class AccountMove(models.Model):
@@ -41,6 +41,8 @@ class AccountMove(models.Model):
         index=True,
     )
     xero_error = fields.Text("Xero export problems", copy=False, readonly=True)
+    # Monetary: needs the model's currency_id, so not on the mixin.
+    xero_total = fields.Monetary("Total in Xero", copy=False, readonly=True)
     xero_amount_paid = fields.Monetary("Paid in Xero", copy=False, readonly=True)
     xero_amount_due = fields.Monetary("Due in Xero", copy=False, readonly=True)
     xero_online_url = fields.Char("Xero payment link", copy=False, readonly=True)

@@ -14,8 +14,8 @@ from decimal import Decimal
 from odoo import _, api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
+from ..documents import UNIT_DP, _money, _trim, xero_line_amount
 from ..utils import xero_kind
-from .xero_document_mixin import UNIT_DP, _money, _trim, xero_line_amount
 
 
 class AccountMoveLine(models.Model):

@@ -8,9 +8,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES
+from ..documents import payload_fingerprint
 from ..utils import notification, parse_xero_datetime, run_cron_batches, validation_messages, xero_kind
 from .purchase_order_export import PO_KINDS
-from .xero_document_mixin import payload_fingerprint
 
 # Changing one of these on a sent order queues its update in Xero.
 XERO_CONTENT_FIELDS = {
@@ -51,6 +51,8 @@ class PurchaseOrder(models.Model):
         index=True,
     )
     xero_error = fields.Text("Xero problems", copy=False, readonly=True)
+    # Monetary: needs the model's currency_id, so not on the mixin.
+    xero_total = fields.Monetary("Total in Xero", copy=False, readonly=True)
     xero_is_exportable = fields.Boolean(compute="_compute_xero_is_exportable")
 
     @api.depends("state", "xero_id", "company_id.xero_po_mode")

@@ -21,8 +21,8 @@ from odoo.exceptions import UserError
 from odoo.tools import formatLang, html2plaintext
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES
+from ..documents import _contacts_by_partner
 from ..utils import where_text
-from .xero_document_mixin import _contacts_by_partner
 
 # kind → (Xero endpoint, id key, number key)
 PO_KINDS = {

@@ -5,7 +5,7 @@ from decimal import Decimal
 from odoo import _, models
 from odoo.tools import float_is_zero
 
-from .xero_document_mixin import _money, _trim, xero_line_amount
+from ..documents import _money, _trim, xero_line_amount
 
 # Xero keeps 2 decimals of a purchase order's unit price (its PUT takes no unitdp), 4 on bills.
 UNIT_DECIMALS = {"purchase_order": Decimal("0.01"), "bill": Decimal("0.0001")}

@@ -1,49 +1,10 @@
 """What invoices, credit notes, bills and purchase orders share: the Xero organisation they go
 to, the link fields to their Xero twin (declared once here), and the pure arithmetic their
-payload builders use. The export engine they share is ``xero.export.engine``
+payload builders use (``..documents``). The export engine they share is ``xero.export.engine``
 (``xero_export_engine.py``)."""
-
-import hashlib
-import json
-from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-
-CENT = Decimal("0.01")
-UNIT_DP = Decimal("0.0001")
-
-
-def _money(value, quantum=CENT):
-    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-
-
-def _trim(number):
-    return f"{number:,.5f}".rstrip("0").rstrip(".")
-
-
-def xero_line_amount(quantity, unit_amount, discount_rate=0.0):
-    """Xero's own arithmetic: LineAmount = Quantity × UnitAmount (4 decimals with unitdp=4)
-    × (1 − DiscountRate/100), rounded half up to the cent."""
-    unit = _money(unit_amount, UNIT_DP)
-    amount = Decimal(str(quantity)) * unit * (Decimal(1) - Decimal(str(discount_rate or 0)) / Decimal(100))
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def payload_fingerprint(payload):
-    """Hash of a document's payload: tells whether what Odoo would send changed."""
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
-
-
-def _contacts_by_partner(env, partners, tenant):
-    """{commercial partner id: Xero contact} in ``tenant``, one query for all partners."""
-    bindings = (
-        env["xero.partner.binding"]
-        .sudo()
-        .search([("tenant_id", "=", tenant.id), ("partner_id", "in", partners.commercial_partner_id.ids)])
-    )
-    return {b.partner_id.id: b.contact_id for b in bindings if b.contact_id}
-
 
 # Values a new document may carry in its Xero link fields (nothing linked yet).
 UNLINKED_VALUES = (False, None, 0, 0.0, "", "not_exported")
@@ -102,7 +63,6 @@ class XeroDocumentMixin(models.AbstractModel):
     xero_number = fields.Char("Xero number", copy=False, readonly=True)
     xero_status = fields.Char("Xero status", copy=False, readonly=True, tracking=True)
     xero_fingerprint = fields.Char(copy=False, readonly=True, help="Hash of what was last sent to Xero.")
-    xero_total = fields.Monetary("Total in Xero", copy=False, readonly=True)
     xero_checked_at = fields.Datetime("Checked in Xero", copy=False, readonly=True)
     xero_export_round = fields.Integer(
         copy=False,

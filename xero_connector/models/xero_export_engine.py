@@ -18,9 +18,9 @@ from odoo.exceptions import UserError
 
 from .. import const
 from ..const import BATCH_SIZE
+from ..documents import _contacts_by_partner, payload_fingerprint
 from ..errors import XeroError, XeroRetryLater
 from ..utils import clear_problem, deep_link, flag_problem, run_cron_batches, validation_messages, xero_kind
-from .xero_document_mixin import _contacts_by_partner, payload_fingerprint
 
 _logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from odoo import Command, fields
-from odoo.addons.xero_connector.models.xero_document_mixin import xero_line_amount
+from odoo.addons.xero_connector.documents import xero_line_amount
 from odoo.tests import TransactionCase, tagged
 
 BASE_URL = "https://odoo.example.com"

@@ -23,7 +23,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
 from ..const import XERO_GONE_STATUSES, XERO_TYPES
-from ..models.xero_document_mixin import _contacts_by_partner
+from ..documents import _contacts_by_partner
 from ..utils import xero_date, xero_kind
 
 PAGE_SIZE = 1000
