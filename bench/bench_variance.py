@@ -147,7 +147,10 @@ def main(db, count=10000):
             }
         )
         template.action_post()
-        template._xero_ensure_contacts(tenant, {"exported": env["account.move"], "failed": {}})
+        template._xero_ensure_contacts(
+            tenant,
+            {"exported": env["account.move"], "failed": {}, "queued": {}, "retry": env["account.move"]},
+        )
         ctx = template._xero_export_context(tenant)
         payload, problems = template._xero_payload(ctx)
         assert not problems, problems
