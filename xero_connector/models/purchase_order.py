@@ -9,8 +9,7 @@ from odoo.exceptions import UserError
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES
 from ..documents import payload_fingerprint
-from ..utils import notification, parse_xero_datetime, run_cron_batches, validation_messages, xero_kind
-from .purchase_order_export import PO_KINDS
+from ..utils import notification, parse_xero_datetime, run_cron_batches, validation_messages
 
 # Changing one of these on a sent order queues its update in Xero.
 XERO_CONTENT_FIELDS = {
@@ -196,8 +195,8 @@ class PurchaseOrder(models.Model):
     def _xero_read_element(self):
         """This order's document in Xero now, or None when Xero no longer has it."""
         self.ensure_one()
-        endpoint, _id_key, _number_key = PO_KINDS[self.xero_kind]
-        xkind = xero_kind(endpoint)
+        xkind = self._xero_po_kind()
+        endpoint = xkind.endpoint
         try:
             answer = self.xero_tenant_id._xero_call(
                 _("checking %(doc)s", doc=self.name), xkind.get_one, params={xkind.id_arg: self.xero_id}
@@ -259,7 +258,8 @@ class PurchaseOrder(models.Model):
                     problems="\n".join(f"• {p}" for p in problems),
                 )
             )
-        endpoint, id_key, _number_key = PO_KINDS[kind]
+        names = self._xero_po_kind(kind)
+        endpoint, id_key = names.endpoint, names.id_key
         fingerprint = payload_fingerprint(payload)  # as when it was first sent: without the Xero id
         payload[id_key] = self.xero_id
         if fingerprint == self.xero_fingerprint and self.xero_export_state != "error":
@@ -292,8 +292,8 @@ class PurchaseOrder(models.Model):
                     what=what,
                 )
             )
-        endpoint, id_key, _number_key = PO_KINDS[self.xero_kind]
-        xkind = xero_kind(endpoint)
+        xkind = self._xero_po_kind()
+        endpoint, id_key = xkind.endpoint, xkind.id_key
         tenant = self.xero_tenant_id
         answer = tenant._xero_call(
             _("deleting %(doc)s", doc=self.name),

@@ -22,13 +22,10 @@ from odoo.tools import formatLang, html2plaintext
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES
 from ..documents import _contacts_by_partner
-from ..utils import where_text
+from ..utils import where_text, xero_kind
 
-# kind → (Xero endpoint, id key, number key)
-PO_KINDS = {
-    "purchase_order": ("PurchaseOrders", "PurchaseOrderID", "PurchaseOrderNumber"),
-    "bill": ("Invoices", "InvoiceID", "InvoiceNumber"),
-}
+# How an order goes to Xero → its Xero endpoint (``utils.xero_kind`` names the rest).
+PO_ENDPOINTS = {"purchase_order": "PurchaseOrders", "bill": "Invoices"}
 
 
 class PurchaseOrder(models.Model):
@@ -214,8 +211,12 @@ class PurchaseOrder(models.Model):
             ready.setdefault(kind, []).append((order, payload))
         return ready
 
+    def _xero_po_kind(self, kind=None):
+        """Xero's names (endpoint, id and number keys, methods) of an order sent as ``kind``."""
+        return xero_kind(PO_ENDPOINTS[kind or self.xero_kind])
+
     def _xero_batch_call(self, group):
-        endpoint = PO_KINDS[group][0]
+        endpoint = PO_ENDPOINTS[group]
         return endpoint, "po-" + endpoint.lower()
 
     def _xero_batch_operation(self, count):
@@ -267,7 +268,8 @@ class PurchaseOrder(models.Model):
         here, or returned (``post=False``) for the caller to log a batch's notes at once."""
         self.ensure_one()
         kind = group or self.xero_kind
-        _endpoint, id_key, number_key = PO_KINDS[kind]
+        names = self._xero_po_kind(kind)
+        id_key, number_key = names.id_key, names.number_key
         first_time = not self.xero_id
         values = {
             "xero_id": element[id_key],
