@@ -333,7 +333,9 @@ class XeroTenant(models.Model):
     xero_payment_ids = fields.One2many("xero.payment", "tenant_id", "Xero payments", readonly=True)
 
     def action_xero_sync_payments(self):
-        return self.env["xero.payment"]._xero_sync_notification(self)
+        XeroPayment = self.env["xero.payment"]
+        XeroPayment._xero_check_payment_sync(self)
+        return XeroPayment._xero_sync_notification(self)
 
     def action_xero_open_payments(self):
         self.ensure_one()
@@ -346,11 +348,15 @@ class XeroTenant(models.Model):
 
     # -- Balances as manual journals (engine: xero.manual.journal) --
     xero_journals_synced_at = fields.Datetime("Last journal run", readonly=True)
-    xero_manual_journal_count = fields.Integer("Manual journals", compute="_compute_xero_manual_journal_count")
+    xero_manual_journal_count = fields.Integer(
+        "Manual journals", compute="_compute_xero_manual_journal_count"
+    )
 
     def _compute_xero_manual_journal_count(self):
         counts = dict(
-            self.env["xero.manual.journal"]._read_group([("tenant_id", "in", self.ids)], ["tenant_id"], ["__count"])
+            self.env["xero.manual.journal"]._read_group(
+                [("tenant_id", "in", self.ids)], ["tenant_id"], ["__count"]
+            )
         )
         for tenant in self:
             tenant.xero_manual_journal_count = counts.get(tenant, 0)

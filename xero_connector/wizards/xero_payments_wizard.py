@@ -27,7 +27,9 @@ class XeroPaymentsWizard(models.TransientModel):
         self.ensure_one()
         XeroPayment = self.env["xero.payment"]
         XeroPayment._xero_check_payment_sync(self.tenant_id)
-        stats = XeroPayment._xero_sync_payments(self.tenant_id, date_from=self.date_from, date_to=self.date_to)
+        stats = XeroPayment._xero_sync_payments(
+            self.tenant_id, date_from=self.date_from, date_to=self.date_to
+        )
         self.result = XeroPayment._xero_payment_summary(self.tenant_id, stats)
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")
         action["domain"] = [
