@@ -184,8 +184,8 @@ class XeroPayment(models.Model):
 
     @api.model
     def _xero_sync_notification(self, tenants):
-        """The "Sync payments now" button (the caller checked ``_xero_check_payment_sync``): a sync of
-        each organisation, one notification."""
+        """The "Sync payments now" button (the caller checked ``_xero_check_payment_sync``): a
+        sync of each organisation, one notification."""
         messages = [
             self._xero_payment_summary(tenant, self._xero_sync_payments(tenant)) for tenant in tenants
         ]
