@@ -231,7 +231,7 @@ def main(db, total=10000, real=200):
 
             def run(label):
                 with HttpTimer() as timer, Meter(env, sandbox, tenant) as meter:
-                    stats = tenant._xero_run_journals()[company]
+                    stats = env["xero.manual.journal"]._xero_run_journals(tenant)[company]
                 puts = [c for c in meter.calls if c["method"] == "PUT"]
                 odoo_ms = meter.ms - timer.seconds * 1000
                 rows.append(

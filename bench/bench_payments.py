@@ -145,7 +145,7 @@ def main(db, total=5000):
             tenant._refresh_cache(["accounts"])
             moves = link_odoo_invoices(env, tenant, invoices[:LINKED])
             with Meter(env, sandbox, tenant) as first:
-                stats = tenant._xero_sync_payments()
+                stats = env["xero.payment"]._xero_sync_payments(tenant)
             reconciled = moves.filtered(lambda m: m.payment_state == "partial")
             rows += [
                 (f"first sync of {total:,} payments: calls (goal <= 6)", len(first.calls)),
@@ -161,12 +161,12 @@ def main(db, total=5000):
                 ("first sync: wall time (s), SQL queries", f"{first.ms / 1000:.1f}, {first.queries}"),
             ]
             with Meter(env, sandbox, tenant) as unchanged:
-                stats = tenant._xero_sync_payments()
+                stats = env["xero.payment"]._xero_sync_payments(tenant)
             rows.append(("unchanged sync: calls, created", f"{len(unchanged.calls)}, {stats['created']}"))
             sandbox.clock.advance(2)
             pay(client, org.tenant_id, invoices[:50], bank["Code"], 10.0)
             with Meter(env, sandbox, tenant) as more:
-                stats = tenant._xero_sync_payments()
+                stats = env["xero.payment"]._xero_sync_payments(tenant)
             rows.append(
                 ("50 new payments: calls, Odoo payments created", f"{len(more.calls)}, {stats['created']}")
             )

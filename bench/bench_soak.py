@@ -90,7 +90,7 @@ def worker(db, role, sandbox_url, journal_code=None):
         for _round in range(200):
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                env["xero.tenant"]._cron_xero_sync_payments()
+                env["xero.payment"]._cron_xero_sync_payments()
                 cr.commit()
                 left = env["account.payment"].search_count(
                     [("xero_error", "!=", False), ("xero_payment_id", "=", False)]

@@ -15,9 +15,9 @@ import logging
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
-_logger = logging.getLogger(__name__)
+from ..const import WEBHOOK_PATH
 
-WEBHOOK_PATH = "/xero/webhook"
+_logger = logging.getLogger(__name__)
 
 
 def signature_of(body, key):
@@ -39,7 +39,7 @@ class XeroWebhookController(http.Controller):
         received = request.httprequest.headers.get("x-xero-signature", "")
         env = request.env(user=SUPERUSER_ID)
         tenant = matched = None
-        for key, key_tenant in env["xero.tenant"]._xero_webhook_keys():
+        for key, key_tenant in env["xero.webhook.event"]._xero_webhook_keys():
             if hmac.compare_digest(signature_of(body, key), received):
                 matched, tenant = True, key_tenant
                 break
@@ -56,6 +56,6 @@ class XeroWebhookController(http.Controller):
             Delivery = env["xero.webhook.delivery"]
             if not Delivery.search_count([("digest", "=", digest)]):
                 Delivery.create({"digest": digest, "event_count": len(events)})
-                if env["xero.tenant"]._xero_queue_webhook(payload, tenant=tenant):
+                if env["xero.webhook.event"]._xero_queue_webhook(payload, tenant=tenant):
                     env.ref("xero_connector.ir_cron_xero_webhook_queue")._trigger()
         return request.make_response("", status=200)

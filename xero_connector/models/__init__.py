@@ -30,9 +30,22 @@ from . import (
     account_move_workflow,
     account_move_send,
 )
-from . import xero_payment, xero_tenant_payments, account_payment
-from . import account_payment_access
+from . import (
+    xero_payment,
+    xero_journal_map,
+    xero_webhook_event,
+    xero_webhook_delivery,
+    account_move_payments,
+    account_payment,
+    account_payment_register,
+)
 from . import xero_access_guards
 from . import xero_overview, res_partner_balance
 from . import xero_manual_journal, xero_tenant_journals
 from . import account_move_purchase
+from . import xero_manual_journal, xero_manual_journal_line, xero_journal_ledger
+from . import (
+    purchase_order_export,
+    account_move_purchase_xero,
+    xero_tenant_purchase_orders,
+)

@@ -1,321 +1,18 @@
-"""Payments both ways between Odoo and Xero, on documents exported to Xero.
+"""Payments Odoo → Xero, on ``account.payment``: a payment registered on an exported
+document is PUT to /Payments against the Xero account of its journal, exactly once; one
+removed in Odoo while Xero still has it is flagged on its documents. A payment's Xero link
+(Xero payment id, organisation, deleted-in-Xero flag, problem) is written only by the payment
+sync and the push, never by a user."""
 
-Xero → Odoo (``account.move._xero_apply_payments``): each Xero payment or allocation not yet
-in Odoo becomes an Odoo payment reconciled with the document, in the journal of its Xero bank
-account, for at most Xero's paid sum minus Odoo's (MRPeasy's rule: what Odoo already has is
-never counted twice). Odoo → Xero (``account.payment._xero_push``): a payment registered on an
-exported document is PUT to /Payments against the Xero account of its journal. Deleting a
-payment on either side flags it; nothing is deleted on the other side by itself."""
-
-import logging
 from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero, formatLang
+from odoo.tools import float_compare, formatLang
 
 from ..const import XERO_TYPES
-from ..utils import parse_xero_datetime, xero_kind
-
-_logger = logging.getLogger(__name__)
-
-XERO_DOCUMENT_STATES = [
-    ("draft", "Draft in Xero"),
-    ("awaiting", "Awaiting payment in Xero"),
-    ("partial", "Partly paid in Xero"),
-    ("paid", "Paid in Xero"),
-    ("voided", "Voided in Xero"),
-    ("deleted", "Deleted in Xero"),
-]
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
-
-    xero_amount_credited = fields.Monetary("Credited in Xero", copy=False, readonly=True)
-    xero_payment_alert = fields.Text(
-        "Xero payment problems",
-        copy=False,
-        readonly=True,
-        help="Payments deleted or reversed in Xero, or removed in Odoo after reaching Xero.",
-    )
-    xero_document_state = fields.Selection(
-        XERO_DOCUMENT_STATES,
-        "State in Xero",
-        compute="_compute_xero_document_state",
-        store=True,
-        copy=False,
-    )
-    xero_payment_count = fields.Integer(compute="_compute_xero_payment_count")
-
-    @api.depends("xero_id", "xero_status", "xero_amount_due", "xero_total")
-    def _compute_xero_document_state(self):
-        for move in self:
-            status = move.xero_status
-            if not move.xero_id or not status:
-                state = False
-            elif status == "VOIDED":
-                state = "voided"
-            elif status == "DELETED":
-                state = "deleted"
-            elif status in ("DRAFT", "SUBMITTED"):
-                state = "draft"
-            elif status == "PAID" or (
-                move.xero_total and float_is_zero(move.xero_amount_due, precision_digits=2)
-            ):
-                state = "paid"
-            elif float_compare(move.xero_amount_due, move.xero_total, precision_digits=2) < 0:
-                state = "partial"
-            else:
-                state = "awaiting"
-            move.xero_document_state = state
-
-    def _compute_xero_payment_count(self):
-        counts = dict(
-            self.env["xero.payment"]
-            .sudo()
-            ._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
-        )
-        for move in self:
-            move.xero_payment_count = counts.get(move, 0)
-
-    def action_xero_payments(self):
-        self.ensure_one()
-        self._check_xero_user(self)
-        action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")
-        action["domain"] = [("move_id", "=", self.id)]
-        action["context"] = {}
-        return action
-
-    def action_xero_update_payments(self):
-        """OpenCRM's "Update From Xero": this document's payments and state, now."""
-        self._check_xero_user(self)
-        exported = self.filtered(lambda m: m.xero_id and m.xero_tenant_id)
-        exported.xero_tenant_id._xero_check_payment_sync()
-        if not exported:
-            raise UserError(_("Only documents exported to Xero have payments there."))
-        for tenant, moves in exported.grouped("xero_tenant_id").items():
-            tenant._xero_sync_payments(
-                invoice_ids=moves.filtered(lambda m: m.move_type in ("out_invoice", "in_invoice")).mapped(
-                    "xero_id"
-                )
-            )
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
-
-    def action_xero_clear_payment_alert(self):
-        self._check_xero_user(self)
-        self.check_access("write")
-        self.sudo().xero_payment_alert = False
-
-    # ------------------------------------------------------------------------------------
-    # Xero's state of the document
-    # ------------------------------------------------------------------------------------
-    def _xero_update_state(self, doc):
-        """Xero's status and amounts of this document, from an Invoice or CreditNote."""
-        self.ensure_one()
-        values = {
-            "xero_status": doc.get("Status") or self.xero_status,
-            "xero_total": doc.get("Total", self.xero_total),
-            "xero_amount_paid": doc.get("AmountPaid") or 0.0,
-            "xero_amount_credited": doc.get("AmountCredited") or 0.0,
-            "xero_amount_due": doc.get("AmountDue", doc.get("RemainingCredit", self.xero_amount_due)) or 0.0,
-            "xero_checked_at": fields.Datetime.now(),
-        }
-        gone = values["xero_status"] in ("VOIDED", "DELETED") and self.xero_status not in (
-            "VOIDED",
-            "DELETED",
-        )
-        if self.xero_export_state in ("exported", "differs") and not gone:
-            difference = self._xero_total_difference(doc)
-            values["xero_export_state"] = "differs" if difference else "exported"
-            values["xero_difference"] = difference or False
-            if difference and self.xero_difference != difference:
-                self._xero_flag_difference(difference)
-        self._xero_write_fields(values)
-        if gone:
-            message = _(
-                "%(doc)s was %(status)s in Xero. Odoo keeps it as it is: cancel or credit it here if that is "
-                "right.",
-                doc=self.name,
-                status=values["xero_status"].lower(),
-            )
-            self._message_log(body=message)
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_warning",
-                summary=_("Voided or deleted in Xero"),
-                note=message,
-                user_id=(self.invoice_user_id or self.env.user).id,
-            )
-
-    def _xero_state_from_payments(self):
-        """AmountPaid, AmountDue and PAID follow from Xero's payments Odoo holds, for the
-        documents whose payments changed but which Xero was not asked about."""
-        XeroPayment = self.env["xero.payment"].sudo()
-        for move in self:
-            records = XeroPayment.search([("move_id", "=", move.id), ("status", "!=", "DELETED")])
-            paid = sum(records.filtered(lambda p: p.kind == "payment").mapped("amount"))
-            credited = sum(records.filtered(lambda p: p.kind != "payment").mapped("amount"))
-            due = max((move.xero_total or 0.0) - paid - credited, 0.0)
-            status = move.xero_status
-            # PAID only follows from money Xero holds: a zero total alone is not a payment.
-            if (
-                status == "AUTHORISED"
-                and float_is_zero(due, precision_digits=2)
-                and not float_is_zero(paid + credited, precision_digits=2)
-            ):
-                status = "PAID"
-            elif status == "PAID" and not float_is_zero(due, precision_digits=2):
-                status = "AUTHORISED"
-            move.sudo().write(
-                {
-                    "xero_amount_paid": paid,
-                    "xero_amount_credited": credited,
-                    "xero_amount_due": due,
-                    "xero_status": status,
-                    "xero_checked_at": fields.Datetime.now(),
-                }
-            )
-
-    # ------------------------------------------------------------------------------------
-    # Xero → Odoo
-    # ------------------------------------------------------------------------------------
-    def _xero_apply_payments(self, stats=None):
-        """Turn the Xero payments and allocations of these documents that Odoo does not have
-        into Odoo payments, oldest first, each for at most Xero's paid sum minus Odoo's."""
-        stats = stats if stats is not None else {"created": 0}
-        XeroPayment = self.env["xero.payment"].sudo()
-        self._xero_state_from_payments()
-        for move in self.filtered(lambda m: m.move_type in XERO_TYPES):
-            if not move.company_id.xero_payments_from_xero or move.state != "posted":
-                continue
-            records = XeroPayment.search(
-                [("move_id", "=", move.id), ("status", "!=", "DELETED")], order="date, id"
-            )
-            pending = records.filtered(lambda p: p.sync_state == "pending")
-            if not pending:
-                continue
-            xero_paid = sum(records.mapped("amount"))
-            for record in pending:
-                odoo_paid = move.amount_total - move.amount_residual
-                gap = move.currency_id.round(min(record.amount, xero_paid - odoo_paid))
-                if gap <= 0 or move.currency_id.is_zero(gap):
-                    record.sync_state = "covered"
-                    continue
-                if record.kind == "credit_note" and move._xero_reconcile_credit_note(record, gap):
-                    record.sync_state = "done"
-                    stats["reconciled"] = stats.get("reconciled", 0) + 1
-                    continue
-                payment = move._xero_create_payment(record, gap)
-                record.write({"payment_id": payment.id, "sync_state": "done"})
-                stats["created"] = stats.get("created", 0) + 1
-        return stats
-
-    def _xero_reconcile_credit_note(self, record, amount):
-        """A credit note allocated to this document in Xero: when that credit note is an Odoo
-        document, reconcile the two in Odoo (for ``amount``) instead of inventing a payment.
-        Returns False when the credit note is not Odoo's (a payment is then created)."""
-        self.ensure_one()
-        credit_note = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("xero_tenant_id", "=", self.xero_tenant_id.id),
-                    ("xero_id", "=", record.source_xero_id),
-                    ("state", "=", "posted"),
-                ],
-                limit=1,
-            )
-            if record.source_xero_id
-            else None
-        )
-        if not credit_note:
-            return False
-        lines = (self.line_ids | credit_note.line_ids).filtered(
-            lambda line: line.account_id.account_type in ("asset_receivable", "liability_payable")
-            and not line.reconciled
-        )
-        mine = lines.filtered(lambda line: line.move_id == self)
-        theirs = lines - mine
-        if not mine or not theirs or mine.account_id != theirs.account_id:
-            return False
-        residual = min(
-            abs(sum(mine.mapped("amount_residual_currency"))),
-            abs(sum(theirs.mapped("amount_residual_currency"))),
-        )
-        if self.currency_id.compare_amounts(amount, residual) >= 0:
-            (mine | theirs).with_context(no_exchange_difference=False).reconcile()
-        else:
-            # Part of the credit: a partial of exactly the allocated amount.
-            debit, credit = (mine, theirs) if mine[0].balance > 0 else (theirs, mine)
-            rate = abs(debit[0].balance / debit[0].amount_currency) if debit[0].amount_currency else 1.0
-            self.env["account.partial.reconcile"].sudo().create(
-                {
-                    "debit_move_id": debit[0].id,
-                    "credit_move_id": credit[0].id,
-                    "amount": self.company_id.currency_id.round(amount * rate),
-                    "debit_amount_currency": amount,
-                    "credit_amount_currency": amount,
-                }
-            )
-        record.payment_id = False
-        self._message_log(
-            body=_(
-                "Credit note %(credit)s allocated to this document in Xero (%(amount)s): reconciled in Odoo.",
-                credit=credit_note.name,
-                amount=formatLang(self.env, amount, currency_obj=self.currency_id),
-            )
-        )
-        return True
-
-    def _xero_create_payment(self, record, amount):
-        """An Odoo payment of ``amount`` for Xero's ``record``, reconciled with this document,
-        through the Register Payment wizard's own steps (so it behaves like one a user
-        registers); Xero's rate is kept for a foreign-currency payment."""
-        self.ensure_one()
-        tenant = self.xero_tenant_id
-        journal = tenant._xero_journal_for(record.xero_account_id)
-        if not journal:
-            raise UserError(
-                _(
-                    "No journal for Xero payments in %(org)s: set a default journal on the organisation "
-                    "(Xero > Organisations).",
-                    org=tenant.name,
-                )
-            )
-        label = {
-            "payment": _("Xero payment"),
-            "credit_note": _("Xero credit note allocation"),
-            "overpayment": _("Xero overpayment allocation"),
-            "prepayment": _("Xero prepayment allocation"),
-        }[record.kind]
-        wizard = (
-            self.env["account.payment.register"]
-            .sudo()
-            .with_context(active_model="account.move", active_ids=self.ids, xero_from_sync=True)
-            .create(
-                {
-                    "journal_id": journal.id,
-                    "amount": amount,
-                    "currency_id": self.currency_id.id,
-                    "payment_date": record.date or fields.Date.context_today(self),
-                    "communication": " ".join(filter(None, [label, record.reference or self.name])),
-                    "payment_difference_handling": "open",
-                }
-            )
-        )
-        batch = wizard.batches[0]
-        vals = wizard._create_payment_vals_from_wizard(batch)
-        vals.update(xero_payment_id=record.xero_id, xero_tenant_id=tenant.id)
-        to_process = [{"create_vals": vals, "to_reconcile": batch["lines"], "batch": batch}]
-        payment = wizard._init_payments(to_process, edit_mode=True)
-        payment._xero_force_rate(record)
-        wizard._post_payments(to_process, edit_mode=True)
-        wizard._reconcile_payments(to_process, edit_mode=True)
-        payment._message_log(
-            body=_("Created from %(what)s %(id)s in %(org)s.", what=label, id=record.xero_id, org=tenant.name)
-        )
-        return payment
+from ..utils import clear_problem, flag_problem, parse_xero_datetime, validation_messages, xero_kind
+from .xero_document_mixin import xero_check_link_write
 
 
 class AccountPayment(models.Model):
@@ -334,6 +31,15 @@ class AccountPayment(models.Model):
             "This Xero payment is already an Odoo payment.",
         )
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        xero_check_link_write(self, vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        xero_check_link_write(self, [vals])
+        return super().write(vals)
 
     def _xero_force_rate(self, record):
         """Book a foreign-currency payment at Xero's rate (document currency per base
@@ -433,7 +139,7 @@ class AccountPayment(models.Model):
                 doc=move.name,
                 status=move.xero_status or "-",
             )
-        account = tenant._xero_account_for(self.journal_id)
+        account = self.env["xero.journal.map"]._xero_account_for(tenant, self.journal_id)
         if not account:
             return _(
                 "Journal %(journal)s has no Xero bank account in %(org)s: map it, or set a default Xero bank "
@@ -441,8 +147,7 @@ class AccountPayment(models.Model):
                 journal=self.journal_id.name,
                 org=tenant.name,
             )
-        target = "Invoice" if XERO_TYPES[move.move_type][0] == "Invoices" else "CreditNote"
-        id_key = "InvoiceID" if target == "Invoice" else "CreditNoteID"
+        kind = xero_kind(move.move_type)
         body = self._xero_payment_body(move, amount, account)
         rate = body.get("CurrencyRate")
         key = self._xero_payment_key(move, body)
@@ -460,14 +165,14 @@ class AccountPayment(models.Model):
                 records=move,
             )
             element = (answer.get("Payments") or [{}])[0]
-            errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
+            errors = validation_messages(element)
             if errors or not element.get("PaymentID"):
                 return _(
                     "Xero refused the payment of %(doc)s: %(errors)s",
                     doc=move.name,
                     errors="; ".join(filter(None, errors)) or _("no reason given"),
                 )
-            sent_to = (element.get(target) or {}).get(id_key)
+            sent_to = (element.get(_payment_target(kind)) or {}).get(kind.id_key)
             if sent_to and sent_to != move.xero_id:
                 return _(
                     "Xero answered the payment of %(doc)s with a payment of another document: not linked. "
@@ -481,10 +186,9 @@ class AccountPayment(models.Model):
         """Xero's JSON for this payment's share ``amount`` of the exported ``move``, into the
         Xero ``account`` (bank, or one taking payments). Pure: reads, never calls Xero."""
         self.ensure_one()
-        target = "Invoice" if XERO_TYPES[move.move_type][0] == "Invoices" else "CreditNote"
-        id_key = "InvoiceID" if target == "Invoice" else "CreditNoteID"
+        kind = xero_kind(move.move_type)
         body = {
-            target: {id_key: move.xero_id},
+            _payment_target(kind): {kind.id_key: move.xero_id},
             "Account": {"Code": account.code} if account.code else {"AccountID": account.xero_id},
             "Date": fields.Date.to_string(self.date),
             "Amount": move.currency_id.round(amount),
@@ -585,22 +289,14 @@ class AccountPayment(models.Model):
         activity; a try without problems clears both."""
         self.ensure_one()
         summary = _("Payment not sent to Xero")
-        activities = self.activity_ids.filtered(lambda a: a.summary == summary)
         if not problems:
-            if self.xero_error or activities:
+            if self.xero_error:
                 self.sudo().xero_error = False
-                activities.sudo().unlink()
+            clear_problem(self, summary)
             return
         message = "\n".join(problems)
         self.sudo().xero_error = message
-        self._message_log(body=_("Not sent to Xero: %s", message))
-        if not activities:
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_warning",
-                summary=summary,
-                note=message,
-                user_id=self.env.user.id,
-            )
+        flag_problem(self, summary, _("Not sent to Xero: %s", message))
 
     def action_xero_send(self):
         self.env["xero.access"]._xero_check_access("user", self)
@@ -626,14 +322,7 @@ class AccountPayment(models.Model):
             )
             payment.message_post(body=message)
             for move in moves:
-                move.sudo().xero_payment_alert = "\n".join(filter(None, [move.xero_payment_alert, message]))
-                move.message_post(body=message)
-                move.activity_schedule(
-                    "mail.mail_activity_data_warning",
-                    summary=_("Delete the payment in Xero"),
-                    note=message,
-                    user_id=(move.invoice_user_id or self.env.user).id,
-                )
+                move._xero_add_payment_alert(message, _("Delete the payment in Xero"))
 
     def action_cancel(self):
         self._xero_flag_removed(_("cancelled"))
@@ -648,11 +337,6 @@ class AccountPayment(models.Model):
         self._xero_flag_removed(_("deleted"))
 
 
-class AccountPaymentRegister(models.TransientModel):
-    _inherit = "account.payment.register"
-
-    def _create_payments(self):
-        payments = super()._create_payments()
-        if not self.env.context.get("xero_from_sync"):
-            payments._xero_push()
-        return payments
+def _payment_target(kind):
+    """The key of the document a Xero payment pays: ``Invoice`` or ``CreditNote``."""
+    return "Invoice" if kind.endpoint == "Invoices" else "CreditNote"

@@ -247,7 +247,7 @@ class ResCompany(models.Model):
         return journal
 
     # ------------------------------------------------------------------------------------
-    # What the balances run reads
+    # The company's clock for the evening run (the run itself: xero.manual.journal)
     # ------------------------------------------------------------------------------------
     def _xero_journals_tz(self):
         self.ensure_one()
@@ -262,46 +262,3 @@ class ResCompany(models.Model):
 
     def _xero_journals_today(self):
         return self._xero_journals_now().date()
-
-    def _xero_journals_lock_date(self):
-        """The last day that can no longer change: the hard lock date, or the fiscal year's
-        lock date while no exception lets someone post before it."""
-        self.ensure_one()
-        locks = [self.hard_lock_date]
-        exceptions = (
-            self.env["account.lock_exception"]
-            .sudo()
-            .search_count([("company_id", "=", self.id), ("state", "=", "active")])
-        )
-        if not exceptions:
-            locks.append(self.fiscalyear_lock_date)
-        return max(filter(None, locks), default=False)
-
-    def _xero_journal_rows(self, date_from, date_to):
-        """[(day, account id, analytic distribution, balance)] of the posted lines of the chosen
-        journals (and the invoices' cost-of-goods lines), summed in one query."""
-        self.ensure_one()
-        self.env["account.move.line"].flush_model(
-            [
-                "date",
-                "account_id",
-                "analytic_distribution",
-                "balance",
-                "parent_state",
-                "journal_id",
-                "display_type",
-            ]
-        )
-        self.env.cr.execute(
-            """
-            SELECT aml.date, aml.account_id, aml.analytic_distribution, SUM(aml.balance)
-              FROM account_move_line aml
-             WHERE aml.company_id = %s
-               AND aml.parent_state = 'posted'
-               AND aml.date BETWEEN %s AND %s
-               AND (aml.journal_id = ANY(%s) OR (%s AND aml.display_type = 'cogs'))
-          GROUP BY aml.date, aml.account_id, aml.analytic_distribution
-            """,
-            [self.id, date_from, date_to, self.xero_journals_journal_ids.ids, self.xero_journals_cogs_lines],
-        )
-        return self.env.cr.fetchall()

@@ -153,7 +153,7 @@ class ResConfigSettings(models.TransientModel):
     def _compute_xero_webhook_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
         for settings in self:
-            settings.xero_webhook_url = f"{base}/xero/webhook"
+            settings.xero_webhook_url = f"{base}{const.WEBHOOK_PATH}"
 
     # ------------------------------------------------------------------------------------
     # Purchase orders

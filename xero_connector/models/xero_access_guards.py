@@ -35,11 +35,3 @@ class XeroMappingMixin(models.AbstractModel):
     def write(self, vals):
         check_tenant_change(self, vals)
         return super().write(vals)
-
-
-class XeroJournalMap(models.Model):
-    _inherit = "xero.journal.map"
-
-    def write(self, vals):
-        check_tenant_change(self, vals)
-        return super().write(vals)

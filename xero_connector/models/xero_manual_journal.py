@@ -15,6 +15,14 @@ replays Xero's first result; after a crash (the journal in Xero, not in Odoo) th
 finds the attempt, looks the journal up by narration and date, and records it instead of
 sending it again. Xero's own lines are what the ledger keeps, so Xero's journals summed per
 account equal Odoo's balances after every run.
+
+The run (``_xero_run_journals``: "Synchronize now", at most once per 5 minutes, MRPeasy's
+rule; and ``_cron_xero_journals``, hourly, acting for each company once a day past the hour
+its settings name, in its time zone) lives on this model, which it produces.
+
+Over 500 lines on purpose: it is one engine (what the run reads, the per-account context
+with every problem at once, the ledger, sending and recovering a day) with the pure builders
+(``xero_nets``, ``manual_journal_payload``) only it uses, which tests import from here.
 """
 
 import json
@@ -26,7 +34,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import UserError
 
+from .. import const
+from ..utils import (
+    deep_link,
+    notification,
+    run_cron_batches,
+    validation_messages,
+    where_text,
+    xero_date_literal,
+)
+
 _logger = logging.getLogger(__name__)
+
+LOCK_NAMESPACE = 0x584D4A4C  # "XMJL": advisory locks of the balances run, keyed by tenant id
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -188,10 +208,7 @@ class XeroManualJournal(models.Model):
         return {
             "type": "ir.actions.act_url",
             "target": "new",
-            "url": (
-                "https://go.xero.com/organisationlogin/default.aspx?shortcode="
-                f"{self.tenant_id.short_code}&redirecturl=/Journal/View.aspx?invoiceID={self.xero_id}"
-            ),
+            "url": deep_link(self.tenant_id.short_code, f"/Journal/View.aspx?invoiceID={self.xero_id}"),
         }
 
     def action_open_move_lines(self):
@@ -215,10 +232,10 @@ class XeroManualJournal(models.Model):
         start = company.xero_journals_start_date or today
         final = company.xero_journals_final_date
         date_from = max(start, final + timedelta(days=1)) if final else start
-        final_now = company._xero_journals_lock_date()
+        final_now = journals._xero_journals_lock_date(company)
         if date_from > today:
             return stats
-        rows = company._xero_journal_rows(date_from, today)
+        rows = journals._xero_journal_rows(company, date_from, today)
         ctx, problems, warnings = journals._xero_journal_context(company, tenant, rows)
         nets, tracking_problems = xero_nets(rows, ctx["codes"], ctx["tracking"])
         problems += tracking_problems
@@ -411,7 +428,7 @@ class XeroManualJournal(models.Model):
                 journal.unlink()
                 raise
             element = (answer.get("ManualJournals") or [{}])[0]
-            errors = [e.get("Message") for e in element.get("ValidationErrors") or []]
+            errors = validation_messages(element)
             if errors or not element.get("ManualJournalID"):
                 journal.unlink()
                 Attempt.search([("tenant_id", "=", tenant.id), ("endpoint", "=", tag)]).unlink()
@@ -496,8 +513,7 @@ class XeroManualJournal(models.Model):
     @api.model
     def _xero_find_in_xero(self, tenant, narration, day):
         """The POSTED journal with this narration and date in Xero, or None."""
-        escaped = narration.replace("\\", "\\\\").replace('"', '\\"')
-        where = f'Narration=="{escaped}" AND Date==DateTime({day.year},{day.month:02d},{day.day:02d})'
+        where = f"Narration=={where_text(narration)} AND Date=={xero_date_literal(day)}"
         answer = tenant._xero_call(
             _("looking up %(name)s", name=narration),
             "get_manual_journals",
@@ -506,102 +522,197 @@ class XeroManualJournal(models.Model):
         found = [j for j in answer.get("ManualJournals") or [] if j.get("Status") == "POSTED"]
         return found[0] if found else None
 
-
-class XeroManualJournalLine(models.Model):
-    """One line of a journal as Xero holds it: a Xero account (and tracking), its net amount."""
-
-    _name = "xero.manual.journal.line"
-    _description = "Xero manual journal line"
-    _order = "journal_id, account_code, tracking_key, id"
-
-    journal_id = fields.Many2one("xero.manual.journal", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="journal_id.company_id", store=True, index=True)
-    date = fields.Date(related="journal_id.date", store=True, string="Day")
-    revision = fields.Integer(related="journal_id.revision", store=True)
-    currency_id = fields.Many2one(related="journal_id.currency_id")
-    account_code = fields.Char("Xero account code", required=True)
-    xero_account_id = fields.Many2one("xero.account", "Xero account", ondelete="set null")
-    tracking_key = fields.Char(
-        "Tracking key", help="Canonical tracking of the line (category and option pairs)."
-    )
-    tracking_display = fields.Char("Tracking", compute="_compute_tracking_display")
-    amount = fields.Monetary(help="Positive: debit; negative: credit.")
-    debit = fields.Monetary(compute="_compute_debit_credit")
-    credit = fields.Monetary(compute="_compute_debit_credit")
-    description = fields.Char()
-    odoo_account_ids = fields.Many2many("account.account", string="Odoo accounts")
-
-    @api.depends("tracking_key")
-    def _compute_tracking_display(self):
-        for line in self:
-            line.tracking_display = ", ".join(f"{c}: {o}" for c, o in tracking_of_key(line.tracking_key))
-
-    @api.depends("amount")
-    def _compute_debit_credit(self):
-        for line in self:
-            line.debit = max(line.amount, 0.0)
-            line.credit = max(-line.amount, 0.0)
-
-    def action_open_move_lines(self, all_lines=False):
-        """The posted Odoo journal items of this day on the Odoo accounts behind these lines."""
-        self.env["xero.access"]._xero_check_access("user", self)
-        journal = self.journal_id[:1]
-        company = journal.company_id
-        sources = [("journal_id", "in", company.xero_journals_journal_ids.ids)]
-        if company.xero_journals_cogs_lines:
-            sources = ["|", *sources, ("display_type", "=", "cogs")]
-        domain = [
-            ("company_id", "=", company.id),
-            ("date", "=", journal.date),
-            ("parent_state", "=", "posted"),
-            *sources,
-        ]
-        if not all_lines:
-            domain.append(("account_id", "in", self.odoo_account_ids.ids))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Journal items of %(day)s", day=tools.format_date(self.env, journal.date)),
-            "res_model": "account.move.line",
-            "view_mode": "list,form",
-            "domain": domain,
-            "context": {"create": False, "search_default_group_by_account": 1},
-        }
-
-
-class XeroJournalLedger(models.Model):
-    """What Xero holds per company, day, Xero account and tracking: the sum of the journals
-    sent (the day's journal and its adjustments). Each run compares Odoo's figures with it."""
-
-    _name = "xero.journal.ledger"
-    _description = "Balances sent to Xero, per day and account"
-    _auto = False
-    _order = "date desc, account_code"
-
-    company_id = fields.Many2one("res.company", readonly=True)
-    tenant_id = fields.Many2one("xero.tenant", "Xero organisation", readonly=True)
-    date = fields.Date("Day", readonly=True)
-    account_code = fields.Char("Xero account code", readonly=True)
-    xero_account_id = fields.Many2one("xero.account", "Xero account", readonly=True)
-    tracking_key = fields.Char("Tracking", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    amount = fields.Monetary("Net sent", readonly=True)
-    journal_count = fields.Integer("Journals", readonly=True)
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
-                SELECT MIN(l.id) AS id, j.company_id, j.tenant_id, j.date, l.account_code,
-                       MIN(l.xero_account_id) AS xero_account_id,
-                       COALESCE(l.tracking_key, '') AS tracking_key,
-                       SUM(l.amount) AS amount, COUNT(DISTINCT j.id) AS journal_count
-                  FROM xero_manual_journal_line l
-                  JOIN xero_manual_journal j ON j.id = l.journal_id
-                 WHERE j.state = 'sent'
-              GROUP BY j.company_id, j.tenant_id, j.date, l.account_code, COALESCE(l.tracking_key, '')
-            )"""
+    # ------------------------------------------------------------------------------------
+    # What the run reads of a company
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _xero_journals_lock_date(self, company):
+        """The last day of ``company`` that can no longer change: the hard lock date, or the
+        fiscal year's lock date while no exception lets someone post before it."""
+        company.ensure_one()
+        locks = [company.hard_lock_date]
+        exceptions = (
+            self.env["account.lock_exception"]
+            .sudo()
+            .search_count([("company_id", "=", company.id), ("state", "=", "active")])
         )
+        if not exceptions:
+            locks.append(company.fiscalyear_lock_date)
+        return max(filter(None, locks), default=False)
+
+    @api.model
+    def _xero_journal_rows(self, company, date_from, date_to):
+        """[(day, account id, analytic distribution, balance)] of the posted lines of
+        ``company``'s chosen journals (and the invoices' cost-of-goods lines), summed in one
+        query."""
+        company.ensure_one()
+        self.env["account.move.line"].flush_model(
+            [
+                "date",
+                "account_id",
+                "analytic_distribution",
+                "balance",
+                "parent_state",
+                "journal_id",
+                "display_type",
+            ]
+        )
+        self.env.cr.execute(
+            """
+            SELECT aml.date, aml.account_id, aml.analytic_distribution, SUM(aml.balance)
+              FROM account_move_line aml
+             WHERE aml.company_id = %s
+               AND aml.parent_state = 'posted'
+               AND aml.date BETWEEN %s AND %s
+               AND (aml.journal_id = ANY(%s) OR (%s AND aml.display_type = 'cogs'))
+          GROUP BY aml.date, aml.account_id, aml.analytic_distribution
+            """,
+            [
+                company.id,
+                date_from,
+                date_to,
+                company.xero_journals_journal_ids.ids,
+                company.xero_journals_cogs_lines,
+            ],
+        )
+        return self.env.cr.fetchall()
+
+    # ------------------------------------------------------------------------------------
+    # The run, per organisation: "Synchronize now" and the evening cron
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _xero_sync_notification(self, tenants):
+        """Synchronize now (the caller checked the manager's access): each organisation at most
+        once per 5 minutes; one notification saying what was sent, or what stops it."""
+        messages, kind = [], "success"
+        for tenant in tenants:
+            self._xero_journals_check_throttle(tenant)
+            results = self._xero_run_journals(tenant.sudo())
+            message, tenant_kind = self._xero_journals_summary(tenant, results)
+            messages.append(message)
+            if tenant_kind != "success":
+                kind = tenant_kind
+        return notification(
+            _("Balances to Xero"),
+            "\n".join(messages),
+            kind,
+            sticky=kind != "success",
+            next_action={"type": "ir.actions.client", "tag": "soft_reload"},
+        )
+
+    @api.model
+    def _xero_journals_check_throttle(self, tenant):
+        tenant.ensure_one()
+        last = tenant.xero_journals_synced_at  # the caller passed the manager check on it
+        if not last:
+            return
+        allowed = last + timedelta(seconds=const.JOURNALS_SYNC_THROTTLE_SECONDS)
+        if fields.Datetime.now() < allowed:
+            raise UserError(
+                _(
+                    "Balances of %(org)s were synchronised at %(last)s: at most once every 5 minutes. The next "
+                    "synchronisation is allowed from %(next)s.",
+                    org=tenant.name,
+                    last=tools.format_datetime(self.env, last, dt_format="medium"),
+                    next=tools.format_datetime(self.env, allowed, dt_format="medium"),
+                )
+            )
+
+    @api.model
+    def _xero_journals_summary(self, tenant, results):
+        """(message, notification type) for what a run did in ``tenant``."""
+        if results is None:
+            return _("%(org)s: a balances run is in progress already.", org=tenant.name), "warning"
+        if not results:
+            return (
+                _("%(org)s: no company of this organisation sends its balances to Xero.", org=tenant.name),
+                "warning",
+            )
+        parts, kind = [], "success"
+        for company, stats in results.items():
+            if stats["problems"]:
+                kind = "danger"
+                parts.append(
+                    _(
+                        "%(company)s: nothing more was sent.\n%(problems)s",
+                        company=company.name,
+                        problems="\n".join(f"• {p}" for p in stats["problems"]),
+                    )
+                )
+                continue
+            text = _(
+                "%(company)s: %(sent)s journal(s) and %(adjustments)s adjustment(s) sent to %(org)s.",
+                company=company.name,
+                sent=stats["sent"],
+                adjustments=stats["adjustments"],
+                org=tenant.name,
+            )
+            if stats["recovered"]:
+                text += " " + _("%(count)s found in Xero after an interrupted run.", count=stats["recovered"])
+            if stats["warnings"]:
+                kind = "warning"
+                text += "\n" + "\n".join(f"• {w}" for w in stats["warnings"])
+            parts.append(text)
+        return "\n".join(parts), kind
+
+    @api.model
+    def _xero_lock_journals(self, tenant):
+        """One balances run per organisation at a time (a user and the cron, two workers)."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.id])
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _xero_run_journals(self, tenant, companies=None):
+        """Run the balances of ``companies`` (default: every company of ``tenant`` that sends
+        them). Returns {company: stats}, or None when another run holds the lock."""
+        tenant.ensure_one()
+        if not self._xero_lock_journals(tenant):
+            return None
+        if companies is None:
+            companies = tenant.company_ids.filtered("xero_journals_enabled")
+        results = {}
+        for company in companies:
+            try:
+                with self.env.cr.savepoint():
+                    results[company] = self._xero_run(company, tenant)
+            except UserError as error:
+                results[company] = {
+                    "sent": 0,
+                    "adjustments": 0,
+                    "recovered": 0,
+                    "days": 0,
+                    "problems": [str(error)],
+                    "warnings": [],
+                }
+                company.sudo().xero_journals_problems = str(error)
+        tenant.sudo().xero_journals_synced_at = fields.Datetime.now()
+        return results
+
+    @api.model
+    def _cron_xero_journals(self):
+        """Hourly: each company sending its balances runs once a day, once its evening hour has
+        passed in its time zone. One organisation failing does not stop the others."""
+        companies = self.env["res.company"].sudo().search([("xero_journals_enabled", "=", True)])
+        due = companies.filtered(
+            lambda c: c.xero_tenant_id
+            and c._xero_journals_now().hour >= (c.xero_journals_hour or 0)
+            and (not c.xero_journals_run_date or c.xero_journals_run_date < c._xero_journals_today())
+        )
+        run_cron_batches(
+            self.env,
+            due.grouped("xero_tenant_id").items(),
+            lambda batch: self._xero_run_evening(*batch),
+            lambda batch: f"balances of {batch[0].name}",
+        )
+        return True
+
+    @api.model
+    def _xero_run_evening(self, tenant, companies):
+        """The evening run of ``companies`` in ``tenant``: a company without problems is done
+        for the day."""
+        for company, stats in (self._xero_run_journals(tenant.sudo(), companies) or {}).items():
+            if not stats["problems"]:
+                company.xero_journals_run_date = company._xero_journals_today()
 
 
 def _difference(odoo_amounts, sent_amounts):

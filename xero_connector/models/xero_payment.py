@@ -5,9 +5,39 @@ Stored rather than read from ``account.payment`` because most of it has no Odoo 
 payments on documents never exported from Odoo, payments Odoo already had (MRPeasy's
 "difference of the paid sums" rule leaves them uncreated), deleted payments kept as history,
 and M-Power's "Get Xero payments" for reports, which wants Xero's figures per organisation,
-bank account and date whatever Odoo did with them."""
+bank account and date whatever Odoo did with them.
+
+The Xero → Odoo sync lives here too (it produces these records). Call budget: payments come
+1,000 a page with If-Modified-Since (Xero's clock: the latest UpdatedDateUTC already seen),
+so 5,000 new payments cost 5 calls; a sixth asks, with If-Modified-Since too, for the
+invoices whose credit changed (credit notes, overpayments and prepayments allocated: they are
+not payments in Xero's API) or which were voided or deleted. AmountPaid and the PAID status
+follow from the payments themselves, so the invoices paid by those 5,000 payments need no
+call of their own."""
+
+import logging
+from datetime import UTC
 
 from odoo import _, api, fields, models
+
+from ..const import IDS_PER_CALL, PAGE_SIZE
+from ..utils import (
+    notification,
+    parse_xero_datetime,
+    run_cron_batches,
+    xero_date,
+    xero_date_literal,
+)
+
+_logger = logging.getLogger(__name__)
+
+LOCK_NAMESPACE = 0x5845524F  # "XERO": advisory locks of the payment sync, keyed by tenant id
+CREDIT_LISTS = (
+    ("CreditNotes", "credit_note", "CreditNoteID"),
+    ("Overpayments", "overpayment", "OverpaymentID"),
+    ("Prepayments", "prepayment", "PrepaymentID"),
+)
+CREDIT_OR_GONE = 'AmountCredited>0 OR Status=="VOIDED" OR Status=="DELETED"'
 
 PAYMENT_KINDS = [
     ("payment", "Payment"),
@@ -124,84 +154,307 @@ class XeroPayment(models.Model):
             org=self.tenant_id.name,
             payment=self.payment_id.name or _("the payment"),
         )
-        move.sudo().write({"xero_payment_alert": "\n".join(filter(None, [move.xero_payment_alert, message]))})
-        move.message_post(body=message)
-        move.activity_schedule(
-            "mail.mail_activity_data_warning",
-            summary=_("Payment deleted in Xero"),
-            note=message,
-            user_id=(move.invoice_user_id or self.env.user).id,
-        )
+        move._xero_add_payment_alert(message, _("Payment deleted in Xero"))
         if self.payment_id:
             self.payment_id.sudo().xero_deleted_in_xero = True
             self.payment_id.message_post(body=message)
         return 1
 
+    # ------------------------------------------------------------------------------------
+    # Who may sync, and what a sync says
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _xero_check_payment_sync(self, tenants):
+        """Who may sync these organisations' payments: a Xero user reaching them, working in
+        every company whose documents went there, and allowed to register payments."""
+        Access = self.env["xero.access"]
+        Access._xero_check_access("user", tenants)
+        Access._xero_check_document_companies(tenants)
 
-class XeroJournalMap(models.Model):
-    """A Xero bank account ↔ an Odoo bank or cash journal, per organisation: Xero payments
-    into that account land in that journal, and Odoo payments from that journal go to that
-    account."""
+    @api.model
+    def _xero_payment_summary(self, tenant, stats):
+        if stats.get("busy"):
+            return _("%(org)s: a payment sync is running already.", org=tenant.name)
+        return _(
+            "%(org)s: %(seen)s Xero payment(s) read, %(created)s Odoo payment(s) created, %(flagged)s flagged "
+            "(%(calls)s calls).",
+            org=tenant.name,
+            **stats,
+        )
 
-    _name = "xero.journal.map"
-    _description = "Xero bank account ↔ Odoo journal"
+    @api.model
+    def _xero_sync_notification(self, tenants):
+        """The "Sync payments now" button (the caller checked ``_xero_check_payment_sync``): a
+        sync of each organisation, one notification."""
+        messages = [
+            self._xero_payment_summary(tenant, self._xero_sync_payments(tenant)) for tenant in tenants
+        ]
+        return notification(_("Xero payments"), "\n".join(messages), "success")
 
-    tenant_id = fields.Many2one("xero.tenant", "Organisation", required=True, ondelete="cascade", index=True)
-    xero_account_id = fields.Many2one(
-        "xero.account",
-        "Xero bank account",
-        required=True,
-        ondelete="cascade",
-        domain="[('tenant_id', '=', tenant_id), '|', ('is_bank', '=', True), ('enable_payments_to_account', '=', True)]",
-    )
-    journal_id = fields.Many2one(
-        "account.journal",
-        "Odoo journal",
-        required=True,
-        ondelete="cascade",
-        domain="[('type', 'in', ('bank', 'cash'))]",
-    )
+    # ------------------------------------------------------------------------------------
+    # The sync, per organisation
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _xero_lock_payments(self, tenant):
+        """One payment sync per organisation at a time; a second one (cron and webhook, two
+        workers) returns at once instead of creating the same payments. The unique Xero
+        payment id per organisation is the last guard."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.id])
+        return self.env.cr.fetchone()[0]
 
-    _sql_constraints = [
-        ("account_unique", "unique(tenant_id, xero_account_id)", "This Xero account is mapped already."),
-        ("journal_unique", "unique(tenant_id, journal_id)", "This journal is mapped already."),
-    ]
+    @api.model
+    def _xero_sync_payments(self, tenant, invoice_ids=None, date_from=None, date_to=None):
+        """Read what changed in ``tenant``'s Xero and apply it to the exported documents.
+        ``invoice_ids``: Xero invoice ids a webhook named (read by id as well);
+        ``date_from``/``date_to``: the payments of a date range instead of what changed (the
+        wizard).
 
+        Returns {"calls", "seen", "created", "flagged"}, or {"busy": True}."""
+        tenant.ensure_one()
+        if not self._xero_lock_payments(tenant):
+            return {"busy": True}
+        tenant = tenant.sudo()
+        stats = {"calls": 0, "seen": 0, "created": 0, "flagged": 0}
+        touched = set()  # Xero ids of documents whose money moved
+        ranged = bool(date_from or date_to)
+        where = None
+        if ranged:
+            parts = []
+            if date_from:
+                parts.append(f"Date>={xero_date_literal(date_from)}")
+            if date_to:
+                parts.append(f"Date<={xero_date_literal(date_to)}")
+            where = " AND ".join(parts)
+        since = None if ranged else tenant.xero_payments_synced_at
+        newest = self._xero_read_pages(
+            tenant,
+            _("reading payments"),
+            "get_payments",
+            "Payments",
+            stats,
+            lambda docs: self._xero_store_payments(tenant, docs, touched, stats),
+            since=since,
+            where=where,
+        )
+        if newest and not ranged:
+            tenant.xero_payments_synced_at = max(filter(None, [newest, since]))
+        if not ranged:
+            docs_since = tenant.xero_payment_docs_synced_at
+            newest = self._xero_read_pages(
+                tenant,
+                _("reading invoices with credits"),
+                "get_invoices",
+                "Invoices",
+                stats,
+                lambda docs: self._xero_store_invoices(tenant, docs, touched, stats),
+                since=docs_since,
+                where=CREDIT_OR_GONE,
+            )
+            if newest:
+                tenant.xero_payment_docs_synced_at = max(filter(None, [newest, docs_since]))
+        ids = sorted(set(invoice_ids or ()))
+        for start in range(0, len(ids), IDS_PER_CALL):
+            chunk = ids[start : start + IDS_PER_CALL]
+            body = tenant._xero_call(_("reading invoices"), "get_invoices", params={"i_ds": chunk, "page": 1})
+            stats["calls"] += 1
+            self._xero_store_invoices(tenant, body.get("Invoices") or [], touched, stats)
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search([("xero_tenant_id", "=", tenant.id), ("xero_id", "in", list(touched))])
+        )
+        moves._xero_apply_payments(stats)
+        _logger.info("Xero payments of %s: %s", tenant.name, stats)
+        return stats
 
-class XeroWebhookEvent(models.Model):
-    """Work a signed webhook delivery asked for: an invoice or contact to look at again.
-    The controller only inserts these rows and triggers the cron, so it answers within
-    Xero's 5 seconds whatever the queue holds."""
+    @api.model
+    def _xero_read_pages(self, tenant, operation, method, collection, stats, store, since=None, where=None):
+        """Every page of a list, 1,000 at a time; returns the latest UpdatedDateUTC stored."""
+        newest = None
+        page = 1
+        while True:
+            kwargs = {"page": page, "page_size": PAGE_SIZE}
+            if since:
+                # If-Modified-Since as Xero's SDK wants it: an aware UTC datetime.
+                kwargs["if_modified_since"] = since.replace(tzinfo=UTC)
+            if where:
+                kwargs["where"] = where
+            body = tenant._xero_call(
+                _("%(op)s (page %(page)s)", op=operation, page=page), method, params=kwargs
+            )
+            stats["calls"] += 1
+            docs = body.get(collection) or []
+            stamp = store(docs)
+            newest = max(filter(None, [newest, stamp]), default=None)
+            page_count = (body.get("pagination") or {}).get("pageCount")
+            if len(docs) < PAGE_SIZE or (page_count is not None and page >= page_count):
+                return newest
+            page += 1
 
-    _name = "xero.webhook.event"
-    _description = "Xero webhook event (queued)"
-    _order = "id"
+    @api.model
+    def _xero_store_payments(self, tenant, docs, touched, stats):
+        """Upsert Xero's payments of ``tenant``; returns their latest UpdatedDateUTC."""
+        XeroPayment = self.sudo()
+        existing = {
+            p.xero_id: p
+            for p in XeroPayment.search(
+                [("tenant_id", "=", tenant.id), ("xero_id", "in", [d["PaymentID"] for d in docs])]
+            )
+        }
+        accounts = {
+            a.xero_id: a
+            for a in self.env["xero.account"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("tenant_id", "=", tenant.id)])
+        }
+        newest = None
+        new_vals = []
+        for doc in docs:
+            stats["seen"] += 1
+            target = doc.get("Invoice") or doc.get("CreditNote") or {}
+            document_id = target.get("InvoiceID") or target.get("CreditNoteID")
+            updated = parse_xero_datetime(doc.get("UpdatedDateUTC"))
+            newest = max(filter(None, [newest, updated]), default=None)
+            vals = {
+                "status": doc.get("Status"),
+                "payment_type": doc.get("PaymentType"),
+                "date": xero_date(doc.get("Date")),
+                "amount": doc.get("Amount") or 0.0,
+                "bank_amount": doc.get("BankAmount") or doc.get("Amount") or 0.0,
+                "currency_rate": doc.get("CurrencyRate") or 1.0,
+                "currency_code": target.get("CurrencyCode"),
+                "reference": doc.get("Reference"),
+                "document_xero_id": document_id,
+                "document_number": target.get("InvoiceNumber") or target.get("CreditNoteNumber"),
+                "xero_account_id": accounts.get(
+                    (doc.get("Account") or {}).get("AccountID"), XeroPayment.xero_account_id
+                ).id,
+                "updated_at": updated,
+            }
+            if document_id:
+                touched.add(document_id)
+            record = existing.get(doc["PaymentID"])
+            if record:
+                if vals["status"] == "DELETED" and record.status != "DELETED":
+                    stats["flagged"] += record._xero_removed_in_xero()
+                record.write(vals)
+            else:
+                vals.update(tenant_id=tenant.id, xero_id=doc["PaymentID"], kind="payment")
+                if vals["status"] == "DELETED":
+                    vals["sync_state"] = "deleted"
+                new_vals.append(vals)
+        created = XeroPayment.create(new_vals)
+        created._xero_link_documents()
+        return newest
 
-    tenant_id = fields.Many2one("xero.tenant", required=True, ondelete="cascade", index=True)
-    category = fields.Char(required=True)
-    event_type = fields.Char()
-    resource_id = fields.Char(required=True)
-    event_date = fields.Char()
-    state = fields.Selection([("queued", "Queued"), ("done", "Done")], default="queued", index=True)
+    @api.model
+    def _xero_store_invoices(self, tenant, docs, touched, stats):
+        """Xero's state of exported documents (status, totals) and the credit allocated to
+        them; an allocation Xero no longer lists was reversed there."""
+        XeroPayment = self.sudo()
+        moves = {
+            m.xero_id: m
+            for m in self.env["account.move"]
+            .sudo()
+            .search([("xero_tenant_id", "=", tenant.id), ("xero_id", "in", [d["InvoiceID"] for d in docs])])
+        }
+        newest = None
+        for doc in docs:
+            updated = parse_xero_datetime(doc.get("UpdatedDateUTC"))
+            newest = max(filter(None, [newest, updated]), default=None)
+            move = moves.get(doc["InvoiceID"])
+            if not move:
+                continue
+            touched.add(doc["InvoiceID"])
+            move._xero_update_state(doc)
+            known = XeroPayment.search([("move_id", "=", move.id), ("kind", "!=", "payment")])
+            listed = set()
+            for collection, kind, source_key in CREDIT_LISTS:
+                for allocation in doc.get(collection) or []:
+                    source_id = allocation.get(source_key)
+                    xero_id = (
+                        allocation.get("ID")
+                        or allocation.get("AllocationID")
+                        or (
+                            f"{source_id}:{doc['InvoiceID']}:{allocation.get('Date')}:{allocation.get('AppliedAmount')}"
+                        )
+                    )
+                    listed.add(xero_id)
+                    if known.filtered(lambda p, x=xero_id: p.xero_id == x):
+                        continue
+                    stats["seen"] += 1
+                    XeroPayment.create(
+                        {
+                            "tenant_id": tenant.id,
+                            "xero_id": xero_id,
+                            "kind": kind,
+                            "status": "AUTHORISED",
+                            "date": xero_date(allocation.get("Date")),
+                            "amount": allocation.get("AppliedAmount") or 0.0,
+                            "currency_code": doc.get("CurrencyCode"),
+                            "currency_rate": doc.get("CurrencyRate") or 1.0,
+                            "reference": allocation.get("CreditNoteNumber") or allocation.get("Reference"),
+                            "document_xero_id": doc["InvoiceID"],
+                            "document_number": doc.get("InvoiceNumber"),
+                            "source_xero_id": source_id,
+                            "move_id": move.id,
+                            "updated_at": updated,
+                        }
+                    )
+            for gone in known.filtered(
+                lambda p, seen=listed: p.status != "DELETED" and p.xero_id not in seen
+            ):
+                stats["flagged"] += gone._xero_removed_in_xero()
+                gone.status = "DELETED"
+        return newest
 
+    # ------------------------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _cron_xero_sync_payments(self):
+        """Hourly: every connected organisation whose company takes payments from Xero (one
+        failing, a login to reconnect, does not stop the others), then the Odoo payments that
+        did not reach Xero."""
+        self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
+        tenants = (
+            self.env["xero.tenant"]
+            .search([("connection_id.state", "=", "connected")])
+            .filtered(lambda t: any(t.company_ids.mapped("xero_payments_from_xero")))
+        )
+        run_cron_batches(
+            self.env,
+            tenants,
+            self._xero_sync_payments,
+            lambda tenant: f"payment sync of {tenant.name}",
+        )
+        self._xero_retry_payment_push()
+        return True
 
-class XeroWebhookDelivery(models.Model):
-    """Fingerprints of signed bodies already received: a replayed delivery queues nothing."""
-
-    _name = "xero.webhook.delivery"
-    _description = "Xero webhook delivery"
-
-    digest = fields.Char(required=True, index=True)
-    event_count = fields.Integer()
-
-    _sql_constraints = [("digest_unique", "unique(digest)", "Delivery already received.")]
-
-    @api.autovacuum
-    def _gc_old_deliveries(self):
-        self.search([("create_date", "<", fields.Datetime.subtract(fields.Datetime.now(), days=30))]).unlink()
-        self.env["xero.webhook.event"].search(
-            [
-                ("state", "=", "done"),
-                ("create_date", "<", fields.Datetime.subtract(fields.Datetime.now(), days=7)),
-            ]
-        ).unlink()
+    @api.model
+    def _xero_retry_payment_push(self, limit=500):
+        """Payments registered in Odoo that did not reach Xero (an outage, a lost answer) are
+        tried again, each alone: exactly once holds through the content-derived key and the
+        lookup of an earlier attempt, and success clears the "not sent" activity."""
+        payments = (
+            self.env["account.payment"]
+            .sudo()
+            .search(
+                [
+                    ("xero_error", "!=", False),
+                    ("xero_payment_id", "=", False),
+                    ("state", "in", ("in_process", "paid")),
+                    ("company_id.xero_payments_to_xero", "=", True),
+                ],
+                limit=limit,
+                order="id",
+            )
+        )
+        run_cron_batches(
+            self.env,
+            payments,
+            lambda payment: payment._xero_push(),
+            lambda payment: f"payment push of {payment.name}",
+        )
+        return len(payments)

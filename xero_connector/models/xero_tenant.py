@@ -309,10 +309,69 @@ class XeroTenant(models.Model):
     # -- end of cache and mappings --
 
     # -- Payments and webhooks (engines: xero.payment, xero.webhook.event) --
+    xero_payment_journal_id = fields.Many2one(
+        "account.journal",
+        "Default journal for Xero payments",
+        domain="[('type', 'in', ('bank', 'cash'))]",
+        help="Payments made in Xero into a bank account with no journal of its own land here.",
+    )
+    xero_payment_account_id = fields.Many2one(
+        "xero.account",
+        "Default Xero bank account",
+        domain="[('tenant_id', '=', id), '|', ('is_bank', '=', True), ('enable_payments_to_account', '=', True)]",
+        help="Payments registered in Odoo from a journal with no Xero account of its own go to this account.",
+    )
+    xero_journal_map_ids = fields.One2many("xero.journal.map", "tenant_id", "Bank accounts ↔ journals")
+    xero_webhook_key = fields.Char(
+        "Webhook key",
+        groups="base.group_system",
+        copy=False,
+        help="The webhook signing key of this organisation's Xero app, when it differs from the app key in Settings.",
+    )
+    xero_payments_synced_at = fields.Datetime("Payments synced up to", readonly=True, copy=False)
+    xero_payment_docs_synced_at = fields.Datetime("Credits synced up to", readonly=True, copy=False)
+    xero_payment_ids = fields.One2many("xero.payment", "tenant_id", "Xero payments", readonly=True)
+
+    def action_xero_sync_payments(self):
+        XeroPayment = self.env["xero.payment"]
+        XeroPayment._xero_check_payment_sync(self)
+        return XeroPayment._xero_sync_notification(self)
+
+    def action_xero_open_payments(self):
+        self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
+        action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")
+        action["domain"] = [("tenant_id", "=", self.id)]
+        return action
 
     # -- end of payments and webhooks --
 
     # -- Balances as manual journals (engine: xero.manual.journal) --
+    xero_journals_synced_at = fields.Datetime("Last journal run", readonly=True)
+    xero_manual_journal_count = fields.Integer(
+        "Manual journals", compute="_compute_xero_manual_journal_count"
+    )
+
+    def _compute_xero_manual_journal_count(self):
+        counts = dict(
+            self.env["xero.manual.journal"]._read_group(
+                [("tenant_id", "in", self.ids)], ["tenant_id"], ["__count"]
+            )
+        )
+        for tenant in self:
+            tenant.xero_manual_journal_count = counts.get(tenant, 0)
+
+    def action_xero_sync_journals(self):
+        """Synchronize now: every company of these organisations that sends its balances."""
+        self.env["xero.access"]._xero_check_access("manager", self, "write")
+        return self.env["xero.manual.journal"]._xero_sync_notification(self)
+
+    def action_xero_open_manual_journals(self):
+        self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
+        action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_manual_journal")
+        action["domain"] = [("tenant_id", "=", self.id)]
+        return action
 
     # -- end of balances --
 

@@ -314,7 +314,7 @@ class TestEdgesPayments(XeroPaymentCase):
         self.assertFalse(payment.xero_payment_id)
         self.assertEqual(self.xero_payments_of(move), [])
         self.sandbox.clear_faults()
-        self.env["xero.tenant"]._cron_xero_sync_payments()
+        self.env["xero.payment"]._cron_xero_sync_payments()
         self.assertTrue(payment.xero_payment_id)
         self.assertEqual(len(self.xero_payments_of(move)), 1)
         self.assertFalse(payment.activity_ids.filtered(lambda a: a.summary == "Payment not sent to Xero"))

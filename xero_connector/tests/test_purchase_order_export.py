@@ -439,7 +439,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
             [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
         )
         self.pay_in_xero(bill, bill.amount_total)
-        self.tenant._xero_sync_payments()
+        self.env["xero.payment"]._xero_sync_payments(self.tenant)
         self.assertIn(bill.payment_state, ("paid", "in_payment"))
 
     def test_as_bill_an_order_with_several_bills_is_not_sent_its_bills_are(self):

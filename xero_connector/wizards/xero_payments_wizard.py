@@ -25,9 +25,12 @@ class XeroPaymentsWizard(models.TransientModel):
     def action_get_payments(self):
         """The Get Xero Payments button."""
         self.ensure_one()
-        self.tenant_id._xero_check_payment_sync()
-        stats = self.tenant_id._xero_sync_payments(date_from=self.date_from, date_to=self.date_to)
-        self.result = self.tenant_id._xero_payment_summary(stats)
+        XeroPayment = self.env["xero.payment"]
+        XeroPayment._xero_check_payment_sync(self.tenant_id)
+        stats = XeroPayment._xero_sync_payments(
+            self.tenant_id, date_from=self.date_from, date_to=self.date_to
+        )
+        self.result = XeroPayment._xero_payment_summary(self.tenant_id, stats)
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")
         action["domain"] = [
             ("tenant_id", "=", self.tenant_id.id),

@@ -1,0 +1,98 @@
+"""What signed webhook deliveries asked for, and the queue that does it."""
+
+from odoo import _, api, fields, models
+
+from ..const import IDS_PER_CALL
+from ..utils import run_cron_batches
+
+
+class XeroWebhookEvent(models.Model):
+    """Work a signed webhook delivery asked for: an invoice or contact to look at again.
+    The controller only inserts these rows and triggers the cron, so it answers within
+    Xero's 5 seconds whatever the queue holds."""
+
+    _name = "xero.webhook.event"
+    _description = "Xero webhook event (queued)"
+    _order = "id"
+
+    tenant_id = fields.Many2one("xero.tenant", required=True, ondelete="cascade", index=True)
+    category = fields.Char(required=True)
+    event_type = fields.Char()
+    resource_id = fields.Char(required=True)
+    event_date = fields.Char()
+    state = fields.Selection([("queued", "Queued"), ("done", "Done")], default="queued", index=True)
+
+    # ------------------------------------------------------------------------------------
+    # From the controller
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _xero_webhook_keys(self):
+        """[(key, tenant or None)]: the app's key from Settings (any linked organisation), and
+        keys set on single organisations."""
+        keys = []
+        app_key = self.env["ir.config_parameter"].sudo().get_param("xero_connector.webhook_key")
+        if app_key:
+            keys.append((app_key, None))
+        for tenant in self.env["xero.tenant"].sudo().search([("xero_webhook_key", "!=", False)]):
+            keys.append((tenant.xero_webhook_key, tenant))
+        return keys
+
+    @api.model
+    def _xero_queue_webhook(self, body, tenant=None):
+        """Queue the invoices and contacts of a verified delivery; returns how many events
+        were queued. Events of organisations not linked here (or not the key's own) are
+        ignored."""
+        events = body.get("events") or []
+        domain = [("tenant_id", "in", list({e.get("tenantId") for e in events if e.get("tenantId")}))]
+        tenants = {t.tenant_id: t for t in self.env["xero.tenant"].sudo().search(domain)}
+        vals = []
+        for event in events:
+            target = tenants.get(event.get("tenantId"))
+            if not target or (tenant and target != tenant):
+                continue
+            if event.get("eventCategory") not in ("INVOICE", "CONTACT") or not event.get("resourceId"):
+                continue
+            vals.append(
+                {
+                    "tenant_id": target.id,
+                    "category": event["eventCategory"],
+                    "event_type": event.get("eventType"),
+                    "resource_id": event["resourceId"],
+                    "event_date": event.get("eventDateUtc"),
+                }
+            )
+        self.sudo().create(vals)
+        return len(vals)
+
+    # ------------------------------------------------------------------------------------
+    # The queue
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _cron_xero_webhook_queue(self):
+        """What signed webhooks asked for: the named invoices' payments and state, the named
+        contacts refreshed in the cache. One organisation failing does not stop the others."""
+        self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
+        queued = self.sudo().search([("state", "=", "queued")], limit=5000)
+        run_cron_batches(
+            self.env,
+            queued.grouped("tenant_id").items(),
+            lambda batch: self._xero_work_events(*batch),
+            lambda batch: f"webhook work for {batch[0].name}",
+        )
+        return True
+
+    @api.model
+    def _xero_work_events(self, tenant, events):
+        """Do what ``events`` of ``tenant`` ask for, then mark them done."""
+        invoices = {e.resource_id for e in events if e.category == "INVOICE"}
+        contacts = sorted({e.resource_id for e in events if e.category == "CONTACT"})
+        if invoices and any(tenant.company_ids.mapped("xero_payments_from_xero")):
+            self.env["xero.payment"]._xero_sync_payments(tenant, invoice_ids=invoices)
+        for start in range(0, len(contacts), IDS_PER_CALL):
+            body = tenant._xero_call(
+                _("reading contacts"),
+                "get_contacts",
+                params={"i_ds": contacts[start : start + IDS_PER_CALL], "include_archived": True},
+            )
+            self.env["xero.contact"].sudo()._xero_upsert(tenant, body.get("Contacts") or [])
+        events.state = "done"
