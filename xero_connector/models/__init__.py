@@ -41,11 +41,5 @@ from . import (
 )
 from . import xero_access_guards
 from . import xero_overview, res_partner_balance
-from . import xero_manual_journal, xero_tenant_journals
-from . import account_move_purchase
 from . import xero_manual_journal, xero_manual_journal_line, xero_journal_ledger
-from . import (
-    purchase_order_export,
-    account_move_purchase_xero,
-    xero_tenant_purchase_orders,
-)
+from . import account_move_purchase
