@@ -393,7 +393,7 @@ class ResPartner(models.Model):
         todo -= nameless
 
         # 1. An existing contact of that name (and email), in the cache or, if stale, in Xero.
-        if todo and not tenant._xero_contact_cache_is_fresh():
+        if todo and not self.env["xero.contact"]._xero_cache_is_fresh(tenant):
             self._xero_lookup_in_xero(tenant, todo)
         to_create = todo._xero_link_existing(tenant, results)
 
