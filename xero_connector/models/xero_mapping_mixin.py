@@ -15,7 +15,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..utils import notification
-from .xero_access_guards import check_tenant_change
 
 MATCH_STATES = [
     ("auto", "Matched automatically"),
@@ -23,6 +22,15 @@ MATCH_STATES = [
     ("ambiguous", "Several candidates"),
     ("none", "No match"),
 ]
+
+
+def check_tenant_change(records, vals):
+    """Record rules check a new record hanging off an organisation (mapping, partner
+    binding, bank journal link) against the caller's companies, but not a write that moves an
+    existing one to another organisation: that move is checked here."""
+    if "tenant_id" in vals and vals["tenant_id"] and not records.env.su:
+        tenant = records.env["xero.tenant"].browse(vals["tenant_id"])
+        records.env["xero.access"]._xero_check_access("user", tenant)
 
 
 class XeroMappingMixin(models.AbstractModel):

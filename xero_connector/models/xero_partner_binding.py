@@ -10,8 +10,8 @@ writes, and a refresh never touches a mapping."""
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .xero_access_guards import check_tenant_change
 from .xero_document_mixin import xero_check_link_write
+from .xero_mapping_mixin import check_tenant_change
 
 
 class XeroPartnerBinding(models.Model):
