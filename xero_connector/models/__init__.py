@@ -22,6 +22,8 @@ from . import (
     xero_mapping_mixin,
     xero_partner_binding,
     res_partner,
+    res_partner_export,
+    res_partner_import,
     xero_product_map,
     xero_category_map,
     xero_tax_map,

@@ -50,13 +50,8 @@ class ResPartner(models.Model):
 
     def action_xero_update_balances(self):
         """Partner form and list (bulk): read the partners' balances from Xero."""
-        Access = self.env["xero.access"]
-        Access._xero_check_access("user", self)
-        groups = self._xero_tenant_groups()
-        for tenant in groups:
-            Access._xero_check_access("user", tenant)
         updated, calls = 0, 0
-        for tenant, partners in groups.items():
+        for tenant, partners in self._xero_checked_tenant_groups().items():
             tenant_updated, tenant_calls = partners._xero_update_balances(tenant)
             updated += tenant_updated
             calls += tenant_calls
