@@ -207,10 +207,7 @@ class ProductTemplate(models.Model):
         what it accepted. Returns (links ``xero.product.map``, list of Xero's refusals)."""
         tenant.ensure_one()
         ProductMap = self.env["xero.product.map"]
-        cached = {
-            item.code.lower(): item
-            for item in self.env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "!=", False)])
-        }
+        cached = self.env["xero.item"]._xero_by_code(tenant)
         existing = {
             m.product_tmpl_id.id: m
             for m in ProductMap.search([("tenant_id", "=", tenant.id), ("product_tmpl_id", "in", self.ids)])

@@ -68,6 +68,15 @@ class XeroItem(models.Model):
             tenant, "xero_cache_items_synced_at", "get_items", _("reading items"), "Items", full, unitdp=4
         )
 
+    @api.model
+    def _xero_by_code(self, tenant):
+        """{code in lower case: item} of the active items of ``tenant`` that have a code (Xero
+        compares item codes ignoring case)."""
+        return {
+            item.code.lower(): item
+            for item in self.search([("tenant_id", "=", tenant.id), ("code", "!=", False)])
+        }
+
     def _xero_product_vals(self):
         """A new Odoo product's values from this Xero item."""
         self.ensure_one()

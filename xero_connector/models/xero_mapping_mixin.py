@@ -86,6 +86,28 @@ class XeroMappingMixin(models.AbstractModel):
             self._check_xero_target_tenant()
         return result
 
+    @api.model
+    def _xero_apply_choices(self, tenant, key_field, choices):
+        """Save what a link wizard chose for ``tenant``: ``choices`` = {Odoo record id (of
+        ``key_field``): (Xero record id or False, other values)}. New links are created,
+        changed ones written, cleared ones removed. Returns the links created."""
+        target = self._xero_target_field
+        existing = {
+            mapping[key_field].id: mapping
+            for mapping in self.search([("tenant_id", "=", tenant.id), (key_field, "in", list(choices))])
+        }
+        to_create, to_unlink = [], self.browse()
+        for key_id, (target_id, values) in choices.items():
+            mapping = existing.get(key_id)
+            if not target_id:
+                to_unlink |= mapping or self.browse()
+            elif not mapping:
+                to_create.append({"tenant_id": tenant.id, key_field: key_id, target: target_id, **values})
+            elif mapping[target].id != target_id:
+                mapping.write({target: target_id, **values})
+        to_unlink.unlink()
+        return self.create(to_create)
+
     # ------------------------------------------------------------------------------------
     # Auto-matching (taxes and accounts: rows in states auto / ambiguous / none)
     # ------------------------------------------------------------------------------------

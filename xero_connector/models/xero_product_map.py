@@ -46,10 +46,7 @@ class XeroProductMap(models.Model):
                 [("tenant_id", "=", tenant.id), ("product_tmpl_id", "in", templates.ids)]
             ).product_tmpl_id.ids
         )
-        items = {
-            item.code.lower(): item
-            for item in self.env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "!=", False)])
-        }
+        items = self.env["xero.item"]._xero_by_code(tenant)
         to_create = [
             {
                 "tenant_id": tenant.id,

@@ -390,14 +390,14 @@ class XeroTenant(models.Model):
         return self.env["xero.account"]
 
     @api.model
-    def _xero_current_tenant(self):
-        """The organisation a menu entry works on: the current company's, else the first one
-        the user sees."""
-        return self.env.company.xero_tenant_id or self.search([], limit=1)
-
-    @api.model
-    def _action_no_tenant(self):
-        return self.env["ir.actions.act_window"]._for_xml_id("xero_connector.action_xero_tenant")
+    def _xero_action_for_current_tenant(self, wizard_model):
+        """A menu entry's wizard (``wizard_model._action_open(tenant)``) for the current
+        company's organisation, else the first one the user sees; the organisations list when
+        there is none yet."""
+        tenant = self.env.company.xero_tenant_id or self.search([], limit=1)
+        if not tenant:
+            return self.env["ir.actions.act_window"]._for_xml_id("xero_connector.action_xero_tenant")
+        return self.env[wizard_model]._action_open(tenant)
 
     def action_open_cache_refresh(self):
         """The refresh wizard, preset to this organisation."""
