@@ -33,10 +33,6 @@ class XeroCategoryLinkWizard(models.TransientModel):
             "target": "new",
         }
 
-    @api.model
-    def _action_open_for_company(self):
-        return self.env["xero.tenant"]._xero_action_for_current_tenant(self._name)
-
     def action_apply(self):
         """Save the choices: new links, changed links, links cleared."""
         self.ensure_one()

@@ -47,11 +47,6 @@ class XeroMappingHealth(models.TransientModel):
         health._check()
         return health._action_reopen()
 
-    @api.model
-    def _action_open_for_company(self):
-        """From the menu: the current company's organisation, else the first one visible."""
-        return self.env["xero.tenant"]._xero_action_for_current_tenant(self._name)
-
     def _action_reopen(self):
         self.ensure_one()
         return {

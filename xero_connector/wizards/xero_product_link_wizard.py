@@ -38,10 +38,6 @@ class XeroProductLinkWizard(models.TransientModel):
         wizard._load_lines(templates)
         return wizard._action_reopen()
 
-    @api.model
-    def _action_open_for_company(self):
-        return self.env["xero.tenant"]._xero_action_for_current_tenant(self._name)
-
     def _action_reopen(self):
         self.ensure_one()
         return {
