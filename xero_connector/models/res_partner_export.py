@@ -14,6 +14,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..const import BATCH_SIZE
+from ..errors import XeroError, XeroRetryLater
 from ..utils import validation_messages, where_text
 from .res_partner import _norm
 
@@ -318,8 +319,10 @@ class ResPartner(models.Model):
             body = tenant._xero_call(operation, method, body={"Contacts": payloads}, key=key, records=self)
         except UserError as error:
             # No answer, a rate limit or a server error: trying again later may succeed.
-            retry = getattr(error, "status", 400) in (0, 401, 429) or getattr(error, "status", 400) >= 500
-            retry_at = getattr(error, "retry_at", None)  # Xero's day is spent: try again then
+            status = error.status if isinstance(error, XeroError) else 400
+            retry = status in (0, 401, 429) or status >= 500
+            # Xero's day is spent: try again then
+            retry_at = error.retry_at if isinstance(error, XeroRetryLater) else None
             for partner in self:
                 results[partner] = {
                     "status": "error",
