@@ -331,7 +331,28 @@ class ResPartner(models.Model):
                     "retry_at": retry_at,
                 }
             return None
-        return body.get("Contacts") or []
+        elements = body.get("Contacts") or []
+        for partner in self[len(elements) :]:
+            results[partner] = {"status": "error", "message": _("Xero gave no answer for this contact")}
+        return elements
+
+    @api.model
+    def _xero_refused(self, element):
+        """Whether Xero refused this element of a batch answer."""
+        return bool(element.get("HasValidationErrors") or element.get("StatusAttributeString") == "ERROR")
+
+    @api.model
+    def _xero_refusal(self, text, partner, messages):
+        """An error result in Xero's own words (``text`` names what was refused)."""
+        return {
+            "status": "error",
+            "message": _(
+                "%(partner)s: %(text)s: %(errors)s",
+                partner=partner.display_name,
+                text=text,
+                errors="; ".join(messages) or _("no reason given"),
+            ),
+        }
 
     def _xero_create_batch(self, tenant, bindings, results):
         """One PUT /Contacts for these partners (≤ 50). Returns the partners whose name Xero
@@ -351,18 +372,11 @@ class ResPartner(models.Model):
         created, clashes = [], self.browse()
         for partner, element in zip(self, elements, strict=False):
             messages = validation_messages(element)
-            if element.get("HasValidationErrors") or element.get("StatusAttributeString") == "ERROR":
-                if any(NAME_CLASH in (message or "") for message in messages):
+            if self._xero_refused(element):
+                if any(NAME_CLASH in message for message in messages):
                     clashes |= partner
                 else:
-                    results[partner] = {
-                        "status": "error",
-                        "message": _(
-                            "%(partner)s: Xero refused the contact: %(errors)s",
-                            partner=partner.display_name,
-                            errors="; ".join(filter(None, messages)) or _("no reason given"),
-                        ),
-                    }
+                    results[partner] = self._xero_refusal(_("Xero refused the contact"), partner, messages)
                 continue
             created.append((partner, element))
         cache._xero_upsert(tenant, [element for _partner, element in created])
@@ -374,8 +388,6 @@ class ResPartner(models.Model):
         }
         for partner, element in created:
             results[partner] = {"status": "created", "contact": by_id[element["ContactID"]]}
-        for partner in self[len(elements) :]:
-            results[partner] = {"status": "error", "message": _("Xero gave no answer for this contact")}
         return clashes
 
     def _xero_write_back(self, tenant, bindings, results):
@@ -440,54 +452,46 @@ class ResPartner(models.Model):
                         org=tenant.name,
                     ),
                 }
-        cache = self.env["xero.contact"].sudo()
         for batch in split_every(BATCH_SIZE, linked.ids, self.browse):
-            payloads = [p._xero_contact_values(contact=bindings[p.id].contact_id) for p in batch]
-            elements = batch._xero_send_contacts(
-                tenant,
-                "update_or_create_contacts",
-                _("updating %(count)s contacts", count=len(batch)),
-                payloads,
-                bindings,
-                results,
-            )
-            if elements is None:
-                continue
-            sent_ids = [payload.get("ContactID") for payload in payloads]
-            # Xero's answer must carry the very contact sent: any other is an error, not
-            # "updated" (and is not written into the cache).
-            good = [
-                e
-                for e, sent_id in zip(elements, sent_ids, strict=False)
-                if not e.get("HasValidationErrors")
-                and e.get("StatusAttributeString") != "ERROR"
-                and e.get("ContactID") == sent_id
-            ]
-            cache._xero_upsert(tenant, good)
-            for partner, element, sent_id in zip(batch, elements, sent_ids, strict=False):
-                messages = validation_messages(element)
-                if element.get("ContactID") != sent_id and not messages:
-                    results[partner] = {
-                        "status": "error",
-                        "message": _(
-                            "%(partner)s: Xero answered the update with another contact (%(other)s): nothing "
-                            "is marked updated. Check the contact in Xero and update again.",
-                            partner=partner.display_name,
-                            other=element.get("Name") or element.get("ContactID") or "-",
-                        ),
-                    }
-                elif element in good:
-                    results[partner] = {"status": "updated", "contact": bindings[partner.id].contact_id}
-                else:
-                    results[partner] = {
-                        "status": "error",
-                        "message": _(
-                            "%(partner)s: Xero refused the update: %(errors)s",
-                            partner=partner.display_name,
-                            errors="; ".join(filter(None, messages)) or _("no reason given"),
-                        ),
-                    }
-            for partner in batch[len(elements) :]:
-                results[partner] = {"status": "error", "message": _("Xero gave no answer for this contact")}
+            batch._xero_update_batch(tenant, bindings, results)
         self._xero_write_back(tenant, bindings, results)
         return results
+
+    def _xero_update_batch(self, tenant, bindings, results):
+        """One POST /Contacts with these linked partners (≤ 50), each with its ContactID."""
+        payloads = [partner._xero_contact_values(contact=bindings[partner.id].contact_id) for partner in self]
+        elements = self._xero_send_contacts(
+            tenant,
+            "update_or_create_contacts",
+            _("updating %(count)s contacts", count=len(self)),
+            payloads,
+            bindings,
+            results,
+        )
+        if elements is None:
+            return
+        sent_ids = [payload.get("ContactID") for payload in payloads]
+        # Xero's answer must carry the very contact sent: any other is an error, not
+        # "updated" (and is not written into the cache).
+        good = [
+            element
+            for element, sent_id in zip(elements, sent_ids, strict=False)
+            if not self._xero_refused(element) and element.get("ContactID") == sent_id
+        ]
+        self.env["xero.contact"].sudo()._xero_upsert(tenant, good)
+        for partner, element, sent_id in zip(self, elements, sent_ids, strict=False):
+            messages = validation_messages(element)
+            if element.get("ContactID") != sent_id and not messages:
+                results[partner] = {
+                    "status": "error",
+                    "message": _(
+                        "%(partner)s: Xero answered the update with another contact (%(other)s): nothing "
+                        "is marked updated. Check the contact in Xero and update again.",
+                        partner=partner.display_name,
+                        other=element.get("Name") or element.get("ContactID") or "-",
+                    ),
+                }
+            elif element in good:
+                results[partner] = {"status": "updated", "contact": bindings[partner.id].contact_id}
+            else:
+                results[partner] = self._xero_refusal(_("Xero refused the update"), partner, messages)
