@@ -141,7 +141,7 @@ def bench_refreshes(env, sandbox, tenant, total_contacts):
     rows = []
     Contact = env["xero.contact"].with_context(active_test=False)
     with Meter(env, sandbox, tenant) as first:
-        results = tenant._refresh_cache()[tenant.id]
+        results = tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant)[tenant.id]
     cached = Contact.search_count([("tenant_id", "=", tenant.id)])
     archived = Contact.search_count([("tenant_id", "=", tenant.id), ("active", "=", False)])
     contact_calls = [c for c in first.calls if c["endpoint"] == "GET /Contacts"]
@@ -155,7 +155,7 @@ def bench_refreshes(env, sandbox, tenant, total_contacts):
     ]
 
     with Meter(env, sandbox, tenant) as unchanged:
-        results = tenant._refresh_cache()[tenant.id]
+        results = tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant)[tenant.id]
     per_list = {}
     for call in unchanged.calls:
         name = call["endpoint"].split("/")[1]
@@ -171,9 +171,9 @@ def bench_refreshes(env, sandbox, tenant, total_contacts):
     ]
 
     with Meter(env, sandbox, tenant) as no_count:
-        tenant.with_context(xero_cache_use_page_count=False)._refresh_cache(["contacts"], full=True)
+        env["xero.contact"]._xero_refresh(tenant, full=True, use_page_count=False)
     with Meter(env, sandbox, tenant) as full:
-        tenant._refresh_cache(["contacts"], full=True)
+        tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["contacts"], full=True)
     rows += [
         ("full reload, stopping at the first short page: calls", len(no_count.calls)),
         ("full reload, stopping at Xero's page count: calls", len(full.calls)),

@@ -200,7 +200,7 @@ def main(db, total=10000, real=200):
         SyncLog._record = lambda model, values: model.sudo().create(values)
         try:
             tenant = connect(env, server.url, [org.tenant_id])[org.tenant_id]
-            tenant._refresh_cache(["accounts"])
+            tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["accounts"])
             company.xero_tenant_id = tenant
             company.partner_id.tz = "UTC"
             inventory, interim, cogs = accounts(env, company)

@@ -142,7 +142,7 @@ def main(db, total=5000):
         SyncLog._record = lambda model, values: model.sudo().create(values)
         try:
             tenant = connect(env, server.url, [org.tenant_id])[org.tenant_id]
-            tenant._refresh_cache(["accounts"])
+            tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["accounts"])
             moves = link_odoo_invoices(env, tenant, invoices[:LINKED])
             with Meter(env, sandbox, tenant) as first:
                 stats = env["xero.payment"]._xero_sync_payments(tenant)

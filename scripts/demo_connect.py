@@ -96,7 +96,7 @@ def map_demo(env, company):
     remaining products through their category, and export the customers and vendors."""
     env = env(context={"allowed_company_ids": [company.id]})
     tenant = company.xero_tenant_id.with_env(env)
-    tenant._refresh_cache()
+    tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant)
     rates = {r.tax_type: r for r in env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)])}
     accounts = {a.code: a for a in env["xero.account"].search([("tenant_id", "=", tenant.id)])}
     sale_rate = rates.get("OUTPUT") or rates.get("OUTPUT2")
@@ -109,15 +109,15 @@ def map_demo(env, company):
             "xero_default_purchase_tax_rate_id": purchase_rate.id,
         }
     )
-    tenant._auto_match_taxes()
+    env["xero.tax.map"]._xero_auto_match(tenant)
     # The demo's Odoo taxes (15%) have no twin among the sandbox's GST rates: map them by
     # hand to the organisation's sales and purchase GST, as an accountant would.
     for mapping in env["xero.tax.map"].search([("tenant_id", "=", tenant.id), ("tax_rate_id", "=", False)]):
         rate = sale_rate if mapping.tax_id.type_tax_use == "sale" else purchase_rate
         mapping.write({"tax_rate_id": rate.id, "match_state": "manual"})
-    tenant._auto_match_accounts()
+    env["xero.account.map"]._xero_auto_match(tenant)
     templates = env["product.template"].search([("company_id", "in", [False, company.id])])
-    tenant._auto_match_products(templates)
+    env["xero.product.map"]._xero_auto_match(tenant, templates)
     item = env["xero.item"].search(
         [
             ("tenant_id", "=", tenant.id),

@@ -21,7 +21,9 @@ for line in problems[:40]:
     print("  " + line[:400])
 for line in skipped:
     print("  skipped: " + line[:400])
-print(f"odoo: {ran - failed - errors - len(skipped)} passed, {failed + errors} failed, {len(skipped)} skipped")
+print(
+    f"odoo: {ran - failed - errors - len(skipped)} passed, {failed + errors} failed, {len(skipped)} skipped"
+)
 if not ok:
     reason = "no test ran" if not ran else "skipped tests hide gaps" if skipped else f"exit code {rc}"
     print(f"Odoo's test runner did not pass ({reason}); see {log_path}")

@@ -120,7 +120,7 @@ def prepare(registry, sandbox, org):
             SyncLog._record = record
         cr.commit()
         company.xero_tenant_id = tenant
-        tenant._refresh_cache()
+        tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant)
         rates = {r.tax_type: r for r in env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)])}
         accounts = {a.code: a for a in env["xero.account"].search([("tenant_id", "=", tenant.id)])}
         tax = env["account.tax"].create(

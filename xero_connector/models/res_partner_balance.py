@@ -5,21 +5,12 @@ a contact is fetched by id or in pages), 100 contacts per call."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-IDS_PER_CALL = 100
-
-
-class XeroPartnerBinding(models.Model):
-    _inherit = "xero.partner.binding"  # pylint: disable=consider-merging-classes-inherited
-
-    xero_receivable = fields.Float("Owes in Xero", readonly=True, digits=(16, 2), copy=False)
-    xero_receivable_overdue = fields.Float("Overdue in Xero", readonly=True, digits=(16, 2), copy=False)
-    xero_payable = fields.Float("We owe in Xero", readonly=True, digits=(16, 2), copy=False)
-    xero_payable_overdue = fields.Float("We owe, overdue, in Xero", readonly=True, digits=(16, 2), copy=False)
-    xero_balances_at = fields.Datetime("Balances read", readonly=True, copy=False)
+from ..const import IDS_PER_CALL
+from ..utils import notification
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     xero_receivable = fields.Float(
         "Owes in Xero",
@@ -59,13 +50,8 @@ class ResPartner(models.Model):
 
     def action_xero_update_balances(self):
         """Partner form and list (bulk): read the partners' balances from Xero."""
-        Access = self.env["xero.access"]
-        Access._xero_check_access("user", self)
-        groups = self._xero_tenant_groups()
-        for tenant in groups:
-            Access._xero_check_access("user", tenant)
         updated, calls = 0, 0
-        for tenant, partners in groups.items():
+        for tenant, partners in self._xero_checked_tenant_groups().items():
             tenant_updated, tenant_calls = partners._xero_update_balances(tenant)
             updated += tenant_updated
             calls += tenant_calls
@@ -73,20 +59,16 @@ class ResPartner(models.Model):
             raise UserError(
                 _("None of these partners has a Xero contact yet: export or map them first (Xero tab).")
             )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Xero"),
-                "message": _(
-                    "Balances of %(count)s partner(s) read from Xero (%(calls)s call(s)).",
-                    count=updated,
-                    calls=calls,
-                ),
-                "type": "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification(
+            _("Xero"),
+            _(
+                "Balances of %(count)s partner(s) read from Xero (%(calls)s call(s)).",
+                count=updated,
+                calls=calls,
+            ),
+            "success",
+            next_action={"type": "ir.actions.client", "tag": "soft_reload"},
+        )
 
     def _xero_update_balances(self, tenant):
         """(partners updated, calls): one paged read of up to 100 contacts per call."""

@@ -1,12 +1,37 @@
+"""The Xero cache refresh: reads an organisation's lists from Xero and upserts them into the
+cache models (one file each: xero_contact.py, xero_item.py...; each reads its own list in
+``_xero_refresh``). Runs at once from the wizard for small refreshes, in the background (a
+request here + the cron "Xero: refresh cache") for large ones, and nightly for everyone.
+
+Call budget (Xero allows 60 calls a minute and 5,000 a day per organisation): contacts come in
+pages of 1,000 and Xero's ``pagination`` block says when to stop, so 10,000 contacts cost 10
+calls; every other list is one call. Contacts, items and accounts are asked for with
+If-Modified-Since set to the latest UpdatedDateUTC already cached (Xero's clock, not Odoo's),
+so an unchanged refresh costs one call per list and writes nothing."""
+
 import json
 import logging
-import threading
 import time
 
-from odoo import api, fields, models
+import psycopg2
+
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..errors import XeroRetryLater
+from ..utils import run_cron_batches
+
 _logger = logging.getLogger(__name__)
+
+# The lists, in refresh order (settings before what refers to them), and their cache models.
+CACHE_LISTS = {
+    "currencies": "xero.currency",
+    "tax_rates": "xero.tax.rate",
+    "accounts": "xero.account",
+    "tracking": "xero.tracking.category",
+    "items": "xero.item",
+    "contacts": "xero.contact",
+}
 
 # A cron run stops taking new organisations after this long and reports what is left: Odoo
 # then runs it again at once (ir.cron progress API), so no run nears the worker time limit.
@@ -62,28 +87,154 @@ class XeroCacheRefreshRequest(models.Model):
         return [key for key in (self.lists or "").split(",") if key]
 
     # ------------------------------------------------------------------------------------
-    # Processing (cron)
+    # The refresh engine
     # ------------------------------------------------------------------------------------
+    @api.model
+    def _refresh_cache(self, tenants, lists=None, full=False):
+        """Refresh the cache of these organisations. ``lists`` ⊆ CACHE_LISTS (all when None);
+        ``full`` ignores If-Modified-Since and archives what Xero no longer lists.
+
+        Returns {tenant id: {list: {"created", "updated", "archived", "unchanged", "calls"}}}.
+        Writes run as superuser (the cache is read-only for users), while Xero is called with
+        the user and context of ``tenants`` (their own login when they have one)."""
+        unknown = set(lists or ()) - set(CACHE_LISTS)
+        if unknown:
+            raise UserError(_("Unknown Xero lists: %(lists)s", lists=", ".join(sorted(unknown))))
+        wanted = [key for key in CACHE_LISTS if lists is None or key in lists]
+        results = {}
+        for tenant in tenants:
+            self._lock_for_cache_refresh(tenant)
+            results[tenant.id] = {}
+            for key in wanted:
+                started = fields.Datetime.now()
+                try:
+                    # One list refused (say a 403 for a scope the login lacks) fails alone: the
+                    # other lists, contacts included, are refreshed all the same.
+                    with self.env.cr.savepoint():
+                        stats = tenant.env[CACHE_LISTS[key]]._xero_refresh(tenant, full)
+                except XeroRetryLater:
+                    raise  # the day's budget (or a long Retry-After): the whole refresh waits
+                except UserError as error:
+                    _logger.warning("Xero cache of %s: %s failed: %s", tenant.name, key, error)
+                    results[tenant.id][key] = {"error": str(error)}
+                    continue
+                _logger.info(
+                    "Xero cache of %s: %s %s (%.1fs)",
+                    tenant.name,
+                    key,
+                    stats,
+                    (fields.Datetime.now() - started).total_seconds(),
+                )
+                results[tenant.id][key] = stats
+            tenant.sudo().xero_cache_refreshed_at = fields.Datetime.now()
+        return results
+
+    @api.model
+    def _lock_for_cache_refresh(self, tenant):
+        """One refresh per organisation at a time: two at once (the nightly job and someone's
+        wizard) would create the same records twice and the second would fail on the unique
+        key at commit, after all its calls to Xero. The row lock lasts until the transaction
+        ends."""
+        tenant.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM xero_tenant WHERE id = %s FOR NO KEY UPDATE NOWAIT", [tenant.id]
+                )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise UserError(
+                _(
+                    "The Xero cache of %(org)s is being refreshed already; try again in a moment.",
+                    org=tenant.name,
+                )
+            ) from error
+
+    # ------------------------------------------------------------------------------------
+    # Reporting
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _cache_list_labels(self):
+        return {
+            "currencies": _("Currencies"),
+            "tax_rates": _("Tax rates"),
+            "accounts": _("Accounts"),
+            "tracking": _("Tracking categories"),
+            "items": _("Items"),
+            "contacts": _("Contacts"),
+        }
+
+    @api.model
+    def _cache_summary(self, results):
+        """One line per organisation: "Alpha: Contacts 12 new, 1 updated, 1 archived; ..."."""
+        lines = []
+        labels = self._cache_list_labels()
+        for tenant_id, per_list in results.items():
+            tenant = self.env["xero.tenant"].browse(tenant_id)
+            if isinstance(per_list, str):  # an error message
+                lines.append(_("%(org)s: %(error)s", org=tenant.name, error=per_list))
+                continue
+            parts = [
+                self.env._("%(list)s not refreshed: %(error)s", list=labels[key], error=stats["error"])
+                if "error" in stats
+                else self.env._(
+                    "%(list)s %(created)s new, %(updated)s updated, %(archived)s archived",
+                    list=labels[key],
+                    created=stats["created"],
+                    updated=stats["updated"],
+                    archived=stats["archived"],
+                )
+                for key, stats in per_list.items()
+            ]
+            lines.append(_("%(org)s: %(lists)s", org=tenant.name, lists="; ".join(parts)))
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _cron_refresh_cache_nightly(self):
+        """Every connected organisation, every list, incrementally. One organisation failing
+        (say its login needs reconnecting) does not stop the others; each is committed on its
+        own so a late failure keeps the earlier organisations' work."""
+        # xero_background keeps the day's reserve for exports
+        tenants = (
+            self.env["xero.tenant"]
+            .with_context(xero_background=True)
+            .search([("connection_id.state", "=", "connected")])
+        )
+        run_cron_batches(
+            self.env,
+            tenants,
+            lambda tenant: self._refresh_cache(tenant),
+            lambda tenant: f"nightly cache refresh of {tenant.name}",
+        )
+        return True
+
     @api.model
     def _cron_process(self):
         """Work through pending requests one organisation at a time, committing after each,
         within a time budget; report progress so Odoo re-runs the job while work remains."""
         self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
         started = time.monotonic()
-        done = 0
-        while True:
-            request = self.search([("state", "in", ("pending", "running"))], order="id", limit=1)
-            if not request:
-                break
-            request._process_next_tenant()
-            done += 1
-            if not getattr(threading.current_thread(), "testing", False):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        pending = self.search([("state", "in", ("pending", "running"))], order="id")
+        # One step per organisation left (a request with none left still needs its finish).
+        steps = [
+            request
+            for request in pending
+            for _n in range(max(1, len(request.tenant_ids - request.tenant_done_ids)))
+        ]
+        done = []
+
+        def step(request):
             if time.monotonic() - started > CRON_TIME_BUDGET_SECONDS:
-                break
+                return  # out of time: left for the next run
+            request._process_next_tenant()
+            done.append(request)
+
+        run_cron_batches(self.env, steps, step, lambda request: f"cache refresh request {request.id}")
         pending = self.search([("state", "in", ("pending", "running"))])
         remaining = sum(len(request.tenant_ids - request.tenant_done_ids) for request in pending)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
         return True
 
     def _process_next_tenant(self):
@@ -97,11 +248,9 @@ class XeroCacheRefreshRequest(models.Model):
             self.state = "running"
             try:
                 with self.env.cr.savepoint():
-                    outcome = (
-                        tenant.with_user(self.user_id)
-                        ._refresh_cache(self._list_keys(), full=self.full)
-                        .get(tenant.id)
-                    )
+                    outcome = self._refresh_cache(
+                        tenant.with_user(self.user_id), self._list_keys(), full=self.full
+                    ).get(tenant.id)
             except UserError as error:
                 _logger.warning("Xero cache refresh of %s failed: %s", tenant.name, error)
                 outcome = str(error)
@@ -123,8 +272,8 @@ class XeroCacheRefreshRequest(models.Model):
             for value in results.values()
             if not isinstance(value, str) and any("error" in stats for stats in value.values())
         ]
-        Tenant = self.env["xero.tenant"].with_context(lang=self.user_id.lang)
-        summary = Tenant._cache_summary({int(key): value for key, value in results.items()})
+        Request = self.with_context(lang=self.user_id.lang)
+        summary = Request._cache_summary({int(key): value for key, value in results.items()})
         self.write(
             {
                 "state": "failed" if failed and len(failed) == len(results) else "done",
@@ -136,7 +285,7 @@ class XeroCacheRefreshRequest(models.Model):
             "simple_notification",
             {
                 "type": "warning" if failed or partly else "success",
-                "title": Tenant.env._("Xero cache refreshed"),
+                "title": Request.env._("Xero cache refreshed"),
                 "message": summary,
                 "sticky": True,
             },

@@ -2,7 +2,7 @@
 
 from odoo import api, fields, models
 
-from .xero_access_guards import check_tenant_change
+from .xero_mapping_mixin import check_tenant_change
 
 
 class XeroJournalMap(models.Model):

@@ -1,7 +1,7 @@
 import inspect
 import json
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 from xero_python.accounting import AccountingApi
 
@@ -305,6 +305,167 @@ class XeroTenant(models.Model):
     # checks access and hands over to the model that does the work.
     # ------------------------------------------------------------------------------------
     # -- Cache and mappings (engines: xero.cache.refresh.request, the xero.*.map models) --
+    # The cache: Xero's time of the latest change already cached (its UpdatedDateUTC), per list
+    # with If-Modified-Since: the next refresh asks only for what changed after it.
+    xero_cache_contacts_synced_at = fields.Datetime("Contacts cached up to", readonly=True, copy=False)
+    xero_cache_items_synced_at = fields.Datetime("Items cached up to", readonly=True, copy=False)
+    xero_cache_accounts_synced_at = fields.Datetime("Accounts cached up to", readonly=True, copy=False)
+    xero_cache_refreshed_at = fields.Datetime(
+        "Cache refreshed",
+        readonly=True,
+        copy=False,
+        help="When Odoo last refreshed its copy of Xero's lists.",
+    )
+    xero_contacts_refreshed_at = fields.Datetime(
+        "Contacts refreshed",
+        readonly=True,
+        copy=False,
+        help="When Odoo last asked Xero for the contacts changed since the previous refresh.",
+    )
+    xero_contact_ids = fields.One2many("xero.contact", "tenant_id", string="Xero contacts", readonly=True)
+    xero_item_ids = fields.One2many("xero.item", "tenant_id", string="Xero items", readonly=True)
+    xero_tax_rate_ids = fields.One2many("xero.tax.rate", "tenant_id", string="Xero tax rates", readonly=True)
+    xero_account_ids = fields.One2many("xero.account", "tenant_id", string="Xero accounts", readonly=True)
+    xero_tracking_category_ids = fields.One2many(
+        "xero.tracking.category", "tenant_id", string="Xero tracking categories", readonly=True
+    )
+    xero_currency_ids = fields.One2many("xero.currency", "tenant_id", string="Xero currencies", readonly=True)
+    # The mappings, and the organisation's defaults for what has none (Momentus' default tax
+    # and GL code, MRPeasy's default sales and purchase accounts).
+    xero_default_sale_tax_rate_id = fields.Many2one(
+        "xero.tax.rate",
+        string="Default sales tax rate",
+        domain="[('tenant_id', '=', id), ('can_apply_to_revenue', '=', True)]",
+        help="Used on sales lines without tax (Xero wants a tax type on every line).",
+    )
+    xero_default_purchase_tax_rate_id = fields.Many2one(
+        "xero.tax.rate",
+        string="Default purchase tax rate",
+        domain="[('tenant_id', '=', id), ('can_apply_to_expenses', '=', True)]",
+        help="Used on bill and purchase-order lines without tax.",
+    )
+    xero_default_tax_for_unmapped = fields.Boolean(
+        "Use the default tax rate for unmapped taxes",
+        help="Momentus' behaviour: a tax with no Xero rate mapped goes out with the default rate of "
+        "its side. Off by default, because Xero then computes the default's percentage, not the "
+        "Odoo tax's. Taxes with several candidate rates always wait for a human choice.",
+    )
+    xero_default_sales_account_id = fields.Many2one(
+        "xero.account",
+        string="Default sales account",
+        domain="[('tenant_id', '=', id), ('account_class', '=', 'REVENUE')]",
+        help="Used for Odoo income accounts that have no Xero account mapped.",
+    )
+    xero_default_purchase_account_id = fields.Many2one(
+        "xero.account",
+        string="Default purchase account",
+        domain="[('tenant_id', '=', id), ('account_class', 'in', ('EXPENSE', 'ASSET'))]",
+        help="Used for Odoo expense accounts that have no Xero account mapped.",
+    )
+    xero_product_map_ids = fields.One2many("xero.product.map", "tenant_id", string="Product links")
+    xero_category_map_ids = fields.One2many("xero.category.map", "tenant_id", string="Category links")
+    xero_tax_map_ids = fields.One2many("xero.tax.map", "tenant_id", string="Tax mappings")
+    xero_account_map_ids = fields.One2many("xero.account.map", "tenant_id", string="Account mappings")
+    xero_tracking_map_ids = fields.One2many("xero.tracking.map", "tenant_id", string="Tracking mappings")
+
+    @staticmethod
+    def _xero_since(moment):
+        """If-Modified-Since as Xero's spec wants it: an aware UTC datetime (the cache, payment
+        and purchase-order reads use it)."""
+        return moment.replace(tzinfo=UTC) if moment else None
+
+    def _xero_default_tax_rate(self, use):
+        """The default Xero tax rate of this organisation for ``use`` ('sale' or 'purchase')."""
+        self.ensure_one()
+        rate = self.xero_default_sale_tax_rate_id if use == "sale" else self.xero_default_purchase_tax_rate_id
+        return rate.filtered("active")
+
+    def _xero_default_account(self, internal_group):
+        """The default Xero account for an Odoo account of ``internal_group`` (income/expense)."""
+        self.ensure_one()
+        if internal_group == "income":
+            return self.xero_default_sales_account_id.filtered("active")
+        if internal_group == "expense":
+            return self.xero_default_purchase_account_id.filtered("active")
+        return self.env["xero.account"]
+
+    @api.model
+    def _xero_action_for_current_tenant(self, wizard_model):
+        """A menu entry's wizard (``wizard_model._action_open(tenant)``) for the current
+        company's organisation, else the first one the user sees; the organisations list when
+        there is none yet."""
+        tenant = self.env.company.xero_tenant_id or self.search([], limit=1)
+        if not tenant:
+            return self.env["ir.actions.act_window"]._for_xml_id("xero_connector.action_xero_tenant")
+        return self.env[wizard_model]._action_open(tenant)
+
+    def action_open_cache_refresh(self):
+        """The refresh wizard, preset to this organisation."""
+        self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Refresh Xero cache"),
+            "res_model": "xero.cache.refresh.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_tenant_scope": "one", "default_tenant_id": self.id},
+        }
+
+    def action_auto_match_taxes(self):
+        self.env["xero.access"]._xero_check_access("manager", self)
+        return self.env["xero.tax.map"]._xero_auto_match_action(self, _("Taxes auto-matched"))
+
+    def action_auto_match_accounts(self):
+        self.env["xero.access"]._xero_check_access("manager", self)
+        return self.env["xero.account.map"]._xero_auto_match_action(self, _("Accounts auto-matched"))
+
+    def _action_mapping_list(self, xmlid):
+        self.ensure_one()
+        self.env["xero.access"]._xero_check_access("user", self)
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("tenant_id", "=", self.id)]
+        action["context"] = {"default_tenant_id": self.id}
+        return action
+
+    def action_open_tax_maps(self):
+        return self._action_mapping_list("xero_connector.action_xero_tax_map")
+
+    def action_open_account_maps(self):
+        return self._action_mapping_list("xero_connector.action_xero_account_map")
+
+    def action_open_product_maps(self):
+        return self._action_mapping_list("xero_connector.action_xero_product_map")
+
+    def action_open_category_maps(self):
+        return self._action_mapping_list("xero_connector.action_xero_category_map")
+
+    def action_open_tracking_maps(self):
+        return self._action_mapping_list("xero_connector.action_xero_tracking_map")
+
+    def action_open_product_link(self):
+        self.ensure_one()
+        return self.env["xero.product.link.wizard"]._action_open(self)
+
+    def action_open_category_link(self):
+        self.ensure_one()
+        return self.env["xero.category.link.wizard"]._action_open(self)
+
+    def action_open_item_import(self):
+        self.ensure_one()
+        self.env["xero.access"]._xero_check_access("manager", self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Import items from Xero"),
+            "res_model": "xero.item.import.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_tenant_id": self.id},
+        }
+
+    def action_open_mapping_health(self):
+        self.ensure_one()
+        return self.env["xero.mapping.health"]._action_open(self)
 
     # -- end of cache and mappings --
 

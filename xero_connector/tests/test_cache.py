@@ -52,7 +52,7 @@ class TestCache(XeroSandboxCase):
         (tenant,) = self._connect(self.org_a)
         org = self.org_a["tenantId"]
         mark = self._mark()
-        results = tenant._refresh_cache()[tenant.id]
+        results = self.env["xero.cache.refresh.request"]._refresh_cache(tenant)[tenant.id]
 
         calls = self._calls(mark, tenant)
         self.assertEqual(sorted(c["endpoint"] for c in calls), sorted(LIST_ENDPOINTS), "one call per list")
@@ -164,13 +164,13 @@ class TestCache(XeroSandboxCase):
     def test_a_refresh_of_one_organisation_leaves_the_other_alone(self):
         tenant_a, tenant_b = self._connect(self.org_a, self.org_b)
         mark = self._mark()
-        tenant_a._refresh_cache()
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant_a)
         self.assertFalse(self._calls(mark, tenant_b), "organisation B was not called")
         self.assertFalse(self._cache("xero.contact", tenant_b))
         a_contacts = self._cache("xero.contact", tenant_a)
         a_before = {c.id: (c.name, c.xero_id) for c in a_contacts}
 
-        tenant_b._refresh_cache(["contacts", "accounts"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant_b, ["contacts", "accounts"])
         b_contacts = self._cache("xero.contact", tenant_b)
         # Same demo names in both organisations, but each its own records with its own Xero ids.
         self.assertEqual(len(b_contacts), len(a_contacts))
@@ -183,9 +183,9 @@ class TestCache(XeroSandboxCase):
     # ------------------------------------------------------------------------------------
     def test_unchanged_refresh_costs_one_call_per_list_and_writes_nothing(self):
         (tenant,) = self._connect(self.org_a)
-        tenant._refresh_cache()
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant)
         mark = self._mark()
-        results = tenant._refresh_cache()[tenant.id]
+        results = self.env["xero.cache.refresh.request"]._refresh_cache(tenant)[tenant.id]
         calls = self._calls(mark, tenant)
         self.assertEqual(sorted(c["endpoint"] for c in calls), sorted(LIST_ENDPOINTS))
         for key in LISTS:
@@ -198,7 +198,7 @@ class TestCache(XeroSandboxCase):
     def test_incremental_refresh_picks_up_a_rename_and_an_archived_contact(self):
         (tenant,) = self._connect(scratch := self._scratch_org())
         org = scratch["tenantId"]
-        tenant._refresh_cache(["contacts"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["contacts"])
         contacts = {c["Name"]: c["ContactID"] for c in self.sandbox.dump(org, "Contacts")}
 
         self.sandbox.advance(5)
@@ -218,7 +218,9 @@ class TestCache(XeroSandboxCase):
         self.assertEqual(archived.status_code, 200, archived.text)
 
         mark = self._mark()
-        stats = tenant._refresh_cache(["contacts"])[tenant.id]["contacts"]
+        stats = self.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["contacts"])[tenant.id][
+            "contacts"
+        ]
         calls = self._calls(mark, tenant)
         self.assertEqual(len(calls), 1)
         self.assertEqual((stats["created"], stats["updated"], stats["archived"]), (0, 1, 1))
@@ -231,7 +233,9 @@ class TestCache(XeroSandboxCase):
         self.assertNotIn(boom, self.env["xero.contact"].search([("tenant_id", "=", tenant.id)]))
         # The next refresh asks only for what changed after the rename: two contacts come back
         # (the last second is asked again on purpose), not the organisation's thirteen.
-        again = tenant._refresh_cache(["contacts"])[tenant.id]["contacts"]
+        again = self.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["contacts"])[tenant.id][
+            "contacts"
+        ]
         self.assertEqual(again["calls"], 1)
         self.assertEqual((again["created"], again["updated"], again["archived"]), (0, 0, 0))
         self.assertLessEqual(again["unchanged"], 2)
@@ -239,7 +243,7 @@ class TestCache(XeroSandboxCase):
     def test_full_reload_archives_what_xero_deleted(self):
         (tenant,) = self._connect(scratch := self._scratch_org())
         org = scratch["tenantId"]
-        tenant._refresh_cache(["items", "tracking", "accounts"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["items", "tracking", "accounts"])
         item = next(i for i in self.sandbox.dump(org, "Items") if i["Code"] == "SHIPPING")
         self.assertEqual(self.sandbox.as_user(org, "DELETE", f"/Items/{item['ItemID']}").status_code, 204)
         region = next(c for c in self.sandbox.dump(org, "TrackingCategories") if c["Name"] == "Region")
@@ -251,7 +255,9 @@ class TestCache(XeroSandboxCase):
             self.sandbox.as_user(org, "DELETE", f"/Accounts/{account['AccountID']}").status_code, 200
         )
 
-        results = tenant._refresh_cache(["items", "tracking", "accounts"], full=True)[tenant.id]
+        results = self.env["xero.cache.refresh.request"]._refresh_cache(
+            tenant, ["items", "tracking", "accounts"], full=True
+        )[tenant.id]
         self.assertEqual(results["items"]["archived"], 1)
         shipping = self._cache("xero.item", tenant).filtered(lambda i: i.code == "SHIPPING")
         self.assertTrue(shipping, "deleted in Xero, kept archived in Odoo")
@@ -280,7 +286,9 @@ class TestCache(XeroSandboxCase):
             self.assertEqual(response.status_code, 200, response.text[:500])
 
         mark = self._mark()
-        stats = tenant._refresh_cache(["contacts"])[tenant.id]["contacts"]
+        stats = self.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["contacts"])[tenant.id][
+            "contacts"
+        ]
         calls = self._calls(mark, tenant)
         # Xero's pagination block says there are two pages: no third, empty call.
         self.assertEqual(
@@ -297,11 +305,9 @@ class TestCache(XeroSandboxCase):
 
         # Without the page count, the refresh stops at the first short page: here an empty third.
         mark = self._mark()
-        stats = tenant.with_context(xero_cache_use_page_count=False)._refresh_cache(["contacts"], full=True)[
-            tenant.id
-        ]
+        stats = self.env["xero.contact"]._xero_refresh(tenant, full=True, use_page_count=False)
         self.assertEqual(len(self._calls(mark, tenant)), 3)
-        self.assertEqual((stats["contacts"]["unchanged"], stats["contacts"]["updated"]), (total, 0))
+        self.assertEqual((stats["unchanged"], stats["updated"]), (total, 0))
 
     # ------------------------------------------------------------------------------------
     # Wizard, background job, nightly cron
@@ -412,7 +418,7 @@ class TestCache(XeroSandboxCase):
     # ------------------------------------------------------------------------------------
     def test_cache_is_read_only_and_for_xero_users_only(self):
         (tenant,) = self._connect(self.org_a)
-        tenant._refresh_cache(["contacts", "items"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["contacts", "items"])
         clerk = new_test_user(
             self.env, login="cache_clerk", groups="base.group_user,account.group_account_invoice"
         )
@@ -440,7 +446,7 @@ class TestCache(XeroSandboxCase):
 
     def test_users_of_another_company_do_not_see_this_organisation_cache(self):
         tenant_a, tenant_b = self._connect(self.org_a, self.org_b)
-        (tenant_a | tenant_b)._refresh_cache(["contacts", "tracking"])
+        self.env["xero.cache.refresh.request"]._refresh_cache((tenant_a | tenant_b), ["contacts", "tracking"])
         company_a = self.env.company
         company_b = self.env["res.company"].create({"name": "Cache Company B"})
         company_a.xero_tenant_id = tenant_a

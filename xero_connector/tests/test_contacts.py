@@ -81,8 +81,8 @@ class TestContacts(XeroSandboxCase):
     # ------------------------------------------------------------------------------------
     def test_mapping_remembered_per_partner_and_organisation(self):
         tenant_a, tenant_b = self._connect()
-        tenant_a._refresh_cache(["contacts"])
-        tenant_b._refresh_cache(["contacts"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant_a, ["contacts"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant_b, ["contacts"])
         Contact = self.env["xero.contact"]
         bayside_a = Contact.search([("tenant_id", "=", tenant_a.id), ("name", "=", "Bayside Club")])
         basket_b = Contact.search([("tenant_id", "=", tenant_b.id), ("name", "=", "Basket Case")])
@@ -309,7 +309,7 @@ class TestContacts(XeroSandboxCase):
 
     def test_bulk_export_sixty_partners_in_two_calls(self):
         (tenant_a,) = self._connect(self.org_a)
-        tenant_a._refresh_cache(["contacts"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant_a, ["contacts"])
         prefix = self._unique("Bulk")
         partners = self.env["res.partner"].create(
             [
@@ -473,7 +473,7 @@ class TestContacts(XeroSandboxCase):
     # ------------------------------------------------------------------------------------
     def test_tour_pick_xero_contact_on_invoice(self):
         (tenant_a,) = self._connect(self.org_a)
-        tenant_a._refresh_cache(["contacts"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant_a, ["contacts"])
         partner = self.env["res.partner"].create({"name": "Tour Partner", "is_company": True})
         invoice = self._invoice(partner, self.company_a)
         self.start_tour(

@@ -220,14 +220,14 @@ class TestEdgesExport(XeroExportCase):
             self.org_a["tenantId"], "PUT", "/Contacts", json={"Contacts": [{"Name": partner.name}]}
         )
         self.sandbox.add_fault("403", method="GET", path="/TrackingCategories")
-        results = self.tenant._refresh_cache()[self.tenant.id]
+        results = self.env["xero.cache.refresh.request"]._refresh_cache(self.tenant)[self.tenant.id]
         self.assertIn("error", results["tracking"])
         self.assertIn("scope", results["tracking"]["error"])
         self.assertNotIn("error", results["contacts"])
         self.assertTrue(
             self.env["xero.contact"].search([("tenant_id", "=", self.tenant.id), ("name", "=", partner.name)])
         )
-        summary = self.tenant._cache_summary({self.tenant.id: results})
+        summary = self.env["xero.cache.refresh.request"]._cache_summary({self.tenant.id: results})
         self.assertIn("Tracking categories not refreshed", summary)
 
     # --------------------------------------------------------------------- 6. messages

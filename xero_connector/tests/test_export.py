@@ -22,7 +22,7 @@ class XeroExportCase(XeroSandboxCase):
         connection = cls.connect_directly(cls.xero_manager, [cls.org_a["tenantId"]])
         cls.tenant = connection.tenant_ids
         cls.company.xero_tenant_id = cls.tenant
-        cls.tenant._refresh_cache()
+        cls.env["xero.cache.refresh.request"]._refresh_cache(cls.tenant)
         rates = {r.tax_type: r for r in cls.env["xero.tax.rate"].search([("tenant_id", "=", cls.tenant.id)])}
         accounts = {a.code: a for a in cls.env["xero.account"].search([("tenant_id", "=", cls.tenant.id)])}
         Tax = cls.env["account.tax"]

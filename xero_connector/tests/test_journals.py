@@ -112,7 +112,7 @@ class XeroJournalsCase(XeroSandboxCase):
         connection = cls.connect_directly(cls.xero_manager, [cls.tenant_xero_id])
         cls.tenant = connection.tenant_ids
         cls.company.xero_tenant_id = cls.tenant
-        cls.tenant._refresh_cache()
+        cls.env["xero.cache.refresh.request"]._refresh_cache(cls.tenant)
         cls.xero_accounts = {
             a.code: a for a in cls.env["xero.account"].search([("tenant_id", "=", cls.tenant.id)])
         }

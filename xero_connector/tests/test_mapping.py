@@ -28,7 +28,9 @@ class TestMapping(XeroSandboxCase):
         self.connect(tenants=[self.org_a["tenantId"], self.org_b["tenantId"]])
         by_id = {t.tenant_id: t for t in self.connection_of(self.xero_manager).tenant_ids}
         self.tenant_a, self.tenant_b = by_id[self.org_a["tenantId"]], by_id[self.org_b["tenantId"]]
-        (self.tenant_a | self.tenant_b)._refresh_cache(["tax_rates", "accounts", "tracking", "items"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(
+            (self.tenant_a | self.tenant_b), ["tax_rates", "accounts", "tracking", "items"]
+        )
         self.company_a.xero_tenant_id = self.tenant_a
         self.company_b.xero_tenant_id = self.tenant_b
 
@@ -78,12 +80,12 @@ class TestMapping(XeroSandboxCase):
         # The human chooses; auto-matching again keeps the choice.
         purchase.with_user(self.xero_manager).tax_rate_id = self._rate("INPUT")
         self.assertEqual(purchase.match_state, "manual")
-        self.tenant_a._auto_match_taxes()
+        self.env["xero.tax.map"]._xero_auto_match(self.tenant_a)
         self.assertEqual(purchase.tax_rate_id, self._rate("INPUT"))
         self.assertEqual(self.purchase_10._xero_tax_type(self.tenant_a), "INPUT")
 
     def test_default_tax_rates(self):
-        self.tenant_a._auto_match_taxes()
+        self.env["xero.tax.map"]._xero_auto_match(self.tenant_a)
         self.assertFalse(self.env["account.tax"]._xero_tax_type(self.tenant_a, "sale"), "no default yet")
         self.tenant_a.write(
             {
@@ -129,7 +131,7 @@ class TestMapping(XeroSandboxCase):
         # A manual override survives the next auto-match.
         by_account[sales].with_user(self.xero_manager).xero_account_id = self._xero_account("270")
         self.assertEqual(by_account[sales].match_state, "manual")
-        self.tenant_a._auto_match_accounts()
+        self.env["xero.account.map"]._xero_auto_match(self.tenant_a)
         self.assertEqual(sales._xero_account_code(self.tenant_a), "270")
 
     # ------------------------------------------------------------------------------------
@@ -191,8 +193,8 @@ class TestMapping(XeroSandboxCase):
         sale_b = Tax_b.create(
             {"name": "Sales B 10%", "amount": 10, "type_tax_use": "sale", "company_id": self.company_b.id}
         )
-        self.tenant_a._auto_match_taxes()
-        self.tenant_b._auto_match_taxes()
+        self.env["xero.tax.map"]._xero_auto_match(self.tenant_a)
+        self.env["xero.tax.map"]._xero_auto_match(self.tenant_b)
         # Org A's auto-match saw company A's taxes only, org B's company B's.
         self.assertFalse(self._tax_map(sale_b))
         self.assertFalse(self._tax_map(self.sale_10, self.tenant_b))
@@ -203,7 +205,7 @@ class TestMapping(XeroSandboxCase):
         self.assertFalse(sale_b._xero_tax_type(self.tenant_a))
         # A product linked in org A has no item in org B.
         product = self.env["product.template"].create({"name": "Shared book", "default_code": "BOOK"})
-        self.tenant_a._auto_match_products(product)
+        self.env["xero.product.map"]._xero_auto_match(self.tenant_a, product)
         self.assertTrue(product.product_variant_id._xero_item(self.tenant_a))
         self.assertFalse(product.product_variant_id._xero_item(self.tenant_b))
         # Defaults are per organisation too.
@@ -293,7 +295,7 @@ class TestMapping(XeroSandboxCase):
         # Map everything as an administrator would.
         contact = self.env["xero.contact"].sudo().search([("tenant_id", "=", self.tenant_a.id)], limit=1)
         if not contact:
-            self.tenant_a._refresh_cache(["contacts"])
+            self.env["xero.cache.refresh.request"]._refresh_cache(self.tenant_a, ["contacts"])
             contact = self.env["xero.contact"].search(
                 [("tenant_id", "=", self.tenant_a.id), ("active", "=", True)], limit=1
             )

@@ -34,7 +34,7 @@ class TestProducts(XeroSandboxCase):
         self.tenant = self.connection_of(self.xero_manager).tenant_ids.filtered(
             lambda t: t.tenant_id == self.org_a["tenantId"]
         )
-        self.tenant._refresh_cache(["tax_rates", "accounts", "items"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(self.tenant, ["tax_rates", "accounts", "items"])
         self.company.xero_tenant_id = self.tenant
         # The choke point's backoff would sleep for real between retries.
         self.patch(type(self.env["xero.connection"]), "_xero_sleep", lambda model, seconds: None)
@@ -164,7 +164,7 @@ class TestProducts(XeroSandboxCase):
         tenant_b = self.connection_of(self.xero_manager).tenant_ids.filtered(
             lambda t: t.tenant_id == self.org_b["tenantId"]
         )
-        tenant_b._refresh_cache(["items"])
+        self.env["xero.cache.refresh.request"]._refresh_cache(tenant_b, ["items"])
         with self.assertRaisesRegex(Exception, "belongs to the Xero organisation"):
             self.env["xero.product.map"].create(
                 {

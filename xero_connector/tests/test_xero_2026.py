@@ -94,7 +94,9 @@ class TestXero2026(XeroExportCase):
         self.tenant._refresh_organisation_details()
         mark = self.sandbox.calls()["next"]
         with self.assertRaisesRegex(XeroRetryLater, "only its reserve of Xero calls left"):
-            self.tenant.with_context(xero_background=True)._refresh_cache()
+            self.env["xero.cache.refresh.request"]._refresh_cache(
+                self.tenant.with_context(xero_background=True)
+            )
         self.assertEqual(self.sandbox.calls(since=mark)["log"], [])
         # an export still goes
         move = self.make_move()

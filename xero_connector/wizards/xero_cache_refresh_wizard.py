@@ -1,7 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.xero_cache_refresh import CACHE_LISTS
+from ..models.xero_cache_request import CACHE_LISTS
+from ..utils import notification
 
 
 class XeroCacheRefreshWizard(models.TransientModel):
@@ -78,19 +79,10 @@ class XeroCacheRefreshWizard(models.TransientModel):
                 ),
                 "info",
             )
-        results = tenants._refresh_cache(lists, full=self.full_reload)
-        return self._notification(_("Xero cache refreshed"), tenants._cache_summary(results), "success")
+        Request = self.env["xero.cache.refresh.request"]
+        results = Request._refresh_cache(tenants, lists, full=self.full_reload)
+        return self._notification(_("Xero cache refreshed"), Request._cache_summary(results), "success")
 
     @staticmethod
     def _notification(title, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message,
-                "type": kind,
-                "sticky": False,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(title, message, kind, next_action={"type": "ir.actions.act_window_close"})

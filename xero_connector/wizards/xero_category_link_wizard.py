@@ -33,35 +33,13 @@ class XeroCategoryLinkWizard(models.TransientModel):
             "target": "new",
         }
 
-    @api.model
-    def _action_open_for_company(self):
-        tenant = self.env["xero.tenant"]._xero_current_tenant()
-        return self._action_open(tenant) if tenant else tenant._action_no_tenant()
-
     def action_apply(self):
         """Save the choices: new links, changed links, links cleared."""
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
-        CategoryMap = self.env["xero.category.map"]
-        existing = {
-            m.categ_id.id: m
-            for m in CategoryMap.search(
-                [("tenant_id", "=", self.tenant_id.id), ("categ_id", "in", self.line_ids.categ_id.ids)]
-            )
-        }
-        to_create, to_unlink = [], CategoryMap
-        for line in self.line_ids:
-            mapping = existing.get(line.categ_id.id)
-            if not line.item_id:
-                to_unlink |= mapping or CategoryMap
-            elif not mapping:
-                to_create.append(
-                    {"tenant_id": self.tenant_id.id, "categ_id": line.categ_id.id, "item_id": line.item_id.id}
-                )
-            elif mapping.item_id != line.item_id:
-                mapping.item_id = line.item_id
-        to_unlink.unlink()
-        CategoryMap.create(to_create)
+        self.env["xero.category.map"]._xero_apply_choices(
+            self.tenant_id, "categ_id", {line.categ_id.id: (line.item_id.id, {}) for line in self.line_ids}
+        )
         return {"type": "ir.actions.act_window_close"}
 
 

@@ -41,7 +41,7 @@ class XeroContactImportWizard(models.TransientModel):
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
         if self.refresh_cache:
-            self.tenant_id._refresh_cache(["contacts"])
+            self.env["xero.cache.refresh.request"]._refresh_cache(self.tenant_id, ["contacts"])
         stats = self.env["res.partner"]._xero_import_contacts(self.tenant_id)
         lines = [
             _(

@@ -3,6 +3,8 @@ a product's internal reference are linked to it, never duplicated."""
 
 from odoo import _, fields, models
 
+from ..utils import notification
+
 
 class XeroItemImportWizard(models.TransientModel):
     _name = "xero.item.import.wizard"
@@ -17,21 +19,17 @@ class XeroItemImportWizard(models.TransientModel):
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
         if self.refresh_first:
-            self.tenant_id._refresh_cache(["items"])
+            self.env["xero.cache.refresh.request"]._refresh_cache(self.tenant_id, ["items"])
         created, linked = self.env["product.template"]._xero_import_items(self.tenant_id)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Import items from Xero"),
-                "message": _(
-                    "%(org)s: %(created)s product(s) created, %(linked)s existing product(s) linked by "
-                    "internal reference.",
-                    org=self.tenant_id.name,
-                    created=len(created),
-                    linked=len(linked),
-                ),
-                "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(
+            _("Import items from Xero"),
+            _(
+                "%(org)s: %(created)s product(s) created, %(linked)s existing product(s) linked by "
+                "internal reference.",
+                org=self.tenant_id.name,
+                created=len(created),
+                linked=len(linked),
+            ),
+            "success",
+            next_action={"type": "ir.actions.act_window_close"},
+        )

@@ -30,9 +30,6 @@ class XeroMappingHealth(models.TransientModel):
     line_ids = fields.One2many("xero.mapping.health.line", "health_id", string="To map")
     unmapped_count = fields.Integer("Unmapped", compute="_compute_counts")
     document_count = fields.Integer("Open documents", readonly=True)
-    partners_checked = fields.Boolean(
-        readonly=True, help="Cleared when this Odoo has no partner ↔ contact mapping to check yet."
-    )
     checked_at = fields.Datetime("Checked", readonly=True)
 
     @api.depends("line_ids")
@@ -49,12 +46,6 @@ class XeroMappingHealth(models.TransientModel):
         health = self.create({"tenant_id": tenant.id})
         health._check()
         return health._action_reopen()
-
-    @api.model
-    def _action_open_for_company(self):
-        """From the menu: the current company's organisation, else the first one visible."""
-        tenant = self.env["xero.tenant"]._xero_current_tenant()
-        return self._action_open(tenant) if tenant else tenant._action_no_tenant()
 
     def _action_reopen(self):
         self.ensure_one()
@@ -115,18 +106,15 @@ class XeroMappingHealth(models.TransientModel):
             def count(counts, key, n):
                 counts[key] = counts.get(key, 0) + n
 
-            # Partners (the other side's API: res.partner._xero_contact(tenant)).
-            Partner = env["res.partner"]
-            health.partners_checked = hasattr(Partner, "_xero_contact")
-            if health.partners_checked:
-                partners = {}
-                for partner, n in Move._read_group(moves, ["commercial_partner_id"], ["__count"]):
-                    count(partners, partner.id, n)
-                for partner, n in Order._read_group(orders, ["partner_id"], ["__count"]):
-                    count(partners, partner.commercial_partner_id.id, n)
-                for partner in Partner.browse([p for p in partners if p]):
-                    if not partner._xero_contact(tenant):
-                        lines.append(health._line("partner", partner, partners[partner.id]))
+            # Partners.
+            partners = {}
+            for partner, n in Move._read_group(moves, ["commercial_partner_id"], ["__count"]):
+                count(partners, partner.id, n)
+            for partner, n in Order._read_group(orders, ["partner_id"], ["__count"]):
+                count(partners, partner.commercial_partner_id.id, n)
+            for partner in env["res.partner"].browse([p for p in partners if p]):
+                if not partner._xero_contact(tenant):
+                    lines.append(health._line("partner", partner, partners[partner.id]))
 
             # Products.
             products = {}

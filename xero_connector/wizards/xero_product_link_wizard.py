@@ -5,6 +5,8 @@ bulk by internal reference = item code, pick the item by hand where needed, then
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..utils import notification
+
 MAX_LINES = 500
 
 
@@ -35,11 +37,6 @@ class XeroProductLinkWizard(models.TransientModel):
         )
         wizard._load_lines(templates)
         return wizard._action_reopen()
-
-    @api.model
-    def _action_open_for_company(self):
-        tenant = self.env["xero.tenant"]._xero_current_tenant()
-        return self._action_open(tenant) if tenant else tenant._action_no_tenant()
 
     def _action_reopen(self):
         self.ensure_one()
@@ -98,12 +95,7 @@ class XeroProductLinkWizard(models.TransientModel):
         reference (case ignored, as Xero compares codes). Applied with the other choices."""
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
-        items = {
-            item.code.lower(): item
-            for item in self.env["xero.item"].search(
-                [("tenant_id", "=", self.tenant_id.id), ("code", "!=", False)]
-            )
-        }
+        items = self.env["xero.item"]._xero_by_code(self.tenant_id)
         for line in self.line_ids.filtered(lambda line: not line.item_id):
             item = items.get((line.default_code or "").strip().lower())
             if item:
@@ -114,35 +106,17 @@ class XeroProductLinkWizard(models.TransientModel):
         """Save the choices: new links, changed links, links cleared."""
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("manager", self.tenant_id)
-        ProductMap = self.env["xero.product.map"]
-        existing = {
-            m.product_tmpl_id.id: m
-            for m in ProductMap.search(
-                [
-                    ("tenant_id", "=", self.tenant_id.id),
-                    ("product_tmpl_id", "in", self.line_ids.product_tmpl_id.ids),
-                ]
-            )
-        }
-        to_create, to_unlink = [], ProductMap
-        for line in self.line_ids:
-            mapping = existing.get(line.product_tmpl_id.id)
-            state = "auto" if line.matched_by_code else "manual"
-            if not line.item_id:
-                to_unlink |= mapping or ProductMap
-            elif not mapping:
-                to_create.append(
-                    {
-                        "tenant_id": self.tenant_id.id,
-                        "product_tmpl_id": line.product_tmpl_id.id,
-                        "item_id": line.item_id.id,
-                        "match_state": state,
-                    }
+        self.env["xero.product.map"]._xero_apply_choices(
+            self.tenant_id,
+            "product_tmpl_id",
+            {
+                line.product_tmpl_id.id: (
+                    line.item_id.id,
+                    {"match_state": "auto" if line.matched_by_code else "manual"},
                 )
-            elif mapping.item_id != line.item_id:
-                mapping.write({"item_id": line.item_id.id, "match_state": state})
-        to_unlink.unlink()
-        ProductMap.create(to_create)
+                for line in self.line_ids
+            },
+        )
         return {"type": "ir.actions.act_window_close"}
 
     def action_export_unlinked(self):
@@ -213,14 +187,10 @@ def _export_notification(tenant, links, errors, next_action=None):
     )
     if errors:
         message += "\n" + env._("Xero refused:") + "\n" + "\n".join(errors)
-    return {
-        "type": "ir.actions.client",
-        "tag": "display_notification",
-        "params": {
-            "title": env._("Export to Xero"),
-            "message": message,
-            "type": "warning" if errors else "success",
-            "sticky": bool(errors),
-            "next": next_action or {"type": "ir.actions.act_window_close"},
-        },
-    }
+    return notification(
+        env._("Export to Xero"),
+        message,
+        "warning" if errors else "success",
+        sticky=bool(errors),
+        next_action=next_action or {"type": "ir.actions.act_window_close"},
+    )

@@ -1,61 +1,17 @@
-"""Products ↔ Xero items, per organisation: a product's own link, else the link of its nearest
-category (M-Power's product-level mapping); "Export product to Xero" creates the item."""
+"""Products ↔ Xero items, per organisation: the product's links, "Export product to Xero"
+(creates the items) and the import of Xero's items as products. Which item a line uses is
+decided per variant (product_product.py), falling back to the category (product_category.py)."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..const import BATCH_SIZE
+from ..utils import validation_messages
 
 # Xero's limits on an item (FACTS.md; the sandbox refuses longer ones as Xero does).
 MAX_ITEM_CODE = 30
 MAX_ITEM_NAME = 50
 ITEMS_PER_CALL = BATCH_SIZE
-
-
-class XeroItem(models.Model):
-    _inherit = "xero.item"
-
-    def _xero_product_vals(self):
-        """A new Odoo product's values from this Xero item."""
-        self.ensure_one()
-        return {
-            "name": self.name or self.code,
-            "default_code": self.code,
-            "type": "consu",
-            "is_storable": self.is_tracked_as_inventory,
-            "sale_ok": self.is_sold,
-            "purchase_ok": self.is_purchased,
-            "list_price": self.sales_unit_price,
-            "standard_price": self.purchase_unit_price,
-            "description_sale": self.description or False,
-            "description_purchase": self.purchase_description or False,
-        }
-
-
-class ProductCategory(models.Model):
-    _inherit = "product.category"
-
-    xero_category_map_ids = fields.One2many("xero.category.map", "categ_id", string="Xero items")
-
-    def _xero_items_by_category(self, tenant):
-        """{category id: the Xero item of the category itself or of its nearest mapped
-        ancestor} for these categories in ``tenant``; one query for the whole tree."""
-        ancestor_ids = {int(i) for category in self for i in (category.parent_path or "").split("/") if i}
-        maps = self.env["xero.category.map"].search(
-            [("tenant_id", "=", tenant.id), ("categ_id", "in", list(ancestor_ids))]
-        )
-        by_categ = {m.categ_id.id: m.item_id for m in maps}
-        result = {}
-        for category in self:
-            path = [int(i) for i in (category.parent_path or "").split("/") if i]
-            result[category.id] = next(
-                (by_categ[i] for i in reversed(path) if i in by_categ), self.env["xero.item"]
-            )
-        return result
-
-    def _xero_item(self, tenant):
-        self.ensure_one()
-        return self._xero_items_by_category(tenant)[self.id]
 
 
 class ProductTemplate(models.Model):
@@ -251,10 +207,7 @@ class ProductTemplate(models.Model):
         what it accepted. Returns (links ``xero.product.map``, list of Xero's refusals)."""
         tenant.ensure_one()
         ProductMap = self.env["xero.product.map"]
-        cached = {
-            item.code.lower(): item
-            for item in self.env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "!=", False)])
-        }
+        cached = self.env["xero.item"]._xero_by_code(tenant)
         existing = {
             m.product_tmpl_id.id: m
             for m in ProductMap.search([("tenant_id", "=", tenant.id), ("product_tmpl_id", "in", self.ids)])
@@ -307,7 +260,7 @@ class ProductTemplate(models.Model):
         errors = []
         created = []
         for (product, vals), doc in zip(batch, docs, strict=False):
-            messages = [e.get("Message") for e in doc.get("ValidationErrors") or [] if e.get("Message")]
+            messages = validation_messages(doc)
             if messages or not doc.get("ItemID"):
                 errors.append(
                     _(
@@ -334,29 +287,3 @@ class ProductTemplate(models.Model):
             ]
         )
         return links, errors
-
-
-class ProductProduct(models.Model):
-    _inherit = "product.product"
-
-    def _xero_items_by_product(self, tenant):
-        """{product id: Xero item} for these products in ``tenant``: the product's own link, else
-        the link of its category or nearest mapped parent category; an empty record when
-        neither. Two queries however many products."""
-        maps = self.env["xero.product.map"].search(
-            [("tenant_id", "=", tenant.id), ("product_tmpl_id", "in", self.product_tmpl_id.ids)]
-        )
-        own = {m.product_tmpl_id.id: m.item_id for m in maps}
-        by_category = self.categ_id._xero_items_by_category(tenant)
-        return {
-            product.id: own.get(product.product_tmpl_id.id)
-            or by_category.get(product.categ_id.id)
-            or self.env["xero.item"]
-            for product in self
-        }
-
-    def _xero_item(self, tenant):
-        """The Xero item this product's lines use in ``tenant`` (own link, else nearest category
-        link), or an empty record."""
-        self.ensure_one()
-        return self._xero_items_by_product(tenant)[self.id]

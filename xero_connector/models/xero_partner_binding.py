@@ -10,9 +10,8 @@ writes, and a refresh never touches a mapping."""
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-# A contact cache younger than this is trusted to know every contact name in Xero; older,
-# an export also asks Xero by name before creating anything.
-CONTACT_CACHE_FRESH_MINUTES = 10
+from .xero_document_mixin import xero_check_link_write
+from .xero_mapping_mixin import check_tenant_change
 
 
 class XeroPartnerBinding(models.Model):
@@ -54,6 +53,13 @@ class XeroPartnerBinding(models.Model):
     )
     last_error = fields.Text(readonly=True, copy=False)
     last_sync_at = fields.Datetime("Last sent to Xero", readonly=True, copy=False)
+    # What the contact owes and is owed in Xero (OpenCRM's "Update all Invoice Balances"),
+    # read by res.partner._xero_update_balances (res_partner_balance.py).
+    xero_receivable = fields.Float("Owes in Xero", readonly=True, digits=(16, 2), copy=False)
+    xero_receivable_overdue = fields.Float("Overdue in Xero", readonly=True, digits=(16, 2), copy=False)
+    xero_payable = fields.Float("We owe in Xero", readonly=True, digits=(16, 2), copy=False)
+    xero_payable_overdue = fields.Float("We owe, overdue, in Xero", readonly=True, digits=(16, 2), copy=False)
+    xero_balances_at = fields.Datetime("Balances read", readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -84,6 +90,21 @@ class XeroPartnerBinding(models.Model):
                 )
 
     # ------------------------------------------------------------------------------------
+    # CRUD: record rules check a new binding against the caller's companies, but not a write
+    # that moves one to another organisation; the balances (``xero_*``) are written by the
+    # balances update only, like a document's link fields.
+    # ------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        xero_check_link_write(self, vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        xero_check_link_write(self, [vals])
+        check_tenant_change(self, vals)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------------------------
     # Actions (rows of the partner's Xero tab)
     # ------------------------------------------------------------------------------------
     def action_export_contact(self):
@@ -100,49 +121,3 @@ class XeroPartnerBinding(models.Model):
         for binding in self:
             binding.partner_id._xero_map_contact(binding.tenant_id, self.env["xero.contact"])
         return True
-
-
-class XeroContact(models.Model):
-    _inherit = "xero.contact"
-
-    binding_ids = fields.One2many("xero.partner.binding", "contact_id", string="Partner links", readonly=True)
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Odoo partner",
-        compute="_compute_partner_id",
-        search="_search_partner_id",
-        help="The Odoo partner mapped to this contact in its organisation.",
-    )
-
-    @api.depends("binding_ids.partner_id")
-    def _compute_partner_id(self):
-        for contact in self:
-            contact.partner_id = contact.binding_ids[:1].partner_id
-
-    def _search_partner_id(self, operator, value):
-        return [("binding_ids.partner_id", operator, value)]
-
-
-class XeroTenant(models.Model):
-    # Kept apart from xero_cache_refresh.py, which another part of the connector owns.
-    _inherit = "xero.tenant"  # pylint: disable=consider-merging-classes-inherited
-
-    xero_contacts_refreshed_at = fields.Datetime(
-        "Contacts refreshed",
-        readonly=True,
-        copy=False,
-        help="When Odoo last asked Xero for the contacts changed since the previous refresh.",
-    )
-
-    def _refresh_cache_contacts(self, full):
-        stats = super()._refresh_cache_contacts(full)
-        self.sudo().xero_contacts_refreshed_at = fields.Datetime.now()
-        return stats
-
-    def _xero_contact_cache_is_fresh(self):
-        """Whether the contact cache may be trusted to know every name in Xero right now."""
-        self.ensure_one()
-        refreshed = self.sudo().xero_contacts_refreshed_at
-        return bool(refreshed) and (fields.Datetime.now() - refreshed).total_seconds() < (
-            CONTACT_CACHE_FRESH_MINUTES * 60
-        )

@@ -1,0 +1,88 @@
+"""The cached tracking categories of an organisation, with their options."""
+
+from odoo import _, api, fields, models
+
+from .xero_cache_mixin import _text
+
+
+class XeroTrackingCategory(models.Model):
+    """A tracking category (Region, Department...): Xero allows two active at a time."""
+
+    _name = "xero.tracking.category"
+    _inherit = ["xero.cache.mixin"]
+    _description = "Xero Tracking Category (cache)"
+
+    option_ids = fields.One2many("xero.tracking.option", "category_id", string="Options", readonly=True)
+
+    @api.model
+    def _xero_vals(self, doc):
+        vals = self._xero_common_vals(doc["TrackingCategoryID"], doc)
+        vals["name"] = _text(doc.get("Name"))
+        return vals
+
+    @api.model
+    def _xero_refresh(self, tenant, full):
+        """Categories with their options, archived ones included; options are counted with
+        their categories."""
+        stats, body = self._xero_refresh_complete(
+            tenant,
+            "get_tracking_categories",
+            _("reading tracking categories"),
+            "TrackingCategories",
+            include_archived=True,
+        )
+        Category = self.sudo().with_context(active_test=False)
+        Option = self.env["xero.tracking.option"].sudo()
+        categories = body.get("TrackingCategories") or []
+        category_ids = {
+            category.xero_id: category.id
+            for category in Category.search(
+                [
+                    ("tenant_id", "=", tenant.id),
+                    ("xero_id", "in", [c["TrackingCategoryID"] for c in categories]),
+                ]
+            )
+        }
+        options, parent = [], {}
+        for category in categories:
+            for option in category.get("Options") or []:
+                options.append(option)
+                parent[option["TrackingOptionID"]] = category_ids[category["TrackingCategoryID"]]
+        seen = set()
+        Option._xero_upsert(
+            tenant,
+            options,
+            stats,
+            seen,
+            extra_vals=lambda doc: {"category_id": parent[doc["TrackingOptionID"]]},
+        )
+        Option._xero_archive_missing(tenant, seen, stats)
+        return stats
+
+
+class XeroTrackingOption(models.Model):
+    """One option of a tracking category; invoice lines name a category and one of its options."""
+
+    _name = "xero.tracking.option"
+    _inherit = ["xero.cache.mixin"]
+    _description = "Xero Tracking Option (cache)"
+    _order = "category_id, name, id"
+
+    category_id = fields.Many2one(
+        "xero.tracking.category",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+    )
+
+    @api.depends("category_id.name", "name")
+    def _compute_display_name(self):
+        for option in self:
+            option.display_name = f"{option.category_id.name} / {option.name}"
+
+    @api.model
+    def _xero_vals(self, doc):
+        vals = self._xero_common_vals(doc["TrackingOptionID"], doc)
+        vals["name"] = _text(doc.get("Name"))
+        return vals
