@@ -30,7 +30,7 @@ from . import (
 from . import xero_payment, xero_tenant_payments, account_payment
 from . import account_payment_access
 from . import xero_access_guards
-from . import xero_overview, res_partner_balance
+from . import xero_tenant_overview, res_partner_balance
 from . import xero_manual_journal, xero_tenant_journals
 from . import (
     purchase_order_export,

@@ -1,4 +1,6 @@
-"""The Xero overview: one card per organisation, in the style of Odoo's accounting dashboard,
+"""The Xero overview, a feature file of ``xero.tenant``: the overview's kanban card IS the
+organisation record, so its counters, chart and buttons are fields and methods of the tenant.
+One card per organisation, in the style of Odoo's accounting dashboard,
 with what an accountant checks first — is the login alive, how much of Xero's rate limit is
 left, what is queued, failed or differs, what still needs a mapping, when the cache, the
 payments and the journals were last brought in — each number opening its list."""
@@ -7,7 +9,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.tools import SQL
 
 from ..const import XERO_GONE_STATUSES, XERO_TYPES
@@ -16,7 +18,7 @@ CHART_HOURS = 7 * 24
 
 
 class XeroTenant(models.Model):
-    _inherit = "xero.tenant"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "xero.tenant"
 
     overview_connection_state = fields.Selection(
         [
@@ -47,7 +49,7 @@ class XeroTenant(models.Model):
         Log = self.env["xero.sync.log"].sudo()
         counts = self._overview_document_counts()
         since = fields.Datetime.now() - timedelta(hours=24)
-        can_sync_journals = self.env.user.has_group("xero_connector.group_xero_manager")
+        can_sync_journals = self.env["xero.access"]._xero_is("manager")
         for tenant in self:
             connections = Connection.search([("tenant_ids", "in", tenant.ids)])
             mine = connections.filtered(lambda c: c.user_id == self.env.user)
@@ -282,19 +284,3 @@ class XeroTenant(models.Model):
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("manager", self, "write")
         return self.action_xero_sync_journals()
-
-
-class XeroSyncLog(models.Model):
-    _inherit = "xero.sync.log"
-
-    call_hour = fields.Char(
-        "Hour (UTC)",
-        compute="_compute_call_hour",
-        store=True,
-        help="The hour of the call, for the calls-per-hour chart (Odoo's charts group dates by day at most).",
-    )
-
-    @api.depends("create_date")
-    def _compute_call_hour(self):
-        for log in self:
-            log.call_hour = log.create_date and log.create_date.strftime("%Y-%m-%d %H:00")
