@@ -2,7 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from ..const import XERO_TYPES
 from ..utils import xero_date, xero_kind
 
 
@@ -32,9 +31,9 @@ class XeroCheckWizard(models.TransientModel):
         tenant = move.xero_tenant_id
         if not tenant:
             raise UserError(_("%s has no Xero organisation.", move.name))
-        endpoint, _xero_type, number_key = XERO_TYPES[move.move_type]
+        kind = xero_kind(move.move_type)
+        endpoint, number_key = kind.endpoint, kind.number_key
         if move.xero_id and not by_number:
-            kind = xero_kind(endpoint)
             answer = tenant._xero_call(
                 _("checking %(doc)s", doc=move.name), kind.get_one, params={kind.id_arg: move.xero_id}
             )
@@ -115,23 +114,3 @@ class XeroCheckWizard(models.TransientModel):
             == 0,
             "line_ids": lines,
         }
-
-
-class XeroCheckWizardLine(models.TransientModel):
-    _name = "xero.check.wizard.line"
-    _description = "Payment or credit applied in Xero"
-
-    wizard_id = fields.Many2one("xero.check.wizard", required=True, ondelete="cascade")
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
-    kind = fields.Selection(
-        [
-            ("payment", "Payment"),
-            ("credit", "Credit note"),
-            ("overpayment", "Overpayment"),
-            ("prepayment", "Prepayment"),
-        ],
-        readonly=True,
-    )
-    date = fields.Date(readonly=True)
-    reference = fields.Char(readonly=True)
-    amount = fields.Monetary(readonly=True)
