@@ -1,3 +1,12 @@
+"""A Xero login (``xero.connection``): the app's configuration, the OAuth round, the tokens
+with their single-flight refresh, ``_xero_request`` (the choke point with safe retries) and the
+organisations the login was granted.
+
+Longer than 500 lines on purpose: the choke point and the token refresh it calls on a 401 read
+best next to each other, and both are kept exactly as they are (the examples the rest of the
+module copies). What is not the login's own lives elsewhere: the process-wide HTTP pool and
+in-flight slots in ``xero_connector/http.py``, the call's log line in ``xero.sync.log``."""
+
 import base64
 import hashlib
 import json
