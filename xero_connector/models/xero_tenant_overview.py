@@ -187,9 +187,13 @@ class XeroTenant(models.Model):
     # ------------------------------------------------------------------------------------
     # Each number opens its list
     # ------------------------------------------------------------------------------------
-    def _overview_moves_action(self, name, domain):
+    def _overview_check(self, level="user", operation="read"):
+        """Every number and button of one card: checked at ``level`` on the organisation first."""
         self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self.env["xero.access"]._xero_check_access(level, self, operation)
+
+    def _overview_moves_action(self, name, domain):
+        self._overview_check()
         return {
             "type": "ir.actions.act_window",
             "name": name,
@@ -218,8 +222,7 @@ class XeroTenant(models.Model):
         )
 
     def action_overview_open_differing(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         self._overview_flush()
         self.env.cr.execute(
             SQL(
@@ -235,13 +238,11 @@ class XeroTenant(models.Model):
         )
 
     def action_overview_open_mapping(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         return self.action_open_mapping_health()
 
     def action_overview_open_log(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_sync_log")
         action["domain"] = [("tenant_id", "=", self.id)]
         action["name"] = _("Sync log: %(org)s", org=self.name)
@@ -256,8 +257,7 @@ class XeroTenant(models.Model):
         return action
 
     def action_overview_open_calls_chart(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_sync_log_calls")
         action["domain"] = [
             ("tenant_id", "=", self.id),
@@ -270,17 +270,14 @@ class XeroTenant(models.Model):
     # Quick buttons
     # ------------------------------------------------------------------------------------
     def action_overview_refresh_cache(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         return self.action_open_cache_refresh()
 
     def action_overview_get_payments(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         return self.action_xero_sync_payments()
 
     def action_overview_sync_journals(self):
         """Synchronize now: the balances (manual journals) run of this organisation."""
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("manager", self, "write")
+        self._overview_check("manager", "write")
         return self.action_xero_sync_journals()

@@ -4,6 +4,19 @@ from odoo.tools import float_compare
 
 from ..utils import xero_date, xero_kind
 
+# What Xero lists as applied to a document: (line kind, Xero key, reference keys, amount keys),
+# each keys' first non-empty value counting.
+APPLIED = (
+    ("payment", "Payments", ("Reference", "PaymentID"), ("Amount",)),
+    ("credit", "CreditNotes", ("CreditNoteNumber", "CreditNoteID"), ("AppliedAmount", "Total")),
+    ("overpayment", "Overpayments", ("Reference", "OverpaymentID"), ("AppliedAmount", "Total")),
+    ("prepayment", "Prepayments", ("Reference", "PrepaymentID"), ("AppliedAmount", "Total")),
+)
+
+
+def _first(values, keys, default=False):
+    return next((values[key] for key in keys if values.get(key)), default)
+
 
 class XeroCheckWizard(models.TransientModel):
     """M-Power's "Exported" button and "Xero Total for this Invoice": what Xero says about a
@@ -70,37 +83,15 @@ class XeroCheckWizard(models.TransientModel):
         lines = [
             fields.Command.create(
                 {
-                    "kind": "payment",
-                    "date": xero_date(payment.get("Date")),
-                    "reference": payment.get("Reference") or payment.get("PaymentID"),
-                    "amount": payment.get("Amount") or 0.0,
+                    "kind": kind,
+                    "date": xero_date(applied.get("Date")),
+                    "reference": _first(applied, reference_keys),
+                    "amount": _first(applied, amount_keys, 0.0),
                 }
             )
-            for payment in element.get("Payments") or []
+            for kind, key, reference_keys, amount_keys in APPLIED
+            for applied in element.get(key) or []
         ]
-        for credit in element.get("CreditNotes") or []:
-            lines.append(
-                fields.Command.create(
-                    {
-                        "kind": "credit",
-                        "date": xero_date(credit.get("Date")),
-                        "reference": credit.get("CreditNoteNumber") or credit.get("CreditNoteID"),
-                        "amount": credit.get("AppliedAmount") or credit.get("Total") or 0.0,
-                    }
-                )
-            )
-        for kind, key in (("overpayment", "Overpayments"), ("prepayment", "Prepayments")):
-            for other in element.get(key) or []:
-                lines.append(
-                    fields.Command.create(
-                        {
-                            "kind": kind,
-                            "date": xero_date(other.get("Date")),
-                            "reference": other.get("Reference") or other.get(f"{key[:-1]}ID"),
-                            "amount": other.get("AppliedAmount") or other.get("Total") or 0.0,
-                        }
-                    )
-                )
         return {
             "xero_number": element.get(number_key),
             "xero_status": element.get("Status"),
