@@ -146,7 +146,6 @@ class XeroTenant(models.Model):
         stats = dict(Contact._xero_new_stats(), calls=0)
         seen = set()
         newest = since
-        use_page_count = self.env.context.get("xero_cache_use_page_count", True)
         page = 1
         while True:
             kwargs = {"page": page, "page_size": CONTACTS_PAGE_SIZE, "include_archived": True}
@@ -159,9 +158,7 @@ class XeroTenant(models.Model):
             docs = body.get("Contacts") or []
             newest = max(filter(None, [newest, Contact._xero_upsert(self, docs, stats, seen)]), default=False)
             page_count = (body.get("pagination") or {}).get("pageCount")
-            if len(docs) < CONTACTS_PAGE_SIZE or (
-                use_page_count and page_count is not None and page >= page_count
-            ):
+            if len(docs) < CONTACTS_PAGE_SIZE or (page_count is not None and page >= page_count):
                 break
             page += 1
         if not since:
