@@ -553,10 +553,6 @@ class XeroConnection(models.Model):
     # ------------------------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------------------------
-    @api.model
-    def _check_manager(self):
-        self.env["xero.access"]._xero_check_access("manager")
-
     def action_reconnect(self):
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("owner", self)
