@@ -1,9 +1,11 @@
 """The Xero overview, a feature file of ``xero.tenant``: the overview's kanban card IS the
 organisation record, so its counters, chart and buttons are fields and methods of the tenant.
-One card per organisation, in the style of Odoo's accounting dashboard,
-with what an accountant checks first — is the login alive, how much of Xero's rate limit is
-left, what is queued, failed or differs, what still needs a mapping, when the cache, the
-payments and the journals were last brought in — each number opening its list."""
+
+One card per organisation, in the style of Odoo's accounting dashboard, with what an
+accountant checks first — is the login alive, how much of Xero's rate limit is left, what is
+queued, failed or differs, what still needs a mapping, when the cache, the payments and the
+journals were last brought in — each number opening its list. The card's buttons only check
+access and hand over to the feature's own button (``action_open_cache_refresh``…)."""
 
 from datetime import timedelta
 
