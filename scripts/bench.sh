@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: set-up, a fresh database with the module installed (copied from the test
-# template), then every bench/bench_*.py against it (bench/common.py is their shared set-up). Benchmarks print figures; they never pass or
-# fail on time. Each starts the Xero sandbox it needs in-process.
+# template), then every bench/bench_*.py against it (bench/common.py is their shared set-up).
+# Benchmarks print figures; they never pass or fail on time. Each starts the Xero sandbox it
+# needs in-process.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
