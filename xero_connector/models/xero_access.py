@@ -50,7 +50,7 @@ class XeroAccess(models.AbstractModel):
             self._xero_check_tenants(records)
         if records._name == "xero.connection" and level in ("owner", "owner_or_system"):
             others = records.sudo().filtered(lambda c: c.user_id != user)
-            if others and not (level == "owner_or_system" and user.has_group("base.group_system")):
+            if others and not (level == "owner_or_system" and self._xero_is("system")):
                 raise AccessError(
                     _(
                         "%(login)s is the Xero login of %(owner)s: only its owner may use, reconnect or "

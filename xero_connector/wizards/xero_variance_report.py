@@ -225,8 +225,8 @@ class XeroVarianceReport(models.TransientModel):
         period = f"Date>={xero_date_literal(self.date_from)} AND Date<={xero_date_literal(self.date_to)}"
         by_endpoint = defaultdict(list)
         for move_type in types:
-            endpoint, xero_type, _key = XERO_TYPES[move_type]
-            by_endpoint[endpoint].append(xero_type)
+            kind = xero_kind(move_type)
+            by_endpoint[kind.endpoint].append(kind.xero_type)
         docs, calls = [], 0
         for endpoint, xero_types in by_endpoint.items():
             all_of_endpoint = len(xero_types) == 2
