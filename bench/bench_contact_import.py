@@ -10,16 +10,11 @@ an existing partner (by name, email or VAT, some archived); each new contact has
 and a POBOX address different from its street address, so every partner comes with two
 children. Everything is rolled back."""
 
-import os
 import sys
 import time
 import uuid
-from pathlib import Path
 
-import odoo
-from odoo import SUPERUSER_ID, api
-
-ROOT = Path(__file__).resolve().parents[1]
+from common import registry, superuser_env
 
 
 def xero_contact(n):
@@ -62,12 +57,8 @@ def xero_contact(n):
 
 
 def main(db, total=10_000):
-    odoo.tools.config.parse_config(
-        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
-    )
-    registry = odoo.modules.registry.Registry(db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with superuser_env(registry(db)) as env:
+        cr = env.cr
         tenant = env["xero.tenant"].create({"name": "Import bench", "tenant_id": str(uuid.uuid4())})
         docs = [xero_contact(n) for n in range(total)]
         env["xero.contact"]._xero_upsert(tenant, docs)

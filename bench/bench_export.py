@@ -24,26 +24,29 @@ need 11,000 calls, more than twice Xero's day limit. The extrapolation takes the
 measured run's seconds per call, the calls the larger run needs and Xero's rolling limits.
 """
 
-import contextlib
-import logging
 import math
-import os
 import sys
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import (
+    ROOT,
+    HttpTimer,
+    add_org,
+    connect,
+    connect_here,
+    ensure_chart,
+    registry,
+    setup_tenant,
+    start_sandbox,
+    superuser_env,
+    virtual_waits,
+)
 
-from bench_cache_refresh import connect  # noqa: E402
+import odoo
+from odoo import Command, fields
 
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, Command, api, fields  # noqa: E402
-
-from xero_sandbox.client import DEMO_CLIENT_ID  # noqa: E402
-from xero_sandbox.server import SandboxServer  # noqa: E402
+from xero_sandbox.client import DEMO_CLIENT_ID
 
 OUT = ROOT / "bench" / "out"
 LINES = [
@@ -54,49 +57,6 @@ LINES = [
     ("Licence, per seat", 5, 19.99),
 ]
 SINGLE_MAX = 1000  # one call per invoice beyond this would pass Xero's day limit
-
-
-class HttpTimer:
-    """Time spent inside the calls to Xero (the sandbox's share of the wall time)."""
-
-    def __init__(self, module):
-        self.module, self.seconds = module, 0.0
-        self.original = module._in_flight_slot
-
-    def install(self):
-        original = self.original
-
-        @contextlib.contextmanager
-        def timed(dbname, tenant):
-            started = time.perf_counter()
-            try:
-                with original(dbname, tenant):
-                    yield
-            finally:
-                self.seconds += time.perf_counter() - started
-
-        self.module._in_flight_slot = timed
-
-    def uninstall(self):
-        self.module._in_flight_slot = self.original
-
-
-def setup_tenant(env, tenant, tax_sale):
-    """What an administrator does once per organisation: cache, tax map, default accounts."""
-    tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant)
-    rates = {r.tax_type: r for r in env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)])}
-    accounts = {a.code: a for a in env["xero.account"].search([("tenant_id", "=", tenant.id)])}
-    env["xero.tax.map"].create(
-        {"tenant_id": tenant.id, "tax_id": tax_sale.id, "tax_rate_id": rates["OUTPUT"].id}
-    )
-    tenant.write(
-        {
-            "xero_default_sales_account_id": accounts["200"].id,
-            "xero_default_purchase_account_id": accounts["400"].id,
-            "xero_default_sale_tax_rate_id": rates["OUTPUT"].id,
-            "xero_default_purchase_tax_rate_id": rates["INPUT"].id,
-        }
-    )
 
 
 def make_invoices(env, company, tenant, tax_sale, count, label):
@@ -311,11 +271,9 @@ def starter_runs(env, sandbox, server, company, tax_sale, timer, n=1000):
     sandbox.identity.register_app("bench-starter", "bench-starter-secret", [], loopback_redirects=True)
     orgs = {}
     for mode in ("batch", "single"):
-        org = sandbox.build_org(
-            sandbox.clock, name=f"Starter {mode}", short_code=f"!st{mode[0]}", with_documents=False
+        orgs[mode] = add_org(
+            sandbox, name=f"Starter {mode}", short_code=f"!st{mode[0]}", with_documents=False
         )
-        sandbox.add_org(org)
-        orgs[mode] = org
     # The runs above refreshed the demo app's token inside this one long transaction, and the
     # connector keeps a refreshed token for the rest of its transaction: forget it, or the
     # Starter app's consents would list the demo app's organisations (in Odoo each consent
@@ -365,11 +323,8 @@ def starter_runs(env, sandbox, server, company, tax_sale, timer, n=1000):
 
 
 def main(db, sizes=(100, 1000), extrapolated=(10000,), starter=True):
-    odoo.tools.config.parse_config(
-        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
-    )
-    logging.getLogger("xero_sandbox").setLevel(logging.WARNING)
-    server = SandboxServer(port=0, quiet=True).start()
+    reg = registry(db)
+    server = start_sandbox()
     sandbox = server.sandbox
     # The runs below measure throughput under the 5,000-calls-a-day tiers (Core and up);
     # the Starter tier (1,000 a day) has its own runs at the end.
@@ -378,31 +333,17 @@ def main(db, sizes=(100, 1000), extrapolated=(10000,), starter=True):
     extrapolated = sorted(set(extrapolated) | {n for n in sizes if n > SINGLE_MAX})
     orgs = {}
     for n, mode in plan:
-        org = sandbox.build_org(
-            sandbox.clock, name=f"Bench {mode} {n}", short_code=f"!b{mode[0]}{n}", with_documents=False
+        orgs[n, mode] = add_org(
+            sandbox, name=f"Bench {mode} {n}", short_code=f"!b{mode[0]}{n}", with_documents=False
         )
-        sandbox.add_org(org)
-        orgs[n, mode] = org
-    registry = odoo.modules.registry.Registry(db)
-    from odoo.addons.xero_connector.models import xero_connection
-
-    timer = HttpTimer(xero_connection)
-    Connection = registry["xero.connection"]
-    Connection._xero_sleep = lambda model, seconds: sandbox.clock.advance(seconds)
+    timer = HttpTimer()
+    virtual_waits(reg, sandbox)
     rows, created = [], []
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        company = env.ref("base.main_company")
-        if not company.chart_template:
-            env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+    with superuser_env(reg) as env:
+        cr = env.cr
+        company = ensure_chart(env, env.ref("base.main_company"))
         env.ref("product.decimal_price").digits = 5
-        SyncLog = type(env["xero.sync.log"])
-        record = SyncLog._record
-        SyncLog._record = lambda model, values: model.sudo().create(values)
-        try:
-            tenants = connect(env, server.url, [org.tenant_id for org in orgs.values()]) if orgs else {}
-        finally:
-            SyncLog._record = record
+        tenants = connect_here(env, server.url, [org.tenant_id for org in orgs.values()])
         tax_sale = env["account.tax"].create(
             {
                 "name": f"GST 10% (bench {uuid.uuid4().hex[:6]})",

@@ -17,58 +17,30 @@ calls), and a run after 3 entries of 3 different days were edited (goal: 3 adjus
 calls). Odoo ms = wall time minus the time spent inside the calls to the sandbox.
 """
 
-import contextlib
-import logging
-import os
 import random
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import (
+    HttpTimer,
+    Meter,
+    add_org,
+    connect,
+    ensure_chart,
+    log_in_this_transaction,
+    print_rows,
+    registry,
+    start_sandbox,
+    superuser_env,
+)
 
-from bench_cache_refresh import Meter, connect  # noqa: E402
+from odoo import Command, fields
 
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, Command, api, fields  # noqa: E402
-
-from xero_sandbox.client import SandboxClient  # noqa: E402
-from xero_sandbox.server import SandboxServer  # noqa: E402
+from xero_sandbox.client import SandboxClient
 
 DAYS = 30
 CREATE_BATCH = 500
-
-
-class HttpTimer:
-    """Time spent inside the calls to Xero (the sandbox's share of the wall time)."""
-
-    def __init__(self):
-        from odoo.addons.xero_connector.models import xero_connection
-
-        self.module, self.seconds = xero_connection, 0.0
-        self.original = xero_connection._in_flight_slot
-
-    def __enter__(self):
-        original = self.original
-
-        @contextlib.contextmanager
-        def timed(dbname, tenant):
-            started = time.perf_counter()
-            try:
-                with original(dbname, tenant):
-                    yield
-            finally:
-                self.seconds += time.perf_counter() - started
-
-        self.module._in_flight_slot = timed
-        return self
-
-    def __exit__(self, *exc):
-        self.module._in_flight_slot = self.original
-        return False
 
 
 def accounts(env, company):
@@ -172,32 +144,22 @@ def real_moves(env, company, journal, inventory, interim, cogs, count):
 
 
 def main(db, total=10000, real=200):
-    odoo.tools.config.parse_config(
-        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
-    )
-    logging.getLogger("xero_sandbox").setLevel(logging.WARNING)
-    server = SandboxServer(port=0, quiet=True).start()
+    reg = registry(db)
+    server = start_sandbox()
     sandbox = server.sandbox
     rows = []
-    registry = odoo.modules.registry.Registry(db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        company = env.company
-        if not company.chart_template:
-            env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
-        org = sandbox.build_org(
-            sandbox.clock, name="Bench Journals", short_code="!bmj", base_currency=company.currency_id.name
+    with superuser_env(reg) as env, log_in_this_transaction(env):
+        cr = env.cr
+        company = ensure_chart(env)
+        org = add_org(
+            sandbox, name="Bench Journals", short_code="!bmj", base_currency=company.currency_id.name
         )
-        sandbox.add_org(org)
         client = SandboxClient(server.url)
         for code, name, kind in (
             ("140", "Materials on hand", "CURRENT"),
             ("141", "Stock received", "CURRLIAB"),
         ):
             client.as_user(org.tenant_id, "PUT", "/Accounts", json={"Code": code, "Name": name, "Type": kind})
-        SyncLog = type(env["xero.sync.log"])
-        record = SyncLog._record
-        SyncLog._record = lambda model, values: model.sudo().create(values)
         try:
             tenant = connect(env, server.url, [org.tenant_id])[org.tenant_id]
             tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["accounts"])
@@ -275,14 +237,13 @@ def main(db, total=10000, real=200):
                     (f"one real stock move through a picking, {real} measured (ms)", f"{real_ms:.0f}")
                 )
         finally:
-            SyncLog._record = record
             cr.rollback()
     server.stop()
-    print(f"\nBalances as Xero manual journals ({total:,} valuation entries + {real} real stock moves)")
-    width = max(len(label) for label, _value in rows)
-    print("-" * (width + 60))
-    for label, value in rows:
-        print(f"{label:<{width}}  {value}")
+    print_rows(
+        f"\nBalances as Xero manual journals ({total:,} valuation entries + {real} real stock moves)",
+        rows,
+        60,
+    )
 
 
 if __name__ == "__main__":

@@ -10,23 +10,23 @@ payments. Measures the calls of a first sync (goal: <= 6 for 5,000 payments), of
 unchanged one, and of a second sync after 50 more payments; and the wall time of each.
 """
 
-import logging
-import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import (
+    Meter,
+    add_org,
+    connect,
+    log_in_this_transaction,
+    print_rows,
+    registry,
+    start_sandbox,
+    superuser_env,
+)
 
-from bench_cache_refresh import Meter, connect  # noqa: E402
+from odoo import Command, fields
 
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, Command, api, fields  # noqa: E402
-
-from xero_sandbox.client import SandboxClient  # noqa: E402
-from xero_sandbox.server import SandboxServer  # noqa: E402
+from xero_sandbox.client import SandboxClient
 
 LINKED = 100
 BATCH = 50
@@ -121,25 +121,17 @@ def link_odoo_invoices(env, tenant, invoices):
 
 
 def main(db, total=5000):
-    odoo.tools.config.parse_config(
-        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
-    )
-    logging.getLogger("xero_sandbox").setLevel(logging.WARNING)
-    server = SandboxServer(port=0, quiet=True).start()
+    reg = registry(db)
+    server = start_sandbox()
     sandbox = server.sandbox
-    org = sandbox.build_org(sandbox.clock, name="Bench Payments", short_code="!bpay", base_currency="USD")
-    sandbox.add_org(org)
+    org = add_org(sandbox, name="Bench Payments", short_code="!bpay", base_currency="USD")
     client = SandboxClient(server.url)
     started = time.perf_counter()
     invoices, bank = seed(client, org.tenant_id, total)
     seed_s = time.perf_counter() - started
     rows = []
-    registry = odoo.modules.registry.Registry(db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        SyncLog = type(env["xero.sync.log"])
-        record = SyncLog._record
-        SyncLog._record = lambda model, values: model.sudo().create(values)
+    with superuser_env(reg) as env, log_in_this_transaction(env):
+        cr = env.cr
         try:
             tenant = connect(env, server.url, [org.tenant_id])[org.tenant_id]
             tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["accounts"])
@@ -171,14 +163,9 @@ def main(db, total=5000):
                 ("50 new payments: calls, Odoo payments created", f"{len(more.calls)}, {stats['created']}")
             )
         finally:
-            SyncLog._record = record
             cr.rollback()
     server.stop()
-    print(f"\nXero payment sync ({total:,} payments seeded in {seed_s:.0f}s; sandbox in-process)")
-    width = max(len(label) for label, _value in rows)
-    print("-" * (width + 40))
-    for label, value in rows:
-        print(f"{label:<{width}}  {value}")
+    print_rows(f"\nXero payment sync ({total:,} payments seeded in {seed_s:.0f}s; sandbox in-process)", rows)
 
 
 if __name__ == "__main__":

@@ -11,25 +11,26 @@ purchase orders sent as Xero purchase orders (PUT /PurchaseOrders), the same sen
 comparison. Up to 1,000 new vendors or customers per run, their contacts created on the fly.
 """
 
-import logging
 import math
-import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
+from bench_export import export as export_invoices
+from bench_export import make_invoices
+from common import (
+    HttpTimer,
+    add_org,
+    connect_here,
+    ensure_chart,
+    registry,
+    setup_tenant,
+    start_sandbox,
+    superuser_env,
+    virtual_waits,
+)
 
-from bench_cache_refresh import connect  # noqa: E402
-from bench_export import HttpTimer, make_invoices, setup_tenant  # noqa: E402
-from bench_export import export as export_invoices  # noqa: E402
-
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, Command, api  # noqa: E402
-
-from xero_sandbox.server import SandboxServer  # noqa: E402
+import odoo
+from odoo import Command
 
 LINES = [
     ("Steel sheet 2 mm", 7, 120.0, 0.0),
@@ -110,38 +111,21 @@ def export_orders(env, sandbox, tenant, orders, timer):
 
 
 def main(db, n=1000):
-    odoo.tools.config.parse_config(
-        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
-    )
-    logging.getLogger("xero_sandbox").setLevel(logging.WARNING)
-    server = SandboxServer(port=0, quiet=True).start()
+    reg = registry(db)
+    server = start_sandbox()
     sandbox = server.sandbox
     runs = ("purchase_order", "bill", "invoice")
-    orgs = {}
-    for run in runs:
-        org = sandbox.build_org(
-            sandbox.clock, name=f"Bench PO {run} {n}", short_code=f"!p{run[0]}{n}", with_documents=False
-        )
-        sandbox.add_org(org)
-        orgs[run] = org
-    registry = odoo.modules.registry.Registry(db)
-    from odoo.addons.xero_connector.models import xero_connection
-
-    timer = HttpTimer(xero_connection)
-    registry["xero.connection"]._xero_sleep = lambda model, seconds: sandbox.clock.advance(seconds)
+    orgs = {
+        run: add_org(sandbox, name=f"Bench PO {run} {n}", short_code=f"!p{run[0]}{n}", with_documents=False)
+        for run in runs
+    }
+    timer = HttpTimer()
+    virtual_waits(reg, sandbox)
     rows, created = {}, []
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        company = env.ref("base.main_company")
-        if not company.chart_template:
-            env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
-        SyncLog = type(env["xero.sync.log"])
-        record = SyncLog._record
-        SyncLog._record = lambda model, values: model.sudo().create(values)
-        try:
-            tenants = connect(env, server.url, [org.tenant_id for org in orgs.values()])
-        finally:
-            SyncLog._record = record
+    with superuser_env(reg) as env:
+        cr = env.cr
+        company = ensure_chart(env, env.ref("base.main_company"))
+        tenants = connect_here(env, server.url, [org.tenant_id for org in orgs.values()])
         Tax = env["account.tax"]
         tax_sale = Tax.create(
             {"name": "GST 10% (PO bench)", "amount": 10, "type_tax_use": "sale", "company_id": company.id}

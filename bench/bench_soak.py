@@ -45,12 +45,9 @@ PREFIX = "Soak"
 
 
 def _odoo(db):
-    import odoo
+    from common import configure
 
-    odoo.tools.config.parse_config(
-        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
-    )
-    return odoo
+    return configure(db)
 
 
 def _patch_connector(registry, sandbox_url):
@@ -207,21 +204,12 @@ def run_worker(db, role, url, journal_code):
 
 def prepare(env, sandbox, org, invoices, payments):
     """Connection, cache, mappings, customers, N posted invoices (queued at posting)."""
-    from bench_cache_refresh import connect
-    from bench_export import setup_tenant
+    from common import connect_here, ensure_chart, setup_tenant
 
     from odoo import Command, fields
 
-    company = env.ref("base.main_company")
-    if not company.chart_template:
-        env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
-    SyncLog = type(env["xero.sync.log"])
-    record = SyncLog._record
-    SyncLog._record = lambda model, values: model.sudo().create(values)
-    try:
-        tenant = connect(env, sandbox.base_url, [org["tenantId"]])[org["tenantId"]]
-    finally:
-        SyncLog._record = record
+    company = ensure_chart(env, env.ref("base.main_company"))
+    tenant = connect_here(env, sandbox.base_url, [org["tenantId"]])[org["tenantId"]]
     # A journal and a tax of their own: the soak counts only its documents, whatever else the
     # database holds (a second run into the same database included).
     code = "SK" + uuid.uuid4().hex[:3].upper()

@@ -15,24 +15,23 @@ Measured: the report for the month of all these documents, sales only (all on /I
 """
 
 import json
-import logging
-import os
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import (
+    add_org,
+    connect_here,
+    ensure_chart,
+    print_rows,
+    registry,
+    setup_tenant,
+    start_sandbox,
+    superuser_env,
+    virtual_waits,
+)
 
-from bench_cache_refresh import connect  # noqa: E402
-from bench_export import setup_tenant  # noqa: E402
-
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, Command, api, fields  # noqa: E402
-
-from xero_sandbox.server import SandboxServer  # noqa: E402
+from odoo import Command, fields
 
 BODY = 500
 
@@ -88,28 +87,15 @@ def clone_moves(env, template, count, prefix):
 
 
 def main(db, count=10000):
-    odoo.tools.config.parse_config(
-        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
-    )
-    logging.getLogger("xero_sandbox").setLevel(logging.WARNING)
-    server = SandboxServer(port=0, quiet=True).start()
+    reg = registry(db)
+    server = start_sandbox()
     sandbox = server.sandbox
-    org = sandbox.build_org(sandbox.clock, name="Bench variance", short_code="!bvar", with_documents=False)
-    sandbox.add_org(org)
-    registry = odoo.modules.registry.Registry(db)
-    registry["xero.connection"]._xero_sleep = lambda model, seconds: sandbox.clock.advance(seconds)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
-        company = env.ref("base.main_company")
-        if not company.chart_template:
-            env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
-        SyncLog = type(env["xero.sync.log"])
-        record = SyncLog._record
-        SyncLog._record = lambda model, values: model.sudo().create(values)
-        try:
-            tenant = connect(env, server.url, [org.tenant_id])[org.tenant_id]
-        finally:
-            SyncLog._record = record
+    org = add_org(sandbox, name="Bench variance", short_code="!bvar", with_documents=False)
+    virtual_waits(reg, sandbox)
+    with superuser_env(reg, {"tracking_disable": True, "mail_notrack": True}) as env:
+        cr = env.cr
+        company = ensure_chart(env, env.ref("base.main_company"))
+        tenant = connect_here(env, server.url, [org.tenant_id])[org.tenant_id]
         tax_sale = env["account.tax"].create(
             {
                 "name": f"GST 10% (variance bench {org.tenant_id[:6]})",
@@ -236,9 +222,6 @@ def main(db, count=10000):
         )
         cr.rollback()
     server.stop()
-    print(
-        f"\nVariance report over {count:,} sales invoices (sandbox in-process; set-up {setup_s:.0f} s, not measured)"
-    )
     rows = [
         ("Xero calls", len(calls)),
         (
@@ -252,9 +235,10 @@ def main(db, count=10000):
         ("bytes read from Xero (summaryOnly)", f"{egress:,}"),
         ("first page: bytes with / without summaryOnly", f"{first_bytes:,} / {full_bytes:,}"),
     ]
-    width = max(len(label) for label, _v in rows)
-    for label, value in rows:
-        print(f"{label:<{width}}  {value}")
+    print_rows(
+        f"\nVariance report over {count:,} sales invoices (sandbox in-process; set-up {setup_s:.0f} s, not measured)",
+        rows,
+    )
 
 
 if __name__ == "__main__":

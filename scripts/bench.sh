@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: set-up, a fresh database with the module installed (copied from the test
-# template), then every bench/*.py against it. Benchmarks print figures; they never pass or
-# fail on time. Each starts the Xero sandbox it needs in-process.
+# template), then every bench/bench_*.py against it (bench/common.py is their shared set-up).
+# Benchmarks print figures; they never pass or fail on time. Each starts the Xero sandbox it
+# needs in-process.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -21,7 +22,7 @@ echo "[bench] installing xero_connector in $BENCH_DB (log: .logs/odoo-bench.log)
   --log-level=warn > "$LOGDIR/odoo-bench.log" 2>&1
 
 status=0
-for bench in "$ROOT"/bench/*.py; do
+for bench in "$ROOT"/bench/bench_*.py; do
   echo "[bench] ${bench#"$ROOT"/}"
   "$VENV/bin/python" "$bench" "$BENCH_DB" || status=$?
 done

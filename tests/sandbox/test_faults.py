@@ -129,6 +129,16 @@ def test_other_document_fault_answers_with_another_document(sb, api):
     assert found[0]["Name"] != "Nobody Ltd"
 
 
+def test_no_pagination_fault_answers_a_page_without_its_pagination_block(sb, api):
+    paged = api("GET", "/Contacts", params={"page": "1"}).json()
+    assert paged["pagination"]["page"] == 1
+    sb.add_fault("no_pagination", method="GET", path="/Contacts$")
+    bare = api("GET", "/Contacts", params={"page": "1"}).json()
+    assert "pagination" not in bare
+    assert [c["ContactID"] for c in bare["Contacts"]] == [c["ContactID"] for c in paged["Contacts"]]
+    assert "pagination" in api("GET", "/Contacts", params={"page": "1"}).json(), "one shot only"
+
+
 def test_fault_with_a_probability_fires_on_that_share_of_calls(sb, api):
     sb.add_fault(503, path="/Organisation", count=10_000, probability=0.2, seed=7)
     statuses = []

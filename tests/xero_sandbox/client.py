@@ -127,7 +127,7 @@ class SandboxClient:
         **options,
     ) -> dict:
         """fault: 429 | 500 | 503 | 403 | reset | lost_response | timeout | other_document |
-        expired_token;
+        no_pagination | expired_token;
         options: retry_after, delay, problem, probability (fire on that share of the matching
         requests), seed."""
         match = {k: v for k, v in (("method", method), ("path", path), ("tenant", tenant)) if v}

@@ -13,7 +13,9 @@ Each fault matches requests (method, path regex searched in the full URL path, t
   closed without an answer), `timeout` (the answer comes `delay` real seconds late) and
   `other_document` (the answer lists another document of the organisation — another invoice,
   credit note, contact or payment — instead of the one asked for or sent, as a misrouted
-  cache or proxy would: a client must check what it is told before linking it).
+  cache or proxy would: a client must check what it is told before linking it), and
+  `no_pagination` (a paged list answered without its `pagination` block, as Xero answered
+  before it added paging metadata: a client must then stop at the first short page).
 """
 
 import itertools
@@ -32,6 +34,7 @@ STAGES = {
     "lost_response": "after",
     "timeout": "after",
     "other_document": "after",
+    "no_pagination": "after",
 }
 PROBLEMS = ("minute", "day", "concurrent", "appminute")
 

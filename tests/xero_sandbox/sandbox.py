@@ -231,6 +231,21 @@ class Sandbox:
             reply.action = "close"
         elif fault.fault == "timeout":
             time.sleep(fault.delay)  # real seconds: the client's own timeout must fire
+        elif fault.fault == "no_pagination":
+            reply = self._without_pagination(reply)
+        return reply
+
+    @staticmethod
+    def _without_pagination(reply: Reply) -> Reply:
+        """The answer without its ``pagination`` block (the documents stay as they are)."""
+        raw = isinstance(reply.body, (bytes, bytearray))
+        try:
+            data = json.loads(reply.body) if raw else reply.body
+        except ValueError:
+            return reply
+        if isinstance(data, dict) and "pagination" in data:
+            data = {k: v for k, v in data.items() if k != "pagination"}
+            reply.body = json.dumps(data).encode() if raw else data
         return reply
 
     def _other_document(self, tenant: str, reply: Reply) -> Reply:

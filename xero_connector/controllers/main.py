@@ -42,7 +42,7 @@ class XeroOAuthController(http.Controller):
                 _("Xero did not grant access (%s). Nothing was changed.", error or _("no code"))
             )
         try:
-            request.env["xero.connection"]._check_manager()
+            request.env["xero.access"]._xero_check_access("manager")
             with request.env.cr.savepoint():
                 request.env["xero.connection"]._complete_authorization(session, code)
         except (UserError, AccessError) as failure:

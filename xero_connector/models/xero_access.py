@@ -40,9 +40,7 @@ class XeroAccess(models.AbstractModel):
         if self.env.su:
             return True
         user = self.env.user
-        if not user.has_group(LEVEL_GROUPS[level]) and not (
-            level == "owner_or_system" and user.has_group("base.group_system")
-        ):
+        if not self._xero_is(level):
             raise AccessError(self._xero_level_message(level))
         if not records:
             return True
@@ -52,7 +50,7 @@ class XeroAccess(models.AbstractModel):
             self._xero_check_tenants(records)
         if records._name == "xero.connection" and level in ("owner", "owner_or_system"):
             others = records.sudo().filtered(lambda c: c.user_id != user)
-            if others and not (level == "owner_or_system" and user.has_group("base.group_system")):
+            if others and not (level == "owner_or_system" and self._xero_is("system")):
                 raise AccessError(
                     _(
                         "%(login)s is the Xero login of %(owner)s: only its owner may use, reconnect or "
@@ -62,6 +60,18 @@ class XeroAccess(models.AbstractModel):
                     )
                 )
         return True
+
+    @api.model
+    def _xero_is(self, level):
+        """Whether the current user acts at ``level`` (its group; for ``owner_or_system`` a
+        Settings administrator too), as a bool for what a screen shows or allows. Superuser
+        code is at every level, as in ``_xero_check_access``."""
+        if self.env.su:
+            return True
+        user = self.env.user
+        return user.has_group(LEVEL_GROUPS[level]) or (
+            level == "owner_or_system" and user.has_group("base.group_system")
+        )
 
     @api.model
     def _xero_check_tenants(self, tenants):

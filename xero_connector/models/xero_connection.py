@@ -1,16 +1,22 @@
+"""A Xero login (``xero.connection``): the app's configuration, the OAuth round, the tokens
+with their single-flight refresh, ``_xero_request`` (the choke point with safe retries) and the
+organisations the login was granted.
+
+Longer than 500 lines on purpose: the choke point and the token refresh it calls on a 401 read
+best next to each other, and both are kept exactly as they are (the examples the rest of the
+module copies). What is not the login's own lives elsewhere: the process-wide HTTP pool and
+in-flight slots in ``xero_connector/http.py``, the call's log line in ``xero.sync.log``."""
+
 import base64
-import contextlib
 import hashlib
 import json
 import logging
 import os
 import secrets
-import threading
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-import certifi
 import urllib3
 from oauthlib.oauth2 import InvalidGrantError, OAuth2Error
 from requests import RequestException
@@ -24,7 +30,9 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import const
+from .. import http as xero_http
 from ..errors import XeroError, clean_text, network_reason, what_to_do
+from ..utils import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -367,7 +375,7 @@ class XeroConnection(models.Model):
             },
             oauth2_token_saver=lambda token: None,
         )
-        client.rest_client.pool_manager = _shared_pool()
+        client.rest_client.pool_manager = xero_http.shared_pool()
         return client
 
     def _xero_request(self, operation, call, idempotent=True, tenant=None, records=None):
@@ -390,7 +398,7 @@ class XeroConnection(models.Model):
             client = self._api_client()
             started = time.monotonic()
             try:
-                with _in_flight_slot(self.env.cr.dbname, tenant):
+                with xero_http.in_flight_slot(self.env.cr.dbname, tenant):
                     result = call(client)
             except ApiException as error:
                 status = error.status or 0
@@ -400,15 +408,24 @@ class XeroConnection(models.Model):
                     or (status == 429 and attempt < const.MAX_ATTEMPTS)
                     or (status >= 500 and idempotent and attempt < const.MAX_ATTEMPTS)
                 )
-                message = _xero_message(error)
+                message = xero_http.xero_message(error)
                 wait = float(headers.get("Retry-After") or 1) if status == 429 else 0
                 if wait > const.MAX_INLINE_WAIT_SECONDS:
                     retry = False  # never slept in a request or under row locks: queued instead
                 # a wait too long to sleep is remembered: calls until then are not even sent
                 long_wait = wait if status == 429 and not retry else None
                 retry_at = tenant._xero_note_answer(headers, long_wait) if tenant else None
-                self._log_call(
-                    operation, tenant, records, started, status, headers, message, retry, retry_at=retry_at
+                self.env["xero.sync.log"]._record_call(
+                    self,
+                    operation,
+                    tenant,
+                    records,
+                    started,
+                    status,
+                    headers,
+                    message,
+                    retry,
+                    retry_at=retry_at,
                 )
                 if status == 429 and tenant and not retry:
                     raise tenant._xero_retry_error(
@@ -440,7 +457,9 @@ class XeroConnection(models.Model):
                 retry = idempotent and attempt < const.MAX_ATTEMPTS
                 reason = network_reason(self.env, error)
                 _logger.info("No answer from Xero for %s: %s", operation, clean_text(error))
-                self._log_call(operation, tenant, records, started, 0, {}, reason, retry)
+                self.env["xero.sync.log"]._record_call(
+                    self, operation, tenant, records, started, 0, {}, reason, retry
+                )
                 if retry:
                     self._xero_sleep(const.BACKOFF_SECONDS * 2 ** (attempt - 1))
                     continue
@@ -456,7 +475,8 @@ class XeroConnection(models.Model):
             response = client.last_response
             if tenant:
                 tenant._xero_note_answer(response.getheaders() if response else {})
-            self._log_call(
+            self.env["xero.sync.log"]._record_call(
+                self,
                 operation,
                 tenant,
                 records,
@@ -468,32 +488,6 @@ class XeroConnection(models.Model):
             )
             return result
         return None
-
-    def _log_call(self, operation, tenant, records, started, status, headers, error, retried, retry_at=None):
-        def remaining(name):
-            value = headers.get(name) if headers else None
-            return int(value) if value not in (None, "") else False
-
-        state = "retried" if retried else ("error" if error else "success")
-        self.env["xero.sync.log"]._record(
-            {
-                "connection_id": self.id,
-                "tenant_id": tenant.id if tenant else False,
-                "user_id": self.env.uid,
-                "operation": str(operation)[:250],
-                "state": state,
-                "http_status": status or False,
-                "message": error or False,
-                "duration_ms": int((time.monotonic() - started) * 1000),
-                "min_remaining": remaining("X-MinLimit-Remaining"),
-                "day_remaining": remaining("X-DayLimit-Remaining"),
-                "app_min_remaining": remaining("X-AppMinLimit-Remaining"),
-                "retry_at": datetime.utcfromtimestamp(retry_at).replace(microsecond=0) if retry_at else False,
-                "res_model": records._name if records else False,
-                "res_ids": ",".join(map(str, records.ids)) if records else False,
-                "document_count": len(records) if records else 0,
-            }
-        )
 
     @api.model
     def _xero_sleep(self, seconds):
@@ -559,10 +553,6 @@ class XeroConnection(models.Model):
     # ------------------------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------------------------
-    @api.model
-    def _check_manager(self):
-        self.env["xero.access"]._xero_check_access("manager")
-
     def action_reconnect(self):
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("owner", self)
@@ -588,7 +578,7 @@ class XeroConnection(models.Model):
                 fields.Datetime.context_timestamp(self, self.sudo().token_expires_at)
             ),
         )
-        return _notification(_("Xero authentication"), message, "success")
+        return notification(_("Xero authentication"), message, "success")
 
     def action_disconnect(self):
         """Revoke the login at Xero and forget the tokens. Organisations, company mappings
@@ -610,7 +600,7 @@ class XeroConnection(models.Model):
             connection._forget_refreshed_token()
             connection.message_post(body=_("Disconnected from Xero by %s.", self.env.user.name))
         if not_revoked:
-            return _notification(
+            return notification(
                 _("Xero"),
                 _(
                     "Disconnected here: Odoo forgot the Xero login. Xero did not confirm the revocation, so "
@@ -619,7 +609,7 @@ class XeroConnection(models.Model):
                 ),
                 "warning",
             )
-        return _notification(_("Xero"), _("Disconnected from Xero."), "info")
+        return notification(_("Xero"), _("Disconnected from Xero."), "info")
 
     def _revoke_at_xero(self, config):
         """Ask Xero to revoke this login's refresh token; False (noted on the connection) when
@@ -648,68 +638,3 @@ class XeroConnection(models.Model):
             )
             return False
         return True
-
-
-_POOL = None
-_POOL_LOCK = threading.Lock()
-
-
-def _shared_pool():
-    """One HTTP connection pool per process for every call to Xero. urllib3's own retries are
-    off: ``_xero_request`` decides what may be repeated (a PUT repeated blindly after a lost
-    response would create a second document in Xero)."""
-    global _POOL  # noqa: PLW0603
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = urllib3.PoolManager(
-                num_pools=4,
-                maxsize=const.MAX_CONCURRENT_CALLS,
-                retries=False,
-                timeout=urllib3.Timeout(connect=10, read=const.HTTP_TIMEOUT_SECONDS),
-                cert_reqs="CERT_REQUIRED",
-                ca_certs=certifi.where(),
-            )
-        return _POOL
-
-
-_SLOTS = {}
-
-
-@contextlib.contextmanager
-def _in_flight_slot(dbname, tenant):
-    """Xero allows 5 calls in flight per organisation: threads of this process that export in
-    parallel wait here rather than collect 429s."""
-    if not tenant:
-        yield
-        return
-    with _POOL_LOCK:
-        slot = _SLOTS.setdefault(
-            (dbname, tenant.tenant_id), threading.BoundedSemaphore(const.MAX_CONCURRENT_CALLS)
-        )
-    with slot:
-        yield
-
-
-def _xero_message(error):
-    """Xero's own words from an ApiException: Detail, Message or the validation messages."""
-    try:
-        body = json.loads(error.body or "{}")
-    except (TypeError, ValueError):
-        return str(error.reason or error.status)
-    messages = [
-        v.get("Message")
-        for element in body.get("Elements", [])
-        for v in element.get("ValidationErrors", [])
-        if v.get("Message")
-    ]
-    return (
-        "; ".join(messages) or body.get("Detail") or body.get("Message") or str(error.reason or error.status)
-    )
-
-
-def _notification(title, message, kind):
-    return {
-        "type": "ir.actions.client",
-        "tag": "display_notification",
-        "params": {"title": title, "message": message, "type": kind, "sticky": False},
-    }

@@ -105,10 +105,10 @@ class XeroContact(models.Model):
     # Refresh
     # ------------------------------------------------------------------------------------
     @api.model
-    def _xero_refresh(self, tenant, full, use_page_count=True):
+    def _xero_refresh(self, tenant, full):
         """Every contact changed since the last refresh, archived ones included, 1,000 a page.
-        Stops at the page count Xero's pagination block gives (or, without one or with
-        ``use_page_count`` off, at the first page holding fewer than 1,000)."""
+        Stops at the page count Xero's pagination block gives (or, without one, at the first
+        page holding fewer than 1,000)."""
         tenant.ensure_one()
         Contact = self.sudo()
         since = False if full else tenant.xero_cache_contacts_synced_at
@@ -129,7 +129,7 @@ class XeroContact(models.Model):
                 filter(None, [newest, Contact._xero_upsert(tenant, docs, stats, seen)]), default=False
             )
             page_count = (body.get("pagination") or {}).get("pageCount")
-            if len(docs) < PAGE_SIZE or (use_page_count and page_count is not None and page >= page_count):
+            if len(docs) < PAGE_SIZE or (page_count is not None and page >= page_count):
                 break
             page += 1
         if not since:

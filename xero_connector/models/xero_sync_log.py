@@ -1,3 +1,6 @@
+import time
+from datetime import datetime
+
 from odoo import api, fields, models
 
 
@@ -28,6 +31,17 @@ class XeroSyncLog(models.Model):
     res_model = fields.Char("Document model")
     res_ids = fields.Char("Document ids")
     document_count = fields.Integer("Documents")
+    call_hour = fields.Char(
+        "Hour (UTC)",
+        compute="_compute_call_hour",
+        store=True,
+        help="The hour of the call, for the calls-per-hour chart (Odoo's charts group dates by day at most).",
+    )
+
+    @api.depends("create_date")
+    def _compute_call_hour(self):
+        for log in self:
+            log.call_hour = log.create_date and log.create_date.strftime("%Y-%m-%d %H:00")
 
     @api.model
     def _record(self, values):
@@ -40,6 +54,39 @@ class XeroSyncLog(models.Model):
                 self.with_env(self.env(cr=cr, su=True)).create(values)
                 return
         self.sudo().create(values)
+
+    @api.model
+    def _record_call(
+        self, connection, operation, tenant, records, started, status, headers, error, retried, retry_at=None
+    ):
+        """One attempt of ``connection._xero_request``: Xero's status, the rate limit it says
+        is left (its headers), how long it took (since ``started``, a ``time.monotonic()``) and
+        the Odoo ``records`` concerned."""
+
+        def remaining(name):
+            value = headers.get(name) if headers else None
+            return int(value) if value not in (None, "") else False
+
+        state = "retried" if retried else ("error" if error else "success")
+        self._record(
+            {
+                "connection_id": connection.id,
+                "tenant_id": tenant.id if tenant else False,
+                "user_id": self.env.uid,
+                "operation": str(operation)[:250],
+                "state": state,
+                "http_status": status or False,
+                "message": error or False,
+                "duration_ms": int((time.monotonic() - started) * 1000),
+                "min_remaining": remaining("X-MinLimit-Remaining"),
+                "day_remaining": remaining("X-DayLimit-Remaining"),
+                "app_min_remaining": remaining("X-AppMinLimit-Remaining"),
+                "retry_at": datetime.utcfromtimestamp(retry_at).replace(microsecond=0) if retry_at else False,
+                "res_model": records._name if records else False,
+                "res_ids": ",".join(map(str, records.ids)) if records else False,
+                "document_count": len(records) if records else 0,
+            }
+        )
 
     @staticmethod
     def _references_visible(cr, values):

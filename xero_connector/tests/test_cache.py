@@ -305,7 +305,8 @@ class TestCache(XeroSandboxCase):
 
         # Without the page count, the refresh stops at the first short page: here an empty third.
         mark = self._mark()
-        stats = self.env["xero.contact"]._xero_refresh(tenant, full=True, use_page_count=False)
+        self.sandbox.add_fault("no_pagination", method="GET", path="/Contacts$", count=10)
+        stats = self.env["xero.contact"]._xero_refresh(tenant, full=True)
         self.assertEqual(len(self._calls(mark, tenant)), 3)
         self.assertEqual((stats["unchanged"], stats["updated"]), (total, 0))
 

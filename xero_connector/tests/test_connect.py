@@ -345,7 +345,7 @@ class TestSyncLog(XeroSandboxCase):
 @tagged("post_install", "-at_install")
 class TestInFlightLimit(XeroSandboxCase):
     def test_no_more_than_five_calls_in_flight_per_organisation(self):
-        from odoo.addons.xero_connector.models.xero_connection import _in_flight_slot
+        from odoo.addons.xero_connector.http import in_flight_slot
 
         self.connect(tenants=[self.org_a["tenantId"]])
         connection = self.connection_of(self.xero_manager)
@@ -362,7 +362,7 @@ class TestInFlightLimit(XeroSandboxCase):
         statuses = []
 
         def call():
-            with _in_flight_slot(self.env.cr.dbname, tenant):
+            with in_flight_slot(self.env.cr.dbname, tenant):
                 statuses.append(requests.get(url, headers=headers, timeout=10).status_code)
 
         threads = [threading.Thread(target=call) for _ in range(8)]

@@ -2,8 +2,20 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from ..const import XERO_TYPES
 from ..utils import xero_date, xero_kind
+
+# What Xero lists as applied to a document: (line kind, Xero key, reference keys, amount keys),
+# each keys' first non-empty value counting.
+APPLIED = (
+    ("payment", "Payments", ("Reference", "PaymentID"), ("Amount",)),
+    ("credit", "CreditNotes", ("CreditNoteNumber", "CreditNoteID"), ("AppliedAmount", "Total")),
+    ("overpayment", "Overpayments", ("Reference", "OverpaymentID"), ("AppliedAmount", "Total")),
+    ("prepayment", "Prepayments", ("Reference", "PrepaymentID"), ("AppliedAmount", "Total")),
+)
+
+
+def _first(values, keys, default=False):
+    return next((values[key] for key in keys if values.get(key)), default)
 
 
 class XeroCheckWizard(models.TransientModel):
@@ -32,9 +44,9 @@ class XeroCheckWizard(models.TransientModel):
         tenant = move.xero_tenant_id
         if not tenant:
             raise UserError(_("%s has no Xero organisation.", move.name))
-        endpoint, _xero_type, number_key = XERO_TYPES[move.move_type]
+        kind = xero_kind(move.move_type)
+        endpoint, number_key = kind.endpoint, kind.number_key
         if move.xero_id and not by_number:
-            kind = xero_kind(endpoint)
             answer = tenant._xero_call(
                 _("checking %(doc)s", doc=move.name), kind.get_one, params={kind.id_arg: move.xero_id}
             )
@@ -71,37 +83,15 @@ class XeroCheckWizard(models.TransientModel):
         lines = [
             fields.Command.create(
                 {
-                    "kind": "payment",
-                    "date": xero_date(payment.get("Date")),
-                    "reference": payment.get("Reference") or payment.get("PaymentID"),
-                    "amount": payment.get("Amount") or 0.0,
+                    "kind": kind,
+                    "date": xero_date(applied.get("Date")),
+                    "reference": _first(applied, reference_keys),
+                    "amount": _first(applied, amount_keys, 0.0),
                 }
             )
-            for payment in element.get("Payments") or []
+            for kind, key, reference_keys, amount_keys in APPLIED
+            for applied in element.get(key) or []
         ]
-        for credit in element.get("CreditNotes") or []:
-            lines.append(
-                fields.Command.create(
-                    {
-                        "kind": "credit",
-                        "date": xero_date(credit.get("Date")),
-                        "reference": credit.get("CreditNoteNumber") or credit.get("CreditNoteID"),
-                        "amount": credit.get("AppliedAmount") or credit.get("Total") or 0.0,
-                    }
-                )
-            )
-        for kind, key in (("overpayment", "Overpayments"), ("prepayment", "Prepayments")):
-            for other in element.get(key) or []:
-                lines.append(
-                    fields.Command.create(
-                        {
-                            "kind": kind,
-                            "date": xero_date(other.get("Date")),
-                            "reference": other.get("Reference") or other.get(f"{key[:-1]}ID"),
-                            "amount": other.get("AppliedAmount") or other.get("Total") or 0.0,
-                        }
-                    )
-                )
         return {
             "xero_number": element.get(number_key),
             "xero_status": element.get("Status"),
@@ -115,23 +105,3 @@ class XeroCheckWizard(models.TransientModel):
             == 0,
             "line_ids": lines,
         }
-
-
-class XeroCheckWizardLine(models.TransientModel):
-    _name = "xero.check.wizard.line"
-    _description = "Payment or credit applied in Xero"
-
-    wizard_id = fields.Many2one("xero.check.wizard", required=True, ondelete="cascade")
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
-    kind = fields.Selection(
-        [
-            ("payment", "Payment"),
-            ("credit", "Credit note"),
-            ("overpayment", "Overpayment"),
-            ("prepayment", "Prepayment"),
-        ],
-        readonly=True,
-    )
-    date = fields.Date(readonly=True)
-    reference = fields.Char(readonly=True)
-    amount = fields.Monetary(readonly=True)

@@ -48,14 +48,3 @@ class XeroTenantLinkWizard(models.TransientModel):
     def action_add_organisation(self):
         self.ensure_one()
         return self.connection_id.action_add_organisation()
-
-
-class XeroTenantLinkWizardLine(models.TransientModel):
-    _name = "xero.tenant.link.wizard.line"
-    _description = "Xero organisation granted to a login"
-
-    wizard_id = fields.Many2one("xero.tenant.link.wizard", required=True, ondelete="cascade")
-    name = fields.Char("Organisation", readonly=True)
-    tenant_ref = fields.Char("Xero tenant id", readonly=True)
-    tenant_id = fields.Many2one("xero.tenant", readonly=True)
-    linked = fields.Boolean(readonly=True)

@@ -16,32 +16,23 @@ period (their date changed there) are then asked for by id, 100 per call. Each r
 """
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
-from ..const import XERO_GONE_STATUSES, XERO_TYPES
+from ..const import IDS_PER_CALL, PAGE_SIZE, XERO_GONE_STATUSES, XERO_TYPES
 from ..documents import _contacts_by_partner
-from ..utils import xero_date, xero_kind
+from ..utils import where_text, xero_date, xero_date_literal, xero_kind
+from .xero_variance_line import STATES
 
-PAGE_SIZE = 1000
-IDS_PER_CALL = 100
 WHERE_IDS_PER_CALL = 40  # /CreditNotes has no IDs filter: ids go into a where clause
 KINDS = {
     "sales": ("out_invoice", "out_refund"),
     "purchases": ("in_invoice", "in_refund"),
     "all": ("out_invoice", "out_refund", "in_invoice", "in_refund"),
 }
-STATES = [
-    ("not_exported", "Not exported"),
-    ("changed", "Changed in Odoo after export"),
-    ("differs", "Differs in Xero"),
-    ("gone", "Voided or deleted in Xero"),
-    ("xero_only", "In Xero only"),
-    ("equal", "Exported and equal"),
-]
 # Xero type → Odoo move type
 MOVE_TYPE_OF = {xero_type: move_type for move_type, (_e, xero_type, _n) in XERO_TYPES.items()}
 
@@ -50,10 +41,6 @@ def _last_month():
     first_this_month = fields.Date.today().replace(day=1)
     last = first_this_month - timedelta(days=1)
     return last.replace(day=1), last
-
-
-def _date_literal(day: date) -> str:
-    return f"DateTime({day.year},{day.month:02d},{day.day:02d})"
 
 
 class XeroVarianceReport(models.TransientModel):
@@ -221,8 +208,9 @@ class XeroVarianceReport(models.TransientModel):
                 used.add(move.xero_id)
                 rows.append(self._row_exported(move, by_id.get(move.xero_id), ctx, contacts))
             elif move.state == "posted":
-                _endpoint, xero_type, _key = XERO_TYPES[move.move_type]
-                twin = numbers.get((xero_type, (move._xero_number_for_variance() or "").lower()))
+                twin = numbers.get(
+                    (xero_kind(move.move_type).xero_type, (move._xero_number_for_variance() or "").lower())
+                )
                 if twin and twin["_id"] not in linked_ids:
                     used.add(twin["_id"])
                 rows.append(self._row_not_exported(move, twin))
@@ -234,15 +222,15 @@ class XeroVarianceReport(models.TransientModel):
 
     def _read_period(self, tenant, types):
         """Every Xero document of these types dated in the period: (docs, calls)."""
-        period = f"Date>={_date_literal(self.date_from)} AND Date<={_date_literal(self.date_to)}"
+        period = f"Date>={xero_date_literal(self.date_from)} AND Date<={xero_date_literal(self.date_to)}"
         by_endpoint = defaultdict(list)
         for move_type in types:
-            endpoint, xero_type, _key = XERO_TYPES[move_type]
-            by_endpoint[endpoint].append(xero_type)
+            kind = xero_kind(move_type)
+            by_endpoint[kind.endpoint].append(kind.xero_type)
         docs, calls = [], 0
         for endpoint, xero_types in by_endpoint.items():
             all_of_endpoint = len(xero_types) == 2
-            where = period if all_of_endpoint else f'Type=="{xero_types[0]}" AND {period}'
+            where = period if all_of_endpoint else f"Type=={where_text(xero_types[0])} AND {period}"
             page = 1
             while True:
                 kwargs = {"where": where, "page": page, "page_size": PAGE_SIZE}
@@ -265,8 +253,8 @@ class XeroVarianceReport(models.TransientModel):
     def _read_by_ids(self, tenant, moves):
         """Exported documents Xero did not list in the period: asked for by id."""
         docs, calls = [], 0
-        invoices = [m.xero_id for m in moves if XERO_TYPES[m.move_type][0] == "Invoices"]
-        credits = [m.xero_id for m in moves if XERO_TYPES[m.move_type][0] == "CreditNotes"]
+        invoices = [m.xero_id for m in moves if xero_kind(m.move_type).endpoint == "Invoices"]
+        credits = [m.xero_id for m in moves if xero_kind(m.move_type).endpoint == "CreditNotes"]
         for start in range(0, len(invoices), IDS_PER_CALL):
             body = tenant._xero_call(
                 _("reading invoices dated outside the period"),
@@ -286,7 +274,7 @@ class XeroVarianceReport(models.TransientModel):
                 _("reading credit notes dated outside the period"),
                 "get_credit_notes",
                 params={
-                    "where": " OR ".join(f'CreditNoteID==Guid("{xero_id}")' for xero_id in chunk),
+                    "where": " OR ".join(f"CreditNoteID==Guid({where_text(xero_id)})" for xero_id in chunk),
                     "page": 1,
                     "page_size": PAGE_SIZE,
                 },
@@ -395,11 +383,9 @@ class XeroVarianceReport(models.TransientModel):
 
 def _normalise(endpoint, doc):
     """Xero's JSON with the id, number and date under the same keys for both endpoints."""
-    id_key, number_key = (
-        ("InvoiceID", "InvoiceNumber") if endpoint == "Invoices" else ("CreditNoteID", "CreditNoteNumber")
-    )
-    doc["_id"] = doc.get(id_key)
-    doc["_number"] = doc.get(number_key)
+    kind = xero_kind(endpoint)
+    doc["_id"] = doc.get(kind.id_key)
+    doc["_number"] = doc.get(kind.number_key)
     doc["_date"] = xero_date(doc.get("Date") or doc.get("DateString"))
     doc["_endpoint"] = endpoint
     return doc
@@ -416,145 +402,3 @@ def _xero_values(doc):
         "xero_currency": doc.get("CurrencyCode"),
         "xero_contact": contact.get("Name"),
     }
-
-
-class XeroVarianceLine(models.TransientModel):
-    _name = "xero.variance.line"
-    _description = "Xero variance report row"
-    _order = "state_sequence, odoo_date, name, id"
-    _check_company_auto = True
-
-    report_id = fields.Many2one("xero.variance.report", required=True, ondelete="cascade", index=True)
-    state = fields.Selection(STATES, string="Variance", required=True, readonly=True)
-    state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
-    move_id = fields.Many2one("account.move", string="Document", readonly=True, check_company=True)
-    tenant_id = fields.Many2one("xero.tenant", string="Organisation", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True, required=True)
-    name = fields.Char("Number", readonly=True)
-    move_type = fields.Selection(
-        [
-            ("out_invoice", "Customer invoice"),
-            ("out_refund", "Credit note"),
-            ("in_invoice", "Vendor bill"),
-            ("in_refund", "Vendor refund"),
-        ],
-        string="Type",
-        readonly=True,
-    )
-    partner_id = fields.Many2one("res.partner", readonly=True)
-    odoo_date = fields.Date("Date in Odoo", readonly=True)
-    xero_date = fields.Date("Date in Xero", readonly=True)
-    odoo_total = fields.Float("Total in Odoo", readonly=True, digits=(16, 2))
-    xero_total = fields.Float("Total in Xero", readonly=True, digits=(16, 2))
-    odoo_currency = fields.Char("Currency in Odoo", readonly=True)
-    xero_currency = fields.Char("Currency in Xero", readonly=True)
-    odoo_contact = fields.Char("Contact in Odoo", readonly=True)
-    xero_contact = fields.Char("Contact in Xero", readonly=True)
-    xero_id = fields.Char("Xero id", readonly=True)
-    xero_number = fields.Char("Xero number", readonly=True)
-    xero_status = fields.Char("Status in Xero", readonly=True)
-    details = fields.Text("What differs", readonly=True)
-
-    @api.depends("state")
-    def _compute_state_sequence(self):
-        order = {state: index for index, (state, _label) in enumerate(STATES)}
-        for line in self:
-            line.state_sequence = order.get(line.state, 99)
-
-    # ------------------------------------------------------------------------------------
-    # Buttons
-    # ------------------------------------------------------------------------------------
-    def action_open_document(self):
-        """A click on a row: the Odoo document, or the Xero one when Odoo has none."""
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
-        if self.move_id:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "account.move",
-                "res_id": self.move_id.id,
-                "view_mode": "form",
-                "views": [(False, "form")],
-                "target": "current",
-            }
-        if not self.tenant_id.short_code:
-            raise UserError(_("%s is not linked to an Odoo document.", self.name))
-        view = "AccountsPayable" if (self.move_type or "").startswith("in_") else "AccountsReceivable"
-        return {
-            "type": "ir.actions.act_url",
-            "target": "new",
-            "url": (
-                "https://go.xero.com/organisationlogin/default.aspx?shortcode="
-                f"{self.tenant_id.short_code}&redirecturl=/{view}/View.aspx?InvoiceID={self.xero_id}"
-            ),
-        }
-
-    def action_export_documents(self):
-        """Export the selected rows' documents that are not in Xero yet."""
-        self.env["xero.access"]._xero_check_access("user", self)
-        self.env["account.move"]._check_xero_user(self.move_id)
-        moves = self.filtered(lambda line: line.state == "not_exported").move_id._xero_exportable()
-        if not moves:
-            raise UserError(_("Select rows that are not exported yet: the others are in Xero already."))
-        result = moves._xero_export()
-        for line in self.filtered(lambda line: line.move_id in result["exported"]):
-            line._refresh_from_move()
-        return self._notify(
-            _("%(count)s document(s) exported to Xero.", count=len(result["exported"])),
-            result["failed"],
-        )
-
-    def action_update_documents(self):
-        """Send the selected rows' documents to Xero again (Update in Xero)."""
-        self.env["xero.access"]._xero_check_access("user", self)
-        self.env["account.move"]._check_xero_user(self.move_id)
-        lines = self.filtered(lambda line: line.state in ("changed", "differs") and line.move_id.xero_id)
-        if not lines:
-            raise UserError(_("Select rows that are changed in Odoo or differ in Xero."))
-        failed, updated = {}, 0
-        for line in lines:
-            try:
-                with self.env.cr.savepoint():
-                    line.move_id.action_xero_update()
-            except UserError as error:
-                failed[line.move_id] = str(error)
-                continue
-            updated += 1
-            line._refresh_from_move()
-        return self._notify(_("%(count)s document(s) updated in Xero.", count=updated), failed)
-
-    def _refresh_from_move(self):
-        """After an export or update from the report, the row shows what Xero answered."""
-        move = self.move_id
-        equal = not float_compare(
-            move.amount_total, move.xero_total or 0.0, precision_rounding=move.currency_id.rounding
-        )
-        self.write(
-            {
-                "state": "equal" if equal else "differs",
-                "xero_id": move.xero_id,
-                "xero_number": move.xero_number,
-                "xero_status": move.xero_status,
-                "xero_total": move.xero_total,
-                "xero_currency": move.currency_id.name,
-                "details": False if equal else self.details,
-            }
-        )
-
-    def _notify(self, message, failed):
-        if failed:
-            message += " " + _(
-                "Not sent: %(docs)s",
-                docs="; ".join(f"{move.name}: {error}" for move, error in failed.items()),
-            )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Xero"),
-                "message": message,
-                "type": "warning" if failed else "success",
-                "sticky": bool(failed),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }

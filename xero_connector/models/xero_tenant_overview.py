@@ -1,13 +1,17 @@
-"""The Xero overview: one card per organisation, in the style of Odoo's accounting dashboard,
-with what an accountant checks first — is the login alive, how much of Xero's rate limit is
-left, what is queued, failed or differs, what still needs a mapping, when the cache, the
-payments and the journals were last brought in — each number opening its list."""
+"""The Xero overview, a feature file of ``xero.tenant``: the overview's kanban card IS the
+organisation record, so its counters, chart and buttons are fields and methods of the tenant.
+
+One card per organisation, in the style of Odoo's accounting dashboard, with what an
+accountant checks first — is the login alive, how much of Xero's rate limit is left, what is
+queued, failed or differs, what still needs a mapping, when the cache, the payments and the
+journals were last brought in — each number opening its list. The card's buttons only check
+access and hand over to the feature's own button (``action_open_cache_refresh``…)."""
 
 from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.tools import SQL
 
 from ..const import XERO_GONE_STATUSES, XERO_TYPES
@@ -16,7 +20,7 @@ CHART_HOURS = 7 * 24
 
 
 class XeroTenant(models.Model):
-    _inherit = "xero.tenant"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "xero.tenant"
 
     overview_connection_state = fields.Selection(
         [
@@ -47,7 +51,7 @@ class XeroTenant(models.Model):
         Log = self.env["xero.sync.log"].sudo()
         counts = self._overview_document_counts()
         since = fields.Datetime.now() - timedelta(hours=24)
-        can_sync_journals = self.env.user.has_group("xero_connector.group_xero_manager")
+        can_sync_journals = self.env["xero.access"]._xero_is("manager")
         for tenant in self:
             connections = Connection.search([("tenant_ids", "in", tenant.ids)])
             mine = connections.filtered(lambda c: c.user_id == self.env.user)
@@ -185,9 +189,13 @@ class XeroTenant(models.Model):
     # ------------------------------------------------------------------------------------
     # Each number opens its list
     # ------------------------------------------------------------------------------------
-    def _overview_moves_action(self, name, domain):
+    def _overview_check(self, level="user", operation="read"):
+        """Every number and button of one card: checked at ``level`` on the organisation first."""
         self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self.env["xero.access"]._xero_check_access(level, self, operation)
+
+    def _overview_moves_action(self, name, domain):
+        self._overview_check()
         return {
             "type": "ir.actions.act_window",
             "name": name,
@@ -216,8 +224,7 @@ class XeroTenant(models.Model):
         )
 
     def action_overview_open_differing(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         self._overview_flush()
         self.env.cr.execute(
             SQL(
@@ -233,13 +240,11 @@ class XeroTenant(models.Model):
         )
 
     def action_overview_open_mapping(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         return self.action_open_mapping_health()
 
     def action_overview_open_log(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_sync_log")
         action["domain"] = [("tenant_id", "=", self.id)]
         action["name"] = _("Sync log: %(org)s", org=self.name)
@@ -254,8 +259,7 @@ class XeroTenant(models.Model):
         return action
 
     def action_overview_open_calls_chart(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_sync_log_calls")
         action["domain"] = [
             ("tenant_id", "=", self.id),
@@ -268,33 +272,14 @@ class XeroTenant(models.Model):
     # Quick buttons
     # ------------------------------------------------------------------------------------
     def action_overview_refresh_cache(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         return self.action_open_cache_refresh()
 
     def action_overview_get_payments(self):
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("user", self)
+        self._overview_check()
         return self.action_xero_sync_payments()
 
     def action_overview_sync_journals(self):
         """Synchronize now: the balances (manual journals) run of this organisation."""
-        self.ensure_one()
-        self.env["xero.access"]._xero_check_access("manager", self, "write")
+        self._overview_check("manager", "write")
         return self.action_xero_sync_journals()
-
-
-class XeroSyncLog(models.Model):
-    _inherit = "xero.sync.log"
-
-    call_hour = fields.Char(
-        "Hour (UTC)",
-        compute="_compute_call_hour",
-        store=True,
-        help="The hour of the call, for the calls-per-hour chart (Odoo's charts group dates by day at most).",
-    )
-
-    @api.depends("create_date")
-    def _compute_call_hour(self):
-        for log in self:
-            log.call_hour = log.create_date and log.create_date.strftime("%Y-%m-%d %H:00")

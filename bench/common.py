@@ -1,0 +1,216 @@
+"""What every benchmark sets up the same way, written once: Odoo configured for the bench
+database, the Xero sandbox in this process (organisations, virtual clock), an environment on
+a cursor of its own, the generic chart of accounts, the admin's Xero login through the real
+OAuth flow, and the meters (sandbox calls, SQL queries, time inside the calls to Xero). Each
+bench_*.py keeps only its scenario and its figures."""
+
+import contextlib
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+for _path in (ROOT / "tests", ROOT / "bench"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, api  # noqa: E402
+
+from xero_sandbox.client import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxClient  # noqa: E402
+from xero_sandbox.server import SandboxServer  # noqa: E402
+
+
+# ------------------------------------------------------------------------------ Odoo side
+def configure(db):
+    """Odoo's configuration for ``db`` (ODOO_RC_FILE, else the project's .odoo.conf), warnings
+    only, the sandbox's log quiet too. Returns the ``odoo`` package."""
+    odoo.tools.config.parse_config(
+        ["-c", os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf")), "-d", db, "--log-level=warn"]
+    )
+    logging.getLogger("xero_sandbox").setLevel(logging.WARNING)
+    return odoo
+
+
+def registry(db):
+    """The registry of the bench database, Odoo configured first."""
+    configure(db)
+    return odoo.modules.registry.Registry(db)
+
+
+@contextlib.contextmanager
+def superuser_env(reg, context=None):
+    """An environment as superuser on a cursor of its own (committed by the caller only)."""
+    with reg.cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, dict(context or {}))
+
+
+def ensure_chart(env, company=None):
+    """``company`` (else the environment's) with the generic chart of accounts, loaded once."""
+    company = company or env.company
+    if not company.chart_template:
+        env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+    return company
+
+
+# ------------------------------------------------------------------------------ the sandbox
+def start_sandbox():
+    """The Xero sandbox served in this process on a free port; ``.stop()`` it at the end."""
+    return SandboxServer(port=0, quiet=True).start()
+
+
+def add_org(sandbox, **values):
+    """A new sandbox organisation (``name``, ``short_code``, ``base_currency``,
+    ``with_documents``…), on the sandbox's clock."""
+    org = sandbox.build_org(sandbox.clock, **values)
+    sandbox.add_org(org)
+    return org
+
+
+def virtual_waits(reg, sandbox):
+    """The connector's waits (a 429's Retry-After, back-off) move the sandbox's virtual clock
+    instead of sleeping."""
+    reg["xero.connection"]._xero_sleep = lambda model, seconds: sandbox.clock.advance(seconds)
+
+
+# ------------------------------------------------------------------------------ connecting
+@contextlib.contextmanager
+def log_in_this_transaction(env):
+    """Sync log lines written in the bench's own transaction, not one of their own: the login
+    and organisations it creates are not committed (and the per-line cursor is no cost the
+    connector has in production)."""
+    SyncLog = type(env["xero.sync.log"])
+    record = SyncLog._record
+    SyncLog._record = lambda model, values: model.sudo().create(values)
+    try:
+        yield
+    finally:
+        SyncLog._record = record
+
+
+def connect(env, sandbox_url, tenant_ids, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET):
+    """Admin's Xero login through the real OAuth flow (as scripts/demo_connect.py does), one
+    consent round per organisation (a Starter app). Returns {tenant id: xero.tenant}."""
+    params = env["ir.config_parameter"]
+    params.set_param("web.base.url", "http://localhost:8069")
+    for key, value in {
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "authorize_url": f"{sandbox_url}/identity/connect/authorize",
+        "token_url": f"{sandbox_url}/connect/token",
+        "revoke_url": f"{sandbox_url}/connect/revocation",
+        "connections_url": f"{sandbox_url}/connections",
+        "api_url": f"{sandbox_url}/api.xro/2.0",
+    }.items():
+        params.set_param(f"xero_connector.{key}", value)
+    admin_env = env(user=env.ref("base.user_admin"))
+    connection = None
+    for tenant_id in tenant_ids:
+        action = admin_env["xero.connection"]._start_authorization()
+        query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
+        location = SandboxClient(sandbox_url).authorize(
+            query["redirect_uri"],
+            client_id=query["client_id"],
+            state=query["state"],
+            code_challenge=query["code_challenge"],
+            tenants=[tenant_id],
+            scope=query["scope"],
+        )
+        callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+        session = admin_env["xero.oauth.session"]._consume(callback["state"])
+        connection = admin_env["xero.connection"]._complete_authorization(session, callback["code"])
+    return {t.tenant_id: t for t in connection.tenant_ids} if connection else {}
+
+
+def connect_here(env, sandbox_url, tenant_ids, **credentials):
+    """``connect`` with its log lines in this transaction (see ``log_in_this_transaction``)."""
+    with log_in_this_transaction(env):
+        return connect(env, sandbox_url, tenant_ids, **credentials)
+
+
+# ------------------------------------------------------------------------------ meters
+class Meter:
+    """Sandbox calls for one organisation, SQL queries and wall time of a block."""
+
+    def __init__(self, env, sandbox, tenant):
+        self.env, self.sandbox, self.tenant = env, sandbox, tenant
+
+    def __enter__(self):
+        self.mark = self.sandbox.calls.snapshot(10**12)["next"]
+        self.queries = self.env.cr.sql_log_count
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.ms = (time.perf_counter() - self.started) * 1000
+        self.queries = self.env.cr.sql_log_count - self.queries
+        log = self.sandbox.calls.snapshot(self.mark)["log"]
+        self.calls = [c for c in log if c["tenant"] == self.tenant.tenant_id]
+        return False
+
+
+class HttpTimer:
+    """Time spent inside the calls to Xero (the sandbox's share of the wall time), measured
+    around the connector's in-flight slot. ``install()``/``uninstall()``, or a ``with`` block."""
+
+    def __init__(self):
+        from odoo.addons.xero_connector import http as xero_http
+
+        self.module, self.seconds = xero_http, 0.0
+        self.original = xero_http.in_flight_slot
+
+    def install(self):
+        original = self.original
+
+        @contextlib.contextmanager
+        def timed(dbname, tenant):
+            started = time.perf_counter()
+            try:
+                with original(dbname, tenant):
+                    yield
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        self.module.in_flight_slot = timed
+        return self
+
+    def uninstall(self):
+        self.module.in_flight_slot = self.original
+
+    def __enter__(self):
+        return self.install()
+
+    def __exit__(self, *exc):
+        self.uninstall()
+        return False
+
+
+# ------------------------------------------------------------------------------ scenarios
+def setup_tenant(env, tenant, tax_sale):
+    """What an administrator does once per organisation: cache, tax map, default accounts."""
+    tenant._refresh_cache()
+    rates = {r.tax_type: r for r in env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)])}
+    accounts = {a.code: a for a in env["xero.account"].search([("tenant_id", "=", tenant.id)])}
+    env["xero.tax.map"].create(
+        {"tenant_id": tenant.id, "tax_id": tax_sale.id, "tax_rate_id": rates["OUTPUT"].id}
+    )
+    tenant.write(
+        {
+            "xero_default_sales_account_id": accounts["200"].id,
+            "xero_default_purchase_account_id": accounts["400"].id,
+            "xero_default_sale_tax_rate_id": rates["OUTPUT"].id,
+            "xero_default_purchase_tax_rate_id": rates["INPUT"].id,
+        }
+    )
+
+
+def print_rows(title, rows, rule=40):
+    """A bench's figures: a title, a rule, then one "label  value" line per row."""
+    print(title)
+    width = max(len(label) for label, _value in rows)
+    print("-" * (width + rule))
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
