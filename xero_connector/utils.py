@@ -53,6 +53,12 @@ def xero_date(value):
     return moment.date() if moment else False
 
 
+def if_modified_since(moment):
+    """Odoo's naive UTC ``moment`` as the If-Modified-Since Xero's spec wants: an aware UTC
+    datetime (None when there is none)."""
+    return moment.replace(tzinfo=UTC) if moment else None
+
+
 def xero_date_literal(day):
     """``DateTime(2026,11,30)``: a day in Xero's ``where`` syntax."""
     return f"DateTime({day.year},{day.month:02d},{day.day:02d})"

@@ -20,6 +20,7 @@ from . import (
     xero_tax_rate,
     xero_account,
     xero_tracking_category,
+    xero_tracking_option,
     xero_currency,
     xero_cache_request,
     xero_mapping_mixin,

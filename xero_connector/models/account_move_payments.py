@@ -23,7 +23,7 @@ XERO_DOCUMENT_STATES = [
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     xero_amount_credited = fields.Monetary("Credited in Xero", copy=False, readonly=True)
     xero_payment_alert = fields.Text(

@@ -9,7 +9,13 @@ from odoo.exceptions import UserError
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES
 from ..documents import payload_fingerprint
-from ..utils import notification, parse_xero_datetime, run_cron_batches, validation_messages
+from ..utils import (
+    if_modified_since,
+    notification,
+    parse_xero_datetime,
+    run_cron_batches,
+    validation_messages,
+)
 
 # Changing one of these on a sent order queues its update in Xero.
 XERO_CONTENT_FIELDS = {
@@ -367,7 +373,7 @@ class PurchaseOrder(models.Model):
         while True:
             kwargs = {"page": page, "page_size": PAGE_SIZE}
             if since:
-                kwargs["if_modified_since"] = tenant._xero_since(since)
+                kwargs["if_modified_since"] = if_modified_since(since)
             answer = tenant._xero_call(
                 _("reading purchase orders (page %(page)s)", page=page), "get_purchase_orders", params=kwargs
             )

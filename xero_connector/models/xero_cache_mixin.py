@@ -13,7 +13,7 @@ that links made to it earlier keep pointing somewhere."""
 from odoo import Command, api, fields, models
 from odoo.tools import float_compare
 
-from ..utils import parse_xero_datetime
+from ..utils import if_modified_since, parse_xero_datetime
 
 
 def _plain(value):
@@ -206,7 +206,7 @@ class XeroCacheMixin(models.AbstractModel):
         Model = self.sudo()
         since = False if full else tenant[since_field]
         if since:
-            params["if_modified_since"] = tenant._xero_since(since)
+            params["if_modified_since"] = if_modified_since(since)
         body = tenant._xero_call(operation, method, params=params)
         stats = dict(Model._xero_new_stats(), calls=1)
         seen = set()

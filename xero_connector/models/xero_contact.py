@@ -3,6 +3,7 @@
 from odoo import _, api, fields, models
 
 from ..const import PAGE_SIZE
+from ..utils import if_modified_since
 from .xero_cache_mixin import _text
 
 # A contact cache younger than this is trusted to know every contact name in Xero; older,
@@ -119,7 +120,7 @@ class XeroContact(models.Model):
         while True:
             params = {"page": page, "page_size": PAGE_SIZE, "include_archived": True}
             if since:
-                params["if_modified_since"] = tenant._xero_since(since)
+                params["if_modified_since"] = if_modified_since(since)
             body = tenant._xero_call(
                 _("reading contacts (page %(page)s)", page=page), "get_contacts", params=params
             )

@@ -16,12 +16,12 @@ follow from the payments themselves, so the invoices paid by those 5,000 payment
 call of their own."""
 
 import logging
-from datetime import UTC
 
 from odoo import _, api, fields, models
 
 from ..const import IDS_PER_CALL, PAGE_SIZE
 from ..utils import (
+    if_modified_since,
     notification,
     parse_xero_datetime,
     run_cron_batches,
@@ -275,8 +275,7 @@ class XeroPayment(models.Model):
         while True:
             kwargs = {"page": page, "page_size": PAGE_SIZE}
             if since:
-                # If-Modified-Since as Xero's SDK wants it: an aware UTC datetime.
-                kwargs["if_modified_since"] = since.replace(tzinfo=UTC)
+                kwargs["if_modified_since"] = if_modified_since(since)
             if where:
                 kwargs["where"] = where
             body = tenant._xero_call(

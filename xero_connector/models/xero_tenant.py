@@ -1,7 +1,7 @@
 import inspect
 import json
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from xero_python.accounting import AccountingApi
 
@@ -16,7 +16,12 @@ from ..utils import idempotency_key
 
 class XeroTenant(models.Model):
     """A Xero organisation ("tenant") Odoo is connected to. Each Odoo company sends its
-    documents to one organisation (M-Power's profit centre → organisation)."""
+    documents to one organisation (M-Power's profit centre → organisation).
+
+    Holds the organisation's identity, Xero's limits for it (scopes, the day's budget), the
+    one way into its Accounting API (``_xero_call``) and, feature by feature at the end, the
+    settings and buttons its form shows; every engine lives on the model it produces. Just
+    over 500 lines because those per-feature settings are the organisation's own fields."""
 
     _name = "xero.tenant"
     _description = "Xero Organisation"
@@ -367,12 +372,6 @@ class XeroTenant(models.Model):
     xero_tax_map_ids = fields.One2many("xero.tax.map", "tenant_id", string="Tax mappings")
     xero_account_map_ids = fields.One2many("xero.account.map", "tenant_id", string="Account mappings")
     xero_tracking_map_ids = fields.One2many("xero.tracking.map", "tenant_id", string="Tracking mappings")
-
-    @staticmethod
-    def _xero_since(moment):
-        """If-Modified-Since as Xero's spec wants it: an aware UTC datetime (the cache, payment
-        and purchase-order reads use it)."""
-        return moment.replace(tzinfo=UTC) if moment else None
 
     def _xero_default_tax_rate(self, use):
         """The default Xero tax rate of this organisation for ``use`` ('sale' or 'purchase')."""
