@@ -38,3 +38,66 @@ def _contacts_by_partner(env, partners, tenant):
         .search([("tenant_id", "=", tenant.id), ("partner_id", "in", partners.commercial_partner_id.ids)])
     )
     return {b.partner_id.id: b.contact_id for b in bindings if b.contact_id}
+
+
+# ------------------------------------------------------------------------------------------
+# What invoice and purchase-order builders check alike (problems collected, never raised)
+# ------------------------------------------------------------------------------------------
+def amount_type_of(env, taxes, problems):
+    """Xero's LineAmountTypes for a document whose lines carry ``taxes``: one kind per
+    document (a mix is a problem)."""
+    included = {tax.price_include for tax in taxes}
+    if len(included) > 1:
+        problems.append(
+            env._("Lines mix tax-included and tax-excluded prices: Xero takes one kind per document.")
+        )
+    return "Inclusive" if included == {True} else ("Exclusive" if included else "NoTax")
+
+
+def line_items_of(env, lines, build, problems):
+    """The Xero LineItems of ``lines`` (in their order) built by ``build(line)`` → (item or
+    None, problems); a document with no amount at all is a problem."""
+    items = []
+    for line in lines.sorted("sequence"):
+        item, line_problems = build(line)
+        problems += line_problems
+        if item is not None:
+            items.append(item)
+    if not any("UnitAmount" in item for item in items):
+        problems.append(env._("No line has an amount to send to Xero."))
+    return items
+
+
+def set_line_tax(env, item, label, taxes, rate, org, problems):
+    """The line's TaxType from its Odoo ``taxes`` (one at most) mapped to Xero's ``rate``.
+    Returns False when the line has no tax (the caller applies its default)."""
+    if len(taxes) > 1:
+        problems.append(
+            env._(
+                "%(line)s carries several taxes (%(taxes)s): Xero takes one tax per line.",
+                line=label,
+                taxes=", ".join(taxes.mapped("name")),
+            )
+        )
+    elif taxes and rate:
+        item["TaxType"] = rate.tax_type
+    elif taxes:
+        problems.append(
+            env._(
+                "%(line)s: tax %(tax)s has no Xero tax rate in %(org)s: map it in Xero > Mappings > Taxes.",
+                line=label,
+                tax=taxes.name,
+                org=org.name,
+            )
+        )
+    return bool(taxes)
+
+
+def set_line_tracking(env, item, label, tracking, problems):
+    """The line's Tracking: at most one option of each of two categories (Xero's rule)."""
+    if len({t["Name"] for t in tracking}) < len(tracking) or len(tracking) > 2:
+        problems.append(
+            env._("%(line)s: Xero takes at most one option of each of 2 tracking categories.", line=label)
+        )
+    elif tracking:
+        item["Tracking"] = tracking

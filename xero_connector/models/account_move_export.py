@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
 from ..const import XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
-from ..documents import _contacts_by_partner, payload_fingerprint
+from ..documents import _contacts_by_partner, amount_type_of, line_items_of, payload_fingerprint
 from ..errors import XeroError
 from ..utils import clear_problem, flag_problem, notification, where_text, xero_kind
 
@@ -135,21 +135,13 @@ class AccountMove(models.Model):
             )
 
         use = "sale" if self.is_sale_document(include_receipts=True) else "purchase"
-        included = {tax.price_include for tax in self.invoice_line_ids.tax_ids}
-        if len(included) > 1:
-            problems.append(
-                _("Lines mix tax-included and tax-excluded prices: Xero takes one kind per document.")
-            )
-        amount_type = "Inclusive" if included == {True} else ("Exclusive" if included else "NoTax")
-
-        line_items = []
-        for line in self.invoice_line_ids.sorted("sequence"):
-            item, line_problems = line._xero_line_item(ctx, use, amount_type)
-            problems += line_problems
-            if item is not None:
-                line_items.append(item)
-        if not any("UnitAmount" in item for item in line_items):
-            problems.append(_("No line has an amount to send to Xero."))
+        amount_type = amount_type_of(self.env, self.invoice_line_ids.tax_ids, problems)
+        line_items = line_items_of(
+            self.env,
+            self.invoice_line_ids,
+            lambda line: line._xero_line_item(ctx, use, amount_type),
+            problems,
+        )
 
         date = self.invoice_date if company.xero_date_method == "invoice" else fields.Date.context_today(self)
         status = company.xero_invoice_status

@@ -14,7 +14,7 @@ from decimal import Decimal
 from odoo import _, api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
-from ..documents import UNIT_DP, _money, _trim, xero_line_amount
+from ..documents import UNIT_DP, _money, _trim, set_line_tax, set_line_tracking, xero_line_amount
 from ..utils import xero_kind
 
 
@@ -227,39 +227,13 @@ class AccountMoveLine(models.Model):
                 )
             )
         taxes = self.tax_ids
-        if len(taxes) > 1:
-            problems.append(
-                _(
-                    "%(line)s carries several taxes (%(taxes)s): Xero takes one tax per line.",
-                    line=label,
-                    taxes=", ".join(taxes.mapped("name")),
-                )
-            )
-        elif taxes:
-            rate = self._xero_line_tax_rate(ctx)
-            if rate:
-                item["TaxType"] = rate.tax_type
-            else:
-                problems.append(
-                    _(
-                        "%(line)s: tax %(tax)s has no Xero tax rate in %(org)s: map it in Xero > Mappings > Taxes.",
-                        line=label,
-                        tax=taxes.name,
-                        org=tenant.name,
-                    )
-                )
-        else:
+        rate = self._xero_line_tax_rate(ctx) if len(taxes) == 1 else None
+        if not set_line_tax(self.env, item, label, taxes, rate, tenant, problems):
             default = ctx["default_tax"].get(use)
             # a NoTax document takes no taxed TaxType (Xero refuses it)
             if default and (amount_type != "NoTax" or not default.effective_rate):
                 item["TaxType"] = default.tax_type
-        tracking = self._xero_line_tracking(ctx)
-        if len({t["Name"] for t in tracking}) < len(tracking) or len(tracking) > 2:
-            problems.append(
-                _("%(line)s: Xero takes at most one option of each of 2 tracking categories.", line=label)
-            )
-        elif tracking:
-            item["Tracking"] = tracking
+        set_line_tracking(self.env, item, label, self._xero_line_tracking(ctx), problems)
 
         quantity, price, discount = self.quantity, self.price_unit, self.discount
         shown_price = _trim(price)

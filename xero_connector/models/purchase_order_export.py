@@ -21,7 +21,7 @@ from odoo.exceptions import UserError
 from odoo.tools import formatLang, html2plaintext
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES
-from ..documents import _contacts_by_partner
+from ..documents import _contacts_by_partner, amount_type_of, line_items_of
 from ..utils import where_text, xero_kind
 
 # How an order goes to Xero → its Xero endpoint (``utils.xero_kind`` names the rest).
@@ -109,20 +109,10 @@ class PurchaseOrder(models.Model):
                 )
             )
         product_lines = self.order_line.filtered(lambda line: not line.display_type)
-        included = {tax.price_include for tax in product_lines.taxes_id}
-        if len(included) > 1:
-            problems.append(
-                _("Lines mix tax-included and tax-excluded prices: Xero takes one kind per document.")
-            )
-        amount_type = "Inclusive" if included == {True} else ("Exclusive" if included else "NoTax")
-        line_items = []
-        for line in self.order_line.sorted("sequence"):
-            item, line_problems = line._xero_po_line_item(ctx, kind, amount_type)
-            problems += line_problems
-            if item is not None:
-                line_items.append(item)
-        if not any("UnitAmount" in item for item in line_items):
-            problems.append(_("No line has an amount to send to Xero."))
+        amount_type = amount_type_of(self.env, product_lines.taxes_id, problems)
+        line_items = line_items_of(
+            self.env, self.order_line, lambda line: line._xero_po_line_item(ctx, kind, amount_type), problems
+        )
 
         date = fields.Date.to_string(self.date_order.date())
         payload = {

@@ -5,7 +5,7 @@ from decimal import Decimal
 from odoo import _, models
 from odoo.tools import float_is_zero
 
-from ..documents import _money, _trim, xero_line_amount
+from ..documents import _money, _trim, set_line_tax, set_line_tracking, xero_line_amount
 
 # Xero keeps 2 decimals of a purchase order's unit price (its PUT takes no unitdp), 4 on bills.
 UNIT_DECIMALS = {"purchase_order": Decimal("0.01"), "bill": Decimal("0.0001")}
@@ -49,28 +49,8 @@ class PurchaseOrderLine(models.Model):
                 )
             )
         taxes = self.taxes_id
-        if len(taxes) > 1:
-            problems.append(
-                _(
-                    "%(line)s carries several taxes (%(taxes)s): Xero takes one tax per line.",
-                    line=label,
-                    taxes=", ".join(taxes.mapped("name")),
-                )
-            )
-        elif taxes:
-            rate = ctx["tax_rates"].get(taxes.id)
-            if rate:
-                item["TaxType"] = rate.tax_type
-            else:
-                problems.append(
-                    _(
-                        "%(line)s: tax %(tax)s has no Xero tax rate in %(org)s: map it in Xero > Mappings > Taxes.",
-                        line=label,
-                        tax=taxes.name,
-                        org=tenant.name,
-                    )
-                )
-        elif ctx["default_tax"]:
+        rate = ctx["tax_rates"].get(taxes.id) if len(taxes) == 1 else None
+        if not set_line_tax(self.env, item, label, taxes, rate, tenant, problems) and ctx["default_tax"]:
             item["TaxType"] = ctx["default_tax"].tax_type
         tracking = []
         for key in self.analytic_distribution or {}:
@@ -78,12 +58,7 @@ class PurchaseOrderLine(models.Model):
                 option = ctx["tracking"].get(int(analytic_id))
                 if option:
                     tracking.append({"Name": option.category_id.name, "Option": option.name})
-        if len({t["Name"] for t in tracking}) < len(tracking) or len(tracking) > 2:
-            problems.append(
-                _("%(line)s: Xero takes at most one option of each of 2 tracking categories.", line=label)
-            )
-        elif tracking:
-            item["Tracking"] = tracking
+        set_line_tracking(self.env, item, label, tracking, problems)
 
         quantity = self.product_qty
         unit_decimals = UNIT_DECIMALS[kind]
