@@ -101,3 +101,39 @@ def set_line_tracking(env, item, label, tracking, problems):
         )
     elif tracking:
         item["Tracking"] = tracking
+
+
+def check_contact_and_currency(env, ctx, company, partner, currency, problems):
+    """The document's Xero contact from ``ctx`` (None when it will be created on the fly, if
+    the company allows it) and the problems of its contact and currency."""
+    tenant = ctx["tenant"]
+    contact = ctx["contacts"].get(partner.id)
+    if not contact:
+        if not company.xero_auto_create_contacts:
+            problems.append(
+                env._(
+                    "%(partner)s has no Xero contact in %(org)s: pick one in the Xero contact field or press "
+                    "Export contact to Xero on the partner.",
+                    partner=partner.display_name,
+                    org=tenant.name,
+                )
+            )
+    elif not contact.active:
+        problems.append(
+            env._(
+                "The Xero contact %(contact)s is archived in Xero: restore it there, or pick another contact "
+                "for %(partner)s.",
+                contact=contact.name,
+                partner=partner.display_name,
+            )
+        )
+    if currency.name not in ctx["currencies"]:
+        problems.append(
+            env._(
+                "%(org)s does not use %(currency)s: add the currency in Xero (Settings > Currencies), then refresh "
+                "the Xero cache.",
+                org=tenant.name,
+                currency=currency.name,
+            )
+        )
+    return contact

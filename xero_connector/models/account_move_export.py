@@ -17,7 +17,13 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
 from ..const import XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
-from ..documents import _contacts_by_partner, amount_type_of, line_items_of, payload_fingerprint
+from ..documents import (
+    _contacts_by_partner,
+    amount_type_of,
+    check_contact_and_currency,
+    line_items_of,
+    payload_fingerprint,
+)
 from ..errors import XeroError
 from ..utils import clear_problem, flag_problem, notification, where_text, xero_kind
 
@@ -103,37 +109,10 @@ class AccountMove(models.Model):
         endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
         problems = []
         company = self.company_id
-        contact = ctx["contacts"].get(self.partner_id.commercial_partner_id.id)
-        if not contact:
-            if not company.xero_auto_create_contacts:
-                problems.append(
-                    _(
-                        "%(partner)s has no Xero contact in %(org)s: pick one in the Xero contact field or press "
-                        "Export contact to Xero on the partner.",
-                        partner=self.partner_id.commercial_partner_id.display_name,
-                        org=tenant.name,
-                    )
-                )
-        elif not contact.active:
-            problems.append(
-                _(
-                    "The Xero contact %(contact)s is archived in Xero: restore it there, or pick another contact "
-                    "for %(partner)s.",
-                    contact=contact.name,
-                    partner=self.partner_id.commercial_partner_id.display_name,
-                )
-            )
+        contact = check_contact_and_currency(
+            self.env, ctx, company, self.partner_id.commercial_partner_id, self.currency_id, problems
+        )
         currency = self.currency_id.name
-        if currency not in ctx["currencies"]:
-            problems.append(
-                _(
-                    "%(org)s does not use %(currency)s: add the currency in Xero (Settings > Currencies), then refresh "
-                    "the Xero cache.",
-                    org=tenant.name,
-                    currency=currency,
-                )
-            )
-
         use = "sale" if self.is_sale_document(include_receipts=True) else "purchase"
         amount_type = amount_type_of(self.env, self.invoice_line_ids.tax_ids, problems)
         line_items = line_items_of(

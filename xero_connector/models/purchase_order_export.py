@@ -21,7 +21,7 @@ from odoo.exceptions import UserError
 from odoo.tools import formatLang, html2plaintext
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES
-from ..documents import _contacts_by_partner, amount_type_of, line_items_of
+from ..documents import _contacts_by_partner, amount_type_of, check_contact_and_currency, line_items_of
 from ..utils import where_text, xero_kind
 
 # How an order goes to Xero → its Xero endpoint (``utils.xero_kind`` names the rest).
@@ -74,40 +74,11 @@ class PurchaseOrder(models.Model):
     def _xero_po_payload(self, ctx, kind):
         """(Xero JSON of this order as a purchase order or a bill, [problems]). Pure."""
         self.ensure_one()
-        tenant = ctx["tenant"]
         company = self.company_id
         problems = []
         partner = self.partner_id.commercial_partner_id
-        contact = ctx["contacts"].get(partner.id)
-        if not contact:
-            if not company.xero_auto_create_contacts:
-                problems.append(
-                    _(
-                        "%(partner)s has no Xero contact in %(org)s: pick one in the Xero contact field or press "
-                        "Export contact to Xero on the partner.",
-                        partner=partner.display_name,
-                        org=tenant.name,
-                    )
-                )
-        elif not contact.active:
-            problems.append(
-                _(
-                    "The Xero contact %(contact)s is archived in Xero: restore it there, or pick another contact "
-                    "for %(partner)s.",
-                    contact=contact.name,
-                    partner=partner.display_name,
-                )
-            )
+        contact = check_contact_and_currency(self.env, ctx, company, partner, self.currency_id, problems)
         currency = self.currency_id.name
-        if currency not in ctx["currencies"]:
-            problems.append(
-                _(
-                    "%(org)s does not use %(currency)s: add the currency in Xero (Settings > Currencies), then refresh "
-                    "the Xero cache.",
-                    org=tenant.name,
-                    currency=currency,
-                )
-            )
         product_lines = self.order_line.filtered(lambda line: not line.display_type)
         amount_type = amount_type_of(self.env, product_lines.taxes_id, problems)
         line_items = line_items_of(
