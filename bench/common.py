@@ -191,7 +191,7 @@ class HttpTimer:
 # ------------------------------------------------------------------------------ scenarios
 def setup_tenant(env, tenant, tax_sale):
     """What an administrator does once per organisation: cache, tax map, default accounts."""
-    tenant._refresh_cache()
+    tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant)
     rates = {r.tax_type: r for r in env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)])}
     accounts = {a.code: a for a in env["xero.account"].search([("tenant_id", "=", tenant.id)])}
     env["xero.tax.map"].create(
