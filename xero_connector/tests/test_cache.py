@@ -452,13 +452,7 @@ class TestCache(XeroSandboxCase):
         company_b = self.env["res.company"].create({"name": "Cache Company B"})
         company_a.xero_tenant_id = tenant_a
         company_b.xero_tenant_id = tenant_b
-        user_b = new_test_user(
-            self.env,
-            login="cache_b",
-            groups="base.group_user,xero_connector.group_xero_user",
-            company_id=company_b.id,
-            company_ids=[Command.set([company_b.id])],
-        )
+        user_b = self.user_in("cache_b", "base.group_user,xero_connector.group_xero_user", company_b)
         Contact = self.env["xero.contact"].with_user(user_b)
         self.assertEqual(set(Contact.search([]).tenant_id.ids), {tenant_b.id})
         with self.assertRaises(AccessError):
