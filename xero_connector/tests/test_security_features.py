@@ -4,8 +4,6 @@ over RPC (``call_kw``) as a Xero user or manager of another company, or as an in
 without the Xero group. Every test asserts the refusal *and* that nothing changed: no call
 reached the Xero sandbox, no record was written."""
 
-import uuid
-
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -47,13 +45,7 @@ class TestSecurityFeatures(XeroSecurityCase):
 
     def setUp(self):
         super().setUp()
-        sequence = self.env["ir.sequence"].search(
-            [("code", "=", "purchase.order"), ("company_id", "in", (False, self.company.id))], limit=1
-        )
-        sequence.prefix = f"S{uuid.uuid4().hex[:5].upper()}-"
-        self.company.write(
-            {"xero_po_mode": "purchase_order", "xero_po_trigger": "manual", "xero_po_status": "DRAFT"}
-        )
+        self.send_purchase_orders_by_hand("S")
 
     def make_po(self):
         order = self.env["purchase.order"].create(
