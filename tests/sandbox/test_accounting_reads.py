@@ -331,34 +331,24 @@ def test_demo_organisations_are_stable_across_restarts():
         ("Demo Company (AU)", "!dmAU1", "AUD"),
         ("Demo Company (NZ)", "!dmNZ1", "NZD"),
     ]
+
+    def ids(organisations, resource):
+        return [
+            json.dumps(
+                sorted(
+                    d.get("ContactID")
+                    or d.get("AccountID")
+                    or d.get("ItemID")
+                    or d.get("TrackingCategoryID")
+                    or d.get("InvoiceID")
+                    for d in org.dump(resource)
+                )
+            )
+            for org in organisations
+        ]
+
     for resource in ("Contacts", "Accounts", "Items", "TrackingCategories", "Invoices"):
-        ids = [
-            json.dumps(
-                sorted(
-                    d.get("ContactID")
-                    or d.get("AccountID")
-                    or d.get("ItemID")
-                    or d.get("TrackingCategoryID")
-                    or d.get("InvoiceID")
-                    for d in org.dump(resource)
-                )
-            )
-            for org in first
-        ]
-        again = [
-            json.dumps(
-                sorted(
-                    d.get("ContactID")
-                    or d.get("AccountID")
-                    or d.get("ItemID")
-                    or d.get("TrackingCategoryID")
-                    or d.get("InvoiceID")
-                    for d in org.dump(resource)
-                )
-            )
-            for org in second
-        ]
-        assert ids == again, resource
+        assert ids(first, resource) == ids(second, resource), resource
     assert all(org.events == [] for org in first)
     nz = Api(first[1])
     assert {t["TaxType"] for t in nz.get("/TaxRates").items("TaxRates")} >= {"OUTPUT2", "INPUT2"}
