@@ -28,6 +28,20 @@ def sandbox_client():
     return SandboxClient(url)
 
 
+def random_lines(rng, count, name):
+    """``count`` invoice lines of random quantities, prices (up to 5 decimals) and discounts
+    drawn from ``rng``; ``name(n)`` names line ``n`` (drawn first, so it may draw too)."""
+    return [
+        {
+            "name": name(n),
+            "quantity": round(rng.uniform(0.001, 5000), rng.choice([0, 1, 3])),
+            "price_unit": round(rng.uniform(0.00001, 900), rng.choice([2, 4, 5])),
+            "discount": rng.choice([0, 0, 2.5, 10, 33.33]),
+        }
+        for n in range(count)
+    ]
+
+
 def query_of(url):
     """The query of ``url`` as a dict of single values."""
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
@@ -93,6 +107,13 @@ class XeroSandboxCase(HttpCase):
         )
         cls.xero_manager.write({"company_ids": [Command.link(company.id)]})
         return company
+
+    @classmethod
+    def two_companies(cls, name_b):
+        """``company_a``, the test company with a chart, and ``company_b``, another one named
+        ``name_b`` (see second_company)."""
+        cls.company_a = cls.with_chart(cls.env.company)
+        cls.company_b = cls.second_company(name_b)
 
     @classmethod
     def user_in(cls, login, groups, *companies, **values):

@@ -13,9 +13,7 @@ class TestCompanyMapping(XeroSandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_b = cls.second_company("Beta Company")
-        cls.with_chart(cls.company_a)
+        cls.two_companies("Beta Company")
         cls.partner = cls.env["res.partner"].create({"name": "Customer of both"})
         cls.xero_user = cls.user_in(
             "xero_user",

@@ -16,9 +16,7 @@ class TestContacts(XeroSandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_b = cls.second_company("Beta Company")
-        cls.with_chart(cls.company_a)
+        cls.two_companies("Beta Company")
         cls.xero_user = cls.user_in(
             "xero_user",
             "base.group_user,base.group_partner_manager,account.group_account_invoice,"

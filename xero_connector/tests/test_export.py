@@ -5,7 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import XeroSandboxCase
+from .common import XeroSandboxCase, random_lines
 
 
 class XeroExportCase(XeroSandboxCase):
@@ -235,15 +235,7 @@ class TestExport(XeroExportCase):
         rng = random.Random(20261122)
         moves = self.env["account.move"]
         for _invoice in range(8):
-            lines = [
-                {
-                    "name": f"Part {rng.randint(1, 999)}",
-                    "quantity": round(rng.uniform(0.001, 5000), rng.choice([0, 1, 3])),
-                    "price_unit": round(rng.uniform(0.00001, 900), rng.choice([2, 4, 5])),
-                    "discount": rng.choice([0, 0, 2.5, 10, 33.33]),
-                }
-                for _line in range(12)
-            ]
+            lines = random_lines(rng, 12, lambda _n: f"Part {rng.randint(1, 999)}")
             moves |= self.make_move(lines=lines)
         moves.action_xero_export()
         totals = {i["InvoiceID"]: i["Total"] for i in self.in_xero()}

@@ -14,9 +14,7 @@ class TestMapping(XeroSandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.with_chart(cls.company_a)
-        cls.company_b = cls.second_company("Mapping Company B")
+        cls.two_companies("Mapping Company B")
         Tax = cls.env["account.tax"].with_company(cls.company_a)
         cls.sale_10 = Tax.create({"name": "Sales 10%", "amount": 10, "type_tax_use": "sale"})
         cls.purchase_10 = Tax.create({"name": "Purchases 10%", "amount": 10, "type_tax_use": "purchase"})

@@ -223,6 +223,26 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         numbers = [p["PurchaseOrderNumber"] for p in self.in_xero("PurchaseOrders")]
         self.assertEqual(numbers.count(order.name), 1)
 
+    def _in_xero_as(self, order, path, number):
+        """The documents at ``path`` in Xero whose ``number`` field is ``order``'s (its
+        vendor reference as a bill, else its name)."""
+        mine = order.partner_ref or order.name
+        return [d for d in self.in_xero(path.strip("/")) if d.get(number) == mine]
+
+    def _queue_exports_it_after_its_wait(self, order, path, number, key):
+        """The export queue leaves the queued ``order`` alone before its next-try time and
+        exports it after: one document of its number in Xero, the one it is linked to."""
+        self.env["account.move"]._cron_xero_export_queue()
+        self.assertEqual(order.xero_export_state, "queued", "not before its next-try time")
+        self.assertFalse(order.xero_id)
+        # Odoo's clock only: moving the sandbox's an hour on would outlive the grace of the
+        # refresh token this test's rolled-back transaction rotates, breaking the next tests.
+        with freeze_time(order.xero_next_try_at + timedelta(minutes=1)):
+            self.env["account.move"]._cron_xero_export_queue()
+        self.assertEqual(order.xero_export_state, "exported", order.xero_error)
+        self.assertFalse(order.xero_next_try_at)
+        self.assertEqual([d[key] for d in self._in_xero_as(order, path, number)], [order.xero_id])
+
     def _long_retry_after_on_the_lookup(self, order, path, number, key):
         """Sent, answer lost; the lookup then gets a Retry-After too long to sleep: the order
         stays queued with its next-try time (not failed, not sent again), and the queue after
@@ -238,16 +258,8 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         self.assertTrue(self.env["xero.export.attempt"]._in_doubt(order), "still looked up next time")
         self.sandbox.clear_faults()
         self.sandbox.advance(120)
-        self.env["account.move"]._cron_xero_export_queue()
-        self.assertEqual(order.xero_export_state, "queued", "not before its next-try time")
-        with freeze_time(order.xero_next_try_at + timedelta(minutes=1)):
-            self.env["account.move"]._cron_xero_export_queue()
-        self.assertEqual(order.xero_export_state, "exported", order.xero_error)
-        self.assertFalse(order.xero_next_try_at)
+        self._queue_exports_it_after_its_wait(order, path, number, key)
         self.assertEqual(len(self.puts(path)), puts, "found, not sent again")
-        resource = path.strip("/")
-        twins = [d for d in self.in_xero(resource) if d.get(number) == (order.partner_ref or order.name)]
-        self.assertEqual([d[key] for d in twins], [order.xero_id])
 
     def test_a_long_retry_after_on_the_lookup_of_an_order_in_doubt_keeps_it_queued(self):
         self._long_retry_after_on_the_lookup(
@@ -274,21 +286,9 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         wait = (order.xero_next_try_at - start).total_seconds()
         self.assertTrue(3500 <= wait <= 3700, wait)
         self.assertFalse(self.env["xero.export.attempt"]._in_doubt(order), "Xero created nothing")
-        resource = path.strip("/")
-        mine = order.partner_ref or order.name
-        self.assertFalse([d for d in self.in_xero(resource) if d.get(number) == mine])
+        self.assertFalse(self._in_xero_as(order, path, number))
         self.sandbox.clear_faults()
-        self.env["account.move"]._cron_xero_export_queue()
-        self.assertEqual(order.xero_export_state, "queued", "not before its next-try time")
-        self.assertFalse(order.xero_id)
-        # Odoo's clock only: moving the sandbox's an hour on would outlive the grace of the
-        # refresh token this test's rolled-back transaction rotates, breaking the next tests.
-        with freeze_time(order.xero_next_try_at + timedelta(minutes=1)):
-            self.env["account.move"]._cron_xero_export_queue()
-        self.assertEqual(order.xero_export_state, "exported", order.xero_error)
-        self.assertFalse(order.xero_next_try_at)
-        twins = [d for d in self.in_xero(resource) if d.get(number) == mine]
-        self.assertEqual([d[key] for d in twins], [order.xero_id])
+        self._queue_exports_it_after_its_wait(order, path, number, key)
 
     def test_a_long_retry_after_on_sending_keeps_the_order_queued(self):
         self._long_retry_after_on_the_send(
