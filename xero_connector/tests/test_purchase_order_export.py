@@ -332,17 +332,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
             f"/PurchaseOrders/{first}",
             json={"PurchaseOrders": [{"Status": "DELETED"}]},
         )
-        wizard = (
-            self.env["xero.clear.exported.wizard"]
-            .with_user(self.buyer)
-            .create({"purchase_order_id": order.id})
-        )
-        self.assertTrue(wizard.gone_in_xero)
-        wizard.action_clear()
-        self.assertFalse(order.xero_id)
-        order.action_xero_export()
-        self.assertTrue(order.xero_id, order.xero_error)
-        self.assertNotEqual(order.xero_id, first)
+        self.clear_gone_and_export_again(order, self.buyer, "purchase_order_id")
 
     def test_status_changes_in_xero_are_read_back(self):
         self.company.xero_po_status = "AUTHORISED"
