@@ -95,6 +95,12 @@ def line(description="Widget", quantity=1, unit=100, account="200", tax="OUTPUT"
     return result
 
 
+def payment(of: dict, amount, account="090", **extra) -> dict:
+    """A payment of ``amount`` on 2024-03-10 from account ``account`` against ``of`` (e.g.
+    ``{"Invoice": {"InvoiceID": …}}`` or ``{"CreditNote": {"CreditNoteID": …}}``)."""
+    return {**of, "Account": {"Code": account}, "Date": "2024-03-10", "Amount": amount, **extra}
+
+
 def new_clock() -> Clock:
     clock = Clock()
     clock.set(T0)

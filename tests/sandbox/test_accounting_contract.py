@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from accounting_support import Api, demo_org, invoice, line
+from accounting_support import Api, demo_org, invoice, line, payment
 
 openapi_core = pytest.importorskip("openapi_core")
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "xero" / "openapi" / "xero_accounting.yaml"
@@ -108,20 +108,8 @@ def test_write_responses_conform(spec, api):
     assert_conforms(spec, "PUT", "/Invoices", created)
     invoice_id = created.items("Invoices")[0]["InvoiceID"]
     assert_conforms(spec, "GET", f"/Invoices/{invoice_id}", api.get(f"/Invoices/{invoice_id}"))
-    payment = api.put(
-        "/Payments",
-        {
-            "Payments": [
-                {
-                    "Invoice": {"InvoiceID": invoice_id},
-                    "Account": {"Code": "090"},
-                    "Date": "2024-03-10",
-                    "Amount": 10,
-                }
-            ]
-        },
-    )
-    assert_conforms(spec, "PUT", "/Payments", payment)
+    paid = api.put("/Payments", {"Payments": [payment({"Invoice": {"InvoiceID": invoice_id}}, 10)]})
+    assert_conforms(spec, "PUT", "/Payments", paid)
     mixed = api.put(
         "/Contacts",
         {"Contacts": [{"Name": "Spec Shapes Ltd"}, {"Name": "Bayside Club"}]},
@@ -170,15 +158,7 @@ def test_xero_python_reads_the_sandbox_answers(api):
             ]
         },
     ).items("Invoices")[0]
-    api.put(
-        "/Payments",
-        {
-            "Invoice": {"InvoiceID": created["InvoiceID"]},
-            "Account": {"Code": "090"},
-            "Date": "2024-03-10",
-            "Amount": 10,
-        },
-    )
+    api.put("/Payments", payment({"Invoice": {"InvoiceID": created["InvoiceID"]}}, 10))  # a bare body
     loaded = client.deserialize(
         _SdkResponse(api.get(f"/Invoices/{created['InvoiceID']}").body), "Invoices", models
     ).invoices[0]

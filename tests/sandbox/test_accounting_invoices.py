@@ -5,7 +5,7 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from accounting_support import Api, demo_org, invoice, line
+from accounting_support import Api, demo_org, invoice, line, payment
 
 
 @pytest.fixture
@@ -411,19 +411,7 @@ def test_status_transitions(api):
 
 def test_invoice_with_a_payment_cannot_be_modified(api):
     created = api.create_invoice(Status="AUTHORISED")
-    api.put(
-        "/Payments",
-        {
-            "Payments": [
-                {
-                    "Invoice": {"InvoiceID": created["InvoiceID"]},
-                    "Account": {"Code": "090"},
-                    "Amount": 10,
-                    "Date": "2024-03-10",
-                }
-            ]
-        },
-    )
+    api.put("/Payments", {"Payments": [payment({"Invoice": {"InvoiceID": created["InvoiceID"]}}, 10)]})
     for change in ({"Reference": "nope"}, {"Status": "VOIDED"}, {"LineItems": [line(unit=5)]}):
         reply = api.post(f"/Invoices/{created['InvoiceID']}", {"Invoices": [change]})
         assert reply.messages == ["Invoice not of valid status for modification"]

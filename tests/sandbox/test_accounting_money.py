@@ -1,7 +1,7 @@
 """Payments, credit notes and their allocations, overpayments/prepayments, manual journals."""
 
 import pytest
-from accounting_support import Api, demo_org, line
+from accounting_support import Api, demo_org, line, payment
 
 
 @pytest.fixture
@@ -10,14 +10,9 @@ def api():
 
 
 def pay(api, invoice_id, amount, account="090", **extra):
-    body = {
-        "Invoice": {"InvoiceID": invoice_id},
-        "Account": {"Code": account},
-        "Date": "2024-03-10",
-        "Amount": amount,
-        **extra,
-    }
-    return api.put("/Payments", {"Payments": [body]})
+    return api.put(
+        "/Payments", {"Payments": [payment({"Invoice": {"InvoiceID": invoice_id}}, amount, account, **extra)]}
+    )
 
 
 # --------------------------------------------------------------------------- payments
@@ -61,16 +56,7 @@ def test_payment_rules(api):
     assert pay(api, approved["InvoiceID"], 10, account="880").status == 200  # payments enabled on 880
     by_number = api.put(
         "/Payments",
-        {
-            "Payments": [
-                {
-                    "Invoice": {"InvoiceNumber": approved["InvoiceNumber"]},
-                    "Account": {"Code": "091"},
-                    "Date": "2024-03-10",
-                    "Amount": 5,
-                }
-            ]
-        },
+        {"Payments": [payment({"Invoice": {"InvoiceNumber": approved["InvoiceNumber"]}}, 5, "091")]},
     )
     assert by_number.items("Payments")[0]["Amount"] == 5.0
     account_id = next(a["AccountID"] for a in api.org.dump("Accounts") if a["Code"] == "090")
@@ -170,17 +156,7 @@ def test_credit_note_allocation_rules(api):
 def test_credit_note_refund_payment(api):
     note = api.put("/CreditNotes", {"CreditNotes": [credit_note()]}).items("CreditNotes")[0]
     refund = api.put(
-        "/Payments",
-        {
-            "Payments": [
-                {
-                    "CreditNote": {"CreditNoteID": note["CreditNoteID"]},
-                    "Account": {"Code": "090"},
-                    "Date": "2024-03-10",
-                    "Amount": 33,
-                }
-            ]
-        },
+        "/Payments", {"Payments": [payment({"CreditNote": {"CreditNoteID": note["CreditNoteID"]}}, 33)]}
     )
     assert refund.items("Payments")[0]["PaymentType"] == "ARCREDITPAYMENT"
     assert api.get(f"/CreditNotes/{note['CreditNoteID']}").items("CreditNotes")[0]["Status"] == "PAID"

@@ -5,7 +5,7 @@ webhook events and the demo organisations."""
 import json
 
 import pytest
-from accounting_support import Api, demo_org, invoice, line, new_clock
+from accounting_support import Api, demo_org, invoice, line, new_clock, payment
 
 from xero_sandbox.accounting import Organisation
 from xero_sandbox.demo import DEMO_ORGANISATIONS, build_demo_organisations
@@ -294,19 +294,7 @@ def test_events_for_contacts_and_invoices(api):
     assert org.events == []
     contact = api.put("/Contacts", {"Contacts": [{"Name": "Eventful Ltd"}]}).items("Contacts")[0]
     created = api.create_invoice(contact="Eventful Ltd", Status="AUTHORISED")
-    api.put(
-        "/Payments",
-        {
-            "Payments": [
-                {
-                    "Invoice": {"InvoiceID": created["InvoiceID"]},
-                    "Account": {"Code": "090"},
-                    "Date": "2024-03-10",
-                    "Amount": 5,
-                }
-            ]
-        },
-    )
+    api.put("/Payments", {"Payments": [payment({"Invoice": {"InvoiceID": created["InvoiceID"]}}, 5)]})
     api.post(f"/Contacts/{contact['ContactID']}", {"Contacts": [{"EmailAddress": "e@eventful.example"}]})
     summary = [(e["eventCategory"], e["eventType"], e["resourceId"]) for e in org.events]
     assert summary == [
@@ -331,34 +319,24 @@ def test_demo_organisations_are_stable_across_restarts():
         ("Demo Company (AU)", "!dmAU1", "AUD"),
         ("Demo Company (NZ)", "!dmNZ1", "NZD"),
     ]
+
+    def ids(organisations, resource):
+        return [
+            json.dumps(
+                sorted(
+                    d.get("ContactID")
+                    or d.get("AccountID")
+                    or d.get("ItemID")
+                    or d.get("TrackingCategoryID")
+                    or d.get("InvoiceID")
+                    for d in org.dump(resource)
+                )
+            )
+            for org in organisations
+        ]
+
     for resource in ("Contacts", "Accounts", "Items", "TrackingCategories", "Invoices"):
-        ids = [
-            json.dumps(
-                sorted(
-                    d.get("ContactID")
-                    or d.get("AccountID")
-                    or d.get("ItemID")
-                    or d.get("TrackingCategoryID")
-                    or d.get("InvoiceID")
-                    for d in org.dump(resource)
-                )
-            )
-            for org in first
-        ]
-        again = [
-            json.dumps(
-                sorted(
-                    d.get("ContactID")
-                    or d.get("AccountID")
-                    or d.get("ItemID")
-                    or d.get("TrackingCategoryID")
-                    or d.get("InvoiceID")
-                    for d in org.dump(resource)
-                )
-            )
-            for org in second
-        ]
-        assert ids == again, resource
+        assert ids(first, resource) == ids(second, resource), resource
     assert all(org.events == [] for org in first)
     nz = Api(first[1])
     assert {t["TaxType"] for t in nz.get("/TaxRates").items("TaxRates")} >= {"OUTPUT2", "INPUT2"}

@@ -214,34 +214,27 @@ def _code(sb, challenge=None, redirect_uri=REDIRECT_URI):
     return parse_qs(urlsplit(location).query)["code"][0]
 
 
+def _exchange(server, code, verifier=None, redirect_uri=REDIRECT_URI):
+    """The demo app exchanges ``code`` (with no code_verifier when ``verifier`` is None)."""
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+    if verifier is not None:
+        data["code_verifier"] = verifier
+    return post_token(server, **data)
+
+
 def test_wrong_pkce_verifier_is_invalid_grant(server, sb):
     verifier, challenge = pkce_pair()
-    code = _code(sb, challenge)
-    answer = post_token(
-        server,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT_URI,
-        code_verifier=verifier + "x",
-    )
+    answer = _exchange(server, _code(sb, challenge), verifier + "x")
     assert answer.status_code == 400 and answer.json() == {"error": "invalid_grant"}
-    missing = post_token(
-        server, grant_type="authorization_code", code=_code(sb, challenge), redirect_uri=REDIRECT_URI
-    )
+    missing = _exchange(server, _code(sb, challenge))
     assert missing.status_code == 400 and missing.json()["error"] == "invalid_grant"
 
 
 def test_code_is_single_use(server, sb):
     verifier, challenge = pkce_pair()
     code = _code(sb, challenge)
-    data = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": REDIRECT_URI,
-        "code_verifier": verifier,
-    }
-    assert post_token(server, **data).status_code == 200
-    again = post_token(server, **data)
+    assert _exchange(server, code, verifier).status_code == 200
+    again = _exchange(server, code, verifier)
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
 
@@ -249,22 +242,13 @@ def test_code_lives_five_minutes(server, sb):
     verifier, challenge = pkce_pair()
     code = _code(sb, challenge)
     sb.advance(5 * MINUTE + 1)
-    answer = post_token(
-        server, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI, code_verifier=verifier
-    )
+    answer = _exchange(server, code, verifier)
     assert answer.json()["error"] == "invalid_grant"
 
 
 def test_redirect_uri_must_match_the_authorisation(server, sb):
     verifier, challenge = pkce_pair()
-    code = _code(sb, challenge)
-    answer = post_token(
-        server,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri="http://localhost:9999/other",
-        code_verifier=verifier,
-    )
+    answer = _exchange(server, _code(sb, challenge), verifier, redirect_uri="http://localhost:9999/other")
     assert answer.json()["error"] == "invalid_grant"
 
 

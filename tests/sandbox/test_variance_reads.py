@@ -8,37 +8,30 @@ from accounting_support import Api, demo_org, line
 PERIOD = "Date>=DateTime(2031,03,01) AND Date<=DateTime(2031,03,31)"
 
 
-def test_date_range_where_on_invoices_and_credit_notes():
-    api = Api(demo_org())
-    inside = api.create_invoice(Date="2031-03-31", InvoiceNumber="V-1")
-    api.create_invoice(Date="2031-04-01", InvoiceNumber="V-2")
-    api.create_invoice(Date="2031-02-28", InvoiceNumber="V-3")
-    credit = api.put(
+def credit_note(api, day):
+    """A draft sales credit note of one line dated ``day``, as Xero answered it."""
+    return api.put(
         "/CreditNotes",
         {
             "CreditNotes": [
                 {
                     "Type": "ACCRECCREDIT",
                     "Contact": {"Name": "Bayside Club"},
-                    "Date": "2031-03-15",
+                    "Date": day,
                     "LineItems": [line()],
                 }
             ]
         },
     ).items("CreditNotes")[0]
-    api.put(
-        "/CreditNotes",
-        {
-            "CreditNotes": [
-                {
-                    "Type": "ACCRECCREDIT",
-                    "Contact": {"Name": "Bayside Club"},
-                    "Date": "2031-04-15",
-                    "LineItems": [line()],
-                }
-            ]
-        },
-    )
+
+
+def test_date_range_where_on_invoices_and_credit_notes():
+    api = Api(demo_org())
+    inside = api.create_invoice(Date="2031-03-31", InvoiceNumber="V-1")
+    api.create_invoice(Date="2031-04-01", InvoiceNumber="V-2")
+    api.create_invoice(Date="2031-02-28", InvoiceNumber="V-3")
+    credit = credit_note(api, "2031-03-15")
+    credit_note(api, "2031-04-15")
     invoices = api.get("/Invoices", {"where": f'Type=="ACCREC" AND {PERIOD}', "page": 1}).items("Invoices")
     assert [i["InvoiceID"] for i in invoices] == [inside["InvoiceID"]]
     credits = api.get("/CreditNotes", {"where": f'Type=="ACCRECCREDIT" AND {PERIOD}', "page": 1})

@@ -1,19 +1,15 @@
 """Webhooks as Xero sends them: signed deliveries, tampered ones, the intent-to-receive check
 and the organisations' own change events."""
 
-import base64
-import hashlib
-import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from webhook_endpoint import Endpoint, QuietHandler, signed_by
 
 KEY = "test-webhook-key"
 
 
-class Receiver:
+class Receiver(Endpoint):
     """A tiny webhook endpoint: 200 for a good signature, 401 for a bad one (or always 200
     when `honest` is False, like a receiver that forgot to check)."""
 
@@ -21,28 +17,16 @@ class Receiver:
         self.key, self.honest, self.received = key, honest, []
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                expected = base64.b64encode(
-                    hmac.new(receiver.key.encode(), body, hashlib.sha256).digest()
-                ).decode()
-                good = hmac.compare_digest(expected, self.headers.get("x-xero-signature", ""))
+                good = signed_by(receiver.key, body, self.headers.get("x-xero-signature"))
                 receiver.received.append((good, json.loads(body)))
                 self.send_response(200 if good or not receiver.honest else 401)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/xero/webhook"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture

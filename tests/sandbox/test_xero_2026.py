@@ -3,8 +3,6 @@ granular scopes checked per endpoint from the spec's security section, Starter's
 discounts only on sales invoices, 3.5 MB bodies, payment dates, NoTax documents, silent
 intent-to-receive answers and request bodies without unknown fields."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +10,7 @@ import requests
 from accounting_support import Api as OrgApi
 from accounting_support import demo_org, invoice, line
 from conftest import Api
+from webhook_endpoint import Endpoint, QuietHandler, signed_by
 
 from xero_sandbox.client import DEMO_CLIENT_ID, SandboxError
 from xero_sandbox.spec_rules import SpecRules
@@ -263,35 +262,21 @@ def test_unknown_fields_are_contract_violations(sb, api):
 
 
 # ------------------------------------------------------------------------- intent to receive
-class Chatty:
+class Chatty(Endpoint):
     """A webhook receiver that checks signatures but answers with a body and/or a cookie."""
 
     def __init__(self, key, body=b"", cookie=None):
-        import base64
-        import hashlib
-        import hmac
-
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers["Content-Length"]))
-                good = base64.b64encode(hmac.new(key.encode(), raw, hashlib.sha256).digest()).decode()
-                self.send_response(200 if good == self.headers.get("x-xero-signature") else 401)
+                self.send_response(200 if signed_by(key, raw, self.headers.get("x-xero-signature")) else 401)
                 if cookie:
                     self.send_header("Set-Cookie", cookie)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/xero/webhook"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 @pytest.mark.parametrize(

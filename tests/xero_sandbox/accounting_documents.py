@@ -613,14 +613,7 @@ class CreditNotes(DocumentResource):
         doc["RemainingCredit"] = doc["Total"] - used
 
     def subroute(self, method, doc, rest, ctx, body):
-        if rest[0].lower() != "allocations":
-            return None
-        allocator = Allocator(self.org, self)
-        if len(rest) == 1 and method == "PUT":
-            return allocator.write(doc, ctx, body)
-        if len(rest) == 2 and method == "DELETE":
-            return allocator.delete(doc, rest[1])
-        return None
+        return Allocator.route(self, method, doc, rest, ctx, body)
 
 
 class PurchaseOrders(DocumentResource):
@@ -683,6 +676,20 @@ class Allocator:
     name = "Allocations"
     id_field = "AllocationID"
     error_flag = "HasErrors"
+
+    @classmethod
+    def route(cls, source_resource, method, doc, rest, ctx, body):
+        """The ``subroute`` of the resources whose documents carry credit: PUT
+        …/{id}/Allocations allocates, DELETE …/{id}/Allocations/{AllocationID} removes one;
+        anything else below the document is no route (None)."""
+        if rest[0].lower() != "allocations":
+            return None
+        allocator = cls(source_resource.org, source_resource)
+        if len(rest) == 1 and method == "PUT":
+            return allocator.write(doc, ctx, body)
+        if len(rest) == 2 and method == "DELETE":
+            return allocator.delete(doc, rest[1])
+        return None
 
     def __init__(self, org, source_resource):
         self.org = org

@@ -284,14 +284,7 @@ class _CreditResource(Resource):
         return doc
 
     def subroute(self, method, doc, rest, ctx, body):
-        if rest[0].lower() != "allocations":
-            return None
-        allocator = Allocator(self.org, self)
-        if len(rest) == 1 and method == "PUT":
-            return allocator.write(doc, ctx, body)
-        if len(rest) == 2 and method == "DELETE":
-            return allocator.delete(doc, rest[1])
-        return None
+        return Allocator.route(self, method, doc, rest, ctx, body)
 
 
 class Overpayments(_CreditResource):

@@ -28,6 +28,25 @@ def sandbox_client():
     return SandboxClient(url)
 
 
+def random_lines(rng, count, name):
+    """``count`` invoice lines of random quantities, prices (up to 5 decimals) and discounts
+    drawn from ``rng``; ``name(n)`` names line ``n`` (drawn first, so it may draw too)."""
+    return [
+        {
+            "name": name(n),
+            "quantity": round(rng.uniform(0.001, 5000), rng.choice([0, 1, 3])),
+            "price_unit": round(rng.uniform(0.00001, 900), rng.choice([2, 4, 5])),
+            "discount": rng.choice([0, 0, 2.5, 10, 33.33]),
+        }
+        for n in range(count)
+    ]
+
+
+def query_of(url):
+    """The query of ``url`` as a dict of single values."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
 class XeroSandboxCase(HttpCase):
     # The test app's Xero tier: Starter, as a new app in 2026 (one organisation per consent,
     # 5 connected organisations, 1,000 calls a day). A class about something else that needs
@@ -90,21 +109,32 @@ class XeroSandboxCase(HttpCase):
         return company
 
     @classmethod
+    def two_companies(cls, name_b):
+        """``company_a``, the test company with a chart, and ``company_b``, another one named
+        ``name_b`` (see second_company)."""
+        cls.company_a = cls.with_chart(cls.env.company)
+        cls.company_b = cls.second_company(name_b)
+
+    @classmethod
+    def user_in(cls, login, groups, *companies, **values):
+        """A user ``login`` in ``groups`` who works in ``companies`` only (the first is their
+        current company)."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=companies[0].id,
+            company_ids=[Command.set([company.id for company in companies])],
+            **values,
+        )
+
+    @classmethod
     def connect_directly(cls, user, tenants):
         """The OAuth round without a browser (consent given on the sandbox's control API,
         the code exchanged by the same method the callback uses): for test classes that
         need a connected organisation in setUpClass."""
-        action = cls.env["xero.connection"].with_user(user)._start_authorization()
-        query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
-        location = cls.sandbox.authorize(
-            query["redirect_uri"],
-            client_id=query["client_id"],
-            state=query["state"],
-            code_challenge=query["code_challenge"],
-            tenants=tenants,
-            scope=query["scope"],
-        )
-        callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+        _url, query = cls._authorization_url(cls.env, user)
+        callback = query_of(cls.consent(query, tenants))
         session = cls.env["xero.oauth.session"].with_user(user)._consume(callback["state"])
         return cls.env["xero.connection"].with_user(user)._complete_authorization(session, callback["code"])
 
@@ -139,14 +169,18 @@ class XeroSandboxCase(HttpCase):
     # --------------------------------------------------------------------------------------
     def start_authorization(self, user=None, connection=None):
         """Press Connect to Xero as ``user``: the URL of Xero's consent page and its query."""
-        user = user or self.xero_manager
-        action = self.env["xero.connection"].with_user(user)._start_authorization(connection=connection)
-        url = action["url"]
-        return url, {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        return self._authorization_url(self.env, user or self.xero_manager, connection)
 
-    def consent(self, query, tenants):
+    @staticmethod
+    def _authorization_url(env, user, connection=None):
+        action = env["xero.connection"].with_user(user)._start_authorization(connection=connection)
+        url = action["url"]
+        return url, query_of(url)
+
+    @classmethod
+    def consent(cls, query, tenants):
         """Xero's consent page: the user ticks ``tenants`` and presses Allow access."""
-        return self.sandbox.authorize(
+        return cls.sandbox.authorize(
             query["redirect_uri"],
             client_id=query["client_id"],
             state=query["state"],

@@ -17,6 +17,8 @@ from odoo import Command, fields
 from odoo.addons.xero_connector.documents import xero_line_amount
 from odoo.tests import TransactionCase, tagged
 
+from .common import random_lines
+
 BASE_URL = "https://odoo.example.com"
 
 
@@ -381,15 +383,7 @@ class TestInvoiceBuilder(XeroBuilderCase):
     def test_random_lines_match_odoo_to_the_cent_on_every_document_type(self):
         rng = random.Random(20261129)
         for move_type in ("out_invoice", "in_invoice", "out_refund", "in_refund"):
-            lines = [
-                {
-                    "name": f"Part {n}",
-                    "quantity": round(rng.uniform(0.001, 5000), rng.choice([0, 1, 3])),
-                    "price_unit": round(rng.uniform(0.00001, 900), rng.choice([2, 4, 5])),
-                    "discount": rng.choice([0, 0, 2.5, 10, 33.33]),
-                }
-                for n in range(15)
-            ]
+            lines = random_lines(rng, 15, lambda n: f"Part {n}")
             move = self.make_move(move_type, lines=lines, ref=f"R-{move_type}")
             payload, problems = self.payload(move)
             self.assertEqual(problems, [])

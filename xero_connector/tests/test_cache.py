@@ -202,20 +202,12 @@ class TestCache(XeroSandboxCase):
         contacts = {c["Name"]: c["ContactID"] for c in self.sandbox.dump(org, "Contacts")}
 
         self.sandbox.advance(5)
-        renamed = self.sandbox.as_user(
-            org,
-            "POST",
-            "/Contacts",
-            json={"Contacts": [{"ContactID": contacts["Basket Case"], "Name": "Basket Case Ltd"}]},
-        )
-        self.assertEqual(renamed.status_code, 200, renamed.text)
-        archived = self.sandbox.as_user(
-            org,
-            "POST",
-            "/Contacts",
-            json={"Contacts": [{"ContactID": contacts["Boom FM"], "ContactStatus": "ARCHIVED"}]},
-        )
-        self.assertEqual(archived.status_code, 200, archived.text)
+        for change in (  # a rename, an archiving
+            {"ContactID": contacts["Basket Case"], "Name": "Basket Case Ltd"},
+            {"ContactID": contacts["Boom FM"], "ContactStatus": "ARCHIVED"},
+        ):
+            answer = self.sandbox.as_user(org, "POST", "/Contacts", json={"Contacts": [change]})
+            self.assertEqual(answer.status_code, 200, answer.text)
 
         mark = self._mark()
         stats = self.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["contacts"])[tenant.id][
@@ -452,13 +444,7 @@ class TestCache(XeroSandboxCase):
         company_b = self.env["res.company"].create({"name": "Cache Company B"})
         company_a.xero_tenant_id = tenant_a
         company_b.xero_tenant_id = tenant_b
-        user_b = new_test_user(
-            self.env,
-            login="cache_b",
-            groups="base.group_user,xero_connector.group_xero_user",
-            company_id=company_b.id,
-            company_ids=[Command.set([company_b.id])],
-        )
+        user_b = self.user_in("cache_b", "base.group_user,xero_connector.group_xero_user", company_b)
         Contact = self.env["xero.contact"].with_user(user_b)
         self.assertEqual(set(Contact.search([]).tenant_id.ids), {tenant_b.id})
         with self.assertRaises(AccessError):

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import XeroSandboxCase
 
@@ -13,16 +13,14 @@ class TestCompanyMapping(XeroSandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_b = cls.second_company("Beta Company")
-        cls.with_chart(cls.company_a)
+        cls.two_companies("Beta Company")
         cls.partner = cls.env["res.partner"].create({"name": "Customer of both"})
-        cls.xero_user = new_test_user(
-            cls.env,
-            login="xero_user",
-            groups="base.group_user,account.group_account_invoice,purchase.group_purchase_user,"
+        cls.xero_user = cls.user_in(
+            "xero_user",
+            "base.group_user,account.group_account_invoice,purchase.group_purchase_user,"
             "xero_connector.group_xero_user",
-            company_ids=[Command.set([cls.company_a.id, cls.company_b.id])],
+            cls.company_a,
+            cls.company_b,
         )
 
     def _connect_both(self):
@@ -112,13 +110,7 @@ class TestCompanyMapping(XeroSandboxCase):
         tenant_a, tenant_b = self._connect_both()
         self._map(self.company_a, tenant_a)
         self._map(self.company_b, tenant_b)
-        b_only = new_test_user(
-            self.env,
-            login="b_only",
-            groups="base.group_user,xero_connector.group_xero_manager",
-            company_id=self.company_b.id,
-            company_ids=[Command.set([self.company_b.id])],
-        )
+        b_only = self.user_in("b_only", "base.group_user,xero_connector.group_xero_manager", self.company_b)
         Tenant = self.env["xero.tenant"].with_user(b_only)
         self.assertEqual(Tenant.search([]), tenant_b)
         with self.assertRaises(AccessError):
@@ -130,11 +122,5 @@ class TestCompanyMapping(XeroSandboxCase):
     def test_unmapped_organisations_are_offered_to_every_company(self):
         tenant_a, tenant_b = self._connect_both()
         self._map(self.company_a, tenant_a)
-        b_only = new_test_user(
-            self.env,
-            login="b_only2",
-            groups="base.group_user,xero_connector.group_xero_manager",
-            company_id=self.company_b.id,
-            company_ids=[Command.set([self.company_b.id])],
-        )
+        b_only = self.user_in("b_only2", "base.group_user,xero_connector.group_xero_manager", self.company_b)
         self.assertEqual(self.env["xero.tenant"].with_user(b_only).search([]), tenant_b)

@@ -2,7 +2,7 @@ import uuid
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import XeroSandboxCase
 
@@ -16,15 +16,13 @@ class TestContacts(XeroSandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_b = cls.second_company("Beta Company")
-        cls.with_chart(cls.company_a)
-        cls.xero_user = new_test_user(
-            cls.env,
-            login="xero_user",
-            groups="base.group_user,base.group_partner_manager,account.group_account_invoice,"
+        cls.two_companies("Beta Company")
+        cls.xero_user = cls.user_in(
+            "xero_user",
+            "base.group_user,base.group_partner_manager,account.group_account_invoice,"
             "purchase.group_purchase_user,xero_connector.group_xero_user",
-            company_ids=[Command.set([cls.company_a.id, cls.company_b.id])],
+            cls.company_a,
+            cls.company_b,
         )
         cls.au = cls.env.ref("base.au")
         cls.qld = cls.env.ref("base.state_au_4")
@@ -120,12 +118,7 @@ class TestContacts(XeroSandboxCase):
             other.with_user(self.xero_user)._xero_map_contact(tenant_a, bayside_b)
 
         # A user of company A only sees the mapping of company A's organisation.
-        user_a = new_test_user(
-            self.env,
-            login="xero_user_a",
-            groups="base.group_user,xero_connector.group_xero_user",
-            company_ids=[Command.set([self.company_a.id])],
-        )
+        user_a = self.user_in("xero_user_a", "base.group_user,xero_connector.group_xero_user", self.company_a)
         visible = self.env["xero.partner.binding"].with_user(user_a).search([("partner_id", "=", shared.id)])
         self.assertEqual(visible.tenant_id, tenant_a)
 

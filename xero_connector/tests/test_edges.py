@@ -105,10 +105,7 @@ class TestEdgesExport(XeroExportCase):
         too long to sleep (the minute limit's, the day's) must queue it with its next try
         time, like any export Xero cannot take now, not fail it as an export error."""
         move = self.make_move()
-        self.sandbox.add_fault("lost_response", method="PUT", path="/Invoices$", count=10)
-        _export_failing(move)
-        self.assertFalse(move.xero_id)
-        self.sandbox.clear_faults()
+        self.export_with_every_answer_lost(move, "/Invoices$")
         self.sandbox.add_fault("429", method="GET", path="/Invoices$", retry_after=60, problem="minute")
         puts = len(self.puts())
         move.with_user(self.xero_user).action_xero_export()
@@ -130,10 +127,7 @@ class TestEdgesExport(XeroExportCase):
     def _lost_then_edited(self, status):
         self.company.xero_invoice_status = status
         move = self.make_move(lines=[{"name": "Consulting", "quantity": 1, "price_unit": 40.0}])
-        self.sandbox.add_fault("lost_response", method="PUT", path="/Invoices$", count=10)
-        _export_failing(move)
-        self.assertFalse(move.xero_id)
-        self.sandbox.clear_faults()
+        self.export_with_every_answer_lost(move, "/Invoices$")
         before = next(i for i in self.in_xero() if i["InvoiceNumber"] == move.name)
         self.assertAlmostEqual(before["Total"], 44.0, places=2)
         move.button_draft()
@@ -367,9 +361,7 @@ class TestEdgesTours(XeroExportCase):
     def test_differs_in_xero_is_shown_with_both_totals(self):
         self.company.xero_invoice_status = "AUTHORISED"
         move = self.make_move(lines=[{"name": "Consulting", "quantity": 1, "price_unit": 40.0}])
-        self.sandbox.add_fault("lost_response", method="PUT", path="/Invoices$", count=10)
-        _export_failing(move)
-        self.sandbox.clear_faults()
+        self.export_with_every_answer_lost(move, "/Invoices$")
         move.button_draft()
         move.invoice_line_ids.price_unit = 70.0
         move.action_post()

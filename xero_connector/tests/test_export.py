@@ -5,7 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import XeroSandboxCase
+from .common import XeroSandboxCase, random_lines
 
 
 class XeroExportCase(XeroSandboxCase):
@@ -67,6 +67,18 @@ class XeroExportCase(XeroSandboxCase):
             )
             journal.code = f"{journal_type[0].upper()}{uuid.uuid4().hex[:4].upper()}"
 
+    def send_purchase_orders_by_hand(self, letter):
+        """Purchase orders sent to Xero as draft purchase orders when a user asks, numbered
+        ``letter`` + a prefix of this test's own (Odoo's numbering restarts with every test,
+        Xero keeps what earlier tests sent)."""
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "purchase.order"), ("company_id", "in", (False, self.company.id))], limit=1
+        )
+        sequence.prefix = f"{letter}{uuid.uuid4().hex[:5].upper()}-"
+        self.company.write(
+            {"xero_po_mode": "purchase_order", "xero_po_trigger": "manual", "xero_po_status": "DRAFT"}
+        )
+
     # --------------------------------------------------------------------------------------
     def make_move(self, move_type="out_invoice", lines=None, partner=None, post=True, **values):
         tax = self.tax_sale if move_type.startswith("out") else self.tax_purchase
@@ -92,10 +104,13 @@ class XeroExportCase(XeroSandboxCase):
     def puts(self, path="/Invoices"):
         return [c for c in self.sandbox.calls()["log"] if c["method"] == "PUT" and c["path"].endswith(path)]
 
-    def pay_in_xero(self, move, amount):
-        bank = next(
-            a for a in self.sandbox.dump(self.org_a["tenantId"], "Accounts") if a.get("Type") == "BANK"
-        )
+    def pay_in_xero(self, move, amount, account_code=None, **values):
+        """A Xero user records a payment of ``move`` today, into ``account_code`` (by default
+        the organisation's first bank account); ``values``: more of the payment's fields."""
+        if not account_code:
+            account_code = next(
+                a for a in self.sandbox.dump(self.org_a["tenantId"], "Accounts") if a.get("Type") == "BANK"
+            )["Code"]
         self.sandbox.as_user(
             self.org_a["tenantId"],
             "PUT",
@@ -104,13 +119,79 @@ class XeroExportCase(XeroSandboxCase):
                 "Payments": [
                     {
                         "Invoice": {"InvoiceID": move.xero_id},
-                        "Account": {"Code": bank["Code"]},
+                        "Account": {"Code": account_code},
                         "Date": fields.Date.to_string(fields.Date.today()),
                         "Amount": amount,
+                        **values,
                     }
                 ]
             },
         )
+
+    def type_in_xero(
+        self, *numbers, contact=None, unit_amount=1, description="typed in Xero", tax_type=None, **values
+    ):
+        """A Xero user types sales invoices ``numbers`` in Xero's web app, each one line of
+        ``unit_amount`` on account 200 (with ``tax_type`` if given), for ``contact`` (by default
+        the organisation's first);
+        ``values``: more of each invoice's fields. Returns the invoices as Xero answered them."""
+        contact = contact or self.in_xero("Contacts")[0]
+        answer = self.sandbox.as_user(
+            self.org_a["tenantId"],
+            "PUT",
+            "/Invoices",
+            json={
+                "Invoices": [
+                    {
+                        "Type": "ACCREC",
+                        "Contact": {"ContactID": contact["ContactID"]},
+                        "InvoiceNumber": number,
+                        "LineItems": [
+                            {
+                                "Description": description,
+                                "Quantity": 1,
+                                "UnitAmount": unit_amount,
+                                "AccountCode": "200",
+                                **({"TaxType": tax_type} if tax_type else {}),
+                            }
+                        ],
+                        **values,
+                    }
+                    for number in numbers
+                ]
+            },
+        )
+        self.assertEqual(answer.status_code, 200, answer.text)
+        return answer.json()["Invoices"]
+
+    def clear_gone_and_export_again(self, record, user, field):
+        """``record``'s document was deleted in Xero: the Clear exported wizard (``field``
+        names ``record`` in it), opened by ``user``, sees it gone and clears the link, and
+        the next export makes a new document in Xero."""
+        first = record.xero_id
+        wizard = self.env["xero.clear.exported.wizard"].with_user(user).create({field: record.id})
+        self.assertTrue(wizard.gone_in_xero)
+        wizard.action_clear()
+        self.assertFalse(record.xero_id)
+        record.action_xero_export()
+        self.assertTrue(record.xero_id, record.xero_error)
+        self.assertNotEqual(record.xero_id, first)
+
+    def export_with_every_answer_lost(self, record, path="/Invoices"):
+        """Export ``record`` while every answer of Xero to a PUT on ``path`` is lost: Xero
+        creates the document on the first try, Odoo never hears back, the export fails and
+        leaves ``record`` unlinked. Not assertRaises: Odoo's rolls back to a savepoint, and
+        with it the record of the attempt, which in production lives in a transaction of
+        its own."""
+        self.sandbox.add_fault("lost_response", method="PUT", path=path, count=10)
+        try:
+            record.action_xero_export()
+        except UserError as error:
+            self.assertIn("could not be reached", str(error))
+        else:
+            self.fail("every answer was lost: the export must fail")
+        self.assertFalse(record.xero_id)
+        self.sandbox.clear_faults()
 
 
 @tagged("post_install", "-at_install")
@@ -167,15 +248,7 @@ class TestExport(XeroExportCase):
         rng = random.Random(20261122)
         moves = self.env["account.move"]
         for _invoice in range(8):
-            lines = [
-                {
-                    "name": f"Part {rng.randint(1, 999)}",
-                    "quantity": round(rng.uniform(0.001, 5000), rng.choice([0, 1, 3])),
-                    "price_unit": round(rng.uniform(0.00001, 900), rng.choice([2, 4, 5])),
-                    "discount": rng.choice([0, 0, 2.5, 10, 33.33]),
-                }
-                for _line in range(12)
-            ]
+            lines = random_lines(rng, 12, lambda _n: f"Part {rng.randint(1, 999)}")
             moves |= self.make_move(lines=lines)
         moves.action_xero_export()
         totals = {i["InvoiceID"]: i["Total"] for i in self.in_xero()}
@@ -226,30 +299,7 @@ class TestExport(XeroExportCase):
                 lines=[{"name": f"Service {index}", "quantity": 1, "price_unit": 10 + index}]
             )
         taken = moves[5] | moves[20] | moves[41]
-        contact = self.in_xero("Contacts")[0]
-        self.sandbox.as_user(
-            self.org_a["tenantId"],
-            "PUT",
-            "/Invoices",
-            json={
-                "Invoices": [
-                    {
-                        "Type": "ACCREC",
-                        "Contact": {"ContactID": contact["ContactID"]},
-                        "InvoiceNumber": move.name,
-                        "LineItems": [
-                            {
-                                "Description": "typed in Xero",
-                                "Quantity": 1,
-                                "UnitAmount": 1,
-                                "AccountCode": "200",
-                            }
-                        ],
-                    }
-                    for move in taken
-                ]
-            },
-        )
+        self.type_in_xero(*taken.mapped("name"))
         before = len(self.puts())
         moves.action_xero_export()
         self.assertEqual(len(self.puts()) - before, 1, "one call for 50 invoices")
@@ -269,18 +319,7 @@ class TestExport(XeroExportCase):
 
     def test_interrupted_export_is_found_and_linked_not_sent_again(self):
         move = self.make_move()
-        # Every answer lost: Xero created the invoice on the first try, Odoo never heard back.
-        self.sandbox.add_fault("lost_response", method="PUT", path="/Invoices", count=10)
-        # Not assertRaises: Odoo's rolls back to a savepoint, and with it the record of the
-        # attempt, which in production lives in a transaction of its own.
-        try:
-            move.action_xero_export()
-        except UserError as error:
-            self.assertIn("could not be reached", str(error))
-        else:
-            self.fail("every answer was lost: the export must fail")
-        self.assertFalse(move.xero_id)
-        self.sandbox.clear_faults()
+        self.export_with_every_answer_lost(move)
         puts = len(self.puts())
         move.action_xero_export()
         self.assertTrue(move.xero_id)
@@ -332,24 +371,7 @@ class TestExport(XeroExportCase):
 
     def test_total_for_a_number_never_exported(self):
         move = self.make_move()
-        contact = self.in_xero("Contacts")[0]
-        self.sandbox.as_user(
-            self.org_a["tenantId"],
-            "PUT",
-            "/Invoices",
-            json={
-                "Invoices": [
-                    {
-                        "Type": "ACCREC",
-                        "Contact": {"ContactID": contact["ContactID"]},
-                        "InvoiceNumber": move.name,
-                        "LineItems": [
-                            {"Description": "x", "Quantity": 1, "UnitAmount": 12, "AccountCode": "200"}
-                        ],
-                    }
-                ]
-            },
-        )
+        self.type_in_xero(move.name, unit_amount=12, description="x")
         wizard = self.env["xero.check.wizard"].browse(move.action_xero_total_for_number()["res_id"])
         self.assertTrue(wizard.found)
         self.assertFalse(wizard.totals_match)
@@ -365,13 +387,7 @@ class TestExport(XeroExportCase):
             f"/Invoices/{first}",
             json={"Invoices": [{"InvoiceID": first, "Status": "DELETED"}]},
         )
-        wizard = self.env["xero.clear.exported.wizard"].with_user(self.xero_user).create({"move_id": move.id})
-        self.assertTrue(wizard.gone_in_xero)
-        wizard.action_clear()
-        self.assertFalse(move.xero_id)
-        move.action_xero_export()
-        self.assertTrue(move.xero_id, move.xero_error)
-        self.assertNotEqual(move.xero_id, first)
+        self.clear_gone_and_export_again(move, self.xero_user, "move_id")
 
     def test_clear_exported_while_still_in_xero_needs_a_manager_and_a_reason(self):
         move = self.make_move()

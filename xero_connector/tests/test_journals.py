@@ -538,13 +538,7 @@ class TestJournalsRules(XeroJournalsCase):
         self.transfer(10, incoming=True)
         self.run_journals()
         other = self.second_company("Journals Elsewhere Ltd")
-        outsider = new_test_user(
-            self.env,
-            login="journals_outsider",
-            groups="base.group_user,xero_connector.group_xero_user",
-            company_id=other.id,
-            company_ids=[Command.set(other.ids)],
-        )
+        outsider = self.user_in("journals_outsider", "base.group_user,xero_connector.group_xero_user", other)
         self.assertTrue(self.env["xero.manual.journal"].search([("date", "=", self.day)]))
         self.assertFalse(self.env["xero.manual.journal"].with_user(outsider).search([]))
         self.assertFalse(self.env["xero.manual.journal.line"].with_user(outsider).search([]))

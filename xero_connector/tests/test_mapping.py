@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import XeroSandboxCase
 
@@ -14,9 +14,7 @@ class TestMapping(XeroSandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.with_chart(cls.company_a)
-        cls.company_b = cls.second_company("Mapping Company B")
+        cls.two_companies("Mapping Company B")
         Tax = cls.env["account.tax"].with_company(cls.company_a)
         cls.sale_10 = Tax.create({"name": "Sales 10%", "amount": 10, "type_tax_use": "sale"})
         cls.purchase_10 = Tax.create({"name": "Purchases 10%", "amount": 10, "type_tax_use": "purchase"})
@@ -213,13 +211,7 @@ class TestMapping(XeroSandboxCase):
         self.assertFalse(self.env["account.tax"]._xero_tax_type(self.tenant_b, "sale"))
 
         # A company-B-only user sees none of org A's mappings.
-        user_b = new_test_user(
-            self.env,
-            login="mapping_b",
-            groups="base.group_user,xero_connector.group_xero_user",
-            company_id=self.company_b.id,
-            company_ids=[Command.set([self.company_b.id])],
-        )
+        user_b = self.user_in("mapping_b", "base.group_user,xero_connector.group_xero_user", self.company_b)
         self.assertEqual(self.env["xero.tax.map"].with_user(user_b).search([]).tenant_id, self.tenant_b)
         self.assertFalse(self.env["xero.product.map"].with_user(user_b).search([]))
         with self.assertRaises(AccessError):

@@ -180,22 +180,7 @@ class TestPayments(XeroPaymentCase):
         self.assertEqual(sent["Invoice"]["CurrencyCode"], "EUR")
         self.assertTrue(payment.xero_payment_id)
         # Xero → Odoo: a payment at Xero's own rate is booked at that rate.
-        self.sandbox.as_user(
-            self.org_a["tenantId"],
-            "PUT",
-            "/Payments",
-            json={
-                "Payments": [
-                    {
-                        "Invoice": {"InvoiceID": move.xero_id},
-                        "Account": {"Code": self.xero_bank.code},
-                        "Date": fields.Date.to_string(fields.Date.today()),
-                        "Amount": 80.0,
-                        "CurrencyRate": 0.8,
-                    }
-                ]
-            },
-        )
+        self.pay_in_xero(move, 80.0, account_code=self.xero_bank.code, CurrencyRate=0.8)
         self.sync()
         created = self.odoo_payments(move).filtered(lambda p: p != payment)
         self.assertEqual(len(created), 1)

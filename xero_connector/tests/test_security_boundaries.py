@@ -4,16 +4,15 @@ HTTP. Every test asserts the refusal *and* that nothing changed: no call reached
 sandbox, no record was written."""
 
 from odoo import Command, fields
-from odoo.api import call_kw
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 
-from .test_payments import XeroPaymentCase
+from .security_common import XeroSecurityCase
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityBoundaries(XeroPaymentCase):
+class TestSecurityBoundaries(XeroSecurityCase):
     """Company A (the test company) is mapped to organisation A, connected by ``xero_manager``;
     company B to organisation B, connected by its own manager. Attackers: a plain employee,
     an invoicing user, a Xero user and a Xero manager of company B, and a second Xero manager
@@ -23,50 +22,25 @@ class TestSecurityBoundaries(XeroPaymentCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_b = cls.second_company("Beta Security Co")
-        only_a = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        only_b = {"company_id": cls.company_b.id, "company_ids": [Command.set(cls.company_b.ids)]}
-        cls.clerk = new_test_user(cls.env, login="sec_clerk", groups="base.group_user", **only_a)
-        cls.invoicer = new_test_user(
-            cls.env, login="sec_invoicer", groups="base.group_user,account.group_account_invoice", **only_a
+        cls.clerk = cls.user_in("sec_clerk", "base.group_user", cls.company)
+        cls.invoicer = cls.user_in(
+            "sec_invoicer", "base.group_user,account.group_account_invoice", cls.company
         )
-        cls.xero_only = new_test_user(
-            cls.env, login="sec_xero_only", groups="base.group_user,xero_connector.group_xero_user", **only_a
+        cls.xero_only = cls.user_in(
+            "sec_xero_only", "base.group_user,xero_connector.group_xero_user", cls.company
         )
-        cls.a_manager2 = new_test_user(
-            cls.env,
-            login="sec_a_manager2",
-            groups="base.group_user,account.group_account_manager",
-            **only_a,
+        cls.a_manager2 = cls.user_in(
+            "sec_a_manager2", "base.group_user,account.group_account_manager", cls.company
         )
-        cls.b_user = new_test_user(
-            cls.env,
-            login="sec_b_user",
-            groups="base.group_user,account.group_account_invoice,xero_connector.group_xero_user",
-            **only_b,
-        )
-        cls.b_manager = new_test_user(
-            cls.env, login="sec_b_manager", groups="base.group_user,account.group_account_manager", **only_b
+        cls.b_user = cls.user_in(
+            "sec_b_user",
+            "base.group_user,account.group_account_invoice,xero_connector.group_xero_user",
+            cls.company_b,
         )
         cls.connection_a = cls.env["xero.connection"].search([("user_id", "=", cls.xero_manager.id)])
-        connection_b = cls.connect_directly(cls.b_manager, [cls.org_b["tenantId"]])
-        cls.tenant_b = connection_b.tenant_ids.filtered(lambda t: t.tenant_id == cls.org_b["tenantId"])
-        cls.company_b.xero_tenant_id = cls.tenant_b
+        cls.connect_company_b("sec_b_manager")
         cls.env["ir.config_parameter"].sudo().set_param("xero_connector.webhook_key", "app-webhook-key-123")
         cls.tenant.sudo().xero_webhook_key = "org-webhook-key-456"
-
-    # --------------------------------------------------------------------------------------
-    def mark(self):
-        return self.sandbox.calls(since=10**12)["next"]
-
-    def assertNoXeroCall(self, mark):
-        self.assertEqual(self.sandbox.calls(since=mark)["log"], [], "no call may reach Xero")
-
-    def attack(self, user, model, method, ids=None, args=(), kwargs=None, company=None):
-        """What /web/dataset/call_kw does for ``user``: browse ``ids`` in their environment and
-        call the public ``method``."""
-        env = self.env(user=user, context={"allowed_company_ids": (company or user.company_id).ids})
-        call_args = [ids, *args] if ids is not None else list(args)
-        return call_kw(env[model], method, call_args, kwargs or {})
 
     # --------------------------------------------------------------------------------------
     # 1. Secrets

@@ -4,71 +4,48 @@ over RPC (``call_kw``) as a Xero user or manager of another company, or as an in
 without the Xero group. Every test asserts the refusal *and* that nothing changed: no call
 reached the Xero sandbox, no record was written."""
 
-import uuid
-
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .test_payments import XeroPaymentCase
-from .test_security_boundaries import TestSecurityBoundaries
+from .security_common import XeroSecurityCase
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityFeatures(XeroPaymentCase):
+class TestSecurityFeatures(XeroSecurityCase):
     """Company A (the test company, organisation A) and company B (organisation B, connected
     by its own accounting manager). Attackers: B's Xero user and Xero manager, and company A's
     invoicing user who is not a Xero user."""
-
-    mark = TestSecurityBoundaries.mark
-    assertNoXeroCall = TestSecurityBoundaries.assertNoXeroCall
-    attack = TestSecurityBoundaries.attack
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company_b = cls.second_company("Beta Features Co")
-        only_a = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        only_b = {"company_id": cls.company_b.id, "company_ids": [Command.set(cls.company_b.ids)]}
-        cls.invoicer = new_test_user(
-            cls.env,
-            login="secf_invoicer",
-            groups="base.group_user,account.group_account_invoice,purchase.group_purchase_user",
-            **only_a,
+        cls.invoicer = cls.user_in(
+            "secf_invoicer",
+            "base.group_user,account.group_account_invoice,purchase.group_purchase_user",
+            cls.company,
         )
-        cls.a_buyer = new_test_user(
-            cls.env,
-            login="secf_a_buyer",
-            groups="base.group_user,purchase.group_purchase_user,account.group_account_invoice,"
+        cls.a_buyer = cls.user_in(
+            "secf_a_buyer",
+            "base.group_user,purchase.group_purchase_user,account.group_account_invoice,"
             "xero_connector.group_xero_user",
-            **only_a,
+            cls.company,
         )
-        cls.b_user = new_test_user(
-            cls.env,
-            login="secf_b_user",
-            groups="base.group_user,account.group_account_invoice,purchase.group_purchase_user,"
+        cls.b_user = cls.user_in(
+            "secf_b_user",
+            "base.group_user,account.group_account_invoice,purchase.group_purchase_user,"
             "xero_connector.group_xero_user",
-            **only_b,
+            cls.company_b,
         )
-        cls.b_manager = new_test_user(
-            cls.env, login="secf_b_manager", groups="base.group_user,account.group_account_manager", **only_b
-        )
-        connection_b = cls.connect_directly(cls.b_manager, [cls.org_b["tenantId"]])
-        cls.tenant_b = connection_b.tenant_ids.filtered(lambda t: t.tenant_id == cls.org_b["tenantId"])
-        cls.company_b.xero_tenant_id = cls.tenant_b
+        cls.connect_company_b("secf_b_manager")
         cls.chairs = cls.env["product.product"].create(
             {"name": "Security chair", "type": "consu", "purchase_method": "purchase", "standard_price": 90}
         )
 
     def setUp(self):
         super().setUp()
-        sequence = self.env["ir.sequence"].search(
-            [("code", "=", "purchase.order"), ("company_id", "in", (False, self.company.id))], limit=1
-        )
-        sequence.prefix = f"S{uuid.uuid4().hex[:5].upper()}-"
-        self.company.write(
-            {"xero_po_mode": "purchase_order", "xero_po_trigger": "manual", "xero_po_status": "DRAFT"}
-        )
+        self.send_purchase_orders_by_hand("S")
 
     def make_po(self):
         order = self.env["purchase.order"].create(

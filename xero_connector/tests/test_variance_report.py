@@ -21,6 +21,21 @@ class XeroVarianceCase(XeroExportCase):
         self.assertEqual(answer.status_code, 200, answer.text)
         return answer.json()[resource][0]
 
+    def reprice_in_xero(self, move, unit_amount, quantity=1):
+        """A Xero user makes ``move``'s lines one of ``quantity`` consulting at ``unit_amount``."""
+        return self.xero_edit(
+            move,
+            LineItems=[
+                {
+                    "Description": "Consulting",
+                    "Quantity": quantity,
+                    "UnitAmount": unit_amount,
+                    "AccountCode": "200",
+                    "TaxType": "OUTPUT",
+                }
+            ],
+        )
+
     def run_report(self, start, end, user=None, **values):
         report = (
             self.env["xero.variance.report"]
@@ -62,49 +77,22 @@ class TestVarianceReport(XeroVarianceCase):
         changed.invoice_line_ids[0].name = "Consulting (revised)"
         changed.action_post()
         # Behind Odoo's back, in Xero: a price, a date, a contact; a deletion; a new invoice.
-        self.xero_edit(
-            total_differs,
-            LineItems=[
-                {
-                    "Description": "Consulting",
-                    "Quantity": 3,
-                    "UnitAmount": 160,
-                    "AccountCode": "200",
-                    "TaxType": "OUTPUT",
-                }
-            ],
-        )
+        self.reprice_in_xero(total_differs, 160, quantity=3)
         self.xero_edit(date_moved, Date="2031-04-02", DueDate="2031-05-02")
         other = self.sandbox.as_user(
             self.org_a["tenantId"], "PUT", "/Contacts", json={"Contacts": [{"Name": "Someone Else Pty"}]}
         ).json()["Contacts"][0]
         self.xero_edit(contact_differs, Contact={"ContactID": other["ContactID"]})
         self.xero_edit(deleted, Status="DELETED")
-        typed_in_xero = self.sandbox.as_user(
-            self.org_a["tenantId"],
-            "PUT",
-            "/Invoices",
-            json={
-                "Invoices": [
-                    {
-                        "Type": "ACCREC",
-                        "Contact": {"ContactID": other["ContactID"]},
-                        "Date": "2031-03-12",
-                        "DueDate": "2031-04-12",
-                        "InvoiceNumber": "XERO-ONLY-1",
-                        "LineItems": [
-                            {
-                                "Description": "Typed in Xero",
-                                "Quantity": 1,
-                                "UnitAmount": 99,
-                                "AccountCode": "200",
-                                "TaxType": "OUTPUT",
-                            }
-                        ],
-                    }
-                ]
-            },
-        ).json()["Invoices"][0]
+        (typed_in_xero,) = self.type_in_xero(
+            "XERO-ONLY-1",
+            contact=other,
+            unit_amount=99,
+            description="Typed in Xero",
+            tax_type="OUTPUT",
+            Date="2031-03-12",
+            DueDate="2031-04-12",
+        )
 
         report, action, calls = self.run_report(start, end, document_kind="sales")
         rows = self.rows(report)
@@ -163,18 +151,7 @@ class TestVarianceReport(XeroVarianceCase):
         missing = self.make_dated(day)
         drifted = self.make_dated(day)
         drifted.action_xero_export()
-        self.xero_edit(
-            drifted,
-            LineItems=[
-                {
-                    "Description": "Consulting",
-                    "Quantity": 1,
-                    "UnitAmount": 1,
-                    "AccountCode": "200",
-                    "TaxType": "OUTPUT",
-                }
-            ],
-        )
+        self.reprice_in_xero(drifted, 1)
         report, _action, _calls = self.run_report(date(2031, 6, 1), date(2031, 6, 30))
         rows = self.rows(report)
         self.assertEqual((rows[missing.name].state, rows[drifted.name].state), ("not_exported", "differs"))

@@ -13,18 +13,7 @@ class TestVarianceTours(XeroVarianceCase):
         missing = self.make_dated(day)
         drifted = self.make_dated(day)
         drifted.action_xero_export()
-        self.xero_edit(
-            drifted,
-            LineItems=[
-                {
-                    "Description": "Consulting",
-                    "Quantity": 1,
-                    "UnitAmount": 3,
-                    "AccountCode": "200",
-                    "TaxType": "OUTPUT",
-                }
-            ],
-        )
+        self.reprice_in_xero(drifted, 3)
         self.start_tour(
             "/odoo/action-account.action_move_out_invoice_type", "xero_variance_tour", login="xero_clerk"
         )

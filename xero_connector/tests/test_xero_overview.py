@@ -21,18 +21,7 @@ class TestXeroOverview(XeroVarianceCase):
         self.failed._xero_export()  # refused: the tax has no Xero tax rate
         self.differing = self.make_move()
         self.differing.action_xero_export()
-        self.xero_edit(
-            self.differing,
-            LineItems=[
-                {
-                    "Description": "Consulting",
-                    "Quantity": 1,
-                    "UnitAmount": 5,
-                    "AccountCode": "200",
-                    "TaxType": "OUTPUT",
-                }
-            ],
-        )
+        self.reprice_in_xero(self.differing, 5)
         self.differing.action_xero_check()  # Odoo learns Xero's new total
         self.tenant.invalidate_recordset()
 

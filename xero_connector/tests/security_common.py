@@ -1,0 +1,35 @@
+"""What the two security test classes share: company B mapped to organisation B, connected by
+its own accounting manager, and the attacker's tools (an RPC call in the attacker's own
+environment, and the check that no call reached the Xero sandbox)."""
+
+from odoo.api import call_kw
+
+from .test_payments import XeroPaymentCase
+
+
+class XeroSecurityCase(XeroPaymentCase):
+    """XeroPaymentCase plus a company B (``company_b``) whose accounting manager
+    (``b_manager``) connected organisation B (``tenant_b``)."""
+
+    @classmethod
+    def connect_company_b(cls, manager_login):
+        cls.b_manager = cls.user_in(
+            manager_login, "base.group_user,account.group_account_manager", cls.company_b
+        )
+        connection_b = cls.connect_directly(cls.b_manager, [cls.org_b["tenantId"]])
+        cls.tenant_b = connection_b.tenant_ids.filtered(lambda t: t.tenant_id == cls.org_b["tenantId"])
+        cls.company_b.xero_tenant_id = cls.tenant_b
+
+    # --------------------------------------------------------------------------------------
+    def mark(self):
+        return self.sandbox.calls(since=10**12)["next"]
+
+    def assertNoXeroCall(self, mark):
+        self.assertEqual(self.sandbox.calls(since=mark)["log"], [], "no call may reach Xero")
+
+    def attack(self, user, model, method, ids=None, args=(), kwargs=None, company=None):
+        """What /web/dataset/call_kw does for ``user``: browse ``ids`` in their environment and
+        call the public ``method``."""
+        env = self.env(user=user, context={"allowed_company_ids": (company or user.company_id).ids})
+        call_args = [ids, *args] if ids is not None else list(args)
+        return call_kw(env[model], method, call_args, kwargs or {})
