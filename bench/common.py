@@ -10,7 +10,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 for _path in (ROOT / "tests", ROOT / "bench"):
@@ -21,6 +20,7 @@ import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api  # noqa: E402
 
 from xero_sandbox.client import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxClient  # noqa: E402
+from xero_sandbox.odoo_login import connect_admin  # noqa: E402
 from xero_sandbox.server import SandboxServer  # noqa: E402
 
 
@@ -92,37 +92,10 @@ def log_in_this_transaction(env):
 
 
 def connect(env, sandbox_url, tenant_ids, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET):
-    """Admin's Xero login through the real OAuth flow (as scripts/demo_connect.py does), one
+    """Admin's Xero login through the real OAuth flow (``xero_sandbox.odoo_login``), one
     consent round per organisation (a Starter app). Returns {tenant id: xero.tenant}."""
-    params = env["ir.config_parameter"]
-    params.set_param("web.base.url", "http://localhost:8069")
-    for key, value in {
-        "client_id": client_id,
-        "client_secret": client_secret,
-        "authorize_url": f"{sandbox_url}/identity/connect/authorize",
-        "token_url": f"{sandbox_url}/connect/token",
-        "revoke_url": f"{sandbox_url}/connect/revocation",
-        "connections_url": f"{sandbox_url}/connections",
-        "api_url": f"{sandbox_url}/api.xro/2.0",
-    }.items():
-        params.set_param(f"xero_connector.{key}", value)
-    admin_env = env(user=env.ref("base.user_admin"))
-    connection = None
-    for tenant_id in tenant_ids:
-        action = admin_env["xero.connection"]._start_authorization()
-        query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
-        location = SandboxClient(sandbox_url).authorize(
-            query["redirect_uri"],
-            client_id=query["client_id"],
-            state=query["state"],
-            code_challenge=query["code_challenge"],
-            tenants=[tenant_id],
-            scope=query["scope"],
-        )
-        callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-        session = admin_env["xero.oauth.session"]._consume(callback["state"])
-        connection = admin_env["xero.connection"]._complete_authorization(session, callback["code"])
-    return {t.tenant_id: t for t in connection.tenant_ids} if connection else {}
+    connection = connect_admin(env, SandboxClient(sandbox_url), tenant_ids, client_id, client_secret)
+    return {t.tenant_id: t for t in connection.tenant_ids}
 
 
 def connect_here(env, sandbox_url, tenant_ids, **credentials):

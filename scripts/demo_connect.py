@@ -9,7 +9,6 @@ Usage: python scripts/demo_connect.py DB SANDBOX_URL ODOO_URL
 import os
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -18,6 +17,7 @@ import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api  # noqa: E402
 
 from xero_sandbox.client import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxClient  # noqa: E402
+from xero_sandbox.odoo_login import connect_admin  # noqa: E402
 
 
 def main(db, sandbox_url, odoo_url):
@@ -27,46 +27,27 @@ def main(db, sandbox_url, odoo_url):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         admin = env.ref("base.user_admin")
-        params = env["ir.config_parameter"]
-        params.set_param("web.base.url", odoo_url)
-        params.set_param("web.base.url.freeze", "True")
-        for key, value in {
-            "client_id": DEMO_CLIENT_ID,
-            "client_secret": DEMO_CLIENT_SECRET,
-            "authorize_url": f"{sandbox_url}/identity/connect/authorize",
-            "token_url": f"{sandbox_url}/connect/token",
-            "revoke_url": f"{sandbox_url}/connect/revocation",
-            "connections_url": f"{sandbox_url}/connections",
-            "api_url": f"{sandbox_url}/api.xro/2.0",
-        }.items():
-            params.set_param(f"xero_connector.{key}", value)
-
         companies = env["res.company"].search([], order="id")
         for company in companies:
             if not company.chart_template:
                 env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
         admin.company_ids |= companies
 
-        as_admin = env(user=admin)
         demo_orgs = sandbox.orgs()[:2]
         # The demo app is a new Starter-tier app (granular scopes, one organisation per
         # consent): one consent round per organisation, as an administrator would do it.
-        for org in demo_orgs:
-            action = as_admin["xero.connection"]._start_authorization()
-            query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
-            location = sandbox.authorize(
-                query["redirect_uri"],
-                client_id=query["client_id"],
-                state=query["state"],
-                code_challenge=query["code_challenge"],
-                tenants=[org["tenantId"]],
-                scope=query["scope"],
+        try:
+            connection = connect_admin(
+                env,
+                sandbox,
+                [org["tenantId"] for org in demo_orgs],
+                DEMO_CLIENT_ID,
+                DEMO_CLIENT_SECRET,
+                base_url=odoo_url,
             )
-            callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-            if "code" not in callback:
-                sys.exit(f"[run] the sandbox refused the consent: {callback}")
-            session = as_admin["xero.oauth.session"]._consume(callback["state"])
-            connection = as_admin["xero.connection"]._complete_authorization(session, callback["code"])
+        except RuntimeError as error:
+            sys.exit(f"[run] {error}")
+        env["ir.config_parameter"].set_param("web.base.url.freeze", "True")
         tenants = {t.tenant_id: t for t in connection.tenant_ids}
         for company, org in zip(companies, demo_orgs, strict=False):
             company.xero_tenant_id = tenants[org["tenantId"]]
@@ -78,7 +59,7 @@ def main(db, sandbox_url, odoo_url):
         cr.commit()
         print(f"[run] admin connected to the Xero sandbox ({len(tenants)} organisations)")
         for company in companies:
-            map_demo(as_admin, company)
+            map_demo(env(user=admin), company)
             cr.commit()
     violations = sandbox.violations()
     if violations:  # the demo must not send anything Xero's OpenAPI would refuse

@@ -15,7 +15,6 @@ import sys
 import threading
 import uuid
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from xero_sandbox.client import SandboxClient  # noqa: E402
+from xero_sandbox.odoo_login import connect_admin  # noqa: E402
 
 VENV = Path(os.environ.get("VENV", ROOT / ".venv"))
 ODOO_RC = os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf"))
@@ -68,37 +68,12 @@ def module_db():
         shutil.rmtree(filestore / name, ignore_errors=True)
 
 
-def connect_admin(env, sandbox, tenant_id):
+def connect_admin_to(env, sandbox, tenant_id):
     """Settings > Xero > Connect to Xero as admin, consent given on the sandbox's control API."""
     base_url = "http://localhost:8069"
     client_id, secret = f"odoo-e2e-{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
     sandbox.register_app(client_id, secret, [f"{base_url}/xero/oauth/callback"], webhook_key=uuid.uuid4().hex)
-    params = env["ir.config_parameter"]
-    params.set_param("web.base.url", base_url)
-    for key, value in {
-        "client_id": client_id,
-        "client_secret": secret,
-        "authorize_url": f"{SANDBOX_URL}/identity/connect/authorize",
-        "token_url": f"{SANDBOX_URL}/connect/token",
-        "revoke_url": f"{SANDBOX_URL}/connect/revocation",
-        "connections_url": f"{SANDBOX_URL}/connections",
-        "api_url": f"{SANDBOX_URL}/api.xro/2.0",
-    }.items():
-        params.set_param(f"xero_connector.{key}", value)
-    admin_env = env(user=env.ref("base.user_admin"))
-    action = admin_env["xero.connection"]._start_authorization()
-    query = {k: v[0] for k, v in parse_qs(urlsplit(action["url"]).query).items()}
-    location = sandbox.authorize(
-        query["redirect_uri"],
-        client_id=query["client_id"],
-        state=query["state"],
-        code_challenge=query["code_challenge"],
-        tenants=[tenant_id],
-        scope=query["scope"],
-    )
-    callback = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    session = admin_env["xero.oauth.session"]._consume(callback["state"])
-    return admin_env["xero.connection"]._complete_authorization(session, callback["code"]).tenant_ids
+    return connect_admin(env, sandbox, [tenant_id], client_id, secret, base_url).tenant_ids
 
 
 def prepare(registry, sandbox, org):
@@ -115,7 +90,7 @@ def prepare(registry, sandbox, org):
         record = SyncLog._record
         SyncLog._record = lambda model, values: model.sudo().create(values)
         try:
-            tenant = connect_admin(env, sandbox, org["tenantId"])
+            tenant = connect_admin_to(env, sandbox, org["tenantId"])
         finally:
             SyncLog._record = record
         cr.commit()
