@@ -47,6 +47,7 @@ from .accounting_query import (
     page_of,
     split_list,
 )
+from .high_volume import check_list
 
 __all__ = ["Organisation", "Response"]
 
@@ -100,6 +101,8 @@ class Organisation:
         self._lock = threading.RLock()
         self._id_source = None  # deterministic ids while seeding (see seeding())
         self.resources = {cls.name.lower(): cls(self) for cls in RESOURCE_CLASSES}
+        # Endpoints past Xero's high-volume threshold (lower-cased names, see high_volume.py)
+        self.high_volume: set[str] = set()
         self.details = settings.organisation_details(self)
 
     # ------------------------------------------------------------------ public API
@@ -253,6 +256,9 @@ class Organisation:
     # ------------------------------------------------------------------ reads
 
     def _list(self, handler, query, headers) -> Response:
+        refusal = check_list(handler, query, self.high_volume)
+        if refusal is not None:
+            return refusal
         ctx = WriteContext(self, "GET", query)
         docs = modified_since(handler.base_docs(query), headers.get("if-modified-since"))
         views = [handler.view(doc, ctx) for doc in docs]

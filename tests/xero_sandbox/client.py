@@ -146,6 +146,23 @@ class SandboxClient:
     def clear_violations(self) -> None:
         self._call("DELETE", "violations")
 
+    # ------------------------------------------------------------ large organisations
+    def set_high_volume(self, tenant: str, endpoints="all") -> dict:
+        """Mark ``endpoints`` (["Invoices", "Payments"...], "all" or []) of the organisation
+        past Xero's high-volume threshold: their lists must then be paged and filtered on
+        optimised fields only."""
+        return self._call("POST", f"orgs/{tenant}/high-volume", {"endpoints": endpoints})
+
+    def high_volume(self, tenant: str) -> list:
+        return self._call("GET", f"orgs/{tenant}/high-volume")["endpoints"]
+
+    def refusals(self) -> list:
+        """Requests refused for the organisation's size or the URL's length, oldest first."""
+        return self._call("GET", "refusals")
+
+    def clear_refusals(self) -> None:
+        self._call("DELETE", "refusals")
+
     def contract(self) -> dict:
         return self._call("GET", "contract")
 

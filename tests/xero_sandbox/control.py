@@ -77,6 +77,7 @@ class ControlApi:
             "shortCode": org.short_code,
             "baseCurrency": org.base_currency,
             "countryCode": getattr(org, "country_code", None),
+            "highVolume": sorted(org.resources[key].name for key in getattr(org, "high_volume", ())),
         }
 
     # --------------------------------------------------------------- index
@@ -115,7 +116,38 @@ class ControlApi:
         org = self._org(tenant)
         with self.sb._org_locks[org.tenant_id]:
             resp = org.handle(req.method, rest or "/", req.query, req.headers, req.body)
-        return _reply(resp.status, resp.body, dict(resp.headers or {}))
+        headers = dict(resp.headers or {})
+        refusal = headers.pop("X-Sandbox-Refusal", None)
+        if refusal is not None:
+            self.sb.record_refusal(req, org.tenant_id, resp.status, refusal)
+        return _reply(resp.status, resp.body, headers)
+
+    @route("GET", r"orgs/(?P<tenant>[^/]+)/high-volume")
+    def get_high_volume(self, req, tenant):
+        return _reply(200, self._high_volume_json(self._org(tenant)))
+
+    @route("POST", r"orgs/(?P<tenant>[^/]+)/high-volume")
+    def set_high_volume(self, req, tenant):
+        """{"endpoints": ["Invoices", "Payments"]} marks those endpoints of the organisation past
+        Xero's high-volume threshold ("all": every paged endpoint; []: none)."""
+        org = self._org(tenant)
+        wanted = self._body(req).get("endpoints", "all")
+        paged = {name for name, handler in org.resources.items() if handler.paged}
+        if wanted == "all":
+            chosen = paged
+        else:
+            chosen = {str(name).lower() for name in wanted}
+            unknown = chosen - paged
+            if unknown:
+                raise ValueError(f"not a paged endpoint: {', '.join(sorted(unknown))}")
+        with self.sb._org_locks[org.tenant_id]:
+            org.high_volume = chosen
+        return _reply(200, self._high_volume_json(org))
+
+    @staticmethod
+    def _high_volume_json(org) -> dict:
+        names = {key: handler.name for key, handler in org.resources.items()}
+        return {"tenantId": org.tenant_id, "endpoints": sorted(names[key] for key in org.high_volume)}
 
     @route("GET", r"orgs/(?P<tenant>[^/]+)/(?P<resource>[A-Za-z]+)")
     def dump(self, req, tenant, resource):
@@ -311,6 +343,18 @@ class ControlApi:
     @route("DELETE", "violations")
     def clear_violations(self, req):
         self.sb.violations.clear()
+        return _reply(200, {"ok": True})
+
+    # ------------------------------------------------------------ refusals
+    @route("GET", "refusals")
+    def list_refusals(self, req):
+        """What was refused for the organisation's size (high-volume rules) or the URL's length."""
+        return _reply(200, list(self.sb.refusals))
+
+    @route("DELETE", "refusals")
+    def clear_refusals(self, req):
+        with self.sb._state_lock:
+            self.sb.refusals.clear()
         return _reply(200, {"ok": True})
 
     @route("GET", "contract")

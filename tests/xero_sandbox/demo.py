@@ -23,7 +23,10 @@ DEMO_ORGANISATIONS = (
     # (tenant id, name, short code, base currency, country)
     ("6f8a3b2c-1d4e-4f5a-9b6c-7d8e9f0a1b2c", "Demo Company (AU)", "!dmAU1", "AUD", "AU"),
     ("0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "Demo Company (NZ)", "!dmNZ1", "NZD", "NZ"),
+    # past Xero's high-volume threshold on every paged endpoint (see high_volume.py)
+    ("5e2c9a41-7b3d-4e8f-a16c-3d4e5f6a7b8c", "Demo Company (Large)", "!dmLG1", "AUD", "AU"),
 )
+LARGE_DEMO_ORGANISATIONS = ("!dmLG1",)
 
 # --------------------------------------------------------------------------- tax rates
 
@@ -513,10 +516,15 @@ def build_organisation(
 
 
 def build_demo_organisations(clock) -> list[Organisation]:
-    """The two demo companies, with fixed tenant ids."""
+    """The demo companies, with fixed tenant ids; the large one answers as an organisation
+    past every high-volume threshold does."""
     organisations = []
     for tenant_id, name, short_code, currency, country in DEMO_ORGANISATIONS:
         organisation = build_organisation(clock, name, short_code, currency, country, tenant_id)
         organisation.details["IsDemoCompany"] = True
+        if short_code in LARGE_DEMO_ORGANISATIONS:
+            organisation.high_volume = {
+                key for key, handler in organisation.resources.items() if handler.paged
+            }
         organisations.append(organisation)
     return organisations

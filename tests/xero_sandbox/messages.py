@@ -15,6 +15,7 @@ class Request:
     headers: dict  # lower-case names
     body: bytes = b""
     client: str = "127.0.0.1"
+    query_string: str | None = None  # as sent (percent-encoded); None: built in-process
 
     @property
     def query(self) -> dict:

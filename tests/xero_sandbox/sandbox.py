@@ -20,6 +20,7 @@ from .clock import Clock
 from .contract import ContractChecker
 from .control import ControlApi
 from .faults import FaultBook
+from .high_volume import QUERY_STRING_TOO_LONG_PAGE, query_string_too_long
 from .idempotency import KEY_MAX_LENGTH, IdempotencyStore, Stored
 from .identity import ApiAuthError, ConsentError, Identity, OAuthError, expired_at_text
 from .limits import RateLimiter
@@ -142,6 +143,7 @@ class Sandbox:
         self.calls = CallLog(self.clock)
         self.violations = []
         self._violation_seq = 0
+        self.refusals = []  # what Xero refuses for the organisation's size or the URL's length
         self._org_locks = defaultdict(threading.Lock)
         self.webhook_sequence = 0
         self.webhook_cursors = {}
@@ -160,6 +162,21 @@ class Sandbox:
         with self._org_locks[org.tenant_id]:
             resp = org.handle(req.method, path, req.query, req.headers, req.body)
         return Reply(resp.status, resp.body, dict(resp.headers or {}))
+
+    def record_refusal(self, req: "Request", tenant: str | None, status: int, reason: str) -> None:
+        with self._state_lock:
+            self.refusals.append(
+                {
+                    "seq": len(self.refusals) + 1,
+                    "method": req.method,
+                    "path": req.path,
+                    "query": dict(req.query_pairs),
+                    "tenant": tenant,
+                    "status": status,
+                    "reason": reason,
+                    "timestamp": self.clock.now(),
+                }
+            )
 
     def webhook_sequence_range(self, count: int) -> tuple:
         """(first, last) sequence numbers for a delivery of `count` events."""
@@ -199,7 +216,7 @@ class Sandbox:
         if req.path == API_PREFIX or req.path.startswith(API_PREFIX + "/"):
             rel = req.path[len(API_PREFIX) :] or "/"
             return self._logged(
-                req, endpoint_name(req.method, rel), req.headers.get("xero-tenant-id"), self._api
+                req, endpoint_name(req.method, rel), req.headers.get("xero-tenant-id"), self._api_filtered
             )
         return Reply(404, {"Type": "NotFound", "Message": f"No such sandbox path {req.path}"})
 
@@ -212,6 +229,9 @@ class Sandbox:
         # sandbox-internal markers: recorded in the call log, never sent to the client
         fault = reply.headers.pop("X-Sandbox-Fault", None)
         replayed = reply.headers.pop("X-Sandbox-Replayed", None) is not None
+        refusal = reply.headers.pop("X-Sandbox-Refusal", None)
+        if refusal is not None:
+            self.record_refusal(req, tenant, reply.status, refusal)
         self.calls.record(req, endpoint, tenant, status, fault=fault, replayed=replayed)
         return reply
 
@@ -385,6 +405,14 @@ class Sandbox:
         rel = req.path[len(API_PREFIX) :] or "/"
         required = self.contract.rules.required_scopes(req.method, rel)
         return required is None or bool(required & set(access.grant.scope.split()))
+
+    def _api_filtered(self, req: Request) -> Reply:
+        """The gateway's request filtering (IIS 404.15) comes before anything else."""
+        if query_string_too_long(req.query_string, req.query_pairs):
+            reply = Reply(404, QUERY_STRING_TOO_LONG_PAGE)
+            reply.headers["X-Sandbox-Refusal"] = "query string too long"
+            return reply
+        return self._api(req)
 
     def _api(self, req: Request) -> Reply:
         """Size -> auth -> tenant -> scope -> contract -> idempotency key -> limits -> faults

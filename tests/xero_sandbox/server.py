@@ -69,6 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers,
             self._body(),
             self.client_address[0],
+            url.query,
         )
 
     def _body(self) -> bytes:
