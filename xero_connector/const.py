@@ -86,8 +86,11 @@ XERO_GONE_STATUSES = ("DELETED", "VOIDED")
 BATCH_SIZE = 50
 # Elements per page of a paged GET (Xero's maximum pageSize).
 PAGE_SIZE = 1000
-# Ids per GET filtered by IDs=… (keeps the URL short).
-IDS_PER_CALL = 100
+# Ids or numbers per GET filtered by IDs=/InvoiceNumbers=…: Xero's gateway refuses a query
+# string over 2,048 characters with a 404 (52 invoice ids fit, 53 do not).
+IDS_PER_CALL = 50
+# Characters of query string a list filter may take, leaving room for page, pageSize, unitdp…
+MAX_FILTER_CHARS = 1900
 
 # ---------------------------------------------------------------------------------------
 # Links into Xero and from Xero

@@ -16,7 +16,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
-from ..const import XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
+from ..const import IDS_PER_CALL, XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
 from ..documents import (
     _contacts_by_partner,
     amount_type_of,
@@ -25,7 +25,7 @@ from ..documents import (
     payload_fingerprint,
 )
 from ..errors import XeroError
-from ..utils import clear_problem, flag_problem, notification, where_text, xero_kind
+from ..utils import clear_problem, flag_problem, notification, xero_kind
 
 
 class AccountMove(models.Model):
@@ -186,17 +186,23 @@ class AccountMove(models.Model):
         return f"/{view}/View.aspx?InvoiceID={self.xero_id}"
 
     def _xero_lookup(self, tenant, group, payloads, result):
-        """Each document looked up by its number (same type and contact): one that cannot be
-        asked fails alone."""
+        """The documents in doubt looked up by number, 50 per call (``InvoiceNumbers=``; credit
+        notes by a paged ``where`` on their numbers): a call that cannot be made fails only
+        the documents it asked for."""
         found = {}
-        for move, payload in payloads.items():
-            try:
-                element = move._xero_find_in_xero(tenant, payload=payload)
-            except UserError as error:
-                move._xero_lookup_failed(error, result)
-                continue
-            if element:
-                found[move.id] = element
+        moves = self.browse([move.id for move in payloads])
+        for same_endpoint in moves.grouped(lambda m: XERO_TYPES[m.move_type][0]).values():
+            for start in range(0, len(same_endpoint), IDS_PER_CALL):
+                batch = same_endpoint[start : start + IDS_PER_CALL]
+                try:
+                    listed = batch._xero_listed_by_number(tenant, strict=True)
+                except UserError as error:
+                    batch._xero_lookup_failed(error, result)
+                    continue
+                for move in batch:
+                    element = move._xero_pick_twin(listed, payload=payloads[move])
+                    if element:
+                        found[move.id] = element
         return found
 
     def _xero_write_back(self, element, fingerprint=None, payload=None, post=True, group=None):
@@ -379,42 +385,58 @@ class AccountMove(models.Model):
             result["differs"] |= self
 
     def _xero_find_in_xero(self, tenant, number=None, payload=None):
-        """This document's Xero twin, looked up by its number, or None when Xero has none.
-        With ``payload`` (what is sent now) only a document of the same type and contact counts
-        (a bill reference is not unique: another supplier's bill may carry it); a bill linked
-        back to this Odoo document (its Url) is preferred."""
+        """This document's Xero twin, looked up by its number (``_xero_pick_twin``), or None."""
         self.ensure_one()
-        endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
-        number = number or (self.name if xero_type in ("ACCREC", "ACCRECCREDIT") else (self.ref or self.name))
-        where = f'Type=="{xero_type}" AND {number_key}=={where_text(number)}'
-        answer = tenant._xero_call(
-            _("looking up %(doc)s", doc=self.name),
-            f"get_{xero_kind(endpoint).body_arg}",
-            params={"where": where},
+        listed = self._xero_listed_by_number(tenant, [number] if number else None, strict=payload is not None)
+        return self._xero_pick_twin(listed, number, payload)
+
+    def _xero_lookup_number(self):
+        """The number Xero knows this document by: ours for sales, the supplier's for bills."""
+        xero_type = XERO_TYPES[self.move_type][1]
+        return self.name if xero_type in ("ACCREC", "ACCRECCREDIT") else (self.ref or self.name)
+
+    def _xero_listed_by_number(self, tenant, numbers=None, strict=False):
+        """Xero's documents (of these documents' endpoint) carrying their numbers. ``strict``:
+        an answer naming a document of another number cannot be trusted to say which of ours
+        are not in Xero either, and raises."""
+        endpoint, _type, number_key = XERO_TYPES[self[:1].move_type]
+        numbers = numbers or [move._xero_lookup_number() for move in self]
+        operation = _(
+            "looking up %(docs)s", docs=self.name if len(self) == 1 else _("%s documents", len(self))
         )
-        listed = answer.get(endpoint, [])
-        if payload is not None and any(
-            e.get("Type", xero_type) != xero_type
-            or (e.get(number_key) or "").strip().casefold() != number.strip().casefold()
-            for e in listed
-        ):
-            # The filter asked for this type and number only: an answer naming others cannot
-            # be trusted to say the document is not in Xero either.
+        pages = tenant._xero_documents(endpoint, operation, numbers=numbers)
+        listed = [doc for page in pages for doc in page]
+        wanted = {number.strip().casefold() for number in numbers}
+        if strict and any((e.get(number_key) or "").strip().casefold() not in wanted for e in listed):
             raise XeroError(
                 _(
-                    "Xero's answer to the lookup of %(doc)s named other documents, so it cannot tell whether "
-                    "%(doc)s is in Xero already",
-                    doc=self.name,
+                    "Xero's answer to the lookup of %(docs)s named other documents, so it cannot tell whether "
+                    "they are in Xero already",
+                    docs=", ".join(self.mapped("name")),
                 ),
                 status=0,
             )
-        candidates = [e for e in listed if e.get("Status") not in XERO_GONE_STATUSES]
+        return listed
+
+    def _xero_pick_twin(self, listed, number=None, payload=None):
+        """This document's twin among ``listed``: same type and number, not voided or deleted.
+        With ``payload`` (what is sent now) only a document of the same contact and content
+        counts (a bill reference is not unique: another supplier's bill may carry it); a bill
+        linked back to this Odoo document (its Url) is preferred."""
+        self.ensure_one()
+        _endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
+        number = number or self._xero_lookup_number()
+        candidates = [
+            e
+            for e in listed
+            if e.get("Type", xero_type) == xero_type
+            and (e.get(number_key) or "").strip().casefold() == number.strip().casefold()
+            and e.get("Status") not in XERO_GONE_STATUSES
+        ]
         if payload is not None:
             candidates = [e for e in candidates if not self._xero_mismatch(e, payload)]
         else:
-            candidates = [
-                e for e in candidates if e.get("Type", xero_type) == xero_type and e.get(number_key) == number
-            ]
+            candidates = [e for e in candidates if e.get(number_key) == number]
         if xero_type == "ACCPAY":
             own = f"/odoo/account.move/{self.id}"
             candidates = [e for e in candidates if (e.get("Url") or "").endswith(own)] or candidates

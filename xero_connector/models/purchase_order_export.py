@@ -20,9 +20,9 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import formatLang, html2plaintext
 
-from ..const import PAGE_SIZE, XERO_GONE_STATUSES
+from ..const import XERO_GONE_STATUSES
 from ..documents import _contacts_by_partner, amount_type_of, check_contact_and_currency, line_items_of
-from ..utils import where_text, xero_kind
+from ..utils import xero_kind
 
 # How an order goes to Xero → its Xero endpoint (``utils.xero_kind`` names the rest).
 PO_ENDPOINTS = {"purchase_order": "PurchaseOrders", "bill": "Invoices"}
@@ -277,44 +277,40 @@ class PurchaseOrder(models.Model):
 
     def _xero_find_in_xero(self, tenant, kind):
         """{order id: Xero element} of these orders already in Xero. Purchase orders: Xero's
-        orders of the dates sent, matched by number (one call per 1,000 orders; looking a
-        number up one by one fails in Xero for numbers made of digits). Bills: by number,
-        then Odoo's link back."""
+        orders of the dates sent, matched by number (paged, 1,000 a call; looking a number up
+        one by one fails in Xero for numbers made of digits). Bills: by number with
+        ``InvoiceNumbers=`` (50 a call), then Odoo's link back."""
         if kind == "purchase_order":
             dates = [o.date_order.date() for o in self]
             wanted = {o.name.lower(): o.id for o in self}
-            found, page = {}, 1
-            while True:
-                answer = tenant._xero_call(
-                    _("looking up %(count)s purchase order(s)", count=len(self)),
-                    "get_purchase_orders",
-                    params={
-                        "date_from": fields.Date.to_string(min(dates)),
-                        "date_to": fields.Date.to_string(max(dates)),
-                        "page": page,
-                        "page_size": PAGE_SIZE,
-                    },
-                )
-                docs = answer.get("PurchaseOrders") or []
+            found = {}
+            pages = tenant._xero_pages(
+                _("looking up %(count)s purchase order(s)", count=len(self)),
+                "get_purchase_orders",
+                "PurchaseOrders",
+                {
+                    "date_from": fields.Date.to_string(min(dates)),
+                    "date_to": fields.Date.to_string(max(dates)),
+                },
+            )
+            for docs in pages:
                 for doc in docs:
                     order_id = wanted.get((doc.get("PurchaseOrderNumber") or "").lower())
                     if order_id and doc.get("Status") not in XERO_GONE_STATUSES:
                         found[order_id] = doc
-                if len(docs) < PAGE_SIZE:
-                    return found
-                page += 1
+            return found
+        pages = tenant._xero_documents(
+            "Invoices",
+            _("looking up the bills of %(count)s purchase order(s)", count=len(self)),
+            numbers=[order.partner_ref or order.name for order in self],
+        )
+        bills = [doc for docs in pages for doc in docs if doc.get("Type") == "ACCPAY"]
         found = {}
         for order in self:
-            number = order.partner_ref or order.name
-            answer = tenant._xero_call(
-                _("looking up %(doc)s", doc=order.name),
-                "get_invoices",
-                params={"where": f'Type=="ACCPAY" AND InvoiceNumber=={where_text(number)}'},
-            )
             own = f"/odoo/purchase.order/{order.id}"
             candidates = [
                 e
-                for e in answer.get("Invoices", [])
+                for e in bills
                 if e.get("Status") not in XERO_GONE_STATUSES and (e.get("Url") or "").endswith(own)
             ]
             if candidates:

@@ -1,11 +1,10 @@
 """OpenCRM's "Update all Invoice Balances": what a customer owes (and is owed) in Xero, next
 to what Odoo says, per organisation. Read from the contact's ``Balances`` (Xero gives them when
-a contact is fetched by id or in pages), 100 contacts per call."""
+a contact is fetched by id or in pages), 50 contacts per call."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..const import IDS_PER_CALL
 from ..utils import notification
 
 
@@ -71,7 +70,7 @@ class ResPartner(models.Model):
         )
 
     def _xero_update_balances(self, tenant):
-        """(partners updated, calls): one paged read of up to 100 contacts per call."""
+        """(partners updated, calls): one paged read of up to 50 contacts per call (``IDs=``)."""
         bindings = (
             self.env["xero.partner.binding"]
             .sudo()
@@ -87,14 +86,12 @@ class ResPartner(models.Model):
         ids = sorted(by_contact)
         calls = 0
         now = fields.Datetime.now()
-        for start in range(0, len(ids), IDS_PER_CALL):
-            body = tenant._xero_call(
-                _("reading contact balances"),
-                "get_contacts",
-                params={"i_ds": ids[start : start + IDS_PER_CALL], "page": 1, "include_archived": True},
-            )
+        pages = tenant._xero_documents(
+            "Contacts", _("reading contact balances"), ids=ids, params={"include_archived": True}
+        )
+        for docs in pages:
             calls += 1
-            for contact in body.get("Contacts") or []:
+            for contact in docs:
                 binding = by_contact.get(contact.get("ContactID"))
                 balances = contact.get("Balances") or {}
                 if not binding:

@@ -15,10 +15,9 @@ from odoo.tools import SQL, split_every
 
 from ..const import BATCH_SIZE
 from ..errors import XeroError, XeroRetryLater
-from ..utils import validation_messages, where_text
+from ..utils import validation_messages
 from .res_partner import _norm
 
-LOOKUP_BATCH_SIZE = 20  # names per `where` filter: keeps the URL short
 MAX_CONTACT_PERSONS = 5  # Xero keeps at most five persons per contact
 NAME_CLASH = "already assigned to another contact"  # Xero's message for a duplicate name
 
@@ -157,21 +156,18 @@ class ResPartner(models.Model):
 
     @api.model
     def _xero_lookup_in_xero(self, tenant, partners):
-        """Ask Xero for contacts (archived too) named like ``partners`` or carrying their
-        ContactNumber, and write them into the cache: the cache may not know them yet."""
+        """Ask Xero for contacts (archived too) named like ``partners`` and write them into the
+        cache: the cache may not know them yet. By ``Name``, an optimised field that a large
+        organisation answers (ContactNumber is not: contacts carrying our numbers are matched in
+        the cache, which reads every changed contact); as many names per call as fit in the URL,
+        at most 50."""
         Contact = self.env["xero.contact"].sudo()
-        for batch in split_every(LOOKUP_BATCH_SIZE, partners.ids, self.browse):
-            clauses = []
-            for partner in batch:
-                clauses.append(f"Name=={where_text((partner.name or '').strip())}")
-                clauses.append(f"ContactNumber=={where_text(partner._xero_contact_number())}")
-            body = tenant._xero_call(
-                _("looking for existing contacts"),
-                "get_contacts",
-                params={"where": " OR ".join(clauses), "include_archived": True},
-                records=batch,
-            )
-            Contact._xero_upsert(tenant, body.get("Contacts") or [])
+        names = [(partner.name or "").strip() for partner in partners]
+        pages = tenant._xero_documents(
+            "Contacts", _("looking for existing contacts"), names=names, params={"include_archived": True}
+        )
+        for docs in pages:
+            Contact._xero_upsert(tenant, docs)
 
     def _xero_pick_contact(self, tenant, candidates, taken):
         """(contact to link, error) for this partner among ``candidates``; (False, False) when

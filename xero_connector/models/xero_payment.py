@@ -9,17 +9,17 @@ bank account and date whatever Odoo did with them.
 
 The Xero → Odoo sync lives here too (it produces these records). Call budget: payments come
 1,000 a page with If-Modified-Since (Xero's clock: the latest UpdatedDateUTC already seen),
-so 5,000 new payments cost 5 calls; a sixth asks, with If-Modified-Since too, for the
-invoices whose credit changed (credit notes, overpayments and prepayments allocated: they are
-not payments in Xero's API) or which were voided or deleted. AmountPaid and the PAID status
-follow from the payments themselves, so the invoices paid by those 5,000 payments need no
-call of their own."""
+so 5,000 new payments cost 5 calls; then the invoices changed since, 1,000 a page with
+If-Modified-Since too, of which those whose credit changed (credit notes, overpayments and
+prepayments allocated: they are not payments in Xero's API) or which were voided or deleted
+are kept (a large organisation refuses a ``where`` on AmountCredited). AmountPaid and the PAID
+status follow from the payments themselves."""
 
 import logging
 
 from odoo import _, api, fields, models
 
-from ..const import IDS_PER_CALL, PAGE_SIZE
+from ..const import PAGE_SIZE
 from ..utils import (
     if_modified_since,
     notification,
@@ -37,7 +37,14 @@ CREDIT_LISTS = (
     ("Overpayments", "overpayment", "OverpaymentID"),
     ("Prepayments", "prepayment", "PrepaymentID"),
 )
-CREDIT_OR_GONE = 'AmountCredited>0 OR Status=="VOIDED" OR Status=="DELETED"'
+GONE = ("VOIDED", "DELETED")
+
+
+def _credited_or_gone(docs):
+    """The invoices whose credit may have moved, or which Xero voided or deleted. Filtered here:
+    AmountCredited is not among the fields a large organisation lets a ``where`` filter on."""
+    return [d for d in docs if (d.get("AmountCredited") or 0) > 0 or d.get("Status") in GONE]
+
 
 PAYMENT_KINDS = [
     ("payment", "Payment"),
@@ -246,18 +253,15 @@ class XeroPayment(models.Model):
                 "get_invoices",
                 "Invoices",
                 stats,
-                lambda docs: self._xero_store_invoices(tenant, docs, touched, stats),
+                lambda docs: self._xero_store_invoices(tenant, _credited_or_gone(docs), touched, stats),
                 since=docs_since,
-                where=CREDIT_OR_GONE,
             )
             if newest:
                 tenant.xero_payment_docs_synced_at = max(filter(None, [newest, docs_since]))
         ids = sorted(set(invoice_ids or ()))
-        for start in range(0, len(ids), IDS_PER_CALL):
-            chunk = ids[start : start + IDS_PER_CALL]
-            body = tenant._xero_call(_("reading invoices"), "get_invoices", params={"i_ds": chunk, "page": 1})
+        for docs in tenant._xero_documents("Invoices", _("reading invoices"), ids=ids):
             stats["calls"] += 1
-            self._xero_store_invoices(tenant, body.get("Invoices") or [], touched, stats)
+            self._xero_store_invoices(tenant, docs, touched, stats)
         moves = (
             self.env["account.move"]
             .sudo()

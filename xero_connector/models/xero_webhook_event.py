@@ -2,7 +2,6 @@
 
 from odoo import _, api, fields, models
 
-from ..const import IDS_PER_CALL
 from ..utils import run_cron_batches
 
 
@@ -88,11 +87,9 @@ class XeroWebhookEvent(models.Model):
         contacts = sorted({e.resource_id for e in events if e.category == "CONTACT"})
         if invoices and any(tenant.company_ids.mapped("xero_payments_from_xero")):
             self.env["xero.payment"]._xero_sync_payments(tenant, invoice_ids=invoices)
-        for start in range(0, len(contacts), IDS_PER_CALL):
-            body = tenant._xero_call(
-                _("reading contacts"),
-                "get_contacts",
-                params={"i_ds": contacts[start : start + IDS_PER_CALL], "include_archived": True},
-            )
-            self.env["xero.contact"].sudo()._xero_upsert(tenant, body.get("Contacts") or [])
+        pages = tenant._xero_documents(
+            "Contacts", _("reading contacts"), ids=contacts, params={"include_archived": True}
+        )
+        for docs in pages:
+            self.env["xero.contact"].sudo()._xero_upsert(tenant, docs)
         events.state = "done"

@@ -22,12 +22,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
-from ..const import IDS_PER_CALL, PAGE_SIZE, XERO_GONE_STATUSES, XERO_TYPES
+from ..const import PAGE_SIZE, XERO_GONE_STATUSES, XERO_TYPES
 from ..documents import _contacts_by_partner
 from ..utils import where_text, xero_date, xero_date_literal, xero_kind
 from .xero_variance_line import STATES
 
-WHERE_IDS_PER_CALL = 40  # /CreditNotes has no IDs filter: ids go into a where clause
 KINDS = {
     "sales": ("out_invoice", "out_refund"),
     "purchases": ("in_invoice", "in_refund"),
@@ -251,36 +250,18 @@ class XeroVarianceReport(models.TransientModel):
         return docs, calls
 
     def _read_by_ids(self, tenant, moves):
-        """Exported documents Xero did not list in the period: asked for by id."""
+        """Exported documents Xero did not list in the period: asked for by id, 50 a call
+        (invoices with ``IDs=``; credit notes, which have no such parameter, with a paged
+        ``where`` on their ids, as many as fit in the URL)."""
         docs, calls = [], 0
-        invoices = [m.xero_id for m in moves if xero_kind(m.move_type).endpoint == "Invoices"]
-        credits = [m.xero_id for m in moves if xero_kind(m.move_type).endpoint == "CreditNotes"]
-        for start in range(0, len(invoices), IDS_PER_CALL):
-            body = tenant._xero_call(
-                _("reading invoices dated outside the period"),
-                "get_invoices",
-                params={
-                    "i_ds": invoices[start : start + IDS_PER_CALL],
-                    "page": 1,
-                    "page_size": PAGE_SIZE,
-                    "summary_only": True,
-                },
-            )
-            calls += 1
-            docs += [_normalise("Invoices", doc) for doc in body.get("Invoices") or []]
-        for start in range(0, len(credits), WHERE_IDS_PER_CALL):
-            chunk = credits[start : start + WHERE_IDS_PER_CALL]
-            body = tenant._xero_call(
-                _("reading credit notes dated outside the period"),
-                "get_credit_notes",
-                params={
-                    "where": " OR ".join(f"CreditNoteID==Guid({where_text(xero_id)})" for xero_id in chunk),
-                    "page": 1,
-                    "page_size": PAGE_SIZE,
-                },
-            )
-            calls += 1
-            docs += [_normalise("CreditNotes", doc) for doc in body.get("CreditNotes") or []]
+        for endpoint, operation, params in (
+            ("Invoices", _("reading invoices dated outside the period"), {"summary_only": True}),
+            ("CreditNotes", _("reading credit notes dated outside the period"), {}),
+        ):
+            ids = [m.xero_id for m in moves if xero_kind(m.move_type).endpoint == endpoint]
+            for page in tenant._xero_documents(endpoint, operation, ids=ids, params=params):
+                calls += 1
+                docs += [_normalise(endpoint, doc) for doc in page]
         return docs, calls
 
     # ------------------------------------------------------------------------------------
