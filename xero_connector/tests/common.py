@@ -52,6 +52,10 @@ class XeroSandboxCase(HttpCase):
     # 5 connected organisations, 1,000 calls a day). A class about something else that needs
     # more organisations sets a higher tier explicitly.
     xero_app_tier = "starter"
+    # The class's organisations past Xero's high-volume threshold on every paged endpoint
+    # (lists paged and filtered on optimised fields only, or refused): a subclass setting it
+    # runs the same tests against a large organisation (test_high_volume.py).
+    high_volume = False
 
     @classmethod
     def setUpClass(cls):
@@ -75,6 +79,9 @@ class XeroSandboxCase(HttpCase):
         cls.org_b = cls.sandbox.create_org(
             f"Beta Services {suffix}", short_code=f"!B{suffix}", base_currency="NZD"
         )
+        if cls.high_volume:
+            for org in (cls.org_a, cls.org_b):
+                cls.sandbox.set_high_volume(org["tenantId"])
         cls.env["ir.config_parameter"].sudo().set_param("web.base.url", cls.base_url())
         cls.configure_xero(cls.env)
         # Waiting out a rate limit moves the sandbox's clock instead of the test's.
@@ -160,11 +167,15 @@ class XeroSandboxCase(HttpCase):
         # other faster than real users; a wait over 5 s would end a call, not be slept).
         self.sandbox.new_minute()
         self._violation_mark = max((v["seq"] for v in self.sandbox.violations()), default=0)
+        self._refusal_mark = max((r["seq"] for r in self.sandbox.refusals()), default=0)
 
     def tearDown(self):
         mine = [v for v in self.sandbox.violations() if v["seq"] > self._violation_mark]
+        refused = [r for r in self.sandbox.refusals() if r["seq"] > self._refusal_mark]
         super().tearDown()
         self.assertFalse(mine, f"requests that break Xero's OpenAPI contract: {mine}")
+        # Xero's refusals for the organisation's size or the URL's length (high_volume.py)
+        self.assertFalse(refused, f"requests a large organisation or Xero's gateway refuses: {refused}")
 
     # --------------------------------------------------------------------------------------
     def start_authorization(self, user=None, connection=None):
