@@ -89,8 +89,9 @@ PAGE_SIZE = 1000
 # Ids or numbers per GET filtered by IDs=/InvoiceNumbers=…: Xero's gateway refuses a query
 # string over 2,048 characters with a 404 (52 invoice ids fit, 53 do not).
 IDS_PER_CALL = 50
-# Characters of query string a list filter may take, leaving room for page, pageSize, unitdp…
-MAX_FILTER_CHARS = 1900
+# Characters of query string a list filter may take (50 ids: 1,952), leaving room for page,
+# pageSize, summaryOnly, includeArchived…
+MAX_FILTER_CHARS = 1960
 
 # ---------------------------------------------------------------------------------------
 # Links into Xero and from Xero
