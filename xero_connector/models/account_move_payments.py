@@ -146,7 +146,7 @@ class AccountMove(models.Model):
     def _xero_state_from_payments(self):
         """AmountPaid, AmountDue and PAID follow from Xero's payments Odoo holds, for the
         documents whose payments changed but which Xero was not asked about."""
-        XeroPayment = self.env["xero.payment"].sudo()
+        XeroPayment = self.env["xero.payment"]._store()
         for move in self:
             records = XeroPayment.search([("move_id", "=", move.id), ("status", "!=", "DELETED")])
             paid = sum(records.filtered(lambda p: p.kind == "payment").mapped("amount"))
@@ -179,7 +179,7 @@ class AccountMove(models.Model):
         """Turn the Xero payments and allocations of these documents that Odoo does not have
         into Odoo payments, oldest first, each for at most Xero's paid sum minus Odoo's."""
         stats = stats if stats is not None else {"created": 0}
-        XeroPayment = self.env["xero.payment"].sudo()
+        XeroPayment = self.env["xero.payment"]._store()
         self._xero_state_from_payments()
         for move in self.filtered(lambda m: m.move_type in XERO_TYPES):
             if not move.company_id.xero_payments_from_xero or move.state != "posted":

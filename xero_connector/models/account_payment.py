@@ -111,7 +111,7 @@ class AccountPayment(models.Model):
         in a transaction of its own before the call, and a payment whose attempt is on record
         is first looked up in Xero. Problems are logged on the payment with an activity, which
         a later successful try clears; the payment itself stays."""
-        XeroPayment = self.env["xero.payment"].sudo()
+        XeroPayment = self.env["xero.payment"]._store()
         for payment in self:
             if payment.xero_payment_id or payment.state not in ("in_process", "paid"):
                 continue
@@ -151,7 +151,7 @@ class AccountPayment(models.Model):
         body = self._xero_payment_body(move, amount, account)
         rate = body.get("CurrencyRate")
         key = self._xero_payment_key(move, body)
-        Attempt = self.env["xero.export.attempt"].sudo()
+        Attempt = self.env["xero.export.attempt"]._log()
         element = None
         if Attempt.search_count([("idempotency_key", "=", key)], limit=1):
             element = self._xero_find_payment(move, body)
@@ -206,7 +206,9 @@ class AccountPayment(models.Model):
         the same amount, or one registered again after a deletion, another."""
         self.ensure_one()
         earlier = (
-            self.env["xero.payment"].sudo().search_count([("move_id", "=", move.id), ("origin", "=", "odoo")])
+            self.env["xero.payment"]
+            ._store()
+            .search_count([("move_id", "=", move.id), ("origin", "=", "odoo")])
         )
         return move.xero_tenant_id._xero_key("payment", body, earlier)
 
@@ -243,7 +245,7 @@ class AccountPayment(models.Model):
     def _xero_link_sent_payment(self, move, element, body, account, rate):
         self.ensure_one()
         tenant = move.xero_tenant_id
-        XeroPayment = self.env["xero.payment"].sudo()
+        XeroPayment = self.env["xero.payment"]._store()
         self.sudo().write(
             {
                 "xero_payment_id": self.xero_payment_id or element["PaymentID"],

@@ -47,18 +47,14 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------
     def _xero_contact(self, tenant):
         """The Xero contact mapped to this partner's commercial entity in ``tenant`` (empty
-        when none). Read as superuser: invoice users need the answer without Xero rights."""
+        when none), as the caller may read it: Xero users of the organisation, or its crons."""
         if not self or not tenant:
             return self.env["xero.contact"]
         self.ensure_one()
-        binding = (
-            self.env["xero.partner.binding"]
-            .sudo()
-            .search(
-                [("partner_id", "=", self.commercial_partner_id.id), ("tenant_id", "=", tenant.id)], limit=1
-            )
+        binding = self.env["xero.partner.binding"].search(
+            [("partner_id", "=", self.commercial_partner_id.id), ("tenant_id", "=", tenant.id)], limit=1
         )
-        return binding.contact_id.with_env(self.env)
+        return binding.contact_id
 
     def _xero_map_contact(self, tenant, contact):
         """Map this partner's commercial entity to ``contact`` in ``tenant`` (an empty

@@ -93,7 +93,7 @@ class ResPartner(models.Model):
         }
         if contact:
             values["ContactID"] = contact.xero_id
-            number = contact.sudo().contact_number
+            number = contact.contact_number
             if number and number != values["ContactNumber"]:
                 del values["ContactNumber"]  # the contact's own numbering, set in Xero
         values = {key: value for key, value in values.items() if value}
@@ -140,7 +140,7 @@ class ResPartner(models.Model):
     @api.model
     def _xero_cached_candidates(self, tenant, partners):
         """Cached contacts (archived too) whose name or ContactNumber is one of ``partners``'."""
-        Contact = self.env["xero.contact"].sudo().with_context(active_test=False)
+        Contact = self.env["xero.contact"].with_context(active_test=False)  # the caller's organisation
         Contact.flush_model(["name", "contact_number", "tenant_id"])
         names = list({_norm(p.name) for p in partners})
         numbers = [p._xero_contact_number() for p in partners]
@@ -254,9 +254,7 @@ class ResPartner(models.Model):
                 results[partner] = {
                     "status": "skipped",
                     "contact": contact,
-                    "message": _(
-                        "already mapped to the Xero contact %(contact)s", contact=contact.sudo().name
-                    ),
+                    "message": _("already mapped to the Xero contact %(contact)s", contact=contact.name),
                 }
             else:
                 todo |= partner

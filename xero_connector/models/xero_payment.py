@@ -160,6 +160,13 @@ class XeroPayment(models.Model):
             self.payment_id.message_post(body=message)
         return 1
 
+    @api.model
+    def _store(self):
+        """The payments as Xero holds them, like the cache: read-only for users, written and
+        read by the payment syncs (after ``_xero_check_payment_sync``, or in their crons) and
+        by the payment export whoever registered the payment."""
+        return self.sudo()
+
     # ------------------------------------------------------------------------------------
     # Who may sync, and what a sync says
     # ------------------------------------------------------------------------------------
@@ -293,7 +300,7 @@ class XeroPayment(models.Model):
     @api.model
     def _xero_store_payments(self, tenant, docs, touched, stats):
         """Upsert Xero's payments of ``tenant``; returns their latest UpdatedDateUTC."""
-        XeroPayment = self.sudo()
+        XeroPayment = self._store()
         existing = {
             p.xero_id: p
             for p in XeroPayment.search(
@@ -351,7 +358,7 @@ class XeroPayment(models.Model):
     def _xero_store_invoices(self, tenant, docs, touched, stats):
         """Xero's state of exported documents (status, totals) and the credit allocated to
         them; an allocation Xero no longer lists was reversed there."""
-        XeroPayment = self.sudo()
+        XeroPayment = self._store()
         moves = {
             m.xero_id: m
             for m in self.env["account.move"]
