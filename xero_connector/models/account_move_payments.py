@@ -100,7 +100,7 @@ class AccountMove(models.Model):
     def action_xero_clear_payment_alert(self):
         self._check_xero_user(self)
         self.check_access("write")
-        self.sudo().xero_payment_alert = False
+        self._xero_write_fields({"xero_payment_alert": False})
 
     # ------------------------------------------------------------------------------------
     # Xero's state of the document
@@ -140,7 +140,9 @@ class AccountMove(models.Model):
         """A payment problem Odoo cannot settle by itself (deleted on one side, still on the
         other): added to the document's payment alert and flagged with an activity."""
         self.ensure_one()
-        self.sudo().xero_payment_alert = "\n".join(filter(None, [self.xero_payment_alert, message]))
+        self._xero_write_fields(
+            {"xero_payment_alert": "\n".join(filter(None, [self.xero_payment_alert, message]))}
+        )
         flag_problem(self, summary, message, self.invoice_user_id)
 
     def _xero_state_from_payments(self):
@@ -162,7 +164,7 @@ class AccountMove(models.Model):
                 status = "PAID"
             elif status == "PAID" and not float_is_zero(due, precision_digits=2):
                 status = "AUTHORISED"
-            move.sudo().write(
+            move._xero_write_fields(
                 {
                     "xero_amount_paid": paid,
                     "xero_amount_credited": credited,

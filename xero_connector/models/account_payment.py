@@ -41,6 +41,11 @@ class AccountPayment(models.Model):
         xero_check_link_write(self, [vals])
         return super().write(vals)
 
+    def _xero_write_fields(self, values):
+        """**The** write-back of a payment's Xero link fields (sent, refused, deleted in Xero),
+        whoever registered the payment: users may not write them (``xero_check_link_write``)."""
+        self.sudo().write(values)
+
     def _xero_force_rate(self, record):
         """Book a foreign-currency payment at Xero's rate (document currency per base
         currency) when the company's currency is the organisation's base currency."""
@@ -246,7 +251,7 @@ class AccountPayment(models.Model):
         self.ensure_one()
         tenant = move.xero_tenant_id
         XeroPayment = self.env["xero.payment"]._store()
-        self.sudo().write(
+        self._xero_write_fields(
             {
                 "xero_payment_id": self.xero_payment_id or element["PaymentID"],
                 "xero_tenant_id": tenant.id,
@@ -293,11 +298,11 @@ class AccountPayment(models.Model):
         summary = _("Payment not sent to Xero")
         if not problems:
             if self.xero_error:
-                self.sudo().xero_error = False
+                self._xero_write_fields({"xero_error": False})
             clear_problem(self, summary)
             return
         message = "\n".join(problems)
-        self.sudo().xero_error = message
+        self._xero_write_fields({"xero_error": message})
         flag_problem(self, summary, _("Not sent to Xero: %s", message))
 
     def action_xero_send(self):

@@ -159,7 +159,7 @@ class ResPartner(models.Model):
     def _xero_lookup_in_xero(self, tenant, partners):
         """Ask Xero for contacts (archived too) named like ``partners`` or carrying their
         ContactNumber, and write them into the cache: the cache may not know them yet."""
-        Contact = self.env["xero.contact"].sudo()
+        Contact = self.env["xero.contact"]  # _xero_upsert is the cache writer
         for batch in split_every(LOOKUP_BATCH_SIZE, partners.ids, self.browse):
             clauses = []
             for partner in batch:
@@ -366,7 +366,7 @@ class ResPartner(models.Model):
         )
         if elements is None:
             return self.browse()
-        cache = self.env["xero.contact"].sudo()
+        cache = self.env["xero.contact"]  # _xero_upsert is the cache writer
         created, clashes = [], self.browse()
         for partner, element in zip(self, elements, strict=False):
             messages = validation_messages(element)
@@ -476,7 +476,7 @@ class ResPartner(models.Model):
             for element, sent_id in zip(elements, sent_ids, strict=False)
             if not self._xero_refused(element) and element.get("ContactID") == sent_id
         ]
-        self.env["xero.contact"].sudo()._xero_upsert(tenant, good)
+        self.env["xero.contact"]._xero_upsert(tenant, good)
         for partner, element, sent_id in zip(self, elements, sent_ids, strict=False):
             messages = validation_messages(element)
             if element.get("ContactID") != sent_id and not messages:

@@ -126,7 +126,7 @@ class XeroCacheRefreshRequest(models.Model):
                     (fields.Datetime.now() - started).total_seconds(),
                 )
                 results[tenant.id][key] = stats
-            tenant.sudo().xero_cache_refreshed_at = fields.Datetime.now()
+            self.env["xero.contact"]._xero_stamp(tenant, {"xero_cache_refreshed_at": fields.Datetime.now()})
         return results
 
     @api.model

@@ -131,7 +131,7 @@ class XeroConnection(models.Model):
 
     @api.model
     def _get_redirect_uri(self):
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        base_url = self.env.company.get_base_url() or ""
         return base_url.rstrip("/") + const.CALLBACK_PATH
 
     # ------------------------------------------------------------------------------------

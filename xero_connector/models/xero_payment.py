@@ -156,7 +156,7 @@ class XeroPayment(models.Model):
         )
         move._xero_add_payment_alert(message, _("Payment deleted in Xero"))
         if self.payment_id:
-            self.payment_id.sudo().xero_deleted_in_xero = True
+            self.payment_id._xero_write_fields({"xero_deleted_in_xero": True})
             self.payment_id.message_post(body=message)
         return 1
 
