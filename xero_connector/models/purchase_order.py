@@ -372,10 +372,9 @@ class PurchaseOrder(models.Model):
     def _xero_sync_purchase_orders(self, tenant):
         """Read the purchase orders Xero changed in ``tenant`` since the last sync (BILLED,
         DELETED, back to DRAFT; If-Modified-Since, 1,000 a page); returns the number of Odoo
-        orders whose Xero status changed."""
-        tenant = tenant.sudo()
+        orders whose Xero status changed. The hourly cron's, which runs as superuser."""
         tenant.ensure_one()
-        Order = self.sudo()
+        Order = self
         since = tenant.xero_po_synced_at
         newest, changed, page = None, 0, 1
         while True:

@@ -443,19 +443,15 @@ class XeroPayment(models.Model):
         """Payments registered in Odoo that did not reach Xero (an outage, a lost answer) are
         tried again, each alone: exactly once holds through the content-derived key and the
         lookup of an earlier attempt, and success clears the "not sent" activity."""
-        payments = (
-            self.env["account.payment"]
-            .sudo()
-            .search(
-                [
-                    ("xero_error", "!=", False),
-                    ("xero_payment_id", "=", False),
-                    ("state", "in", ("in_process", "paid")),
-                    ("company_id.xero_payments_to_xero", "=", True),
-                ],
-                limit=limit,
-                order="id",
-            )
+        payments = self.env["account.payment"].search(  # the payment cron's, which runs as superuser
+            [
+                ("xero_error", "!=", False),
+                ("xero_payment_id", "=", False),
+                ("state", "in", ("in_process", "paid")),
+                ("company_id.xero_payments_to_xero", "=", True),
+            ],
+            limit=limit,
+            order="id",
         )
         run_cron_batches(
             self.env,
