@@ -31,11 +31,10 @@ def payload_fingerprint(payload):
 
 
 def _contacts_by_partner(env, partners, tenant):
-    """{commercial partner id: Xero contact} in ``tenant``, one query for all partners."""
-    bindings = (
-        env["xero.partner.binding"]
-        .sudo()
-        .search([("tenant_id", "=", tenant.id), ("partner_id", "in", partners.commercial_partner_id.ids)])
+    """{commercial partner id: Xero contact} in ``tenant``, one query for all partners. With
+    the caller's rights: builders run for Xero users of the organisation (or its crons)."""
+    bindings = env["xero.partner.binding"].search(
+        [("tenant_id", "=", tenant.id), ("partner_id", "in", partners.commercial_partner_id.ids)]
     )
     return {b.partner_id.id: b.contact_id for b in bindings if b.contact_id}
 

@@ -2,10 +2,12 @@
 from . import (
     xero_access,
     xero_connection,
+    xero_connection_oauth,
     xero_sync_log,
     xero_oauth_session,
     xero_tenant,
     xero_tenant_reads,
+    xero_tenant_guard,
     res_company,
     res_config_settings,
     xero_export_engine,

@@ -97,7 +97,7 @@ class AccountMove(models.Model):
             )
             | {tenant.base_currency},
             "default_tax": {use: tenant._xero_default_tax_rate(use) for use in ("sale", "purchase")},
-            "base_url": self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/"),
+            "base_url": (self.env.company.get_base_url() or "").rstrip("/"),
         }
         return context
 

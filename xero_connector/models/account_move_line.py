@@ -16,6 +16,7 @@ from odoo.tools import float_compare, float_is_zero
 
 from ..documents import UNIT_DP, _money, _trim, set_line_tax, set_line_tracking, xero_line_amount
 from ..utils import xero_kind
+from .xero_tenant_guard import check_same_tenant
 
 
 class AccountMoveLine(models.Model):
@@ -100,6 +101,21 @@ class AccountMoveLine(models.Model):
                     for analytic_id in key.split(","):
                         tracking |= options.get(int(analytic_id), self.env["xero.tracking.option"])
                 line.xero_tracking_option_ids = tracking
+
+    @api.constrains("xero_item_id", "xero_tax_rate_id", "xero_tracking_option_ids")
+    def _check_xero_line_tenant(self):
+        """What is picked on a line belongs to its document's organisation (refused here, with
+        the sentence the export would say, rather than far away at export time)."""
+        for line in self.filtered("move_id.xero_tenant_id"):
+            check_same_tenant(
+                _("Line “%s”", (line.name or line.product_id.display_name or "").split("\n")[0][:60]),
+                line.move_id.xero_tenant_id,
+                [
+                    (_("Xero item"), line.xero_item_id),
+                    (_("Xero tax rate"), line.xero_tax_rate_id),
+                    (_("Xero tracking"), line.xero_tracking_option_ids),
+                ],
+            )
 
     # ------------------------------------------------------------------------------------
     # What the payload builder asks

@@ -100,7 +100,7 @@ class AccountMove(models.Model):
     def action_xero_clear_payment_alert(self):
         self._check_xero_user(self)
         self.check_access("write")
-        self.sudo().xero_payment_alert = False
+        self._xero_write_fields({"xero_payment_alert": False})
 
     # ------------------------------------------------------------------------------------
     # Xero's state of the document
@@ -140,13 +140,15 @@ class AccountMove(models.Model):
         """A payment problem Odoo cannot settle by itself (deleted on one side, still on the
         other): added to the document's payment alert and flagged with an activity."""
         self.ensure_one()
-        self.sudo().xero_payment_alert = "\n".join(filter(None, [self.xero_payment_alert, message]))
+        self._xero_write_fields(
+            {"xero_payment_alert": "\n".join(filter(None, [self.xero_payment_alert, message]))}
+        )
         flag_problem(self, summary, message, self.invoice_user_id)
 
     def _xero_state_from_payments(self):
         """AmountPaid, AmountDue and PAID follow from Xero's payments Odoo holds, for the
         documents whose payments changed but which Xero was not asked about."""
-        XeroPayment = self.env["xero.payment"].sudo()
+        XeroPayment = self.env["xero.payment"]._store()
         for move in self:
             records = XeroPayment.search([("move_id", "=", move.id), ("status", "!=", "DELETED")])
             paid = sum(records.filtered(lambda p: p.kind == "payment").mapped("amount"))
@@ -162,7 +164,7 @@ class AccountMove(models.Model):
                 status = "PAID"
             elif status == "PAID" and not float_is_zero(due, precision_digits=2):
                 status = "AUTHORISED"
-            move.sudo().write(
+            move._xero_write_fields(
                 {
                     "xero_amount_paid": paid,
                     "xero_amount_credited": credited,
@@ -179,7 +181,7 @@ class AccountMove(models.Model):
         """Turn the Xero payments and allocations of these documents that Odoo does not have
         into Odoo payments, oldest first, each for at most Xero's paid sum minus Odoo's."""
         stats = stats if stats is not None else {"created": 0}
-        XeroPayment = self.env["xero.payment"].sudo()
+        XeroPayment = self.env["xero.payment"]._store()
         self._xero_state_from_payments()
         for move in self.filtered(lambda m: m.move_type in XERO_TYPES):
             if not move.company_id.xero_payments_from_xero or move.state != "posted":

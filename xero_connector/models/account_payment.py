@@ -41,6 +41,11 @@ class AccountPayment(models.Model):
         xero_check_link_write(self, [vals])
         return super().write(vals)
 
+    def _xero_write_fields(self, values):
+        """**The** write-back of a payment's Xero link fields (sent, refused, deleted in Xero),
+        whoever registered the payment: users may not write them (``xero_check_link_write``)."""
+        self.sudo().write(values)
+
     def _xero_force_rate(self, record):
         """Book a foreign-currency payment at Xero's rate (document currency per base
         currency) when the company's currency is the organisation's base currency."""
@@ -111,7 +116,7 @@ class AccountPayment(models.Model):
         in a transaction of its own before the call, and a payment whose attempt is on record
         is first looked up in Xero. Problems are logged on the payment with an activity, which
         a later successful try clears; the payment itself stays."""
-        XeroPayment = self.env["xero.payment"].sudo()
+        XeroPayment = self.env["xero.payment"]._store()
         for payment in self:
             if payment.xero_payment_id or payment.state not in ("in_process", "paid"):
                 continue
@@ -151,7 +156,7 @@ class AccountPayment(models.Model):
         body = self._xero_payment_body(move, amount, account)
         rate = body.get("CurrencyRate")
         key = self._xero_payment_key(move, body)
-        Attempt = self.env["xero.export.attempt"].sudo()
+        Attempt = self.env["xero.export.attempt"]._log()
         element = None
         if Attempt.search_count([("idempotency_key", "=", key)], limit=1):
             element = self._xero_find_payment(move, body)
@@ -206,7 +211,9 @@ class AccountPayment(models.Model):
         the same amount, or one registered again after a deletion, another."""
         self.ensure_one()
         earlier = (
-            self.env["xero.payment"].sudo().search_count([("move_id", "=", move.id), ("origin", "=", "odoo")])
+            self.env["xero.payment"]
+            ._store()
+            .search_count([("move_id", "=", move.id), ("origin", "=", "odoo")])
         )
         return move.xero_tenant_id._xero_key("payment", body, earlier)
 
@@ -243,8 +250,8 @@ class AccountPayment(models.Model):
     def _xero_link_sent_payment(self, move, element, body, account, rate):
         self.ensure_one()
         tenant = move.xero_tenant_id
-        XeroPayment = self.env["xero.payment"].sudo()
-        self.sudo().write(
+        XeroPayment = self.env["xero.payment"]._store()
+        self._xero_write_fields(
             {
                 "xero_payment_id": self.xero_payment_id or element["PaymentID"],
                 "xero_tenant_id": tenant.id,
@@ -291,11 +298,11 @@ class AccountPayment(models.Model):
         summary = _("Payment not sent to Xero")
         if not problems:
             if self.xero_error:
-                self.sudo().xero_error = False
+                self._xero_write_fields({"xero_error": False})
             clear_problem(self, summary)
             return
         message = "\n".join(problems)
-        self.sudo().xero_error = message
+        self._xero_write_fields({"xero_error": message})
         flag_problem(self, summary, _("Not sent to Xero: %s", message))
 
     def action_xero_send(self):

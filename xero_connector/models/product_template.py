@@ -272,7 +272,7 @@ class ProductTemplate(models.Model):
                 )
             else:
                 created.append((product, doc))
-        Item_ = self.env["xero.item"].sudo()
+        Item_ = self.env["xero.item"]  # _xero_upsert is the cache writer; managers read items
         Item_._xero_upsert(tenant, [doc for _product, doc in created])
         items = {
             item.xero_id: item

@@ -5,7 +5,7 @@ of Xero's statuses. Payload builders and the engine's hooks: ``purchase_order_ex
 the lines: ``purchase_order_line.py``."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES
 from ..documents import payload_fingerprint
@@ -122,6 +122,14 @@ class PurchaseOrder(models.Model):
         """A sent order is deleted in Xero while Xero still allows it (DRAFT, SUBMITTED);
         otherwise nothing is cancelled and the message says what to do in Xero first."""
         sent = self.filtered(lambda o: o.xero_id and o.xero_status not in XERO_GONE_STATUSES)
+        if sent and not self.env["xero.access"]._xero_is("user"):
+            raise AccessError(
+                _(
+                    "%(orders)s is in Xero, and cancelling it here deletes it there: only Xero users may "
+                    "do that. Ask a Xero user to cancel it.",
+                    orders=", ".join(sent.mapped("display_name")),
+                )
+            )
         # Odoo's own checks first (bills to cancel...): Xero is only asked once Odoo agrees, and a
         # refusal from Xero rolls the cancellation back.
         result = super().button_cancel()
@@ -364,10 +372,9 @@ class PurchaseOrder(models.Model):
     def _xero_sync_purchase_orders(self, tenant):
         """Read the purchase orders Xero changed in ``tenant`` since the last sync (BILLED,
         DELETED, back to DRAFT; If-Modified-Since, 1,000 a page); returns the number of Odoo
-        orders whose Xero status changed."""
-        tenant = tenant.sudo()
+        orders whose Xero status changed. The hourly cron's, which runs as superuser."""
         tenant.ensure_one()
-        Order = self.sudo()
+        Order = self
         since = tenant.xero_po_synced_at
         newest, changed, page = None, 0, 1
         while True:

@@ -68,7 +68,7 @@ class PurchaseOrder(models.Model):
             )
             | {tenant.base_currency},
             "default_tax": tenant._xero_default_tax_rate("purchase"),
-            "base_url": self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/"),
+            "base_url": (self.env.company.get_base_url() or "").rstrip("/"),
         }
 
     def _xero_po_payload(self, ctx, kind):

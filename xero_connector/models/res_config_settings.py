@@ -151,7 +151,7 @@ class ResConfigSettings(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_xero_webhook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        base = (self.env.company.get_base_url() or "").rstrip("/")
         for settings in self:
             settings.xero_webhook_url = f"{base}{const.WEBHOOK_PATH}"
 
@@ -207,7 +207,7 @@ class ResConfigSettings(models.TransientModel):
     def _compute_xero_scopes(self):
         features = self.env["xero.tenant"]._xero_scope_features()
         for settings in self:
-            granted = settings.xero_connection_id.sudo().scope
+            granted = settings.xero_connection_id.scope  # administrators read logins (access rights)
             if not settings.xero_connection_id or not granted:
                 settings.xero_scope_warnings = False
                 continue

@@ -21,6 +21,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..utils import notification
+from .xero_tenant_guard import check_same_tenant
 
 
 def _norm(text):
@@ -46,18 +47,14 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------
     def _xero_contact(self, tenant):
         """The Xero contact mapped to this partner's commercial entity in ``tenant`` (empty
-        when none). Read as superuser: invoice users need the answer without Xero rights."""
+        when none), as the caller may read it: Xero users of the organisation, or its crons."""
         if not self or not tenant:
             return self.env["xero.contact"]
         self.ensure_one()
-        binding = (
-            self.env["xero.partner.binding"]
-            .sudo()
-            .search(
-                [("partner_id", "=", self.commercial_partner_id.id), ("tenant_id", "=", tenant.id)], limit=1
-            )
+        binding = self.env["xero.partner.binding"].search(
+            [("partner_id", "=", self.commercial_partner_id.id), ("tenant_id", "=", tenant.id)], limit=1
         )
-        return binding.contact_id.with_env(self.env)
+        return binding.contact_id
 
     def _xero_map_contact(self, tenant, contact):
         """Map this partner's commercial entity to ``contact`` in ``tenant`` (an empty
@@ -67,25 +64,17 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         if contact:
             contact.ensure_one()
-            if contact.sudo().tenant_id != tenant:
-                raise UserError(
-                    _(
-                        "The Xero contact %(contact)s belongs to another organisation than %(org)s.",
-                        contact=contact.sudo().name,
-                        org=tenant.name,
-                    )
-                )
-            other = (
-                self.env["xero.partner.binding"]
-                .sudo()
-                .search([("contact_id", "=", contact.id), ("partner_id", "!=", partner.id)], limit=1)
+            check_same_tenant(partner.display_name, tenant, [(_("Xero contact"), contact)])
+            # The contact is of ``tenant``, which the caller reaches: its links are theirs to read.
+            other = self.env["xero.partner.binding"].search(
+                [("contact_id", "=", contact.id), ("partner_id", "!=", partner.id)], limit=1
             )
             if other:
                 raise UserError(
                     _(
                         "The Xero contact %(contact)s of %(org)s is already mapped to %(partner)s. "
                         "Unmap it there first, or pick another contact.",
-                        contact=contact.sudo().name,
+                        contact=contact.name,
                         org=tenant.name,
                         partner=other.partner_id.display_name,
                     )
@@ -97,7 +86,7 @@ class ResPartner(models.Model):
         if contact:
             body = _(
                 "Mapped to the Xero contact %(contact)s in %(org)s.",
-                contact=contact.sudo().name,
+                contact=contact.name,
                 org=tenant.name,
             )
         else:

@@ -15,14 +15,25 @@ class ResPartner(models.Model):
         "Owes in Xero",
         compute="_compute_xero_balances",
         digits=(16, 2),
+        groups="xero_connector.group_xero_user",
         help="Outstanding on approved sales invoices in the organisation of the current company, less "
         "unallocated credit, as Xero said when balances were last updated (in the documents' currencies).",
     )
     xero_receivable_overdue = fields.Float(
-        "Overdue in Xero", compute="_compute_xero_balances", digits=(16, 2)
+        "Overdue in Xero",
+        compute="_compute_xero_balances",
+        digits=(16, 2),
+        groups="xero_connector.group_xero_user",
     )
-    xero_payable = fields.Float("We owe in Xero", compute="_compute_xero_balances", digits=(16, 2))
-    xero_balances_at = fields.Datetime("Balances read from Xero", compute="_compute_xero_balances")
+    xero_payable = fields.Float(
+        "We owe in Xero",
+        compute="_compute_xero_balances",
+        digits=(16, 2),
+        groups="xero_connector.group_xero_user",
+    )
+    xero_balances_at = fields.Datetime(
+        "Balances read from Xero", compute="_compute_xero_balances", groups="xero_connector.group_xero_user"
+    )
 
     @api.depends_context("company")
     @api.depends(
@@ -31,14 +42,16 @@ class ResPartner(models.Model):
         "commercial_partner_id.xero_binding_ids.xero_balances_at",
     )
     def _compute_xero_balances(self):
+        """Xero users only (the fields' group): the bindings are read with their rights, so
+        the balances shown are those of an organisation of their companies."""
         tenant = self.env.company.xero_tenant_id
         bindings = {}
         if tenant:
             bindings = {
                 b.partner_id.id: b
-                for b in self.env["xero.partner.binding"]
-                .sudo()
-                .search([("tenant_id", "=", tenant.id), ("partner_id", "in", self.commercial_partner_id.ids)])
+                for b in self.env["xero.partner.binding"].search(
+                    [("tenant_id", "=", tenant.id), ("partner_id", "in", self.commercial_partner_id.ids)]
+                )
             }
         for partner in self:
             binding = bindings.get(partner.commercial_partner_id.id)

@@ -92,7 +92,7 @@ class ResPartner(models.Model):
         }
         if contact:
             values["ContactID"] = contact.xero_id
-            number = contact.sudo().contact_number
+            number = contact.contact_number
             if number and number != values["ContactNumber"]:
                 del values["ContactNumber"]  # the contact's own numbering, set in Xero
         values = {key: value for key, value in values.items() if value}
@@ -139,7 +139,7 @@ class ResPartner(models.Model):
     @api.model
     def _xero_cached_candidates(self, tenant, partners):
         """Cached contacts (archived too) whose name or ContactNumber is one of ``partners``'."""
-        Contact = self.env["xero.contact"].sudo().with_context(active_test=False)
+        Contact = self.env["xero.contact"].with_context(active_test=False)  # the caller's organisation
         Contact.flush_model(["name", "contact_number", "tenant_id"])
         names = list({_norm(p.name) for p in partners})
         numbers = [p._xero_contact_number() for p in partners]
@@ -161,7 +161,7 @@ class ResPartner(models.Model):
         organisation answers (ContactNumber is not: contacts carrying our numbers are matched in
         the cache, which reads every changed contact); as many names per call as fit in the URL,
         at most 50."""
-        Contact = self.env["xero.contact"].sudo()
+        Contact = self.env["xero.contact"]
         names = [(partner.name or "").strip() for partner in partners]
         pages = tenant._xero_documents(
             "Contacts", _("looking for existing contacts"), names=names, params={"include_archived": True}
@@ -250,9 +250,7 @@ class ResPartner(models.Model):
                 results[partner] = {
                     "status": "skipped",
                     "contact": contact,
-                    "message": _(
-                        "already mapped to the Xero contact %(contact)s", contact=contact.sudo().name
-                    ),
+                    "message": _("already mapped to the Xero contact %(contact)s", contact=contact.name),
                 }
             else:
                 todo |= partner
@@ -364,7 +362,7 @@ class ResPartner(models.Model):
         )
         if elements is None:
             return self.browse()
-        cache = self.env["xero.contact"].sudo()
+        cache = self.env["xero.contact"]  # _xero_upsert is the cache writer
         created, clashes = [], self.browse()
         for partner, element in zip(self, elements, strict=False):
             messages = validation_messages(element)
@@ -474,7 +472,7 @@ class ResPartner(models.Model):
             for element, sent_id in zip(elements, sent_ids, strict=False)
             if not self._xero_refused(element) and element.get("ContactID") == sent_id
         ]
-        self.env["xero.contact"].sudo()._xero_upsert(tenant, good)
+        self.env["xero.contact"]._xero_upsert(tenant, good)
         for partner, element, sent_id in zip(self, elements, sent_ids, strict=False):
             messages = validation_messages(element)
             if element.get("ContactID") != sent_id and not messages:

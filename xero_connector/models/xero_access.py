@@ -49,7 +49,7 @@ class XeroAccess(models.AbstractModel):
         if records._name == "xero.tenant":
             self._xero_check_tenants(records)
         if records._name == "xero.connection" and level in ("owner", "owner_or_system"):
-            others = records.sudo().filtered(lambda c: c.user_id != user)
+            others = records.filtered(lambda c: c.user_id != user)  # readable: checked just above
             if others and not (level == "owner_or_system" and self._xero_is("system")):
                 raise AccessError(
                     _(

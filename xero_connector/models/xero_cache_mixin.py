@@ -97,7 +97,12 @@ class XeroCacheMixin(models.AbstractModel):
         values differ (Odoo's flush then batches the UPDATEs). ``stats`` counts created,
         updated, archived and unchanged records; ``seen`` collects the Xero ids met (to archive
         what a complete list no longer contains). Returns the latest UpdatedDateUTC met, as a
-        naive UTC datetime, or False."""
+        naive UTC datetime, or False.
+
+        The cache writer: the cache is read-only for users, so whoever refreshes it (a Xero
+        user's refresh, an export that met new contacts, the webhook queue) writes as
+        superuser here, and only here."""
+        self = self.sudo()  # noqa: PLW0642
         stats = stats if stats is not None else self._xero_new_stats()
         by_id = {}
         for doc in docs:
@@ -136,8 +141,8 @@ class XeroCacheMixin(models.AbstractModel):
     @api.model
     def _xero_archive_missing(self, tenant, seen, stats=None, domain=None):
         """A complete list from Xero no longer holds these records: Xero deleted them. They
-        stay in the cache, archived."""
-        gone = self.search(
+        stay in the cache, archived (the cache writer, as ``_xero_upsert``)."""
+        gone = self.sudo().search(
             [("tenant_id", "=", tenant.id), ("xero_id", "not in", list(seen)), *(domain or [])]
         )
         if gone:
@@ -203,7 +208,7 @@ class XeroCacheMixin(models.AbstractModel):
         """One call for a list that takes If-Modified-Since (items, accounts): only what changed
         after the tenant's ``since_field``."""
         tenant.ensure_one()
-        Model = self.sudo()
+        Model = self
         since = False if full else tenant[since_field]
         if since:
             params["if_modified_since"] = if_modified_since(since)
@@ -214,15 +219,21 @@ class XeroCacheMixin(models.AbstractModel):
         if not since:
             Model._xero_archive_missing(tenant, seen, stats)
         if newest and (not since or newest > since):
-            tenant.sudo()[since_field] = newest
+            self._xero_stamp(tenant, {since_field: newest})
         return stats
+
+    @api.model
+    def _xero_stamp(self, tenant, values):
+        """The organisation's cache stamps (when a list was last read), written with the
+        cache: Xero users refresh it, while only managers may write ``xero.tenant``."""
+        tenant.sudo().write(values)
 
     @api.model
     def _xero_refresh_complete(self, tenant, method, operation, collection, **params):
         """One call for a list Xero always answers whole (no If-Modified-Since): what it no
         longer holds was deleted there. Returns (stats, Xero's answer)."""
         tenant.ensure_one()
-        Model = self.sudo()
+        Model = self
         body = tenant._xero_call(operation, method, params=params)
         stats = dict(Model._xero_new_stats(), calls=1)
         seen = set()

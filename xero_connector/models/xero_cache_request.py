@@ -126,7 +126,7 @@ class XeroCacheRefreshRequest(models.Model):
                     (fields.Datetime.now() - started).total_seconds(),
                 )
                 results[tenant.id][key] = stats
-            tenant.sudo().xero_cache_refreshed_at = fields.Datetime.now()
+            self.env["xero.contact"]._xero_stamp(tenant, {"xero_cache_refreshed_at": fields.Datetime.now()})
         return results
 
     @api.model
@@ -238,19 +238,21 @@ class XeroCacheRefreshRequest(models.Model):
         return True
 
     def _process_next_tenant(self):
-        """Refresh the next organisation of this request as the user who asked (their own
-        Xero login is used when they have one); finish the request after the last."""
+        """Refresh the next organisation of this request as the user who asked, with their
+        rights checked now as the wizard checks them (a user who left the organisation's
+        company since asking gets a refusal, not a refresh through another user's login);
+        their own Xero login is used when they have one. Finish the request after the last."""
         self.ensure_one()
         results = json.loads(self.result_json or "{}")
         todo = self.tenant_ids - self.tenant_done_ids
         if todo:
             tenant = todo[0]
             self.state = "running"
+            as_user = tenant.with_user(self.user_id)
             try:
                 with self.env.cr.savepoint():
-                    outcome = self._refresh_cache(
-                        tenant.with_user(self.user_id), self._list_keys(), full=self.full
-                    ).get(tenant.id)
+                    as_user.env["xero.access"]._xero_check_access("user", as_user)
+                    outcome = self._refresh_cache(as_user, self._list_keys(), full=self.full).get(tenant.id)
             except UserError as error:
                 _logger.warning("Xero cache refresh of %s failed: %s", tenant.name, error)
                 outcome = str(error)

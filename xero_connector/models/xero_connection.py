@@ -131,7 +131,7 @@ class XeroConnection(models.Model):
 
     @api.model
     def _get_redirect_uri(self):
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        base_url = self.env.company.get_base_url() or ""
         return base_url.rstrip("/") + const.CALLBACK_PATH
 
     # ------------------------------------------------------------------------------------
@@ -184,12 +184,16 @@ class XeroConnection(models.Model):
         config = self._get_xero_config()
         oauth = OAuth2Session(config["client_id"], redirect_uri=config["redirect_uri"], state=session.state)
         try:
-            token = oauth.fetch_token(
-                config["token_url"],
-                code=code,
-                code_verifier=session.code_verifier,
-                client_secret=config["client_secret"],
-                timeout=const.HTTP_TIMEOUT_SECONDS,
+            token = self._xero_oauth_request(
+                _("exchanging the authorisation code"),
+                lambda: oauth.fetch_token(
+                    config["token_url"],
+                    code=code,
+                    code_verifier=session.code_verifier,
+                    client_secret=config["client_secret"],
+                    timeout=const.HTTP_TIMEOUT_SECONDS,
+                ),
+                oauth=oauth,
             )
         except (OAuth2Error, RequestException) as error:
             _logger.warning(
@@ -288,7 +292,8 @@ class XeroConnection(models.Model):
             env = api.Environment(cr, SUPERUSER_ID, {})
             # Should the caller's own transaction hold this row, fail after a while, not hang.
             cr.execute("SET LOCAL lock_timeout = '30s'")
-            cr.execute("SELECT id FROM xero_connection WHERE id = %s FOR UPDATE", [self.id])
+            # NO KEY: the sync log (own cursor) may still reference the row while it is held.
+            cr.execute("SELECT id FROM xero_connection WHERE id = %s FOR NO KEY UPDATE", [self.id])
             connection = env["xero.connection"].browse(self.id)
             if connection.state != "connected":
                 raise self._reconnect_error()
@@ -301,11 +306,16 @@ class XeroConnection(models.Model):
                 return connection.access_token, connection.token_expires_at
             oauth = OAuth2Session(config["client_id"], token={"refresh_token": connection.refresh_token})
             try:
-                token = oauth.refresh_token(
-                    config["token_url"],
-                    refresh_token=connection.refresh_token,
-                    auth=(config["client_id"], config["client_secret"]),
-                    timeout=const.HTTP_TIMEOUT_SECONDS,
+                token = self._xero_oauth_request(
+                    _("refreshing the access token"),
+                    lambda: oauth.refresh_token(
+                        config["token_url"],
+                        refresh_token=connection.refresh_token,
+                        auth=(config["client_id"], config["client_secret"]),
+                        timeout=const.HTTP_TIMEOUT_SECONDS,
+                    ),
+                    retry_safe=True,
+                    oauth=oauth,
                 )
             except InvalidGrantError as error:
                 _logger.warning("Xero refresh token of connection %s is no longer valid: %s", self.id, error)
@@ -618,13 +628,16 @@ class XeroConnection(models.Model):
         self.ensure_one()
         oauth = OAuth2Session(config["client_id"])
         try:
-            response = oauth.post(
-                config["revoke_url"],
-                data={"token": self.refresh_token},
-                auth=(config["client_id"], config["client_secret"]),
-                timeout=const.HTTP_TIMEOUT_SECONDS,
+            self._xero_oauth_request(
+                _("revoking the login"),
+                lambda: oauth.post(
+                    config["revoke_url"],
+                    data={"token": self.refresh_token},
+                    auth=(config["client_id"], config["client_secret"]),
+                    timeout=const.HTTP_TIMEOUT_SECONDS,
+                ).raise_for_status(),
+                retry_safe=True,
             )
-            response.raise_for_status()
         except RequestException as error:
             status = getattr(getattr(error, "response", None), "status_code", None)
             reason = _("Xero answered %s", status) if status else network_reason(self.env, error)

@@ -111,7 +111,7 @@ class XeroContact(models.Model):
         Stops at the page count Xero's pagination block gives (or, without one, at the first
         page holding fewer than 1,000)."""
         tenant.ensure_one()
-        Contact = self.sudo()
+        Contact = self
         since = False if full else tenant.xero_cache_contacts_synced_at
         stats = dict(Contact._xero_new_stats(), calls=0)
         seen = set()
@@ -138,7 +138,7 @@ class XeroContact(models.Model):
         values = {"xero_contacts_refreshed_at": fields.Datetime.now()}
         if newest:
             values["xero_cache_contacts_synced_at"] = newest
-        tenant.sudo().write(values)
+        self._xero_stamp(tenant, values)
         return stats
 
     @api.model
@@ -146,7 +146,7 @@ class XeroContact(models.Model):
         """Whether the contact cache of ``tenant`` may be trusted to know every name in Xero
         right now."""
         tenant.ensure_one()
-        refreshed = tenant.sudo().xero_contacts_refreshed_at
+        refreshed = tenant.xero_contacts_refreshed_at  # Xero users, or the export as superuser
         return bool(refreshed) and (fields.Datetime.now() - refreshed).total_seconds() < (
             CONTACT_CACHE_FRESH_MINUTES * 60
         )

@@ -81,6 +81,7 @@ class XeroDocumentMixin(models.AbstractModel):
         compute="_compute_xero_contact_id",
         inverse="_inverse_xero_contact_id",
         domain="[('tenant_id', '=', xero_tenant_id), ('active', '=', True)]",
+        groups="xero_connector.group_xero_user",
         help="The Xero contact of this document's partner (its company) in the document's Xero "
         "organisation. Picking one here remembers it for that partner and organisation.",
     )
@@ -129,7 +130,7 @@ class XeroDocumentMixin(models.AbstractModel):
     def _compute_xero_contact_id(self):
         """Read from the partner's mapping rather than stored on the document: a contact
         mapped or exported later shows on every open document of that partner at once."""
-        Binding = self.env["xero.partner.binding"].sudo()
+        Binding = self.env["xero.partner.binding"]  # Xero users only (the field's group)
         by_key = {}
         for tenant in self.xero_tenant_id:
             partners = self.filtered(
@@ -174,7 +175,7 @@ class XeroDocumentMixin(models.AbstractModel):
             if not vals.get("xero_tenant_id"):
                 continue
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            if vals["xero_tenant_id"] != company.sudo().xero_tenant_id.id:
+            if vals["xero_tenant_id"] != company.xero_tenant_id.id:
                 self._xero_check_override_right()
         return super().create(vals_list)
 

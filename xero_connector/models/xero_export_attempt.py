@@ -20,6 +20,13 @@ class XeroExportAttempt(models.Model):
     fingerprint = fields.Char(help="Hash of what was sent for this record: tells an edit made since.")
 
     @api.model
+    def _log(self):
+        """The attempt log as the choke point keeps it: read-only for users (managers read
+        it), written and read by the export of whoever sends, whatever their rights, like the
+        sync log. Only documents' ids, endpoints, keys and hashes are in it."""
+        return self.sudo()
+
+    @api.model
     def _record(self, tenant, records, endpoint, key, fingerprints=None):
         fingerprints = fingerprints or [False] * len(records)
         values = [
@@ -37,7 +44,7 @@ class XeroExportAttempt(models.Model):
             cr.execute("SELECT 1 FROM xero_tenant WHERE id = %s", [tenant.id])
             if cr.rowcount:
                 return self.with_env(self.env(cr=cr, su=True)).create(values).ids
-        return self.sudo().create(values).ids
+        return self._log().create(values).ids
 
     @api.model
     def _drop(self, attempt_ids):
@@ -45,26 +52,26 @@ class XeroExportAttempt(models.Model):
         and must not make the next export look the documents up one by one."""
         with self.env.registry.cursor() as cr:
             cr.execute("DELETE FROM xero_export_attempt WHERE id IN %s", [tuple(attempt_ids)])
-        self.sudo().browse(attempt_ids).exists().unlink()  # those of the caller's transaction
+        self._log().browse(attempt_ids).exists().unlink()  # those of the caller's transaction
 
     @api.model
     def _in_doubt(self, records):
         """Those of ``records`` (not in Xero as far as Odoo knows) that an earlier attempt sent."""
         if not records:
             return records
-        attempts = self.sudo().search([("res_model", "=", records._name), ("res_id", "in", records.ids)])
+        attempts = self._log().search([("res_model", "=", records._name), ("res_id", "in", records.ids)])
         sent = set(attempts.mapped("res_id"))
         return records.filtered(lambda r: r.id in sent and not r.xero_id)
 
     @api.model
     def _sent_fingerprints(self, record):
         """What earlier attempts sent for ``record`` (hashes; False for an attempt without one)."""
-        attempts = self.sudo().search([("res_model", "=", record._name), ("res_id", "=", record.id)])
+        attempts = self._log().search([("res_model", "=", record._name), ("res_id", "=", record.id)])
         return set(attempts.mapped("fingerprint"))
 
     @api.model
     def _forget(self, records):
-        self.sudo().search([("res_model", "=", records._name), ("res_id", "in", records.ids)]).unlink()
+        self._log().search([("res_model", "=", records._name), ("res_id", "in", records.ids)]).unlink()
 
     @api.autovacuum
     def _gc_attempts(self):

@@ -1,8 +1,9 @@
 """Which Odoo journal a Xero bank account's payments land in, and the other way round."""
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from .xero_mapping_mixin import check_tenant_change
+from .xero_tenant_guard import check_same_tenant
 
 
 class XeroJournalMap(models.Model):
@@ -33,6 +34,15 @@ class XeroJournalMap(models.Model):
         ("account_unique", "unique(tenant_id, xero_account_id)", "This Xero account is mapped already."),
         ("journal_unique", "unique(tenant_id, journal_id)", "This journal is mapped already."),
     ]
+
+    @api.constrains("xero_account_id", "tenant_id")
+    def _check_xero_account_tenant(self):
+        for mapping in self:
+            check_same_tenant(
+                mapping.journal_id.display_name,
+                mapping.tenant_id,
+                [(_("Xero bank account"), mapping.xero_account_id)],
+            )
 
     def write(self, vals):
         # Record rules check a new link against the caller's companies, not a move to another

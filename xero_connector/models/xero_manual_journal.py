@@ -390,7 +390,7 @@ class XeroManualJournal(models.Model):
         """One day: the difference between Odoo and what Xero holds, in one journal. A journal an
         interrupted run may have created is looked up first (and the difference recomputed)."""
         stats["days"] += 1
-        Attempt = self.env["xero.export.attempt"].sudo()
+        Attempt = self.env["xero.export.attempt"]._log()
         for _round in range(3):
             diff = _difference(odoo_amounts, self._xero_ledger(company, tenant, day, day).get(day, {}))
             if not diff:
@@ -692,7 +692,7 @@ class XeroManualJournal(models.Model):
     def _cron_xero_journals(self):
         """Hourly: each company sending its balances runs once a day, once its evening hour has
         passed in its time zone. One organisation failing does not stop the others."""
-        companies = self.env["res.company"].sudo().search([("xero_journals_enabled", "=", True)])
+        companies = self.env["res.company"].search([("xero_journals_enabled", "=", True)])  # cron: superuser
         due = companies.filtered(
             lambda c: c.xero_tenant_id
             and c._xero_journals_now().hour >= (c.xero_journals_hour or 0)
@@ -710,7 +710,7 @@ class XeroManualJournal(models.Model):
     def _xero_run_evening(self, tenant, companies):
         """The evening run of ``companies`` in ``tenant``: a company without problems is done
         for the day."""
-        for company, stats in (self._xero_run_journals(tenant.sudo(), companies) or {}).items():
+        for company, stats in (self._xero_run_journals(tenant, companies) or {}).items():  # cron: superuser
             if not stats["problems"]:
                 company.xero_journals_run_date = company._xero_journals_today()
 

@@ -12,9 +12,9 @@ One model per file: this mixin, ``xero_product_map.py``, ``xero_category_map.py`
 the map model it fills (``xero.tax.map._xero_auto_match(tenant)``...)."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 
 from ..utils import notification
+from .xero_tenant_guard import check_same_tenant
 
 MATCH_STATES = [
     ("auto", "Matched automatically"),
@@ -52,16 +52,12 @@ class XeroMappingMixin(models.AbstractModel):
     @api.constrains("tenant_id")
     def _check_xero_target_tenant(self):
         for mapping in self:
-            target = mapping[self._xero_target_field]
-            if target and target.tenant_id != mapping.tenant_id:
-                raise ValidationError(
-                    _(
-                        "%(record)s belongs to the Xero organisation %(other)s, not %(org)s.",
-                        record=target.display_name,
-                        other=target.tenant_id.name,
-                        org=mapping.tenant_id.name,
-                    )
-                )
+            target_field = mapping._fields[self._xero_target_field]
+            check_same_tenant(
+                mapping._description,
+                mapping.tenant_id,
+                [(target_field.string, mapping[self._xero_target_field])],
+            )
 
     def _auto_match_tenants(self):
         tenants = self.tenant_id

@@ -8,10 +8,10 @@ per organisation whether or not a contact is linked yet. The cache stays what th
 writes, and a refresh never touches a mapping."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 
 from .xero_document_mixin import xero_check_link_write
 from .xero_mapping_mixin import check_tenant_change
+from .xero_tenant_guard import check_same_tenant
 
 
 class XeroPartnerBinding(models.Model):
@@ -78,16 +78,10 @@ class XeroPartnerBinding(models.Model):
 
     @api.constrains("contact_id", "tenant_id")
     def _check_contact_tenant(self):
-        for binding in self.sudo():
-            if binding.contact_id and binding.contact_id.tenant_id != binding.tenant_id:
-                raise ValidationError(
-                    _(
-                        "The Xero contact %(contact)s belongs to %(org)s, not to %(target)s.",
-                        contact=binding.contact_id.name,
-                        org=binding.contact_id.tenant_id.name,
-                        target=binding.tenant_id.name,
-                    )
-                )
+        for binding in self:
+            check_same_tenant(
+                binding.partner_id.display_name, binding.tenant_id, [(_("Xero contact"), binding.contact_id)]
+            )
 
     # ------------------------------------------------------------------------------------
     # CRUD: record rules check a new binding against the caller's companies, but not a write

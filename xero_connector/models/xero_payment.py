@@ -163,9 +163,16 @@ class XeroPayment(models.Model):
         )
         move._xero_add_payment_alert(message, _("Payment deleted in Xero"))
         if self.payment_id:
-            self.payment_id.sudo().xero_deleted_in_xero = True
+            self.payment_id._xero_write_fields({"xero_deleted_in_xero": True})
             self.payment_id.message_post(body=message)
         return 1
+
+    @api.model
+    def _store(self):
+        """The payments as Xero holds them, like the cache: read-only for users, written and
+        read by the payment syncs (after ``_xero_check_payment_sync``, or in their crons) and
+        by the payment export whoever registered the payment."""
+        return self.sudo()
 
     # ------------------------------------------------------------------------------------
     # Who may sync, and what a sync says
@@ -297,7 +304,7 @@ class XeroPayment(models.Model):
     @api.model
     def _xero_store_payments(self, tenant, docs, touched, stats):
         """Upsert Xero's payments of ``tenant``; returns their latest UpdatedDateUTC."""
-        XeroPayment = self.sudo()
+        XeroPayment = self._store()
         existing = {
             p.xero_id: p
             for p in XeroPayment.search(
@@ -355,7 +362,7 @@ class XeroPayment(models.Model):
     def _xero_store_invoices(self, tenant, docs, touched, stats):
         """Xero's state of exported documents (status, totals) and the credit allocated to
         them; an allocation Xero no longer lists was reversed there."""
-        XeroPayment = self.sudo()
+        XeroPayment = self._store()
         moves = {
             m.xero_id: m
             for m in self.env["account.move"]
@@ -440,19 +447,15 @@ class XeroPayment(models.Model):
         """Payments registered in Odoo that did not reach Xero (an outage, a lost answer) are
         tried again, each alone: exactly once holds through the content-derived key and the
         lookup of an earlier attempt, and success clears the "not sent" activity."""
-        payments = (
-            self.env["account.payment"]
-            .sudo()
-            .search(
-                [
-                    ("xero_error", "!=", False),
-                    ("xero_payment_id", "=", False),
-                    ("state", "in", ("in_process", "paid")),
-                    ("company_id.xero_payments_to_xero", "=", True),
-                ],
-                limit=limit,
-                order="id",
-            )
+        payments = self.env["account.payment"].search(  # the payment cron's, which runs as superuser
+            [
+                ("xero_error", "!=", False),
+                ("xero_payment_id", "=", False),
+                ("state", "in", ("in_process", "paid")),
+                ("company_id.xero_payments_to_xero", "=", True),
+            ],
+            limit=limit,
+            order="id",
         )
         run_cron_batches(
             self.env,

@@ -47,8 +47,9 @@ class XeroTenant(models.Model):
     overview_chart = fields.Html("Calls per hour", compute="_compute_overview", sanitize=False)
 
     def _compute_overview(self):
-        Connection = self.env["xero.connection"].sudo()
-        Log = self.env["xero.sync.log"].sudo()
+        # With the user's rights: logins of their companies, the log rows they may read.
+        Connection = self.env["xero.connection"]
+        Log = self.env["xero.sync.log"]
         counts = self._overview_document_counts()
         since = fields.Datetime.now() - timedelta(hours=24)
         can_sync_journals = self.env["xero.access"]._xero_is("manager")
@@ -57,7 +58,7 @@ class XeroTenant(models.Model):
             mine = connections.filtered(lambda c: c.user_id == self.env.user)
             connection = (
                 mine.filtered(lambda c: c.state == "connected")[:1]
-                or tenant.sudo().connection_id
+                or Connection.search([("id", "=", tenant.connection_id.id)])
                 or connections.filtered(lambda c: c.state == "connected")[:1]
                 or mine[:1]
                 or connections[:1]

@@ -31,8 +31,8 @@ class XeroTrackingCategory(models.Model):
             "TrackingCategories",
             include_archived=True,
         )
-        Category = self.sudo().with_context(active_test=False)
-        Option = self.env["xero.tracking.option"].sudo()
+        Category = self.with_context(active_test=False)  # the refreshing user's organisation
+        Option = self.env["xero.tracking.option"]
         categories = body.get("TrackingCategories") or []
         category_ids = {
             category.xero_id: category.id

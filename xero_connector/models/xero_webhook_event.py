@@ -1,6 +1,7 @@
 """What signed webhook deliveries asked for, and the queue that does it."""
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..utils import run_cron_batches
 
@@ -25,14 +26,23 @@ class XeroWebhookEvent(models.Model):
     # From the controller
     # ------------------------------------------------------------------------------------
     @api.model
+    def _xero_superuser_only(self):
+        """The webhook (``auth="none"``, its environment made superuser by the controller,
+        signature checked first) and the queue's cron are the only callers: what they read
+        (the webhook keys) and write (the queue, the contact cache) no user may."""
+        if not self.env.su:
+            raise AccessError(_("Only Xero's webhook and its queue may do this."))
+
+    @api.model
     def _xero_webhook_keys(self):
         """[(key, tenant or None)]: the app's key from Settings (any linked organisation), and
         keys set on single organisations."""
+        self._xero_superuser_only()
         keys = []
-        app_key = self.env["ir.config_parameter"].sudo().get_param("xero_connector.webhook_key")
+        app_key = self.env["ir.config_parameter"].get_param("xero_connector.webhook_key")
         if app_key:
             keys.append((app_key, None))
-        for tenant in self.env["xero.tenant"].sudo().search([("xero_webhook_key", "!=", False)]):
+        for tenant in self.env["xero.tenant"].search([("xero_webhook_key", "!=", False)]):
             keys.append((tenant.xero_webhook_key, tenant))
         return keys
 
@@ -41,9 +51,10 @@ class XeroWebhookEvent(models.Model):
         """Queue the invoices and contacts of a verified delivery; returns how many events
         were queued. Events of organisations not linked here (or not the key's own) are
         ignored."""
+        self._xero_superuser_only()
         events = body.get("events") or []
         domain = [("tenant_id", "in", list({e.get("tenantId") for e in events if e.get("tenantId")}))]
-        tenants = {t.tenant_id: t for t in self.env["xero.tenant"].sudo().search(domain)}
+        tenants = {t.tenant_id: t for t in self.env["xero.tenant"].search(domain)}
         vals = []
         for event in events:
             target = tenants.get(event.get("tenantId"))
@@ -60,7 +71,7 @@ class XeroWebhookEvent(models.Model):
                     "event_date": event.get("eventDateUtc"),
                 }
             )
-        self.sudo().create(vals)
+        self.create(vals)
         return len(vals)
 
     # ------------------------------------------------------------------------------------
@@ -70,8 +81,9 @@ class XeroWebhookEvent(models.Model):
     def _cron_xero_webhook_queue(self):
         """What signed webhooks asked for: the named invoices' payments and state, the named
         contacts refreshed in the cache. One organisation failing does not stop the others."""
+        self._xero_superuser_only()
         self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
-        queued = self.sudo().search([("state", "=", "queued")], limit=5000)
+        queued = self.search([("state", "=", "queued")], limit=5000)
         run_cron_batches(
             self.env,
             queued.grouped("tenant_id").items(),
@@ -91,5 +103,5 @@ class XeroWebhookEvent(models.Model):
             "Contacts", _("reading contacts"), ids=contacts, params={"include_archived": True}
         )
         for docs in pages:
-            self.env["xero.contact"].sudo()._xero_upsert(tenant, docs)
+            self.env["xero.contact"]._xero_upsert(tenant, docs)
         events.state = "done"

@@ -25,3 +25,5 @@ from . import test_builders_records
 from . import test_builders_po_journal
 from . import test_security_features
 from . import test_high_volume
+from . import test_security_walls
+from . import test_oauth_log

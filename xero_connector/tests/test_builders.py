@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from odoo import Command, fields
 from odoo.addons.xero_connector.documents import xero_line_amount
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from .common import random_lines
@@ -577,18 +578,21 @@ class TestInvoiceBuilder(XeroBuilderCase):
         )
         self.assertNotIn("Tracking", payload["LineItems"][0])
 
-    def test_a_choice_from_another_organisation_on_a_line_is_a_problem(self):
+    def test_a_choice_from_another_organisation_on_a_line_is_refused(self):
+        """Refused where it is picked, with the sentence the builder would say."""
         other = self.env["xero.tenant"].create({"name": "Other Org", "tenant_id": str(uuid.uuid4())})
         foreign = self.env["xero.item"].create(
             {"tenant_id": other.id, "xero_id": "foreign", "code": "FOREIGN"}
         )
         move = self.make_move(post=False)
-        move.invoice_line_ids.xero_item_id = foreign
-        _payload, problems = self.payload(move)
-        self.assertEqual(len(problems), 1)
+        with self.assertRaises(ValidationError) as refused:
+            move.invoice_line_ids.xero_item_id = foreign
         self.assertIn(
-            "the Xero item FOREIGN belongs to another Xero organisation than Builder Trading", problems[0]
+            "the Xero item FOREIGN belongs to another Xero organisation than Builder Trading",
+            str(refused.exception),
         )
+        move.invoice_line_ids.invalidate_recordset()
+        self.assertFalse(move.invoice_line_ids.xero_item_id)
 
     # ---------------------------------------------------------------- mappings and problems
     def test_mapped_account_beats_the_organisation_default(self):

@@ -330,8 +330,12 @@ class TestCache(XeroSandboxCase):
         tenant_a, tenant_b = self._connect(self.org_a, self.org_b)
         # Xero's /connections also lists this app's scratch organisations of other tests.
         (self.env["xero.tenant"].search([]) - tenant_a - tenant_b).active = False
-        xero_user = new_test_user(
-            self.env, login="cache_user", groups="base.group_user,xero_connector.group_xero_user"
+        # A Xero user sees the organisations of their companies (an unmapped one: managers only).
+        company_b = self.env["res.company"].create({"name": "Cache Beta Co"})
+        self.env.company.xero_tenant_id = tenant_a
+        company_b.xero_tenant_id = tenant_b
+        xero_user = self.user_in(
+            "cache_user", "base.group_user,xero_connector.group_xero_user", self.env.company, company_b
         )
         mark = self._mark()
         wizard = self._wizard(xero_user, everything=True, tenant_scope="all")

@@ -119,8 +119,17 @@ class TestCompanyMapping(XeroSandboxCase):
         with self.assertRaises(AccessError):
             self.connection_of(self.xero_manager).with_user(b_only).read(["name"])
 
-    def test_unmapped_organisations_are_offered_to_every_company(self):
+    def test_unmapped_organisations_are_offered_to_their_logins_company_managers(self):
+        """An organisation just connected, not mapped yet, is for the Xero managers of the
+        company of the login that connected it to map; nobody else sees it (issue 20)."""
         tenant_a, tenant_b = self._connect_both()
         self._map(self.company_a, tenant_a)
+        self.assertEqual(self.connection_of(self.xero_manager).company_id, self.company_a)
         b_only = self.user_in("b_only2", "base.group_user,xero_connector.group_xero_manager", self.company_b)
-        self.assertEqual(self.env["xero.tenant"].with_user(b_only).search([]), tenant_b)
+        self.assertFalse(self.env["xero.tenant"].with_user(b_only).search([]))
+        a_manager = self.user_in(
+            "a_only2", "base.group_user,xero_connector.group_xero_manager", self.company_a
+        )
+        self.assertLessEqual(tenant_a | tenant_b, self.env["xero.tenant"].with_user(a_manager).search([]))
+        a_user = self.user_in("a_user2", "base.group_user,xero_connector.group_xero_user", self.company_a)
+        self.assertEqual(self.env["xero.tenant"].with_user(a_user).search([]), tenant_a)

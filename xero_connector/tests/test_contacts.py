@@ -114,7 +114,7 @@ class TestContacts(XeroSandboxCase):
         other = self.env["res.partner"].create({"name": "Someone Else"})
         with self.assertRaisesRegex(UserError, "already mapped to Shared Customer"):
             other.with_user(self.xero_user)._xero_map_contact(tenant_a, bayside_a)
-        with self.assertRaisesRegex(UserError, "another organisation"):
+        with self.assertRaisesRegex(UserError, "belongs to another Xero organisation than"):
             other.with_user(self.xero_user)._xero_map_contact(tenant_a, bayside_b)
 
         # A user of company A only sees the mapping of company A's organisation.

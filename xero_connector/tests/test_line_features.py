@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .test_export import XeroExportCase
@@ -79,12 +79,11 @@ class TestLineFeatures(XeroExportCase):
             {"tenant_id": other.id, "xero_id": "foreign-item", "code": "FOREIGN"}
         )
         move = self.make_move(post=False)
-        move.invoice_line_ids.xero_item_id = foreign
+        with self.assertRaises(ValidationError) as refused:
+            move.invoice_line_ids.xero_item_id = foreign
+        self.assertIn("FOREIGN belongs to another Xero organisation than", str(refused.exception))
         move.action_post()
-        result = move._xero_export()
-        self.assertIn("belongs to another Xero organisation than", result["failed"][move])
-        self.assertIn("FOREIGN", result["failed"][move])
-        self.assertFalse(move.xero_id)
+        self.assertFalse(move.invoice_line_ids.xero_item_id)
 
     # ---------------------------------------------------------------- negative lines
     def down_payment_invoice(self, extra_lines=()):

@@ -165,7 +165,7 @@ class TestProducts(XeroSandboxCase):
             lambda t: t.tenant_id == self.org_b["tenantId"]
         )
         self.env["xero.cache.refresh.request"]._refresh_cache(tenant_b, ["items"])
-        with self.assertRaisesRegex(Exception, "belongs to the Xero organisation"):
+        with self.assertRaisesRegex(Exception, "belongs to another Xero organisation than"):
             self.env["xero.product.map"].create(
                 {
                     "tenant_id": self.tenant.id,

@@ -91,11 +91,11 @@ class XeroMappingHealth(models.TransientModel):
         return moves, orders
 
     def _check(self):
-        """Recompute the lines. Read as superuser within the user's companies: a Xero user
-        may not read every journal item, but should see what blocks the export."""
+        """Recompute the lines: the documents of the user's companies that they may read
+        (access rights and record rules), as the export would see them."""
         for health in self:
-            tenant = health.tenant_id.sudo()
-            env = self.sudo().env
+            tenant = health.tenant_id
+            env = self.env
             moves, orders = health._documents_domains()
             Move, Order = env["account.move"], env["purchase.order"]
             MoveLine, OrderLine = env["account.move.line"], env["purchase.order.line"]

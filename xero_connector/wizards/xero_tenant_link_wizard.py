@@ -42,7 +42,7 @@ class XeroTenantLinkWizard(models.TransientModel):
         """Link every organisation the login was granted (creates or updates them)."""
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("owner", self.connection_id)
-        self.connection_id.sudo()._sync_tenants()
+        self.connection_id._sync_tenants()  # their own login (checked): the token store does the rest
         return self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_tenant")
 
     def action_add_organisation(self):

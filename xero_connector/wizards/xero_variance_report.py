@@ -71,6 +71,31 @@ class XeroVarianceReport(models.TransientModel):
     call_count = fields.Integer("Xero calls", readonly=True)
     summary = fields.Text(readonly=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_chosen_tenants(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_chosen_tenants(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_chosen_tenants(self, vals):
+        """The organisations chosen, checked as given: once stored, reading the field would
+        silently hide another company's organisation instead of refusing it."""
+        ids = set()
+        for command in vals.get("tenant_ids") or ():
+            if isinstance(command, int):
+                ids.add(command)
+            elif command[0] == fields.Command.SET:
+                ids.update(command[2])
+            elif command[0] == fields.Command.LINK:
+                ids.add(command[1])
+        if ids:
+            self.env["xero.access"]._xero_check_access("user", self.env["xero.tenant"].browse(sorted(ids)))
+
     @api.model
     def _default_document_kind(self):
         move_type = self.env.context.get("default_move_type") or ""
@@ -96,9 +121,9 @@ class XeroVarianceReport(models.TransientModel):
     def action_run(self):
         """Run the report and show its rows."""
         self.ensure_one()
-        # The report reads each organisation's documents in Xero: only those of one's companies.
-        # (Checked on what was stored: reading the field hides organisations the caller may not see.)
-        chosen = self.sudo().tenant_ids.with_env(self.env)
+        # The report reads each organisation's documents in Xero: only those of one's companies
+        # (the choice was checked when stored, see _check_chosen_tenants).
+        chosen = self.tenant_ids
         self.env["xero.access"]._xero_check_access("user", chosen)
         tenants = chosen or self._default_tenants()
         self.env["xero.access"]._xero_check_access("user", tenants)
@@ -153,22 +178,18 @@ class XeroVarianceReport(models.TransientModel):
 
     def _odoo_documents(self, tenant):
         types = KINDS[self.document_kind]
-        return (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("xero_tenant_id", "=", tenant.id),
-                    ("company_id", "in", self.env.companies.ids),
-                    ("move_type", "in", types),
-                    ("invoice_date", ">=", self.date_from),
-                    ("invoice_date", "<=", self.date_to),
-                    "|",
-                    ("state", "=", "posted"),
-                    ("xero_id", "!=", False),
-                ],
-                order="invoice_date, name, id",
-            )
+        return self.env["account.move"].search(
+            [
+                ("xero_tenant_id", "=", tenant.id),
+                ("company_id", "in", self.env.companies.ids),
+                ("move_type", "in", types),
+                ("invoice_date", ">=", self.date_from),
+                ("invoice_date", "<=", self.date_to),
+                "|",
+                ("state", "=", "posted"),
+                ("xero_id", "!=", False),
+            ],
+            order="invoice_date, name, id",
         )
 
     def _rows_for(self, tenant):
@@ -178,7 +199,7 @@ class XeroVarianceReport(models.TransientModel):
         xero_docs, calls = self._read_period(tenant, types)
         by_id = {doc["_id"]: doc for doc in xero_docs}
         # Exported to this organisation with a date outside the period in Odoo, but in it in Xero.
-        Move = self.env["account.move"].sudo()
+        Move = self.env["account.move"]
         linked_ids = set(moves.mapped("xero_id"))
         outside = Move.search(
             [
