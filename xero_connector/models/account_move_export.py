@@ -96,7 +96,7 @@ class AccountMove(models.Model):
                 self.env["xero.currency"].search([("tenant_id", "=", tenant.id)]).mapped("xero_id")
             )
             | {tenant.base_currency},
-            "default_tax": {use: tenant._xero_default_tax_rate(use) for use in ("sale", "purchase")},
+            "no_tax": {use: taxes._xero_no_tax_rate(tenant, use) for use in ("sale", "purchase")},
             "base_url": self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/"),
         }
         return context

@@ -155,7 +155,7 @@ class XeroMappingHealth(models.TransientModel):
                 if not rates[tax.id]:
                     lines.append(health._line("tax", tax, taxes[tax.id]))
             for use, n in untaxed.items():
-                if n and not tenant._xero_default_tax_rate(use):
+                if n and not env["account.tax"]._xero_no_tax_rate(tenant, use):
                     lines.append(
                         {
                             "kind": "tax_default",

@@ -1,0 +1,151 @@
+"""What kind of tax a Xero tax rate and an Odoo tax are, and which pairs fit: pure helpers of
+the tax auto-match (``xero.tax.map``) and of its refusal of mappings that would over- or
+under-claim GST/VAT in Xero.
+
+A Xero rate says its kind in ``ReportTaxType`` (how the BAS/VAT return reports it) and its
+side in the ``CanApplyTo…`` flags; an Odoo tax says it in its repartition lines (a tax line
+with an account: claimable; none: the tax is part of the cost) and its tax tags (the BAS
+labels of Odoo's Australian chart: G2 exports, G3/G14 GST-free, G4/G13 input taxed, G10
+capital, G15 private use). Rate alone is not enough: ten percent is "GST on Expenses", "GST on
+Capital" and (not claimable) "Input Taxed" alike."""
+
+import re
+
+# Kinds shared by both sides.
+TAXED = "taxed"  # GST/VAT charged (sales) or claimable (purchases)
+CAPITAL = "capital"  # claimable, on capital purchases
+FREE = "free"  # GST-free, zero-rated or exempt: reported, no tax
+FREE_CAPITAL = "free_capital"
+EXPORT = "export"
+INPUT_TAXED = "input_taxed"  # no GST charged, none claimable (AU: financial supplies, rent)
+OUT_OF_SCOPE = "out_of_scope"  # not reported at all (BAS Excluded, No GST, No VAT)
+IMPORT_TAX = "import_tax"  # GST/VAT paid on imports, the whole line is tax
+REVERSE_CHARGE = "reverse_charge"
+EC = "ec"
+NOT_CLAIMABLE = "not_claimable"  # an Odoo purchase tax whose tax goes to the cost
+PRIVATE = "private"  # AU G15: private use or not deductible
+WITHHOLDING = "withholding"  # AU PAYG withholding (No ABN, W3): no Xero tax rate is one
+ADJUSTMENT = "adjustment"  # AU G7/G18: GST adjustments, entered by hand in Xero
+
+# ReportTaxType → kind (rates whose kind depends on their percentage are decided below).
+REPORT_KINDS = {
+    "CAPITALEXINPUT": CAPITAL,
+    "CAPITALEXPENSESINPUT": CAPITAL,
+    "CAPINPUT": CAPITAL,
+    "CAPITALSALESOUTPUT": TAXED,
+    "EXEMPTOUTPUT": FREE,
+    "EXEMPTEXPENSES": FREE,
+    "EXEMPTINPUT": FREE,
+    "ZERORATEDOUTPUT": FREE,
+    "ZERORATEDINPUT": FREE,
+    "EXEMPTCAPITAL": FREE_CAPITAL,
+    "EXEMPTEXPORT": EXPORT,
+    "INPUTTAXED": INPUT_TAXED,
+    "BASEXCLUDED": OUT_OF_SCOPE,
+    "NONE": OUT_OF_SCOPE,
+    "NONEOUTPUT": OUT_OF_SCOPE,
+    "GSTONIMPORTS": IMPORT_TAX,
+    "GSTONCAPIMPORTS": IMPORT_TAX,
+    "GSTONCAPITALIMPORTS": IMPORT_TAX,
+    "REVERSECHARGES": REVERSE_CHARGE,
+    "DRCHARGE": REVERSE_CHARGE,
+    "DRCHARGESUPPLY": REVERSE_CHARGE,
+    "ECOUTPUT": EC,
+    "ECOUTPUTSERVICES": EC,
+    "ECINPUT": EC,
+    "ECACQUISITIONS": EC,
+}
+# Purchase kinds whose tax is claimed back.
+CLAIMABLE_KINDS = {TAXED, CAPITAL, IMPORT_TAX, REVERSE_CHARGE}
+# For an Odoo kind: the Xero kinds that fit, best first. A Xero rate of the first kind is a
+# match; one of a later kind only a candidate when nothing better exists.
+FITS = {
+    TAXED: (TAXED,),
+    CAPITAL: (CAPITAL,),
+    FREE: (FREE, OUT_OF_SCOPE),
+    FREE_CAPITAL: (FREE_CAPITAL, FREE),
+    EXPORT: (EXPORT, FREE),
+    INPUT_TAXED: (INPUT_TAXED,),
+    NOT_CLAIMABLE: (INPUT_TAXED, OUT_OF_SCOPE),
+    PRIVATE: (OUT_OF_SCOPE, INPUT_TAXED),
+    OUT_OF_SCOPE: (OUT_OF_SCOPE,),
+    IMPORT_TAX: (IMPORT_TAX,),
+    REVERSE_CHARGE: (REVERSE_CHARGE,),
+    EC: (EC,),
+    # Never matched automatically: the rate differs, a human decides.
+    WITHHOLDING: (),
+    ADJUSTMENT: (),
+}
+# Only suggested (first candidate, never matched): what a Xero user would pick by hand.
+SUGGESTED = {WITHHOLDING: (OUT_OF_SCOPE,), ADJUSTMENT: (TAXED,)}
+# Odoo kinds whose tax Xero holds in the line's cost: a 0 % Xero rate fits their percentage.
+COST_KINDS = {NOT_CLAIMABLE, PRIVATE, INPUT_TAXED}
+
+
+def xero_kind(report_tax_type, effective_rate):
+    """The kind of a Xero tax rate from its ReportTaxType and percentage (NZ's "Zero Rated"
+    reports as OUTPUT at 0 %)."""
+    kind = REPORT_KINDS.get((report_tax_type or "").upper())
+    if kind:
+        return kind
+    return TAXED if effective_rate else FREE
+
+
+def xero_claimable(kind, use):
+    """Whether a purchase on a Xero rate of ``kind`` claims tax back (sales never do)."""
+    return use == "purchase" and kind in CLAIMABLE_KINDS
+
+
+def _words(text):
+    return set(re.findall(r"[a-z0-9]+", (text or "").lower()))
+
+
+def odoo_kind(rate, use, tags, claimable, net_factor, texts):
+    """The kind of an Odoo tax: ``rate`` its percentage, ``use`` sale/purchase, ``tags`` the
+    names of its invoice repartition tags without sign (BAS labels: G2, G10...), ``claimable``
+    whether a tax line posts to an account, ``net_factor`` the sum of its tax lines' factors
+    (0 for a reverse charge), ``texts`` its name, description and tax group name."""
+    words = set().union(*(_words(text) for text in texts))
+    labels = {tag.upper() for tag in tags}
+    if rate < 0 or "withholding" in words or "withheld" in words or any(re.fullmatch(r"W\d+", t) for t in labels):
+        return WITHHOLDING
+    if labels & {"G7", "G18"} or "adjustment" in words or "adjustments" in words or "adj" in words:
+        return ADJUSTMENT
+    if "ONLY" in labels or ("only" in words and words & {"import", "imports"}):
+        return IMPORT_TAX
+    if rate and claimable and not net_factor:
+        return REVERSE_CHARGE
+    if rate:
+        if use == "purchase" and not claimable:
+            if "G13" in labels:
+                return INPUT_TAXED
+            if "G15" in labels or "private" in words:
+                return PRIVATE
+            return NOT_CLAIMABLE
+        if "G10" in labels or "capital" in words:
+            return CAPITAL
+        return TAXED
+    if "G2" in labels or "export" in words or "exports" in words or "ex" in words:
+        return EXPORT
+    if labels & {"G4", "G13"} or ("input" in words and "taxed" in words) or "inp" in words:
+        return INPUT_TAXED
+    if "G10" in labels or "capital" in words:
+        return FREE_CAPITAL
+    return FREE
+
+
+def fit_score(odoo, xero, exempt_words=False, xero_name=""):
+    """How well a Xero rate of kind ``xero`` fits an Odoo tax of kind ``odoo``: 0 does not fit,
+    higher is better (3 a match, 2 the next best, 1 a suggestion only). Between GST-free /
+    zero-rated and exempt (the UK keeps both), the Odoo tax's own words decide."""
+    fits = FITS.get(odoo, ())
+    if xero in fits:
+        score = 3 - fits.index(xero)
+        if xero == FREE:
+            exempt = "exempt" in _words(xero_name)
+            if exempt == exempt_words:
+                score += 0.5
+        return score
+    if xero in SUGGESTED.get(odoo, ()):
+        return 1
+    return 0
