@@ -82,13 +82,15 @@ SUGGESTED = {WITHHOLDING: (OUT_OF_SCOPE,), ADJUSTMENT: (TAXED,)}
 COST_KINDS = {NOT_CLAIMABLE, PRIVATE, INPUT_TAXED}
 
 
-def xero_kind(report_tax_type, effective_rate):
+def xero_kind(report_tax_type, effective_rate, name=""):
     """The kind of a Xero tax rate from its ReportTaxType and percentage (NZ's "Zero Rated"
-    reports as OUTPUT at 0 %)."""
+    reports as OUTPUT at 0 %, its "GST on Capital Purchases" as INPUT)."""
     kind = REPORT_KINDS.get((report_tax_type or "").upper())
     if kind:
         return kind
-    return TAXED if effective_rate else FREE
+    if not effective_rate:
+        return FREE
+    return CAPITAL if "capital" in _words(name) else TAXED
 
 
 def xero_claimable(kind, use):
@@ -125,6 +127,8 @@ def odoo_kind(rate, use, tags, claimable, net_factor, texts):
         if "G10" in labels or "capital" in words:
             return CAPITAL
         return TAXED
+    if "reverse" in words and "charge" in words:
+        return REVERSE_CHARGE
     if "G2" in labels or "export" in words or "exports" in words or "ex" in words:
         return EXPORT
     if labels & {"G4", "G13"} or ("input" in words and "taxed" in words) or "inp" in words:
@@ -134,17 +138,20 @@ def odoo_kind(rate, use, tags, claimable, net_factor, texts):
     return FREE
 
 
-def fit_score(odoo, xero, exempt_words=False, xero_name=""):
+def fit_score(odoo, xero, odoo_words=frozenset(), xero_name="", xero_report=""):
     """How well a Xero rate of kind ``xero`` fits an Odoo tax of kind ``odoo``: 0 does not fit,
-    higher is better (3 a match, 2 the next best, 1 a suggestion only). Between GST-free /
-    zero-rated and exempt (the UK keeps both), the Odoo tax's own words decide."""
+    higher is better (3 a match, 2 the next best, 1 a suggestion only). Where a country keeps
+    two rates of one kind, the Odoo tax's own words (``odoo_words``) decide: zero-rated or
+    exempt (UK), domestic or international reverse charge (UK)."""
     fits = FITS.get(odoo, ())
     if xero in fits:
         score = 3 - fits.index(xero)
-        if xero == FREE:
-            exempt = "exempt" in _words(xero_name)
-            if exempt == exempt_words:
-                score += 0.5
+        if xero == FREE and ("exempt" in _words(xero_name)) == ("exempt" in odoo_words):
+            score += 0.5
+        if xero == REVERSE_CHARGE and (xero_report or "").upper().startswith("DRCHARGE") == (
+            "domestic" in odoo_words or xero_report.upper() == "DRCHARGESUPPLY"
+        ):
+            score += 0.5
         return score
     if xero in SUGGESTED.get(odoo, ()):
         return 1

@@ -86,6 +86,7 @@ UK_TAX_RATES = (
     ("ECZROUTPUT", "Zero Rated EC Goods Income", "0", "ECOUTPUT", FLAGS_SALES, "ACTIVE"),
     ("DRCHARGESUPPLY20", "Domestic Reverse Charge @ 20% (VAT on Income)", "0", "DRCHARGESUPPLY", FLAGS_SALES, "ACTIVE"),
     ("DRCHARGE20", "Domestic Reverse Charge @ 20% (VAT on Expenses)", "20", "DRCHARGE", FLAGS_PURCHASES, "ACTIVE"),
+    ("REVERSECHARGES", "Reverse Charge Expenses (20%)", "20", "REVERSECHARGES", FLAGS_PURCHASES, "ACTIVE"),
     ("TAX001", "17.5% (retired)", "17.5", "OUTPUT", FLAGS_SALES, "ARCHIVED"),
 )
 TAX_RATES = {"AU": AU_TAX_RATES, "NZ": NZ_TAX_RATES, "GB": UK_TAX_RATES}

@@ -85,10 +85,24 @@ class XeroTaxMap(models.Model):
             self._xero_effective_rate(tax) or 0.0,
             tax.type_tax_use,
             tags,
-            claimable=any(tax_lines.mapped("account_id")),
+            # No tax account means the tax stays in the cost, on a chart's tax (one with tags); a
+            # bare tax nobody configured is taken as the usual claimable kind.
+            claimable=bool(tax_lines.account_id) or not tags,
             net_factor=sum(tax_lines.mapped("factor_percent")),
             texts=(tax.name, tax.description or "", tax.tax_group_id.name or ""),
         )
+
+    @api.model
+    def _xero_odoo_claims(self, tax, kind):
+        """Whether a purchase with ``tax`` claims tax back in Odoo (a GST adjustment does when it
+        posts to a tax account)."""
+        if tax.type_tax_use != "purchase":
+            return False
+        if kind == tax_kinds.ADJUSTMENT:
+            taxes = tax.children_tax_ids if tax.amount_type == "group" else tax
+            lines = taxes.invoice_repartition_line_ids.filtered(lambda line: line.repartition_type == "tax")
+            return bool(lines.account_id)
+        return kind in tax_kinds.CLAIMABLE_KINDS
 
     @api.model
     def _xero_fits_side(self, rate, use, kind):
@@ -119,17 +133,18 @@ class XeroTaxMap(models.Model):
             return []
         use = tax.type_tax_use
         kind = self._xero_odoo_kind(tax)
-        exempt_words = "exempt" in tax_kinds._words(f"{tax.name} {tax.description or ''}")
+        words = tax_kinds._words(f"{tax.name} {tax.description or ''}")
+        claims = self._xero_odoo_claims(tax, kind)
         scored = []
         for rate in self.env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)]):
-            xero_kind = tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate)
+            xero_kind = tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate, rate.name)
             if (
                 not self._xero_fits_side(rate, use, xero_kind)
-                or tax_kinds.xero_claimable(xero_kind, use) != (use == "purchase" and kind in tax_kinds.CLAIMABLE_KINDS)
+                or tax_kinds.xero_claimable(xero_kind, use) != claims
                 or not self._xero_fits_rate(rate, odoo_rate, kind)
             ):
                 continue
-            score = tax_kinds.fit_score(kind, xero_kind, exempt_words, rate.name)
+            score = tax_kinds.fit_score(kind, xero_kind, words, rate.name, rate.report_tax_type or "")
             if score:
                 scored.append((score, rate))
         scored.sort(key=lambda pair: (-pair[0], pair[1].name or "", pair[1].id))
@@ -197,7 +212,7 @@ class XeroTaxMap(models.Model):
         tax, rate = self.tax_id, self.tax_rate_id
         use = tax.type_tax_use
         kind = self._xero_odoo_kind(tax)
-        xero_kind = tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate)
+        xero_kind = tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate, rate.name)
         if not self._xero_fits_side(rate, use, xero_kind):
             return self.env._(
                 "%(rate)s cannot be used on %(side)s in Xero: %(tax)s is a %(use)s tax. Pick a rate of that side.",
@@ -208,7 +223,7 @@ class XeroTaxMap(models.Model):
             )
         if use != "purchase":
             return False
-        odoo_claims = kind in tax_kinds.CLAIMABLE_KINDS
+        odoo_claims = self._xero_odoo_claims(tax, kind)
         if tax_kinds.xero_claimable(xero_kind, use) and not odoo_claims:
             return self.env._(
                 "%(rate)s claims the tax back in Xero, but %(tax)s is not claimable in Odoo (its tax is part of "
