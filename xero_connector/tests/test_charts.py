@@ -247,13 +247,18 @@ class TestOdooCharts(XeroSandboxCase):
         company = self.books[code]["company"]
         self.env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
         self.auto_match(code)
-        # The first hour's settings: where lines of accounts Xero has no match for go.
+        # The first hour's settings: where lines of accounts Xero has no match for go, and the
+        # default rates set to the taxed ones (as the demo does): lines without tax must still
+        # go as charging nothing.
         tenant = self.books[code]["tenant"]
         accounts = {a.code: a for a in self.env["xero.account"].search([("tenant_id", "=", tenant.id)])}
+        suffix = "" if code == "au" else "2"
         tenant.write(
             {
                 "xero_default_sales_account_id": accounts["200"].id,
                 "xero_default_purchase_account_id": accounts["429"].id,
+                "xero_default_sale_tax_rate_id": self.rate(code, f"OUTPUT{suffix}").id,
+                "xero_default_purchase_tax_rate_id": self.rate(code, f"INPUT{suffix}").id,
             }
         )
         for journal in self.env["account.journal"].search(
