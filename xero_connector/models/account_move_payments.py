@@ -187,6 +187,7 @@ class AccountMove(models.Model):
                     "xero_checked_at": fields.Datetime.now(),
                 }
             )
+        self._xero_recheck_difference()
 
     # ------------------------------------------------------------------------------------
     # Xero → Odoo
@@ -220,6 +221,7 @@ class AccountMove(models.Model):
                 payment = move._xero_create_payment(record, gap)
                 record.write({"payment_id": payment.id, "sync_state": "done"})
                 stats["created"] = stats.get("created", 0) + 1
+        self._xero_recheck_difference()
         return stats
 
     def _xero_reconcile_credit_note(self, record, amount):

@@ -485,3 +485,35 @@ class TestOdooCharts(XeroSandboxCase):
             if p["PurchaseOrderID"] == order.xero_id
         )
         self.assertEqual((float(doc["Total"]), float(doc["TotalTax"])), (order.amount_total, order.amount_tax))
+
+    def test_au_credit_note_settled_in_odoo_only_differs(self):
+        """A credit note reconciled with its invoice in Odoo but not allocated in Xero: the
+        totals agree, the amounts due do not; the Xero check and the variance report say so."""
+        company = self.prepare("au")
+        company.xero_allocate_credit_notes = False
+        invoice = self.move("au", "out_invoice", [("Catering", 1, 39.9, 0, "au_tax_sale_10")])
+        credit = self.move("au", "out_refund", [("Catering refund", 1, 39.9, 0, "au_tax_sale_10")])
+        (invoice + credit).action_xero_export()
+        self.assertSameFigures("au", credit)
+        receivable = credit.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        invoice.js_assign_outstanding_line(receivable.id)
+        self.assertEqual((invoice.amount_residual, credit.amount_residual), (0.0, 0.0))
+
+        check = self.env["xero.check.wizard"].browse(credit.action_xero_check()["res_id"])
+        self.assertTrue(check.totals_match)
+        self.assertEqual((check.odoo_amount_due, check.xero_amount_due), (0.0, 43.89))
+        self.assertIn("settled on one side only", check.due_difference)
+        self.assertEqual(credit.xero_export_state, "differs")
+
+        report = self.env["xero.variance.report"].create(
+            {
+                "date_from": fields.Date.today(),
+                "date_to": fields.Date.today(),
+                "tenant_ids": [Command.set(self.books["au"]["tenant"].ids)],
+            }
+        )
+        report.action_run()
+        rows = {line.move_id: line for line in report.line_ids}
+        self.assertEqual(rows[credit].state, "differs")
+        self.assertIn("Due: $\xa00.00 in Odoo, $\xa043.89 in Xero", rows[credit].details)
+        self.assertEqual(rows[invoice].state, "differs")
