@@ -512,9 +512,19 @@ class AccountMove(models.Model):
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet: export it first.", self.name))
         tenant = self.xero_tenant_id
-        payload, problems = self._xero_payload(self._xero_export_context(tenant))
+        ctx = self._xero_export_context(tenant)
+        payload, problems = self._xero_payload(ctx)
         if problems:
             raise UserError("\n".join(problems))
+        if (
+            self.xero_fingerprint
+            and self.xero_export_state != "differs"
+            and not self._xero_changed_since_export(ctx)
+        ):
+            return notification(
+                _("Nothing to update"),
+                _("%(doc)s has not changed since it was sent: Xero already has what Odoo would send.", doc=self.name),
+            )
         self._xero_update_in_xero(tenant, payload)
         self._message_log(body=_("Updated in Xero (status %s).", self.xero_status))
         return {"type": "ir.actions.client", "tag": "soft_reload"}

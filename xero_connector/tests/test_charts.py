@@ -6,7 +6,7 @@ total, tax and amount due there."""
 import uuid
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import XeroSandboxCase
@@ -517,3 +517,20 @@ class TestOdooCharts(XeroSandboxCase):
         self.assertEqual(rows[credit].state, "differs")
         self.assertIn("Due: $\xa00.00 in Odoo, $\xa043.89 in Xero", rows[credit].details)
         self.assertEqual(rows[invoice].state, "differs")
+
+    def test_mapping_health_lists_a_currency_the_organisation_lacks(self):
+        company = self.prepare("au")
+        nzd = self.env.ref("base.NZD")
+        nzd.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": nzd.id, "company_id": company.id, "name": "2000-01-01", "rate": 1.09}
+        )
+        invoice = self.move("au", "out_invoice", [("Tour", 1, 120.0, 0, "au_tax_sale_0")], currency_id=nzd.id)
+        action = self.env["xero.mapping.health"]._action_open(self.books["au"]["tenant"])
+        health = self.env["xero.mapping.health"].browse(action["res_id"])
+        line = health.line_ids.filtered(lambda line: line.kind == "currency")
+        self.assertEqual((line.name, line.document_count), (nzd.display_name, 1))
+        fix = line.action_fix()
+        self.assertIn("add it in Xero (Settings > Currencies)", fix["params"]["message"])
+        with self.assertRaisesRegex(UserError, "does not use NZD"):
+            invoice.action_xero_export()

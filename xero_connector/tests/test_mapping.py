@@ -27,7 +27,7 @@ class TestMapping(XeroSandboxCase):
         by_id = {t.tenant_id: t for t in self.connection_of(self.xero_manager).tenant_ids}
         self.tenant_a, self.tenant_b = by_id[self.org_a["tenantId"]], by_id[self.org_b["tenantId"]]
         self.env["xero.cache.refresh.request"]._refresh_cache(
-            (self.tenant_a | self.tenant_b), ["tax_rates", "accounts", "tracking", "items"]
+            (self.tenant_a | self.tenant_b), ["tax_rates", "accounts", "tracking", "items", "currencies"]
         )
         self.company_a.xero_tenant_id = self.tenant_a
         self.company_b.xero_tenant_id = self.tenant_b
