@@ -398,40 +398,73 @@ class TestOdooCharts(XeroSandboxCase):
             move.action_xero_export()
             self.assertSameFigures(code, move)
         # A payment made in Odoo goes to Xero; one made in Xero comes to Odoo.
-        bank = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
-        tenant = self.books[code]["tenant"]
-        xero_bank = self.env["xero.account"].search([("tenant_id", "=", tenant.id), ("is_bank", "=", True)], limit=1)
-        tenant.write(
-            {
-                "xero_payment_journal_id": bank.id,
-                "xero_journal_map_ids": [Command.create({"xero_account_id": xero_bank.id, "journal_id": bank.id})],
-            }
-        )
         invoice = moves["exclusive"]
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"journal_id": bank.id, "payment_date": fields.Date.today()})._create_payments()
+        self.pay_in_odoo(code, invoice)
         self.assertSameFigures(code, invoice)
         self.assertEqual(self.in_xero(code, invoice)["Status"], "PAID")
         bill = moves["bill"]
-        self.sandbox.as_user(
+        self.pay_in_xero(code, bill)
+        self.env["xero.payment"]._xero_sync_payments(self.books[code]["tenant"])
+        self.assertSameFigures(code, bill)
+        self.assertEqual(bill.xero_status, "PAID")
+
+    def map_bank(self, code):
+        """The company's bank journal ↔ the organisation's bank account."""
+        company, tenant = self.books[code]["company"], self.books[code]["tenant"]
+        bank = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+        xero_bank = self.env["xero.account"].search([("tenant_id", "=", tenant.id), ("is_bank", "=", True)], limit=1)
+        if not tenant.xero_journal_map_ids:
+            tenant.write(
+                {
+                    "xero_payment_journal_id": bank.id,
+                    "xero_journal_map_ids": [
+                        Command.create({"xero_account_id": xero_bank.id, "journal_id": bank.id})
+                    ],
+                }
+            )
+        return bank, xero_bank
+
+    def pay_in_odoo(self, code, move):
+        bank, _xero_bank = self.map_bank(code)
+        return (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"journal_id": bank.id, "payment_date": fields.Date.today()})
+            ._create_payments()
+        )
+
+    def pay_in_xero(self, code, move):
+        _bank, xero_bank = self.map_bank(code)
+        answer = self.sandbox.as_user(
             self.books[code]["org"]["tenantId"],
             "PUT",
             "/Payments",
             json={
                 "Payments": [
                     {
-                        "Invoice": {"InvoiceID": bill.xero_id},
+                        "Invoice": {"InvoiceID": move.xero_id},
                         "Account": {"Code": xero_bank.code},
                         "Date": fields.Date.to_string(fields.Date.today()),
-                        "Amount": bill.amount_total,
+                        "Amount": move.amount_total,
                     }
                 ]
             },
         )
-        self.env["xero.payment"]._xero_sync_payments(tenant)
-        self.assertSameFigures(code, bill)
-        self.assertEqual(bill.xero_status, "PAID")
+        self.assertEqual(answer.status_code, 200, answer.text)
+
+    def approve_in_xero(self, code, move):
+        """A Xero user approves the draft ``move`` in Xero's web app."""
+        answer = self.sandbox.as_user(
+            self.books[code]["org"]["tenantId"],
+            "POST",
+            f"/Invoices/{move.xero_id}",
+            json={
+                "Invoices": [
+                    {"Status": "AUTHORISED", "DueDate": fields.Date.to_string(move.invoice_date_due)}
+                ]
+            },
+        )
+        self.assertEqual(answer.status_code, 200, answer.text)
 
     def test_au_documents_have_odoo_figures_in_xero(self):
         moves = self.documents("au")
@@ -534,3 +567,44 @@ class TestOdooCharts(XeroSandboxCase):
         self.assertIn("add it in Xero (Settings > Currencies)", fix["params"]["message"])
         with self.assertRaisesRegex(UserError, "does not use NZD"):
             invoice.action_xero_export()
+
+    def test_au_payment_waits_for_nothing_once_xero_approved_the_draft(self):
+        """Exported as a draft (the default status), approved in Xero since: the payment reads
+        the document's status from Xero first and goes through."""
+        company = self.prepare("au")
+        company.xero_invoice_status = "DRAFT"
+        invoice = self.move("au", "out_invoice", [("Catering", 2, 45.5, 0, "au_tax_sale_10")])
+        invoice.action_xero_export()
+        self.assertEqual(invoice.xero_status, "DRAFT")
+        self.approve_in_xero("au", invoice)
+        payment = self.pay_in_odoo("au", invoice)
+        self.assertTrue(payment.xero_payment_id, payment.xero_error)
+        self.assertEqual(self.in_xero("au", invoice)["Status"], "PAID")
+        self.assertEqual(invoice.xero_status, "PAID")
+        self.assertSameFigures("au", invoice)
+
+    def test_au_payment_on_a_draft_in_xero_says_what_to_change(self):
+        company = self.prepare("au")
+        company.xero_invoice_status = "DRAFT"
+        invoice = self.move("au", "out_invoice", [("Catering", 1, 45.5, 0, "au_tax_sale_10")])
+        invoice.action_xero_export()
+        payment = self.pay_in_odoo("au", invoice)
+        self.assertFalse(payment.xero_payment_id)
+        self.assertIn("is DRAFT in Xero", payment.xero_error)
+        self.assertIn("set Status in Xero to AUTHORISED", payment.xero_error)
+
+    def test_au_payment_sync_keeps_the_xero_status_current(self):
+        """Approved and paid in Xero after a draft export: the payment sync says PAID."""
+        company = self.prepare("au")
+        company.xero_invoice_status = "DRAFT"
+        bill = self.move(
+            "au", "in_invoice", [("Stationery", 4, 7.7, 0, "au_tax_purchase_10_service")], ref=f"ST-{uuid.uuid4().hex[:6]}"
+        )
+        bill.action_xero_export()
+        self.assertEqual(bill.xero_status, "DRAFT")
+        self.approve_in_xero("au", bill)
+        self.pay_in_xero("au", bill)
+        self.env["xero.payment"]._xero_sync_payments(self.books["au"]["tenant"])
+        self.assertEqual(bill.xero_status, "PAID")
+        self.assertEqual(bill.payment_state in ("paid", "in_payment"), True)
+        self.assertSameFigures("au", bill)
