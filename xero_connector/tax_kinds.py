@@ -106,36 +106,30 @@ def odoo_kind(rate, use, tags, claimable, net_factor, texts):
     """The kind of an Odoo tax: ``rate`` its percentage, ``use`` sale/purchase, ``tags`` the
     names of its invoice repartition tags without sign (BAS labels: G2, G10...), ``claimable``
     whether a tax line posts to an account, ``net_factor`` the sum of its tax lines' factors
-    (0 for a reverse charge), ``texts`` its name, description and tax group name."""
+    (0 for a reverse charge), ``texts`` its name, description and tax group name. The first
+    rule that holds decides."""
     words = set().union(*(_words(text) for text in texts))
     labels = {tag.upper() for tag in tags}
-    if rate < 0 or "withholding" in words or "withheld" in words or any(re.fullmatch(r"W\d+", t) for t in labels):
-        return WITHHOLDING
-    if labels & {"G7", "G18"} or "adjustment" in words or "adjustments" in words or "adj" in words:
-        return ADJUSTMENT
-    if "ONLY" in labels or ("only" in words and words & {"import", "imports"}):
-        return IMPORT_TAX
-    if rate and claimable and not net_factor:
-        return REVERSE_CHARGE
-    if rate:
-        if use == "purchase" and not claimable:
-            if "G13" in labels:
-                return INPUT_TAXED
-            if "G15" in labels or "private" in words:
-                return PRIVATE
-            return NOT_CLAIMABLE
-        if "G10" in labels or "capital" in words:
-            return CAPITAL
-        return TAXED
-    if "reverse" in words and "charge" in words:
-        return REVERSE_CHARGE
-    if "G2" in labels or "export" in words or "exports" in words or "ex" in words:
-        return EXPORT
-    if labels & {"G4", "G13"} or ("input" in words and "taxed" in words) or "inp" in words:
-        return INPUT_TAXED
-    if "G10" in labels or "capital" in words:
-        return FREE_CAPITAL
-    return FREE
+    capital = "G10" in labels or "capital" in words
+    rules = (
+        (
+            rate < 0 or words & {"withholding", "withheld"} or any(re.fullmatch(r"W\d+", t) for t in labels),
+            WITHHOLDING,
+        ),
+        (labels & {"G7", "G18"} or words & {"adjustment", "adjustments", "adj"}, ADJUSTMENT),
+        ("ONLY" in labels or ("only" in words and words & {"import", "imports"}), IMPORT_TAX),
+        (rate and claimable and not net_factor, REVERSE_CHARGE),
+        (rate and use == "purchase" and not claimable and "G13" in labels, INPUT_TAXED),
+        (rate and use == "purchase" and not claimable and ("G15" in labels or "private" in words), PRIVATE),
+        (rate and use == "purchase" and not claimable, NOT_CLAIMABLE),
+        (rate and capital, CAPITAL),
+        (rate, TAXED),
+        ({"reverse", "charge"} <= words, REVERSE_CHARGE),
+        ("G2" in labels or words & {"export", "exports", "ex"}, EXPORT),
+        (labels & {"G4", "G13"} or {"input", "taxed"} <= words or "inp" in words, INPUT_TAXED),
+        (capital, FREE_CAPITAL),
+    )
+    return next((kind for holds, kind in rules if holds), FREE)
 
 
 def fit_score(odoo, xero, odoo_words=frozenset(), xero_name="", xero_report=""):

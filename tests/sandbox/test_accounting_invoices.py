@@ -227,11 +227,16 @@ def test_xero_s_real_tax_rates_per_country():
     """The demo organisations carry the rates a new Xero organisation of their country has,
     with ReportTaxType and CanApplyTo flags as Xero returns them."""
     for country, expected in (
-        ("AU", {"OUTPUT", "INPUT", "CAPEXINPUT", "EXEMPTOUTPUT", "EXEMPTEXPENSES", "INPUTTAXED", "BASEXCLUDED"}),
+        (
+            "AU",
+            {"OUTPUT", "INPUT", "CAPEXINPUT", "EXEMPTOUTPUT", "EXEMPTEXPENSES", "INPUTTAXED", "BASEXCLUDED"},
+        ),
         ("NZ", {"OUTPUT2", "INPUT2", "ZERORATED", "NONE", "GSTONIMPORTS"}),
         ("GB", {"OUTPUT2", "INPUT2", "RROUTPUT", "ZERORATEDOUTPUT", "EXEMPTOUTPUT", "NONE", "DRCHARGE20"}),
     ):
-        rates = {r["TaxType"]: r for r in Api(demo_org(country_code=country)).get("/TaxRates").items("TaxRates")}
+        rates = {
+            r["TaxType"]: r for r in Api(demo_org(country_code=country)).get("/TaxRates").items("TaxRates")
+        }
         assert expected <= set(rates), country
         income = rates["OUTPUT" if country == "AU" else "OUTPUT2"]
         assert (income["CanApplyToRevenue"], income["CanApplyToExpenses"]) == (True, False)

@@ -75,7 +75,14 @@ NZ_TAX_RATES = (
 UK_TAX_RATES = (
     ("OUTPUT2", "20% (VAT on Income)", "20", "OUTPUT", FLAGS_SALES, "ACTIVE"),
     ("INPUT2", "20% (VAT on Expenses)", "20", "INPUT", FLAGS_PURCHASES, "ACTIVE"),
-    ("CAPEXINPUT2", "20% (VAT on Capital Purchases)", "20", "CAPITALEXPENSESINPUT", FLAGS_PURCHASES, "ACTIVE"),
+    (
+        "CAPEXINPUT2",
+        "20% (VAT on Capital Purchases)",
+        "20",
+        "CAPITALEXPENSESINPUT",
+        FLAGS_PURCHASES,
+        "ACTIVE",
+    ),
     ("RROUTPUT", "5% (VAT on Income)", "5", "OUTPUT", FLAGS_SALES, "ACTIVE"),
     ("RRINPUT", "5% (VAT on Expenses)", "5", "INPUT", FLAGS_PURCHASES, "ACTIVE"),
     ("ZERORATEDOUTPUT", "Zero Rated Income", "0", "ZERORATEDOUTPUT", FLAGS_SALES, "ACTIVE"),
@@ -84,8 +91,22 @@ UK_TAX_RATES = (
     ("EXEMPTINPUT", "Exempt Expenses", "0", "EXEMPTINPUT", FLAGS_PURCHASES, "ACTIVE"),
     ("NONE", "No VAT", "0", "NONE", FLAGS_ANY, "ACTIVE"),
     ("ECZROUTPUT", "Zero Rated EC Goods Income", "0", "ECOUTPUT", FLAGS_SALES, "ACTIVE"),
-    ("DRCHARGESUPPLY20", "Domestic Reverse Charge @ 20% (VAT on Income)", "0", "DRCHARGESUPPLY", FLAGS_SALES, "ACTIVE"),
-    ("DRCHARGE20", "Domestic Reverse Charge @ 20% (VAT on Expenses)", "20", "DRCHARGE", FLAGS_PURCHASES, "ACTIVE"),
+    (
+        "DRCHARGESUPPLY20",
+        "Domestic Reverse Charge @ 20% (VAT on Income)",
+        "0",
+        "DRCHARGESUPPLY",
+        FLAGS_SALES,
+        "ACTIVE",
+    ),
+    (
+        "DRCHARGE20",
+        "Domestic Reverse Charge @ 20% (VAT on Expenses)",
+        "20",
+        "DRCHARGE",
+        FLAGS_PURCHASES,
+        "ACTIVE",
+    ),
     ("REVERSECHARGES", "Reverse Charge Expenses (20%)", "20", "REVERSECHARGES", FLAGS_PURCHASES, "ACTIVE"),
     ("TAX001", "17.5% (retired)", "17.5", "OUTPUT", FLAGS_SALES, "ARCHIVED"),
 )
@@ -381,9 +402,8 @@ def _seed_settings(org: Organisation, roles: dict, tax_rates, tax_name="GST") ->
         org.resource("Currencies").write_one({"Code": code}, None, None)
     accounts = org.resource("Accounts")
     for code, name, account_type, role, extra in ACCOUNTS:
-        if extra.get("SystemAccount") == "GST":
-            name = tax_name
-        raw = {"Code": code, "Name": name, "Type": account_type, **extra}
+        shown = tax_name if extra.get("SystemAccount") == "GST" else name
+        raw = {"Code": code, "Name": shown, "Type": account_type, **extra}
         if role:
             raw["TaxType"] = roles[role]
         doc = accounts.save(raw, None, None)

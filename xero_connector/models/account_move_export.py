@@ -523,7 +523,10 @@ class AccountMove(models.Model):
         ):
             return notification(
                 _("Nothing to update"),
-                _("%(doc)s has not changed since it was sent: Xero already has what Odoo would send.", doc=self.name),
+                _(
+                    "%(doc)s has not changed since it was sent: Xero already has what Odoo would send.",
+                    doc=self.name,
+                ),
             )
         self._xero_update_in_xero(tenant, payload)
         self._message_log(body=_("Updated in Xero (status %s).", self.xero_status))

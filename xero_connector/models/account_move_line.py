@@ -210,7 +210,9 @@ class AccountMoveLine(models.Model):
             rate
             and not rate.effective_rate
             and amount_type != "NoTax"
-            and not float_is_zero(self.price_total - self.price_subtotal, precision_rounding=self.currency_id.rounding)
+            and not float_is_zero(
+                self.price_total - self.price_subtotal, precision_rounding=self.currency_id.rounding
+            )
         )
         subtotal = self.price_total if amount_type == "Inclusive" or in_cost else self.price_subtotal
         if (

@@ -146,7 +146,9 @@ class AccountMove(models.Model):
             return
         kind = xero_kind(self.move_type)
         answer = self.xero_tenant_id._xero_call(
-            _("reading the status of %(doc)s", doc=self.name), kind.get_one, params={kind.id_arg: self.xero_id}
+            _("reading the status of %(doc)s", doc=self.name),
+            kind.get_one,
+            params={kind.id_arg: self.xero_id},
         )
         element = (answer.get(kind.endpoint) or [None])[0]
         if element:

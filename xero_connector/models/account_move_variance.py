@@ -40,7 +40,10 @@ class AccountMove(models.Model):
             if (difference or False) == (move.xero_difference or False):
                 continue
             move._xero_write_fields(
-                {"xero_export_state": "differs" if difference else "exported", "xero_difference": difference or False}
+                {
+                    "xero_export_state": "differs" if difference else "exported",
+                    "xero_difference": difference or False,
+                }
             )
             if difference:
                 move._xero_flag_difference(difference)

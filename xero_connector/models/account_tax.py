@@ -44,7 +44,9 @@ class AccountTax(models.Model):
         rates = self.env["xero.tax.rate"].search(
             [("tenant_id", "=", tenant.id), (side, "=", True), ("effective_rate", "=", 0.0)]
         )
-        kinds = {rate: tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate, rate.name) for rate in rates}
+        kinds = {
+            rate: tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate, rate.name) for rate in rates
+        }
         for wanted in (tax_kinds.OUT_OF_SCOPE, tax_kinds.FREE):
             found = rates.filtered(lambda rate, k=wanted: kinds[rate] == k)
             if found:

@@ -237,7 +237,10 @@ class PurchaseOrder(models.Model):
         if not self._xero_push_update():
             return notification(
                 _("Nothing to update"),
-                _("%(doc)s has not changed since it was sent: Xero already has what Odoo would send.", doc=self.name),
+                _(
+                    "%(doc)s has not changed since it was sent: Xero already has what Odoo would send.",
+                    doc=self.name,
+                ),
             )
         self.message_post(body=_("Updated in Xero (status %s).", self.xero_status))
         return {"type": "ir.actions.client", "tag": "soft_reload"}

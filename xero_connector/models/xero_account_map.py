@@ -29,8 +29,10 @@ def account_name_key(name):
 
 def account_name_words(name):
     """The words that name an account ("Sales Product #1" → {sales, product})."""
-    return set(account_name_key(name).split()) - {"and", "of", "the", "for", "on"} - set(
-        re.findall(r"\b\d+\b", name or "")
+    return (
+        set(account_name_key(name).split())
+        - {"and", "of", "the", "for", "on"}
+        - set(re.findall(r"\b\d+\b", name or ""))
     )
 
 
@@ -133,7 +135,9 @@ class XeroAccountMap(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         Tenant = self.env["xero.tenant"]
-        vals_list = [self._xero_confirmation_vals(vals, Tenant.browse(vals.get("tenant_id"))) for vals in vals_list]
+        vals_list = [
+            self._xero_confirmation_vals(vals, Tenant.browse(vals.get("tenant_id"))) for vals in vals_list
+        ]
         return super().create(vals_list)
 
     def write(self, vals):
@@ -172,7 +176,9 @@ class XeroAccountMap(models.Model):
         row to fill in ('none'). Returns the mappings touched."""
         tenant.ensure_one()
         codes = self._xero_accounts_by_code(tenant, accounts)
-        xero_accounts = self.env["xero.account"].search([("tenant_id", "=", tenant.id), ("code", "!=", False)])
+        xero_accounts = self.env["xero.account"].search(
+            [("tenant_id", "=", tenant.id), ("code", "!=", False)]
+        )
         by_code, by_name = {}, {}
         for xero_account in xero_accounts:
             if xero_account.system_account or xero_account.is_bank:
@@ -207,7 +213,10 @@ class XeroAccountMap(models.Model):
                     for candidate in candidates
                     if words
                     and account_name_words(candidate.name)
-                    and (account_name_words(candidate.name) <= words or words <= account_name_words(candidate.name))
+                    and (
+                        account_name_words(candidate.name) <= words
+                        or words <= account_name_words(candidate.name)
+                    )
                 ]
                 xero_account = close[0] if len(close) == 1 else None
             vals = {

@@ -110,9 +110,7 @@ class XeroTaxMap(models.Model):
         imports sits on a liability (the customs clearing account)."""
         if use == "sale":
             return rate.can_apply_to_revenue
-        return rate.can_apply_to_expenses or (
-            kind == tax_kinds.IMPORT_TAX and rate.can_apply_to_liabilities
-        )
+        return rate.can_apply_to_expenses or (kind == tax_kinds.IMPORT_TAX and rate.can_apply_to_liabilities)
 
     @api.model
     def _xero_fits_rate(self, rate, odoo_rate, kind):
@@ -153,7 +151,9 @@ class XeroTaxMap(models.Model):
     @api.model
     def _xero_tax_candidates(self, tenant, tax):
         """The active Xero rates of ``tenant`` that fit ``tax``, best first."""
-        return self.env["xero.tax.rate"].union(*(rate for _score, rate in self._xero_scored_candidates(tenant, tax)))
+        return self.env["xero.tax.rate"].union(
+            *(rate for _score, rate in self._xero_scored_candidates(tenant, tax))
+        )
 
     @api.model
     def _xero_auto_match(self, tenant, taxes=None):
@@ -202,7 +202,9 @@ class XeroTaxMap(models.Model):
     def _check_tax_rate_kind(self):
         """A Xero rate of the other side, or one that claims tax back for a tax that is not
         claimable (or the reverse), would put wrong figures in the organisation's tax return."""
-        for mapping in self.filtered(lambda m: m.tax_rate_id and m.tax_id.type_tax_use in ("sale", "purchase")):
+        for mapping in self.filtered(
+            lambda m: m.tax_rate_id and m.tax_id.type_tax_use in ("sale", "purchase")
+        ):
             problem = mapping._xero_kind_problem()
             if problem:
                 raise ValidationError(problem)

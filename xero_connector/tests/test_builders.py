@@ -472,7 +472,9 @@ class TestInvoiceBuilder(XeroBuilderCase):
         taxes = [line["TaxAmount"] for line in payload["LineItems"]]
         self.assertAlmostEqual(sum(taxes), move.amount_tax, places=2)
         self.assertAlmostEqual(
-            sum(line["UnitAmount"] * line["Quantity"] for line in payload["LineItems"]), move.amount_total, places=2
+            sum(line["UnitAmount"] * line["Quantity"] for line in payload["LineItems"]),
+            move.amount_total,
+            places=2,
         )
 
     # ---------------------------------------------------------------- lines

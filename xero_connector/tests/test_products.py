@@ -133,13 +133,19 @@ class TestProducts(XeroSandboxCase):
     def test_export_unlinked_before_apply_keeps_the_matches_by_code(self):
         # A code of its own: what this test exports stays in the class's organisation.
         lamp = self.env["product.template"].create(
-            {"name": "Desk lamp", "default_code": f"LAMP-{uuid.uuid4().hex[:6]}", "categ_id": self.categ_goods.id}
+            {
+                "name": "Desk lamp",
+                "default_code": f"LAMP-{uuid.uuid4().hex[:6]}",
+                "categ_id": self.categ_goods.id,
+            }
         )
         self._map_sales_side(lamp)
         wizard = self.env["xero.product.link.wizard"].browse(
             self.tenant.with_user(self.xero_manager).action_open_product_link()["res_id"]
         )
-        wizard.line_ids.filtered(lambda line: line.product_tmpl_id not in (self.book | self.widget | lamp)).unlink()
+        wizard.line_ids.filtered(
+            lambda line: line.product_tmpl_id not in (self.book | self.widget | lamp)
+        ).unlink()
         wizard.action_auto_match()
         wizard.action_export_unlinked()
         by_product = {line.product_tmpl_id: line for line in wizard.line_ids}

@@ -118,9 +118,9 @@ class XeroMappingHealth(models.TransientModel):
                     lines.append(health._line("partner", partner, partners[partner.id]))
 
             # Currencies: Xero refuses a document in a currency the organisation lacks.
-            used = set(
-                env["xero.currency"].search([("tenant_id", "=", tenant.id)]).mapped("xero_id")
-            ) | {tenant.base_currency}
+            used = set(env["xero.currency"].search([("tenant_id", "=", tenant.id)]).mapped("xero_id")) | {
+                tenant.base_currency
+            }
             currencies = {}
             for currency, n in Move._read_group(moves, ["currency_id"], ["__count"]):
                 count(currencies, currency, n)
