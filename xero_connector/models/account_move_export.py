@@ -507,6 +507,12 @@ class AccountMove(models.Model):
 
     def action_xero_update(self):
         """Push this document's current state to Xero while Xero still accepts changes."""
+        return self._xero_update()
+
+    def _xero_update(self, xero_differs=False):
+        """Update in Xero; with nothing to send (Odoo unchanged since it was sent, and Xero's
+        copy not known to differ: ``xero_differs`` when the caller just saw it does), say so
+        and call nothing."""
         self.ensure_one()
         self._check_xero_user(self)
         if not self.xero_id:
@@ -517,7 +523,8 @@ class AccountMove(models.Model):
         if problems:
             raise UserError("\n".join(problems))
         if (
-            self.xero_fingerprint
+            not xero_differs
+            and self.xero_fingerprint
             and self.xero_export_state != "differs"
             and not self._xero_changed_since_export(ctx)
         ):
