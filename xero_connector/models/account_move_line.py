@@ -210,6 +210,9 @@ class AccountMoveLine(models.Model):
             rate
             and not rate.effective_rate
             and amount_type != "NoTax"
+            and not taxes.invoice_repartition_line_ids.filtered(
+                lambda rep: rep.repartition_type == "tax"
+            ).account_id
             and not float_is_zero(
                 self.price_total - self.price_subtotal, precision_rounding=self.currency_id.rounding
             )

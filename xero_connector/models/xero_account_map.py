@@ -21,6 +21,9 @@ XERO_CLASS_OF_GROUP = {
 }
 
 
+PROFIT_AND_LOSS = ("income", "expense")
+
+
 def account_name_key(name):
     """A name as a bookkeeper reads it: case, punctuation and "&"/"and" do not matter."""
     words = re.findall(r"[a-z0-9]+", (name or "").lower().replace("&", " and "))
@@ -98,11 +101,16 @@ class XeroAccountMap(models.Model):
             mapping.type_mismatch = mapping._xero_type_mismatch()
 
     def _xero_type_mismatch(self):
-        """ "Odoo income, Xero EXPENSE" when the two accounts are of different kinds, else False."""
+        """ "Odoo income, Xero EXPENSE" when the two accounts are of different kinds and one of
+        them is a profit-and-loss account, else False. Between balance-sheet kinds (a stock
+        clearing account Odoo keeps as an asset, Xero as a liability) the choice is the
+        accountant's."""
         self.ensure_one()
         xero_class = self.xero_account_id.account_class
         group = self.account_id.internal_group
         if not xero_class or XERO_CLASS_OF_GROUP.get(group) in (None, xero_class):
+            return False
+        if group not in PROFIT_AND_LOSS and xero_class not in ("REVENUE", "EXPENSE"):
             return False
         return self.env._("Odoo %(odoo)s, Xero %(xero)s", odoo=group, xero=xero_class)
 

@@ -224,3 +224,31 @@ class TestOdooCharts(OdooChartsCase):
         self.assertEqual(bill.xero_status, "PAID")
         self.assertEqual(bill.payment_state in ("paid", "in_payment"), True)
         self.assertSameFigures("au", bill)
+
+    def test_au_gst_kept_in_the_cost_goes_gross_and_claims_nothing(self):
+        """ "10 % INP" (purchases for input-taxed sales: no tax account, BAS label G13) maps to
+        Input Taxed (0 %): the line goes at its gross amount, so Xero's total is Odoo's and Xero
+        claims no GST credit, as Odoo's ledger (the GST sits in the expense)."""
+        self.prepare("au")
+        bill = self.move(
+            "au",
+            "in_invoice",
+            [
+                ("Residential rent", 1, 1800.0, 0, "au_tax_purchase_input_service"),
+                ("Stationery", 3, 7.7, 0, "au_tax_purchase_10_service"),
+            ],
+            ref=f"RENT-{uuid.uuid4().hex[:6]}",
+        )
+        bill.action_xero_export()
+        doc = self.in_xero("au", bill)
+        claimable = bill.invoice_line_ids.filtered(lambda line: line.name == "Stationery")
+        self.assertEqual(
+            (float(doc["Total"]), float(doc["TotalTax"]), float(doc["AmountDue"])),
+            (
+                bill.amount_total,
+                round(claimable.price_total - claimable.price_subtotal, 2),
+                bill.amount_residual,
+            ),
+        )
+        rent = next(line for line in doc["LineItems"] if line["TaxType"] == "INPUTTAXED")
+        self.assertEqual((float(rent["LineAmount"]), float(rent["TaxAmount"])), (1980.0, 0.0))
