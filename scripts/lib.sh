@@ -40,7 +40,7 @@ ensure_template_db() {
     tmp="${name}_building"
     dropdb --if-exists "$tmp" 2>/dev/null
     echo "[test] building template database $name (once per Odoo source, about two minutes)" >&2
-    "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$tmp" -i account,purchase,stock_account \
+    "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$tmp" -i account,purchase,stock_account,l10n_au,l10n_nz,l10n_uk \
       --without-demo=all --stop-after-init --log-level=warn >&2 || return 1
     psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$name\"" >&2 || return 1
     if [ -d "$ODOO_DATA_DIR/filestore/$tmp" ]; then

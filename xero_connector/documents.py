@@ -44,13 +44,16 @@ def _contacts_by_partner(env, partners, tenant):
 # ------------------------------------------------------------------------------------------
 def amount_type_of(env, taxes, problems):
     """Xero's LineAmountTypes for a document whose lines carry ``taxes``: one kind per
-    document (a mix is a problem)."""
-    included = {tax.price_include for tax in taxes}
+    document (a mix is a problem). A 0 % tax (GST-free, zero-rated, exempt) is the same amount
+    either way, so it never counts: a GST-inclusive retail invoice may carry GST-free lines."""
+    included = {tax.price_include for tax in taxes if tax.amount or tax.amount_type == "group"}
     if len(included) > 1:
         problems.append(
             env._("Lines mix tax-included and tax-excluded prices: Xero takes one kind per document.")
         )
-    return "Inclusive" if included == {True} else ("Exclusive" if included else "NoTax")
+    if included == {True}:
+        return "Inclusive"
+    return "Exclusive" if taxes else "NoTax"
 
 
 def line_items_of(env, lines, build, problems):

@@ -205,6 +205,48 @@ def test_item_without_purchase_account_needs_an_account_on_bills(api):
     assert api.put("/Invoices", {"Invoices": [sale]}).status == 200
 
 
+def test_a_taxed_tax_type_without_tax_amount_gets_xero_s_tax(api):
+    """Xero computes the tax of a line from its TaxType when no TaxAmount comes with it, and a
+    line without TaxType takes its account's default: an untaxed Odoo line sent as GST on
+    Income (or without TaxType on account 200) costs the customer 10 % more in Xero."""
+    sent = api.create_invoice(
+        lines=[
+            line(unit=150, TaxAmount=15),
+            line(unit=22),  # the default taxed rate, no TaxAmount: Xero adds GST
+            line(unit=22, tax=None),  # no TaxType: account 200's default, GST on Income
+            line(unit=22, tax="BASEXCLUDED"),
+            line(unit=22, tax="EXEMPTOUTPUT"),
+        ]
+    )
+    assert [li["TaxAmount"] for li in sent["LineItems"]] == [15.0, 2.2, 2.2, 0.0, 0.0]
+    assert sent["TotalTax"] == pytest.approx(19.40)
+    assert sent["Total"] == pytest.approx(257.40)
+
+
+def test_xero_s_real_tax_rates_per_country():
+    """The demo organisations carry the rates a new Xero organisation of their country has,
+    with ReportTaxType and CanApplyTo flags as Xero returns them."""
+    for country, expected in (
+        (
+            "AU",
+            {"OUTPUT", "INPUT", "CAPEXINPUT", "EXEMPTOUTPUT", "EXEMPTEXPENSES", "INPUTTAXED", "BASEXCLUDED"},
+        ),
+        ("NZ", {"OUTPUT2", "INPUT2", "ZERORATED", "NONE", "GSTONIMPORTS"}),
+        ("GB", {"OUTPUT2", "INPUT2", "RROUTPUT", "ZERORATEDOUTPUT", "EXEMPTOUTPUT", "NONE", "DRCHARGE20"}),
+    ):
+        rates = {
+            r["TaxType"]: r for r in Api(demo_org(country_code=country)).get("/TaxRates").items("TaxRates")
+        }
+        assert expected <= set(rates), country
+        income = rates["OUTPUT" if country == "AU" else "OUTPUT2"]
+        assert (income["CanApplyToRevenue"], income["CanApplyToExpenses"]) == (True, False)
+        expenses = rates["INPUT" if country == "AU" else "INPUT2"]
+        assert (expenses["CanApplyToRevenue"], expenses["CanApplyToExpenses"]) == (False, True)
+    nz = {r["TaxType"]: r for r in Api(demo_org(country_code="NZ")).get("/TaxRates").items("TaxRates")}
+    assert (nz["ZERORATED"]["ReportTaxType"], nz["ZERORATED"]["EffectiveRate"]) == ("OUTPUT", 0)
+    assert nz["GSTONIMPORTS"]["CanApplyToLiabilities"] and not nz["GSTONIMPORTS"]["CanApplyToExpenses"]
+
+
 def test_no_tax_lines_need_no_tax_type(api):
     created = api.create_invoice(lines=[line(account="260", tax=None)], LineAmountTypes="NoTax")
     assert created["TotalTax"] == 0

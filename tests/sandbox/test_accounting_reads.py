@@ -318,6 +318,7 @@ def test_demo_organisations_are_stable_across_restarts():
     assert [(o.name, o.short_code, o.base_currency) for o in first] == [
         ("Demo Company (AU)", "!dmAU1", "AUD"),
         ("Demo Company (NZ)", "!dmNZ1", "NZD"),
+        ("Demo Company (UK)", "!dmUK1", "GBP"),
         ("Demo Company (Large)", "!dmLG1", "AUD"),
     ]
 

@@ -391,7 +391,7 @@ def test_delete_connection_disconnects_one_tenant(server, sb, tokens, orgs):
     )
     assert answer.status_code == 204 and answer.content == b""
     left = get_connections(server, tokens["access_token"]).json()
-    assert [c["tenantId"] for c in left] == [o["tenantId"] for o in orgs[1:]]
+    assert [c["tenantId"] for c in left] == [org["tenantId"] for org in orgs[1:]]
     assert org_call(server, tokens["access_token"], orgs[0]["tenantId"]).status_code == 403
     assert org_call(server, tokens["access_token"], orgs[1]["tenantId"]).status_code == 200
     missing = requests.delete(

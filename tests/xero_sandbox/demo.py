@@ -23,6 +23,7 @@ DEMO_ORGANISATIONS = (
     # (tenant id, name, short code, base currency, country)
     ("6f8a3b2c-1d4e-4f5a-9b6c-7d8e9f0a1b2c", "Demo Company (AU)", "!dmAU1", "AUD", "AU"),
     ("0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "Demo Company (NZ)", "!dmNZ1", "NZD", "NZ"),
+    ("3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d", "Demo Company (UK)", "!dmUK1", "GBP", "GB"),
     # past Xero's high-volume threshold on every paged endpoint (see high_volume.py)
     ("5e2c9a41-7b3d-4e8f-a16c-3d4e5f6a7b8c", "Demo Company (Large)", "!dmLG1", "AUD", "AU"),
 )
@@ -31,11 +32,12 @@ LARGE_DEMO_ORGANISATIONS = ("!dmLG1",)
 # --------------------------------------------------------------------------- tax rates
 
 
-def _applies_to(*, revenue: bool, expenses: bool) -> dict:
-    """A tax rate's CanApplyTo... flags: sales rates stay off expense accounts and vice versa."""
+def _applies_to(*, revenue: bool, expenses: bool, assets: bool = True, equity: bool = True) -> dict:
+    """A tax rate's CanApplyTo... flags as Xero returns them (its published examples): sales
+    rates stay off expense accounts and vice versa; every rate may sit on a liability."""
     return {
-        "CanApplyToAssets": True,
-        "CanApplyToEquity": True,
+        "CanApplyToAssets": assets,
+        "CanApplyToEquity": equity,
         "CanApplyToLiabilities": True,
         "CanApplyToRevenue": revenue,
         "CanApplyToExpenses": expenses,
@@ -45,8 +47,12 @@ def _applies_to(*, revenue: bool, expenses: bool) -> dict:
 FLAGS_SALES = _applies_to(revenue=True, expenses=False)
 FLAGS_PURCHASES = _applies_to(revenue=False, expenses=True)
 FLAGS_ANY = _applies_to(revenue=True, expenses=True)
+# Xero's "Zero Rated" (NZ) and "GST on Imports": revenue / liabilities only.
+FLAGS_ZERO_RATED_NZ = _applies_to(revenue=True, expenses=False, assets=False, equity=False)
+FLAGS_IMPORTS = _applies_to(revenue=False, expenses=False, assets=False, equity=False)
 
-# (TaxType, Name, rate, ReportTaxType, flags, Status)
+# (TaxType, Name, rate, ReportTaxType, flags, Status): the rates a new Xero organisation of
+# that country starts with (plus one archived rate).
 AU_TAX_RATES = (
     ("OUTPUT", "GST on Income", "10", "OUTPUT", FLAGS_SALES, "ACTIVE"),
     ("INPUT", "GST on Expenses", "10", "INPUT", FLAGS_PURCHASES, "ACTIVE"),
@@ -57,18 +63,57 @@ AU_TAX_RATES = (
     ("EXEMPTEXPORT", "GST Free Exports", "0", "EXEMPTEXPORT", FLAGS_SALES, "ACTIVE"),
     ("INPUTTAXED", "Input Taxed", "0", "INPUTTAXED", FLAGS_ANY, "ACTIVE"),
     ("BASEXCLUDED", "BAS Excluded", "0", "BASEXCLUDED", FLAGS_ANY, "ACTIVE"),
-    ("GSTONIMPORTS", "GST on Imports", "0", "GSTONIMPORTS", FLAGS_PURCHASES, "ACTIVE"),
+    ("GSTONIMPORTS", "GST on Imports", "0", "GSTONIMPORTS", FLAGS_IMPORTS, "ACTIVE"),
     ("TAX001", "Luxury Car Tax (retired)", "33", "OUTPUT", FLAGS_SALES, "ARCHIVED"),
 )
 NZ_TAX_RATES = (
-    ("OUTPUT2", "GST on Income", "15", "OUTPUT", FLAGS_SALES, "ACTIVE"),
-    ("INPUT2", "GST on Expenses", "15", "INPUT", FLAGS_PURCHASES, "ACTIVE"),
-    ("TAX002", "GST on Capital Purchases", "15", "INPUT", FLAGS_PURCHASES, "ACTIVE"),
-    ("ZERORATED", "Zero Rated", "0", "ZERORATEDOUTPUT", FLAGS_SALES, "ACTIVE"),
+    ("OUTPUT2", "15% GST on Income", "15", "OUTPUT", FLAGS_SALES, "ACTIVE"),
+    ("INPUT2", "15% GST on Expenses", "15", "INPUT", FLAGS_PURCHASES, "ACTIVE"),
+    ("TAX002", "15% GST on Capital Purchases", "15", "INPUT", FLAGS_PURCHASES, "ACTIVE"),
+    ("ZERORATED", "Zero Rated", "0", "OUTPUT", FLAGS_ZERO_RATED_NZ, "ACTIVE"),
     ("NONE", "No GST", "0", "NONE", FLAGS_ANY, "ACTIVE"),
-    ("GSTONIMPORTS", "GST on Imports", "0", "GSTONIMPORTS", FLAGS_PURCHASES, "ACTIVE"),
+    ("GSTONIMPORTS", "GST on Imports", "0", "GSTONIMPORTS", FLAGS_IMPORTS, "ACTIVE"),
     ("TAX001", "GST 12.5% (retired)", "12.5", "OUTPUT", FLAGS_SALES, "ARCHIVED"),
 )
+UK_TAX_RATES = (
+    ("OUTPUT2", "20% (VAT on Income)", "20", "OUTPUT", FLAGS_SALES, "ACTIVE"),
+    ("INPUT2", "20% (VAT on Expenses)", "20", "INPUT", FLAGS_PURCHASES, "ACTIVE"),
+    (
+        "CAPEXINPUT2",
+        "20% (VAT on Capital Purchases)",
+        "20",
+        "CAPITALEXPENSESINPUT",
+        FLAGS_PURCHASES,
+        "ACTIVE",
+    ),
+    ("RROUTPUT", "5% (VAT on Income)", "5", "OUTPUT", FLAGS_SALES, "ACTIVE"),
+    ("RRINPUT", "5% (VAT on Expenses)", "5", "INPUT", FLAGS_PURCHASES, "ACTIVE"),
+    ("ZERORATEDOUTPUT", "Zero Rated Income", "0", "ZERORATEDOUTPUT", FLAGS_SALES, "ACTIVE"),
+    ("ZERORATEDINPUT", "Zero Rated Expenses", "0", "ZERORATEDINPUT", FLAGS_PURCHASES, "ACTIVE"),
+    ("EXEMPTOUTPUT", "Exempt Income", "0", "EXEMPTOUTPUT", FLAGS_SALES, "ACTIVE"),
+    ("EXEMPTINPUT", "Exempt Expenses", "0", "EXEMPTINPUT", FLAGS_PURCHASES, "ACTIVE"),
+    ("NONE", "No VAT", "0", "NONE", FLAGS_ANY, "ACTIVE"),
+    ("ECZROUTPUT", "Zero Rated EC Goods Income", "0", "ECOUTPUT", FLAGS_SALES, "ACTIVE"),
+    (
+        "DRCHARGESUPPLY20",
+        "Domestic Reverse Charge @ 20% (VAT on Income)",
+        "0",
+        "DRCHARGESUPPLY",
+        FLAGS_SALES,
+        "ACTIVE",
+    ),
+    (
+        "DRCHARGE20",
+        "Domestic Reverse Charge @ 20% (VAT on Expenses)",
+        "20",
+        "DRCHARGE",
+        FLAGS_PURCHASES,
+        "ACTIVE",
+    ),
+    ("REVERSECHARGES", "Reverse Charge Expenses (20%)", "20", "REVERSECHARGES", FLAGS_PURCHASES, "ACTIVE"),
+    ("TAX001", "17.5% (retired)", "17.5", "OUTPUT", FLAGS_SALES, "ARCHIVED"),
+)
+TAX_RATES = {"AU": AU_TAX_RATES, "NZ": NZ_TAX_RATES, "GB": UK_TAX_RATES}
 # The role each tax type plays below, per country.
 TAX_ROLES = {
     "AU": {
@@ -87,7 +132,22 @@ TAX_ROLES = {
         "exempt_purchases": "NONE",
         "none": "NONE",
     },
+    "GB": {
+        "sales": "OUTPUT2",
+        "purchases": "INPUT2",
+        "capital": "CAPEXINPUT2",
+        "exempt_sales": "EXEMPTOUTPUT",
+        "exempt_purchases": "EXEMPTINPUT",
+        "none": "NONE",
+    },
 }
+
+
+def country_of(country_code: str) -> str:
+    """The tax set an organisation gets: its country's, Australia's for the others."""
+    code = "GB" if country_code in ("GB", "UK") else country_code
+    return code if code in TAX_RATES else "AU"
+
 
 # --------------------------------------------------------------------------- accounts
 
@@ -103,7 +163,22 @@ ACCOUNTS = (
     ("400", "Advertising", "EXPENSE", "purchases", {}),
     ("404", "Bank Fees", "EXPENSE", "exempt_purchases", {}),
     ("429", "General Expenses", "EXPENSE", "purchases", {}),
+    ("408", "Cleaning", "EXPENSE", "purchases", {}),
+    ("412", "Consulting & Accounting", "EXPENSE", "purchases", {}),
+    ("416", "Depreciation", "DEPRECIATN", "none", {}),
+    ("420", "Entertainment", "EXPENSE", "purchases", {}),
+    ("425", "Freight & Courier", "EXPENSE", "purchases", {}),
+    ("433", "Insurance", "EXPENSE", "purchases", {}),
+    ("437", "Interest Expense", "EXPENSE", "exempt_purchases", {}),
+    ("441", "Legal expenses", "EXPENSE", "purchases", {}),
+    ("453", "Office Expenses", "EXPENSE", "purchases", {}),
     ("469", "Rent (old premises)", "EXPENSE", "purchases", {"Status": "ARCHIVED"}),
+    ("473", "Repairs and Maintenance", "EXPENSE", "purchases", {}),
+    ("477", "Wages and Salaries", "EXPENSE", "none", {}),
+    ("478", "Superannuation", "EXPENSE", "none", {}),
+    ("489", "Telephone & Internet", "EXPENSE", "purchases", {}),
+    ("493", "Travel - National", "EXPENSE", "purchases", {}),
+    ("505", "Income Tax Expense", "EXPENSE", "none", {}),
     ("610", "Accounts Receivable", "CURRENT", "none", {"SystemAccount": "DEBTORS"}),
     ("630", "Inventory", "INVENTORY", "none", {}),
     ("710", "Office Equipment", "FIXED", "capital", {}),
@@ -306,7 +381,7 @@ def _put(org: Organisation, resource: str, elements) -> list[dict]:
     return response.body[resource]
 
 
-def _seed_settings(org: Organisation, roles: dict, tax_rates) -> None:
+def _seed_settings(org: Organisation, roles: dict, tax_rates, tax_name="GST") -> None:
     store = org.store
     for tax_type, name, rate_text, report, flags, status in tax_rates:
         rate = Decimal(rate_text)
@@ -319,7 +394,7 @@ def _seed_settings(org: Organisation, roles: dict, tax_rates) -> None:
                 "ReportTaxType": report,
                 "Status": status,
                 "TaxComponents": [
-                    {"Name": "GST", "Rate": rate, "IsCompound": False, "IsNonRecoverable": False}
+                    {"Name": tax_name, "Rate": rate, "IsCompound": False, "IsNonRecoverable": False}
                 ],
                 "DisplayTaxRate": rate,
                 "EffectiveRate": rate,
@@ -330,7 +405,8 @@ def _seed_settings(org: Organisation, roles: dict, tax_rates) -> None:
         org.resource("Currencies").write_one({"Code": code}, None, None)
     accounts = org.resource("Accounts")
     for code, name, account_type, role, extra in ACCOUNTS:
-        raw = {"Code": code, "Name": name, "Type": account_type, **extra}
+        shown = tax_name if extra.get("SystemAccount") == "GST" else name
+        raw = {"Code": code, "Name": shown, "Type": account_type, **extra}
         if role:
             raw["TaxType"] = roles[role]
         doc = accounts.save(raw, None, None)
@@ -490,7 +566,7 @@ def build_organisation(
     clock, name, short_code, base_currency="AUD", country_code="AU", tenant_id=None, *, with_documents=True
 ) -> Organisation:
     """An organisation seeded with settings, items and contacts (and, by default, a few
-    documents). Countries other than NZ get the Australian tax rates."""
+    documents). Countries other than NZ and the UK get the Australian tax rates."""
     org = Organisation(
         clock,
         name=name,
@@ -499,9 +575,10 @@ def build_organisation(
         country_code=country_code,
         tenant_id=tenant_id,
     )
-    roles = TAX_ROLES["NZ" if country_code == "NZ" else "AU"]
+    country = country_of(country_code)
+    roles = TAX_ROLES[country]
     with org.seeding():
-        _seed_settings(org, roles, NZ_TAX_RATES if country_code == "NZ" else AU_TAX_RATES)
+        _seed_settings(org, roles, TAX_RATES[country], "VAT" if country == "GB" else "GST")
         _put(org, "Items", _items(roles))
         created = _put(org, "Contacts", [{k: v for k, v in c.items() if k != "_status"} for c in CONTACTS])
         archived = [
@@ -516,8 +593,8 @@ def build_organisation(
 
 
 def build_demo_organisations(clock) -> list[Organisation]:
-    """The demo companies, with fixed tenant ids; the large one answers as an organisation
-    past every high-volume threshold does."""
+    """The demo companies (AU, NZ, UK), with fixed tenant ids; the large one answers as an
+    organisation past every high-volume threshold does."""
     organisations = []
     for tenant_id, name, short_code, currency, country in DEMO_ORGANISATIONS:
         organisation = build_organisation(clock, name, short_code, currency, country, tenant_id)

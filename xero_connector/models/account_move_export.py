@@ -96,7 +96,7 @@ class AccountMove(models.Model):
                 self.env["xero.currency"].search([("tenant_id", "=", tenant.id)]).mapped("xero_id")
             )
             | {tenant.base_currency},
-            "default_tax": {use: tenant._xero_default_tax_rate(use) for use in ("sale", "purchase")},
+            "no_tax": {use: taxes._xero_no_tax_rate(tenant, use) for use in ("sale", "purchase")},
             "base_url": (self.env.company.get_base_url() or "").rstrip("/"),
         }
         return context
@@ -529,14 +529,34 @@ class AccountMove(models.Model):
 
     def action_xero_update(self):
         """Push this document's current state to Xero while Xero still accepts changes."""
+        return self._xero_update()
+
+    def _xero_update(self, xero_differs=False):
+        """Update in Xero; with nothing to send (Odoo unchanged since it was sent, and Xero's
+        copy not known to differ: ``xero_differs`` when the caller just saw it does), say so
+        and call nothing."""
         self.ensure_one()
         self._check_xero_user(self)
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet: export it first.", self.name))
         tenant = self.xero_tenant_id
-        payload, problems = self._xero_payload(self._xero_export_context(tenant))
+        ctx = self._xero_export_context(tenant)
+        payload, problems = self._xero_payload(ctx)
         if problems:
             raise UserError("\n".join(problems))
+        if (
+            not xero_differs
+            and self.xero_fingerprint
+            and self.xero_export_state != "differs"
+            and not self._xero_changed_since_export(ctx)
+        ):
+            return notification(
+                _("Nothing to update"),
+                _(
+                    "%(doc)s has not changed since it was sent: Xero already has what Odoo would send.",
+                    doc=self.name,
+                ),
+            )
         self._xero_update_in_xero(tenant, payload)
         self._message_log(body=_("Updated in Xero (status %s).", self.xero_status))
         return {"type": "ir.actions.client", "tag": "soft_reload"}

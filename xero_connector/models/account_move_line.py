@@ -218,7 +218,22 @@ class AccountMoveLine(models.Model):
         if excluded:
             return None, [exclusion_problem] if exclusion_problem else []
         company = self.move_id.company_id
-        subtotal = self.price_total if amount_type == "Inclusive" else self.price_subtotal
+        taxes = self.tax_ids
+        rate = self._xero_line_tax_rate(ctx) if len(taxes) == 1 else None
+        # A tax Odoo keeps in the cost (not claimable) on a Xero rate of 0 % (Input Taxed, BAS
+        # Excluded): Xero holds the gross amount, as Odoo's ledger does.
+        in_cost = bool(
+            rate
+            and not rate.effective_rate
+            and amount_type != "NoTax"
+            and not taxes.invoice_repartition_line_ids.filtered(
+                lambda rep: rep.repartition_type == "tax"
+            ).account_id
+            and not float_is_zero(
+                self.price_total - self.price_subtotal, precision_rounding=self.currency_id.rounding
+            )
+        )
+        subtotal = self.price_total if amount_type == "Inclusive" or in_cost else self.price_subtotal
         if (
             float_is_zero(subtotal, precision_rounding=self.currency_id.rounding)
             and not company.xero_export_zero_lines
@@ -242,13 +257,12 @@ class AccountMoveLine(models.Model):
                     org=tenant.name,
                 )
             )
-        taxes = self.tax_ids
-        rate = self._xero_line_tax_rate(ctx) if len(taxes) == 1 else None
         if not set_line_tax(self.env, item, label, taxes, rate, tenant, problems):
-            default = ctx["default_tax"].get(use)
-            # a NoTax document takes no taxed TaxType (Xero refuses it)
-            if default and (amount_type != "NoTax" or not default.effective_rate):
-                item["TaxType"] = default.tax_type
+            # No tax in Odoo: a rate that charges none (Xero would add its percentage to a line
+            # without TaxAmount), never the organisation's default taxed rate.
+            no_tax = ctx["no_tax"].get(use)
+            if no_tax:
+                item["TaxType"] = no_tax.tax_type
         set_line_tracking(self.env, item, label, self._xero_line_tracking(ctx), problems)
 
         quantity, price, discount = self.quantity, self.price_unit, self.discount
@@ -275,7 +289,7 @@ class AccountMoveLine(models.Model):
             item["DiscountRate"] = discount
         if amount_type != "NoTax" and taxes:
             # Odoo's own tax on the line: Xero then totals exactly what Odoo does.
-            tax_amount = self.price_total - self.price_subtotal
+            tax_amount = 0.0 if in_cost else self.price_total - self.price_subtotal
             item["TaxAmount"] = float(_money(tax_amount))
         return item, problems
 

@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
 from ..const import XERO_TYPES
-from ..utils import flag_problem
+from ..utils import flag_problem, xero_kind
 
 XERO_DOCUMENT_STATES = [
     ("draft", "Draft in Xero"),
@@ -136,6 +136,24 @@ class AccountMove(models.Model):
             )
             flag_problem(self, _("Voided or deleted in Xero"), message, self.invoice_user_id)
 
+    def _xero_read_status_before_payment(self):
+        """Before a payment goes to Xero: Odoo's copy of the document's status is what Xero said
+        at export or at the last sync, and a Xero user may have approved the document since. A
+        status that would stop the payment is asked of Xero again (one call), so the payment
+        goes as soon as Xero takes it."""
+        self.ensure_one()
+        if self.xero_status == "AUTHORISED" or not (self.xero_id and self.xero_tenant_id):
+            return
+        kind = xero_kind(self.move_type)
+        answer = self.xero_tenant_id._xero_call(
+            _("reading the status of %(doc)s", doc=self.name),
+            kind.get_one,
+            params={kind.id_arg: self.xero_id},
+        )
+        element = (answer.get(kind.endpoint) or [None])[0]
+        if element:
+            self._xero_update_state(element)
+
     def _xero_add_payment_alert(self, message, summary):
         """A payment problem Odoo cannot settle by itself (deleted on one side, still on the
         other): added to the document's payment alert and flagged with an activity."""
@@ -156,11 +174,11 @@ class AccountMove(models.Model):
             due = max((move.xero_total or 0.0) - paid - credited, 0.0)
             status = move.xero_status
             # PAID only follows from money Xero holds: a zero total alone is not a payment.
-            if (
-                status == "AUTHORISED"
-                and float_is_zero(due, precision_digits=2)
-                and not float_is_zero(paid + credited, precision_digits=2)
-            ):
+            held = not float_is_zero(paid + credited, precision_digits=2)
+            if status in ("DRAFT", "SUBMITTED") and held:
+                # Xero takes money only on approved documents: approved there since Odoo last looked.
+                status = "AUTHORISED"
+            if status == "AUTHORISED" and float_is_zero(due, precision_digits=2) and held:
                 status = "PAID"
             elif status == "PAID" and not float_is_zero(due, precision_digits=2):
                 status = "AUTHORISED"
@@ -173,6 +191,7 @@ class AccountMove(models.Model):
                     "xero_checked_at": fields.Datetime.now(),
                 }
             )
+        self._xero_recheck_difference()
 
     # ------------------------------------------------------------------------------------
     # Xero → Odoo
@@ -206,6 +225,7 @@ class AccountMove(models.Model):
                 payment = move._xero_create_payment(record, gap)
                 record.write({"payment_id": payment.id, "sync_state": "done"})
                 stats["created"] = stats.get("created", 0) + 1
+        self._xero_recheck_difference()
         return stats
 
     def _xero_reconcile_credit_note(self, record, amount):

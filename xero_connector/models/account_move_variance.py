@@ -1,14 +1,54 @@
-"""What the variance report asks of a document: what Odoo sent to Xero, and whether Odoo would
-send the same today."""
+"""What the variance report asks of a document: what Odoo sent to Xero, whether Odoo would
+send the same today, and whether it is settled alike on both sides (the amount due)."""
 
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.tools import float_compare, formatLang
 
 from ..const import XERO_TYPES
 from ..utils import xero_kind
 
+# Only approved documents carry payments and credits in Xero.
+SETTLED_STATUSES = ("AUTHORISED", "PAID")
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    def _xero_due_difference(self, status, xero_due):
+        """ "Due: 0.00 in Odoo, 43.89 in Xero" when a payment or credit settled this document on
+        one side only (a credit note reconciled in Odoo but not allocated in Xero...), else
+        False. ``status`` and ``xero_due``: Xero's, as just read or last seen."""
+        self.ensure_one()
+        if status not in SETTLED_STATUSES or xero_due is None or self.state != "posted":
+            return False
+        currency = self.currency_id
+        if float_compare(self.amount_residual, xero_due, precision_rounding=currency.rounding) == 0:
+            return False
+        return _(
+            "Due: %(odoo)s in Odoo, %(xero)s in Xero (settled on one side only)",
+            odoo=formatLang(self.env, self.amount_residual, currency_obj=currency),
+            xero=formatLang(self.env, xero_due, currency_obj=currency),
+        )
+
+    def _xero_recheck_difference(self):
+        """After Xero's payments were applied: these documents differ in Xero when their total
+        or their amount due (as Xero last said) is not Odoo's; equal again, the flag goes."""
+        for move in self.filtered(lambda m: m.xero_export_state in ("exported", "differs")):
+            difference = move._xero_total_difference(
+                {"Total": move.xero_total, "Status": move.xero_status}
+            ) or move._xero_due_difference(move.xero_status, move.xero_amount_due)
+            if (difference or False) == (move.xero_difference or False):
+                continue
+            move._xero_write_fields(
+                {
+                    "xero_export_state": "differs" if difference else "exported",
+                    "xero_difference": difference or False,
+                }
+            )
+            if difference:
+                move._xero_flag_difference(difference)
+            else:
+                move._xero_clear_difference_activities()
 
     def _xero_number_for_variance(self):
         """The number Xero knows this document by (bills: the vendor's reference)."""

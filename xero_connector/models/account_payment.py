@@ -138,9 +138,12 @@ class AccountPayment(models.Model):
         """Send this payment's share ``amount`` of ``move`` to Xero; returns a problem or None."""
         self.ensure_one()
         tenant = move.xero_tenant_id
+        move._xero_read_status_before_payment()
         if move.xero_status != "AUTHORISED":
             return _(
-                "%(doc)s is %(status)s in Xero: Xero takes payments only on documents awaiting payment.",
+                "%(doc)s is %(status)s in Xero: Xero takes payments only on documents awaiting payment. Approve it "
+                "in Xero, then press Send to Xero on the payment; to send documents approved, set Status in Xero to "
+                "AUTHORISED in Settings > Accounting > Xero.",
                 doc=move.name,
                 status=move.xero_status or "-",
             )

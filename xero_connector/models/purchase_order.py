@@ -242,8 +242,15 @@ class PurchaseOrder(models.Model):
         self._xero_check_po_access(self, "write")
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet: send it first.", self.name))
-        if self._xero_push_update():
-            self.message_post(body=_("Updated in Xero (status %s).", self.xero_status))
+        if not self._xero_push_update():
+            return notification(
+                _("Nothing to update"),
+                _(
+                    "%(doc)s has not changed since it was sent: Xero already has what Odoo would send.",
+                    doc=self.name,
+                ),
+            )
+        self.message_post(body=_("Updated in Xero (status %s).", self.xero_status))
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def _xero_update_queued(self):

@@ -67,7 +67,7 @@ class PurchaseOrder(models.Model):
                 self.env["xero.currency"].search([("tenant_id", "=", tenant.id)]).mapped("xero_id")
             )
             | {tenant.base_currency},
-            "default_tax": tenant._xero_default_tax_rate("purchase"),
+            "no_tax": self.env["account.tax"]._xero_no_tax_rate(tenant, "purchase"),
             "base_url": (self.env.company.get_base_url() or "").rstrip("/"),
         }
 

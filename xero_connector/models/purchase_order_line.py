@@ -50,8 +50,9 @@ class PurchaseOrderLine(models.Model):
             )
         taxes = self.taxes_id
         rate = ctx["tax_rates"].get(taxes.id) if len(taxes) == 1 else None
-        if not set_line_tax(self.env, item, label, taxes, rate, tenant, problems) and ctx["default_tax"]:
-            item["TaxType"] = ctx["default_tax"].tax_type
+        if not set_line_tax(self.env, item, label, taxes, rate, tenant, problems) and ctx["no_tax"]:
+            # No tax in Odoo: a rate that charges none, never the default taxed one.
+            item["TaxType"] = ctx["no_tax"].tax_type
         tracking = []
         for key in self.analytic_distribution or {}:
             for analytic_id in key.split(","):

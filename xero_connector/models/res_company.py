@@ -33,7 +33,10 @@ class ResCompany(models.Model):
         default="DRAFT",
         required=True,
         help="Status of exported invoices, credit notes and bills in Xero. Drafts can be deleted in Xero "
-        "and exported again; approved documents can only be voided or credited.",
+        "and exported again; approved documents can only be voided or credited. Xero takes payments only "
+        "on approved (AUTHORISED) documents: with DRAFT or SUBMITTED, a payment sent from Odoo waits until "
+        "someone approves the document in Xero (Odoo asks Xero again before sending it); choose AUTHORISED "
+        "to send payments from Odoo straight away.",
     )
     xero_date_method = fields.Selection(
         [("invoice", "Invoice date"), ("export", "Export date")],

@@ -1,8 +1,11 @@
-"""Odoo tax ↔ Xero tax rate, per organisation, and how taxes are matched automatically."""
+"""Odoo tax ↔ Xero tax rate, per organisation, and how taxes are matched automatically: by
+kind (claimable or not, capital, GST-free, input taxed, export...), not only by rate."""
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from .. import tax_kinds
 from .xero_mapping_mixin import MATCH_STATES
 
 # Xero's EffectiveRate carries 4 decimals.
@@ -36,7 +39,13 @@ class XeroTaxMap(models.Model):
         "map_id",
         "tax_rate_id",
         string="Candidates",
-        help="The Xero rates with the same effective rate and use: pick the right one.",
+        help="The Xero rates of the tax's side and kind, the best fitting first: pick the right one.",
+    )
+    suggested_rate_id = fields.Many2one(
+        "xero.tax.rate",
+        string="Suggested",
+        ondelete="set null",
+        help="The candidate that fits the tax's kind best (first of the candidates).",
     )
 
     _sql_constraints = [
@@ -64,24 +73,94 @@ class XeroTaxMap(models.Model):
         return None
 
     @api.model
-    def _xero_tax_candidates(self, tenant, tax):
-        """The active Xero rates of ``tenant`` that fit ``tax``: same side (revenue for sales
-        taxes, expenses for purchase taxes) and same effective rate."""
+    def _xero_odoo_kind(self, tax):
+        """The kind of ``tax`` (tax_kinds): from its tax tags (BAS labels), its repartition lines
+        (a tax line with an account is claimable; none: the tax is part of the cost) and its
+        words."""
+        taxes = tax.children_tax_ids if tax.amount_type == "group" else tax
+        lines = taxes.invoice_repartition_line_ids
+        tax_lines = lines.filtered(lambda line: line.repartition_type == "tax")
+        tags = [name.lstrip("+-") for name in lines.tag_ids.mapped("name")]
+        return tax_kinds.odoo_kind(
+            self._xero_effective_rate(tax) or 0.0,
+            tax.type_tax_use,
+            tags,
+            # No tax account means the tax stays in the cost, on a chart's tax (one with tags); a
+            # bare tax nobody configured is taken as the usual claimable kind.
+            claimable=bool(tax_lines.account_id) or not tags,
+            net_factor=sum(tax_lines.mapped("factor_percent")),
+            texts=(tax.name, tax.description or "", tax.tax_group_id.name or ""),
+        )
+
+    @api.model
+    def _xero_odoo_claims(self, tax, kind):
+        """Whether a purchase with ``tax`` claims tax back in Odoo (a GST adjustment does when it
+        posts to a tax account)."""
+        if tax.type_tax_use != "purchase":
+            return False
+        if kind == tax_kinds.ADJUSTMENT:
+            taxes = tax.children_tax_ids if tax.amount_type == "group" else tax
+            lines = taxes.invoice_repartition_line_ids.filtered(lambda line: line.repartition_type == "tax")
+            return bool(lines.account_id)
+        return kind in tax_kinds.CLAIMABLE_KINDS
+
+    @api.model
+    def _xero_fits_side(self, rate, use, kind):
+        """Whether Xero lets ``rate`` sit on lines of ``use`` (its CanApplyTo flags); GST on
+        imports sits on a liability (the customs clearing account)."""
+        if use == "sale":
+            return rate.can_apply_to_revenue
+        return rate.can_apply_to_expenses or (kind == tax_kinds.IMPORT_TAX and rate.can_apply_to_liabilities)
+
+    @api.model
+    def _xero_fits_rate(self, rate, odoo_rate, kind):
+        if kind in (tax_kinds.IMPORT_TAX, tax_kinds.WITHHOLDING, tax_kinds.ADJUSTMENT):
+            return True
+        if kind in tax_kinds.COST_KINDS and not rate.effective_rate:
+            return True  # the GST stays in the cost: Xero's 0 % rate on the gross amount
+        return float_compare(rate.effective_rate, odoo_rate, precision_digits=RATE_DIGITS) == 0
+
+    @api.model
+    def _xero_scored_candidates(self, tenant, tax):
+        """[(score, Xero rate)] of the active rates of ``tenant`` that fit ``tax``: its side, its
+        kind, claimable like it (never a claimable rate for tax that is not, nor the reverse),
+        and its rate; best first."""
         tenant.ensure_one()
-        rate = self._xero_effective_rate(tax)
-        if rate is None or tax.type_tax_use not in ("sale", "purchase"):
-            return self.env["xero.tax.rate"]
-        side = "can_apply_to_revenue" if tax.type_tax_use == "sale" else "can_apply_to_expenses"
-        rates = self.env["xero.tax.rate"].search([("tenant_id", "=", tenant.id), (side, "=", True)])
-        return rates.filtered(
-            lambda r: float_compare(r.effective_rate, rate, precision_digits=RATE_DIGITS) == 0
+        odoo_rate = self._xero_effective_rate(tax)
+        if odoo_rate is None or tax.type_tax_use not in ("sale", "purchase"):
+            return []
+        use = tax.type_tax_use
+        kind = self._xero_odoo_kind(tax)
+        words = tax_kinds._words(f"{tax.name} {tax.description or ''}")
+        claims = self._xero_odoo_claims(tax, kind)
+        scored = []
+        for rate in self.env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)]):
+            xero_kind = tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate, rate.name)
+            if (
+                not self._xero_fits_side(rate, use, xero_kind)
+                or tax_kinds.xero_claimable(xero_kind, use) != claims
+                or not self._xero_fits_rate(rate, odoo_rate, kind)
+            ):
+                continue
+            score = tax_kinds.fit_score(kind, xero_kind, words, rate.name, rate.report_tax_type or "")
+            if score:
+                scored.append((score, rate))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].name or "", pair[1].id))
+        return scored
+
+    @api.model
+    def _xero_tax_candidates(self, tenant, tax):
+        """The active Xero rates of ``tenant`` that fit ``tax``, best first."""
+        return self.env["xero.tax.rate"].union(
+            *(rate for _score, rate in self._xero_scored_candidates(tenant, tax))
         )
 
     @api.model
     def _xero_auto_match(self, tenant, taxes=None):
-        """Map the sales and purchase taxes of the companies using ``tenant``: exactly one
-        fitting Xero rate → mapped (auto); several → 'ambiguous', candidates listed, left for a
-        human; none → 'none'. Choices made by hand are kept. Returns the mappings touched."""
+        """Map the sales and purchase taxes of the companies using ``tenant``: one Xero rate fits
+        the tax's kind best (a match, not only a suggestion) → mapped (auto); otherwise
+        'ambiguous' with the candidates listed and the best one suggested, left for a human;
+        none → 'none'. Choices made by hand are kept. Returns the mappings touched."""
         tenant.ensure_one()
         if taxes is None:
             taxes = self.env["account.tax"].search(
@@ -96,24 +175,71 @@ class XeroTaxMap(models.Model):
             mapping = existing.get(tax.id)
             if mapping and mapping.match_state == "manual":
                 continue
-            candidates = self._xero_tax_candidates(tenant, tax)
-            if len(candidates) == 1:
-                vals = {
-                    "tax_rate_id": candidates.id,
-                    "match_state": "auto",
-                    "candidate_ids": [Command.set(candidates.ids)],
-                }
+            scored = self._xero_scored_candidates(tenant, tax)
+            candidates = self.env["xero.tax.rate"].union(*(rate for _score, rate in scored))
+            best = [rate for score, rate in scored if score == scored[0][0]] if scored else []
+            if len(best) == 1 and scored[0][0] >= 2:
+                vals = {"tax_rate_id": best[0].id, "match_state": "auto"}
             elif candidates:
-                vals = {
-                    "tax_rate_id": False,
-                    "match_state": "ambiguous",
-                    "candidate_ids": [Command.set(candidates.ids)],
-                }
+                vals = {"tax_rate_id": False, "match_state": "ambiguous"}
             else:
-                vals = {"tax_rate_id": False, "match_state": "none", "candidate_ids": [Command.clear()]}
+                vals = {"tax_rate_id": False, "match_state": "none"}
+            vals.update(
+                candidate_ids=[Command.set(candidates.ids)],
+                suggested_rate_id=best[0].id if len(best) == 1 else False,
+            )
             if mapping:
                 mapping.write(vals)
                 touched |= mapping
             else:
                 to_create.append(dict(vals, tenant_id=tenant.id, tax_id=tax.id))
         return touched | self.create(to_create)
+
+    # ------------------------------------------------------------------------------------
+    # What a mapping may not be
+    # ------------------------------------------------------------------------------------
+    @api.constrains("tax_rate_id", "tax_id")
+    def _check_tax_rate_kind(self):
+        """A Xero rate of the other side, or one that claims tax back for a tax that is not
+        claimable (or the reverse), would put wrong figures in the organisation's tax return."""
+        for mapping in self.filtered(
+            lambda m: m.tax_rate_id and m.tax_id.type_tax_use in ("sale", "purchase")
+        ):
+            problem = mapping._xero_kind_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    def _xero_kind_problem(self):
+        self.ensure_one()
+        tax, rate = self.tax_id, self.tax_rate_id
+        use = tax.type_tax_use
+        kind = self._xero_odoo_kind(tax)
+        xero_kind = tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate, rate.name)
+        if not self._xero_fits_side(rate, use, xero_kind):
+            return self.env._(
+                "%(rate)s cannot be used on %(side)s in Xero: %(tax)s is a %(use)s tax. Pick a rate of that side.",
+                rate=rate.display_name,
+                side=self.env._("sales") if use == "sale" else self.env._("purchases"),
+                tax=tax.display_name,
+                use=self.env._("sales") if use == "sale" else self.env._("purchase"),
+            )
+        if use != "purchase":
+            return False
+        odoo_claims = self._xero_odoo_claims(tax, kind)
+        if tax_kinds.xero_claimable(xero_kind, use) and not odoo_claims:
+            return self.env._(
+                "%(rate)s claims the tax back in Xero, but %(tax)s is not claimable in Odoo (its tax is part of "
+                "the cost): mapping them would over-claim credits in Xero's tax return. Pick a rate that claims "
+                "nothing (Input Taxed, BAS Excluded, No GST...).",
+                rate=rate.display_name,
+                tax=tax.display_name,
+            )
+        if odoo_claims and not tax_kinds.xero_claimable(xero_kind, use):
+            return self.env._(
+                "%(rate)s claims nothing back in Xero, but %(tax)s is claimable in Odoo: mapping them would leave "
+                "the credit out of Xero's tax return. Pick a rate that claims the tax (GST on Expenses, GST on "
+                "Capital...).",
+                rate=rate.display_name,
+                tax=tax.display_name,
+            )
+        return False

@@ -341,13 +341,19 @@ class XeroTenant(models.Model):
         "xero.tax.rate",
         string="Default sales tax rate",
         domain="[('tenant_id', '=', id), ('can_apply_to_revenue', '=', True)]",
-        help="Used on sales lines without tax (Xero wants a tax type on every line).",
+        help="The rate of Odoo sales taxes that have no Xero rate mapped, when “Use the default tax rate "
+        "for unmapped taxes” is on. Lines without any tax in Odoo go with a rate that charges none: this "
+        "one if it is 0 %, else the organisation's BAS Excluded / No GST / No VAT (or GST-free) rate, "
+        "never a taxed rate (Xero would add its tax to a line Odoo did not tax).",
     )
     xero_default_purchase_tax_rate_id = fields.Many2one(
         "xero.tax.rate",
         string="Default purchase tax rate",
         domain="[('tenant_id', '=', id), ('can_apply_to_expenses', '=', True)]",
-        help="Used on bill and purchase-order lines without tax.",
+        help="The rate of Odoo purchase taxes that have no Xero rate mapped, when “Use the default tax "
+        "rate for unmapped taxes” is on. Bill and purchase-order lines without any tax in Odoo go with a "
+        "rate that charges none: this one if it is 0 %, else the organisation's BAS Excluded / No GST / "
+        "No VAT (or GST-free) rate.",
     )
     xero_default_tax_for_unmapped = fields.Boolean(
         "Use the default tax rate for unmapped taxes",

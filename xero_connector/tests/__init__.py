@@ -27,3 +27,4 @@ from . import test_security_features
 from . import test_high_volume
 from . import test_security_walls
 from . import test_oauth_log
+from . import test_charts

@@ -435,11 +435,48 @@ class TestInvoiceBuilder(XeroBuilderCase):
         self.assertEqual(problems, [])
         self.assertEqual(payload["LineAmountTypes"], "NoTax")
         line = payload["LineItems"][0]
-        self.assertNotIn("TaxType", line, "a taxed default (OUTPUT 10%) is refused by Xero on NoTax")
+        # Never the taxed default (OUTPUT 10 %): the organisation's rate that charges nothing.
+        self.assertEqual(line["TaxType"], "EXEMPTOUTPUT")
         self.assertNotIn("TaxAmount", line)
-        self.tenant.xero_default_sale_tax_rate_id = self.rate_exempt
-        payload, _problems = self.payload(move)
-        self.assertEqual(payload["LineItems"][0]["TaxType"], "EXEMPTOUTPUT")
+
+    def test_untaxed_line_of_a_taxed_document_charges_nothing_in_xero(self):
+        """The default sales rate is GST on Income: an untaxed line must not pick it up, or
+        Xero adds 10 % (Odoo 187.00 / GST 15.00 became Xero 189.20 / 17.20)."""
+        move = self.make_move(
+            lines=[
+                {"name": "Consulting", "quantity": 1, "price_unit": 150},
+                {"name": "Pass-through fee", "quantity": 1, "price_unit": 22, "tax_ids": [Command.clear()]},
+            ]
+        )
+        self.assertEqual((move.amount_total, move.amount_tax), (187.0, 15.0))
+        payload, problems = self.payload(move)
+        self.assertEqual(problems, [])
+        untaxed = payload["LineItems"][1]
+        self.assertEqual(untaxed["TaxType"], "EXEMPTOUTPUT")
+        self.assertEqual(self.rate_exempt.effective_rate, 0.0)
+
+    def test_gst_free_line_does_not_make_an_inclusive_invoice_mixed(self):
+        free = self.env["account.tax"].create({"name": "GST free", "amount": 0, "type_tax_use": "sale"})
+        self.env["xero.tax.map"].create(
+            {"tenant_id": self.tenant.id, "tax_id": free.id, "tax_rate_id": self.rate_exempt.id}
+        )
+        move = self.make_move(
+            tax=self.tax_sale_incl,
+            lines=[
+                {"name": "Retail item", "quantity": 3, "price_unit": 21.99},
+                {"name": "Bread", "quantity": 2, "price_unit": 3.49, "tax_ids": [Command.set(free.ids)]},
+            ],
+        )
+        payload, problems = self.payload(move)
+        self.assertEqual(problems, [])
+        self.assertEqual(payload["LineAmountTypes"], "Inclusive")
+        taxes = [line["TaxAmount"] for line in payload["LineItems"]]
+        self.assertAlmostEqual(sum(taxes), move.amount_tax, places=2)
+        self.assertAlmostEqual(
+            sum(line["UnitAmount"] * line["Quantity"] for line in payload["LineItems"]),
+            move.amount_total,
+            places=2,
+        )
 
     # ---------------------------------------------------------------- lines
     def test_down_payment_deduction_is_a_negative_line_even_when_negatives_are_left_out(self):

@@ -339,8 +339,21 @@ class TestExport(XeroExportCase):
         move.action_xero_export()
         self.assertEqual(move.xero_status, "AUTHORISED")
         self.pay_in_xero(move, 10.0)
+        self.company.xero_lock_exported = False
+        move.button_draft()
+        move.invoice_line_ids[0].price_unit = 160.0
+        move.action_post()
         with self.assertRaisesRegex(UserError, "Invoice not of valid status for modification"):
             move.action_xero_update()
+
+    def test_update_with_nothing_to_send_says_so(self):
+        move = self.make_move()
+        move.action_xero_export()
+        before = len(self.sandbox.calls()["log"])
+        action = move.action_xero_update()
+        self.assertEqual(action["params"]["title"], "Nothing to update")
+        self.assertIn("has not changed since it was sent", action["params"]["message"])
+        self.assertEqual(len(self.sandbox.calls()["log"]), before, "nothing sent to Xero")
 
     def test_draft_invoice_update_pushes_changes(self):
         move = self.make_move(post=False)

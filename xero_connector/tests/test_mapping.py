@@ -27,7 +27,7 @@ class TestMapping(XeroSandboxCase):
         by_id = {t.tenant_id: t for t in self.connection_of(self.xero_manager).tenant_ids}
         self.tenant_a, self.tenant_b = by_id[self.org_a["tenantId"]], by_id[self.org_b["tenantId"]]
         self.env["xero.cache.refresh.request"]._refresh_cache(
-            (self.tenant_a | self.tenant_b), ["tax_rates", "accounts", "tracking", "items"]
+            (self.tenant_a | self.tenant_b), ["tax_rates", "accounts", "tracking", "items", "currencies"]
         )
         self.company_a.xero_tenant_id = self.tenant_a
         self.company_b.xero_tenant_id = self.tenant_b
@@ -60,38 +60,43 @@ class TestMapping(XeroSandboxCase):
     # Taxes
     # ------------------------------------------------------------------------------------
     def test_taxes_auto_match_by_rate_and_use(self):
+        capital = self.env["account.tax"].create(
+            {"name": "GST 10% capital purchases", "amount": 10, "type_tax_use": "purchase"}
+        )
         self.tenant_a.with_user(self.xero_manager).action_auto_match_taxes()
         # One active sales rate at 10% (the archived 33% is not a candidate): mapped.
         sale = self._tax_map(self.sale_10)
         self.assertRecordValues(sale, [{"match_state": "auto", "tax_rate_id": self._rate("OUTPUT").id}])
         self.assertEqual(self.sale_10._xero_tax_type(self.tenant_a), "OUTPUT")
-        # Two purchase rates at 10% (GST on Expenses, GST on Capital): flagged, left for a human.
+        # Two purchase rates at 10% (GST on Expenses, GST on Capital): the kind decides.
         purchase = self._tax_map(self.purchase_10)
-        self.assertEqual(purchase.match_state, "ambiguous")
-        self.assertFalse(purchase.tax_rate_id)
-        self.assertEqual(set(purchase.candidate_ids.mapped("tax_type")), {"INPUT", "CAPEXINPUT"})
-        self.assertFalse(self.purchase_10._xero_tax_type(self.tenant_a))
+        self.assertRecordValues(purchase, [{"match_state": "auto", "tax_rate_id": self._rate("INPUT").id}])
+        self.assertEqual(purchase.candidate_ids.mapped("tax_type"), ["INPUT"])
+        self.assertEqual(self._tax_map(capital).tax_type, "CAPEXINPUT")
         # No Xero rate at 7%.
         self.assertEqual(self._tax_map(self.sale_7).match_state, "none")
         self.assertFalse(self.sale_7._xero_tax_type(self.tenant_a))
 
-        # The human chooses; auto-matching again keeps the choice.
-        purchase.with_user(self.xero_manager).tax_rate_id = self._rate("INPUT")
+        # The human chooses otherwise; auto-matching again keeps the choice.
+        purchase.with_user(self.xero_manager).tax_rate_id = self._rate("CAPEXINPUT")
         self.assertEqual(purchase.match_state, "manual")
         self.env["xero.tax.map"]._xero_auto_match(self.tenant_a)
-        self.assertEqual(purchase.tax_rate_id, self._rate("INPUT"))
-        self.assertEqual(self.purchase_10._xero_tax_type(self.tenant_a), "INPUT")
+        self.assertEqual(purchase.tax_rate_id, self._rate("CAPEXINPUT"))
+        self.assertEqual(self.purchase_10._xero_tax_type(self.tenant_a), "CAPEXINPUT")
 
     def test_default_tax_rates(self):
         self.env["xero.tax.map"]._xero_auto_match(self.tenant_a)
-        self.assertFalse(self.env["account.tax"]._xero_tax_type(self.tenant_a, "sale"), "no default yet")
+        # Lines without tax: a rate that charges none (BAS Excluded), never a taxed default.
+        self.assertEqual(self.env["account.tax"]._xero_tax_type(self.tenant_a, "sale"), "BASEXCLUDED")
+        self.tenant_a.xero_default_sale_tax_rate_id = self._rate("OUTPUT")
+        self.assertEqual(self.env["account.tax"]._xero_tax_type(self.tenant_a, "sale"), "BASEXCLUDED")
         self.tenant_a.write(
             {
                 "xero_default_sale_tax_rate_id": self._rate("EXEMPTOUTPUT").id,
                 "xero_default_purchase_tax_rate_id": self._rate("EXEMPTEXPENSES").id,
             }
         )
-        # Lines without tax use the default of their side.
+        # A default of 0 % is the organisation's choice for them.
         self.assertEqual(self.env["account.tax"]._xero_tax_type(self.tenant_a, "sale"), "EXEMPTOUTPUT")
         self.assertEqual(self.env["account.tax"]._xero_tax_type(self.tenant_a, "purchase"), "EXEMPTEXPENSES")
         # A tax without a match keeps none, unless the organisation opts for Momentus' fallback.
@@ -99,6 +104,7 @@ class TestMapping(XeroSandboxCase):
         self.tenant_a.xero_default_tax_for_unmapped = True
         self.assertEqual(self.sale_7._xero_tax_type(self.tenant_a), "EXEMPTOUTPUT")
         # An ambiguous tax still waits for a human.
+        self._tax_map(self.purchase_10).write({"tax_rate_id": False, "match_state": "ambiguous"})
         self.assertFalse(self.purchase_10._xero_tax_type(self.tenant_a))
 
     # ------------------------------------------------------------------------------------
@@ -208,7 +214,7 @@ class TestMapping(XeroSandboxCase):
         self.assertFalse(product.product_variant_id._xero_item(self.tenant_b))
         # Defaults are per organisation too.
         self.tenant_a.xero_default_sale_tax_rate_id = self._rate("EXEMPTOUTPUT")
-        self.assertFalse(self.env["account.tax"]._xero_tax_type(self.tenant_b, "sale"))
+        self.assertEqual(self.env["account.tax"]._xero_tax_type(self.tenant_b, "sale"), "BASEXCLUDED")
 
         # A company-B-only user sees none of org A's mappings.
         user_b = self.user_in("mapping_b", "base.group_user,xero_connector.group_xero_user", self.company_b)
@@ -268,7 +274,6 @@ class TestMapping(XeroSandboxCase):
             ("partner", self.partner.display_name),
             ("product", product.display_name),
             ("tax", self.sale_7.display_name),
-            ("tax_default", "Sales lines without tax"),
             ("account", income.with_company(self.company_a).display_name),
             ("analytic", region.display_name),
         }

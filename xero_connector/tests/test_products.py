@@ -1,3 +1,5 @@
+import uuid
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -127,6 +129,36 @@ class TestProducts(XeroSandboxCase):
         # Reopened: linked products are no longer offered.
         again = self.env["xero.product.link.wizard"].browse(self.tenant.action_open_product_link()["res_id"])
         self.assertFalse(again.line_ids.product_tmpl_id & (self.book | self.widget | self.unknown))
+
+    def test_export_unlinked_before_apply_keeps_the_matches_by_code(self):
+        # A code of its own: what this test exports stays in the class's organisation.
+        lamp = self.env["product.template"].create(
+            {
+                "name": "Desk lamp",
+                "default_code": f"LAMP-{uuid.uuid4().hex[:6]}",
+                "categ_id": self.categ_goods.id,
+            }
+        )
+        self._map_sales_side(lamp)
+        wizard = self.env["xero.product.link.wizard"].browse(
+            self.tenant.with_user(self.xero_manager).action_open_product_link()["res_id"]
+        )
+        wizard.line_ids.filtered(
+            lambda line: line.product_tmpl_id not in (self.book | self.widget | lamp)
+        ).unlink()
+        wizard.action_auto_match()
+        wizard.action_export_unlinked()
+        by_product = {line.product_tmpl_id: line for line in wizard.line_ids}
+        self.assertEqual(by_product[self.book].item_id, self._item("BOOK"), "the match by code stays")
+        self.assertTrue(by_product[self.book].matched_by_code)
+        self.assertEqual(by_product[self.widget].item_id, self._item("WIDGET-01"))
+        self.assertEqual(by_product[lamp].item_id, self._item(lamp.default_code), "exported and linked")
+        wizard.action_apply()
+        links = self.env["xero.product.map"].search([("tenant_id", "=", self.tenant.id)])
+        self.assertEqual(
+            {link.product_tmpl_id: link.item_id.code for link in links},
+            {self.book: "BOOK", self.widget: "WIDGET-01", lamp: lamp.default_code},
+        )
 
     def test_category_fallback_and_product_override(self):
         variant = self.unknown.product_variant_id

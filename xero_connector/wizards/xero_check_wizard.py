@@ -37,6 +37,12 @@ class XeroCheckWizard(models.TransientModel):
     xero_amount_due = fields.Monetary("Due in Xero", readonly=True)
     odoo_total = fields.Monetary("Total in Odoo", readonly=True)
     totals_match = fields.Boolean(readonly=True)
+    odoo_amount_due = fields.Monetary("Due in Odoo", readonly=True)
+    due_difference = fields.Char(
+        "Settled on one side only",
+        readonly=True,
+        help="Set when a payment or credit settled the document in Odoo or in Xero but not in both.",
+    )
     line_ids = fields.One2many("xero.check.wizard.line", "wizard_id", readonly=True)
 
     @api.model
@@ -66,6 +72,7 @@ class XeroCheckWizard(models.TransientModel):
                         "xero_checked_at": fields.Datetime.now(),
                     }
                 )
+                move._xero_recheck_difference()
         wizard = self.create(values)
         return {
             "type": "ir.actions.act_window",
@@ -99,6 +106,8 @@ class XeroCheckWizard(models.TransientModel):
             "xero_amount_paid": element.get("AmountPaid") or 0.0,
             "xero_amount_credited": element.get("AmountCredited") or 0.0,
             "xero_amount_due": due,
+            "odoo_amount_due": move.amount_residual,
+            "due_difference": move._xero_due_difference(element.get("Status"), due),
             "totals_match": float_compare(
                 total, move.amount_total, precision_rounding=move.currency_id.rounding
             )

@@ -16,7 +16,8 @@ KINDS = [
     ("partner", "Partner without Xero contact"),
     ("product", "Product without Xero item"),
     ("tax", "Tax without Xero tax rate"),
-    ("tax_default", "Lines without tax, no default tax rate"),
+    ("tax_default", "Lines without tax, no rate that charges none"),
+    ("currency", "Currency the organisation does not use"),
     ("account", "Account without Xero account"),
     ("analytic", "Analytic account without tracking option"),
 ]
@@ -116,6 +117,19 @@ class XeroMappingHealth(models.TransientModel):
                 if not partner._xero_contact(tenant):
                     lines.append(health._line("partner", partner, partners[partner.id]))
 
+            # Currencies: Xero refuses a document in a currency the organisation lacks.
+            used = set(env["xero.currency"].search([("tenant_id", "=", tenant.id)]).mapped("xero_id")) | {
+                tenant.base_currency
+            }
+            currencies = {}
+            for currency, n in Move._read_group(moves, ["currency_id"], ["__count"]):
+                count(currencies, currency, n)
+            for currency, n in Order._read_group(orders, ["currency_id"], ["__count"]):
+                count(currencies, currency, n)
+            for currency, n in currencies.items():
+                if currency and currency.name not in used:
+                    lines.append(health._line("currency", currency, n))
+
             # Products.
             products = {}
             for product, n in MoveLine._read_group(
@@ -155,7 +169,7 @@ class XeroMappingHealth(models.TransientModel):
                 if not rates[tax.id]:
                     lines.append(health._line("tax", tax, taxes[tax.id]))
             for use, n in untaxed.items():
-                if n and not tenant._xero_default_tax_rate(use):
+                if n and not env["account.tax"]._xero_no_tax_rate(tenant, use):
                     lines.append(
                         {
                             "kind": "tax_default",

@@ -1,8 +1,9 @@
 """One finding of the mapping health report: what is not mapped, how many open documents
 need it, and the action that fixes it."""
 
-from odoo import fields, models
+from odoo import _, fields, models
 
+from ..utils import notification
 from .xero_mapping_health import KINDS
 
 
@@ -26,6 +27,18 @@ class XeroMappingHealthLine(models.TransientModel):
         self.env["xero.access"]._xero_check_access("user", self.tenant_id)
         tenant = self.tenant_id
         record = self.env[self.res_model].browse(self.res_id)
+        if self.kind == "currency":
+            return notification(
+                _("Add %(currency)s in Xero", currency=record.name),
+                _(
+                    "%(org)s does not use %(currency)s: add it in Xero (Settings > Currencies), then refresh the "
+                    "Xero cache.",
+                    org=tenant.name,
+                    currency=record.name,
+                ),
+                "warning",
+                sticky=True,
+            )
         if self.kind == "product":
             return self.env["xero.product.link.wizard"]._action_open(tenant, record.product_tmpl_id)
         if self.kind in ("partner", "tax_default"):

@@ -126,8 +126,17 @@ class XeroProductLinkWizard(models.TransientModel):
         templates = self.line_ids.filtered(lambda line: not line.item_id).product_tmpl_id
         if not templates:
             raise UserError(_("Every listed product has a Xero item already."))
+        # Matches made here (by code or by hand) but not applied yet stay on their lines.
+        pending = {
+            line.product_tmpl_id.id: {"item_id": line.item_id.id, "matched_by_code": line.matched_by_code}
+            for line in self.line_ids
+            if line.item_id and line.item_id != line.current_item_id
+        }
         links, errors = templates._xero_export_items(self.tenant_id)
         self._load_lines(self.line_ids.product_tmpl_id)
+        for line in self.line_ids:
+            if line.product_tmpl_id.id in pending:
+                line.write(pending[line.product_tmpl_id.id])
         return _export_notification(self.tenant_id, links, errors, self._action_reopen())
 
 

@@ -111,7 +111,7 @@ class XeroVarianceLine(models.TransientModel):
         for line in lines:
             try:
                 with self.env.cr.savepoint():
-                    line.move_id.action_xero_update()
+                    line.move_id._xero_update(xero_differs=line.state == "differs")
             except UserError as error:
                 failed[line.move_id] = str(error)
                 continue

@@ -330,6 +330,9 @@ class XeroVarianceReport(models.TransientModel):
                     xero=formatLang(self.env, doc.get("Total") or 0.0, currency_obj=currency),
                 )
             )
+        due = move._xero_due_difference(doc.get("Status"), doc.get("AmountDue", doc.get("RemainingCredit")))
+        if due:
+            details.append(due)
         sent_date = move._xero_variance_sent_date()
         if sent_date and doc.get("_date") and sent_date != doc["_date"]:
             details.append(
