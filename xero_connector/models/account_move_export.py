@@ -181,6 +181,9 @@ class AccountMove(models.Model):
     def _xero_responsible(self):
         return self.invoice_user_id or self.env.user
 
+    def _xero_reader_kind(self):
+        return xero_kind(self.move_type)
+
     def _xero_deep_link_path(self):
         view = "AccountsReceivable" if self.is_sale_document() else "AccountsPayable"
         return f"/{view}/View.aspx?InvoiceID={self.xero_id}"

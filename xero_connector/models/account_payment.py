@@ -133,12 +133,6 @@ class AccountPayment(models.Model):
         """Send this payment's share ``amount`` of ``move`` to Xero; returns a problem or None."""
         self.ensure_one()
         tenant = move.xero_tenant_id
-        if move.xero_status != "AUTHORISED":
-            return _(
-                "%(doc)s is %(status)s in Xero: Xero takes payments only on documents awaiting payment.",
-                doc=move.name,
-                status=move.xero_status or "-",
-            )
         account = self.env["xero.journal.map"]._xero_account_for(tenant, self.journal_id)
         if not account:
             return _(
@@ -151,18 +145,28 @@ class AccountPayment(models.Model):
         body = self._xero_payment_body(move, amount, account)
         rate = body.get("CurrencyRate")
         key = self._xero_payment_key(move, body)
-        Attempt = self.env["xero.export.attempt"].sudo()
+        Sender = self.env["xero.sender"]
         element = None
-        if Attempt.search_count([("idempotency_key", "=", key)], limit=1):
+        # A payment in doubt is looked up whatever the document's status: the payment its
+        # lost answer created may be the one that settled it.
+        if Sender._xero_in_doubt(self, key=key):
             element = self._xero_find_payment(move, body)
         if element is None:
-            Attempt._record(tenant, self, "Payments", key, [key])
-            answer = tenant._xero_call(
+            if move.xero_status != "AUTHORISED":
+                return _(
+                    "%(doc)s is %(status)s in Xero: Xero takes payments only on documents awaiting payment.",
+                    doc=move.name,
+                    status=move.xero_status or "-",
+                )
+            answer = Sender._xero_send(
+                tenant,
                 _("sending payment %(payment)s of %(doc)s", payment=self.name, doc=move.name),
                 "create_payments",
-                body={"Payments": [body]},
-                key=key,
-                records=move,
+                {"Payments": [body]},
+                self,
+                key,
+                endpoint="Payments",
+                fingerprints=[key],
             )
             element = (answer.get("Payments") or [{}])[0]
             errors = validation_messages(element)
@@ -214,14 +218,12 @@ class AccountPayment(models.Model):
         """The Xero payment an earlier attempt of this very payment created, or None: on the
         document in Xero, same date, amount and reference, and no Odoo payment has it yet."""
         self.ensure_one()
-        kind = xero_kind(move.move_type)
-        endpoint = kind.endpoint
-        answer = move.xero_tenant_id._xero_call(
-            _("looking up payment %(payment)s in Xero", payment=self.name),
-            kind.get_one,
-            params={kind.id_arg: move.xero_id},
-        )
-        document = (answer.get(endpoint) or [{}])[0]
+        answer = self.env["xero.reader"]._xero_read(
+            move, operation=_("looking up payment %(payment)s in Xero", payment=self.name)
+        )[move]
+        if answer.unknown:
+            raise UserError(answer.message)
+        document = answer.element or {}
         taken = set(
             self.env["xero.payment"]
             .sudo()

@@ -256,21 +256,19 @@ class XeroExportEngine(models.AbstractModel):
             purpose, sorted(zip(records.ids, records.mapped("xero_export_round"), fingerprints, strict=True))
         )
         operation = records._xero_batch_operation(len(records))
-        try:
-            tenant._xero_check_budget(operation)  # nothing recorded for a call that cannot go
-        except XeroRetryLater as wait:
-            for document in records:
-                result["queued"][document] = wait.retry_at
-            return
-        Attempt = self.env["xero.export.attempt"]
-        attempt_ids = Attempt._record(tenant, records, endpoint, key, fingerprints)
         kind = xero_kind(endpoint)
         try:
-            answer = tenant._xero_call(
-                operation, f"create_{kind.body_arg}", body={endpoint: payloads}, key=key, records=records
+            answer = self.env["xero.sender"]._xero_send(
+                tenant,
+                operation,
+                f"create_{kind.body_arg}",
+                {endpoint: payloads},
+                records,
+                key,
+                endpoint=endpoint,
+                fingerprints=fingerprints,
             )
-        except XeroRetryLater as wait:  # Xero answered 429: it created nothing
-            Attempt._drop(attempt_ids)
+        except XeroRetryLater as wait:  # nothing sent (the day's budget), or a 429: nothing created
             for document in records:
                 result["queued"][document] = wait.retry_at
             return
@@ -327,7 +325,7 @@ class XeroExportEngine(models.AbstractModel):
         retry never came): found in Xero and linked instead of being sent again. A document
         whose lookup fails is not sent (it may be in Xero); the others go on."""
         recovered = self.browse()
-        in_doubt = self.env["xero.export.attempt"]._in_doubt(self.browse([d.id for d, _p in documents]))
+        in_doubt = self.env["xero.sender"]._xero_in_doubt(self.browse([d.id for d, _p in documents]))
         if not in_doubt:
             return recovered
         payloads = {d: p for d, p in documents if d in in_doubt}
@@ -415,13 +413,14 @@ class XeroExportEngine(models.AbstractModel):
         element, raises UserError with Xero's refusal."""
         self.ensure_one()
         kind = xero_kind(endpoint)
-        answer = tenant._xero_call(
+        answer = self.env["xero.sender"]._xero_send(
+            tenant,
             _("updating %(doc)s", doc=self.name),
             kind.update_one,
-            body={endpoint: [payload]},
+            {endpoint: [payload]},
+            self,
+            tenant._xero_key("update", self.xero_id, fingerprint),
             params={kind.id_arg: self.xero_id},
-            key=tenant._xero_key("update", self.xero_id, fingerprint),
-            records=self,
         )
         element = (answer.get(endpoint) or [{}])[0]
         errors = validation_messages(element)
