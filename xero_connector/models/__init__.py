@@ -2,6 +2,7 @@
 from . import (
     xero_access,
     xero_connection,
+    xero_connection_login,
     xero_sync_log,
     xero_oauth_session,
     xero_tenant,

@@ -249,12 +249,13 @@ class ProductTemplate(models.Model):
         second item. Returns (links created, Xero's refusals)."""
         key = tenant._xero_key("items", [vals for _product, vals in batch])
         products = self.browse([product.id for product, _vals in batch])
-        answer = tenant._xero_call(
+        answer = self.env["xero.sender"]._xero_send(
+            tenant,
             _("creating items"),
             "create_items",
-            body={"Items": [vals for _product, vals in batch]},
-            key=key,
-            records=products,
+            {"Items": [vals for _product, vals in batch]},
+            products,
+            key,
         )
         docs = answer.get("Items") or []
         errors = []

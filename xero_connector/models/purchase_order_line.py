@@ -50,8 +50,14 @@ class PurchaseOrderLine(models.Model):
             )
         taxes = self.taxes_id
         rate = ctx["tax_rates"].get(taxes.id) if len(taxes) == 1 else None
-        if not set_line_tax(self.env, item, label, taxes, rate, tenant, problems) and ctx["default_tax"]:
-            item["TaxType"] = ctx["default_tax"].tax_type
+        default = ctx["default_tax"]
+        # a NoTax order takes no taxed TaxType (Xero refuses it), as on invoices
+        if (
+            not set_line_tax(self.env, item, label, taxes, rate, tenant, problems)
+            and default
+            and (amount_type != "NoTax" or not default.effective_rate)
+        ):
+            item["TaxType"] = default.tax_type
         tracking = []
         for key in self.analytic_distribution or {}:
             for analytic_id in key.split(","):

@@ -415,14 +415,15 @@ class XeroManualJournal(models.Model):
                 raise UserError("\n".join(problems))
             key = tenant._xero_key("mj", company.id, str(day), revision, payload)
             journal = self._xero_new(company, tenant, day, revision, narration, key)
-            Attempt._record(tenant, journal, tag, key)
             try:
-                answer = tenant._xero_call(
+                answer = self.env["xero.sender"]._xero_send(
+                    tenant,
                     _("sending the balances journal of %(day)s", day=day),
                     "create_manual_journals",
-                    body={"ManualJournals": [payload]},
-                    key=key,
-                    records=journal,
+                    {"ManualJournals": [payload]},
+                    journal,
+                    key,
+                    endpoint=tag,
                 )
             except UserError:
                 journal.unlink()

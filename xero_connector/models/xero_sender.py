@@ -26,14 +26,26 @@ class XeroSender(models.AbstractModel):
 
     @api.model
     def _xero_send(
-        self, tenant, operation, method, body, records, key, endpoint=None, fingerprints=None, params=None
+        self,
+        tenant,
+        operation,
+        method,
+        body,
+        records,
+        key,
+        endpoint=None,
+        fingerprints=None,
+        params=None,
+        record_attempt=None,
     ):
         """Send one write of ``records`` to ``tenant``; returns Xero's JSON answer.
 
         ``method``: the SDK's write (``create_invoices``…); ``body``: Xero's JSON; ``key``: the
         content-derived Idempotency-Key (``tenant._xero_key``); ``endpoint``: when set, the
         write creates elements and its attempt is recorded first (``fingerprints``: what each
-        record sent), so that a write in doubt is looked up before it is sent again. Raises
+        record sent), so that a write in doubt is looked up before it is sent again; a kind
+        that keeps its attempt elsewhere (a contact's key on its binding) passes
+        ``record_attempt``, called at that same moment. Raises
         ``XeroRetryLater`` (nothing sent, nothing recorded) or ``XeroError``."""
         tenant.ensure_one()
         connection = tenant._get_connection()
@@ -41,8 +53,12 @@ class XeroSender(models.AbstractModel):
         tenant._xero_check_budget(operation)
         Attempt = self.env["xero.export.attempt"]
         attempt_ids = Attempt._record(tenant, records, endpoint, key, fingerprints) if endpoint else []
+        if record_attempt:
+            record_attempt()
         try:
-            return tenant._xero_call(operation, method, body=body, params=params, key=key, records=records)
+            return tenant.with_context(xero_sender=True)._xero_call(
+                operation, method, body=body, params=params, key=key, records=records
+            )
         except XeroRetryLater:  # Xero answered 429 before processing: it created nothing
             if attempt_ids:
                 Attempt._drop(attempt_ids)

@@ -290,10 +290,13 @@ class TestChokePoint(XeroSandboxCase):
     def test_xero_validation_message_reaches_the_user(self):
         with self.assertRaisesRegex(UserError, "The contact name .* is already assigned"):
             name = self.sandbox.dump(self.org_a["tenantId"], "Contacts")[0]["Name"]
-            self.tenant._xero_call(
+            self.env["xero.sender"]._xero_send(
+                self.tenant,
                 "creating a contact",
                 "create_contacts",
-                body={"Contacts": [{"Name": name}]},
+                {"Contacts": [{"Name": name}]},
+                self.env["res.partner"],
+                None,
                 params={"summarize_errors": True},
             )
 

@@ -72,7 +72,7 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
             for kind in KINDS:
                 cells = [cls.matrix.get((kind.name, fault), "-").ljust(width) for fault in FAULTS]
                 lines.append(kind.name.ljust(16) + " | ".join(cells))
-            print("\n".join(lines))  # noqa: T201 - the matrix is the test's report
+            print("\n".join(lines))
         super().tearDownClass()
 
     def setUp(self):
@@ -140,7 +140,13 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
                 for p in self.in_xero("PurchaseOrders")
                 if p["PurchaseOrderNumber"] == record.name and p.get("Status") not in GONE
             ]
-        number = record.name if kind.name == "invoice" else record.partner_ref if kind.name != "bill" else record.ref
+        number = (
+            record.name
+            if kind.name == "invoice"
+            else record.partner_ref
+            if kind.name != "bill"
+            else record.ref
+        )
         xero_type = "ACCREC" if kind.name == "invoice" else "ACCPAY"
         return [
             i["InvoiceID"]
@@ -155,7 +161,9 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
         if kind.name == "payment":
             payments = self.odoo_payments(record)
             self.assertEqual(len(payments), 1, f"{kind.name} × {fault}: Odoo payments {payments}")
-            self.assertEqual(payments.xero_payment_id, live[0], f"{kind.name} × {fault}: {payments.xero_error}")
+            self.assertEqual(
+                payments.xero_payment_id, live[0], f"{kind.name} × {fault}: {payments.xero_error}"
+            )
             self.assertFalse(payments.xero_error, f"{kind.name} × {fault}")
             self.assertNotIn("Payment not sent to Xero", payments.activity_ids.mapped("summary"))
             return
@@ -277,7 +285,9 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
             except _Killed:
                 pass
         self.assertTrue(recorded, "the write was attempted")
-        self.env["xero.export.attempt"].sudo().create([{k: v for k, v in r.items() if k != "id"} for r in recorded])
+        self.env["xero.export.attempt"].sudo().create(
+            [{k: v for k, v in r.items() if k != "id"} for r in recorded]
+        )
         self.env.invalidate_all()
 
     def run_row(self, kind):
@@ -288,7 +298,7 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
                 with self.env.cr.savepoint():
                     self.run_fault(kind, fault)
                 self.matrix.setdefault((kind.name, fault), "ok")
-            except Exception as error:  # noqa: BLE001 - every cell is reported, then the row fails
+            except Exception as error:
                 self.matrix[kind.name, fault] = "FAIL"
                 failures.append(f"{fault}: {type(error).__name__}: {error}\n{traceback.format_exc(limit=-4)}")
             finally:
