@@ -58,5 +58,5 @@ from . import (
     account_payment_register,
 )
 from . import xero_tenant_overview, res_partner_balance
-from . import xero_manual_journal, xero_manual_journal_line, xero_journal_ledger
+from . import xero_manual_journal, xero_manual_journal_run, xero_manual_journal_line, xero_journal_ledger
 from . import account_move_purchase

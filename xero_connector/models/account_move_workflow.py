@@ -85,7 +85,7 @@ class AccountMove(models.Model):
 
     def _xero_locked(self):
         """Those of these documents whose state and amounts the export lock holds."""
-        return self.filtered(lambda m: m.xero_id and m.company_id.sudo().xero_lock_exported)
+        return self.filtered(lambda m: m.xero_id and m.company_id.xero_lock_exported)
 
     def _check_xero_locked(self, action):
         locked = self._xero_locked()
