@@ -2,6 +2,8 @@
 at the action (never from the caller), the export lock against any write, and nothing recorded
 for a write that could not be sent."""
 
+import uuid
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -109,3 +111,45 @@ class TestExactlyOnce(XeroPurchaseOrderCase):
         twin = self.xero_po(order)
         self.assertEqual(twin["LineAmountTypes"], "NoTax")
         self.assertAlmostEqual(twin["Total"], 80.0, places=2)
+
+    def test_a_bill_sent_from_a_purchase_order_is_not_in_xero_only(self):
+        self.company.xero_po_mode = "bill"
+        order = self.make_po(partner_ref=f"VAR-{uuid.uuid4().hex[:6]}")
+        order.action_xero_export()
+        self.assertEqual(order.xero_kind, "bill")
+        day = order.date_order.date()
+        report = (
+            self.env["xero.variance.report"]
+            .with_user(self.xero_user)
+            .create(
+                {
+                    "date_from": day,
+                    "date_to": day,
+                    "document_kind": "purchases",
+                    "tenant_ids": [Command.set(self.tenant.ids)],
+                }
+            )
+        )
+        report.action_run()
+        xero_only = report.line_ids.filtered(lambda line: line.state == "xero_only")
+        self.assertNotIn(order.xero_id, xero_only.mapped("xero_id"), "Odoo sent it: not Xero's only")
+
+    def test_total_failures_are_not_shown_as_successes(self):
+        """Refreshing the cache while the login must be reconnected, and Export all in a
+        company without organisation: said as failures, not green."""
+        connection = self.connection_of(self.xero_manager)
+        connection.sudo().state = "reconnect"
+        wizard = (
+            self.env["xero.cache.refresh.wizard"]
+            .with_user(self.xero_manager)
+            .create({"tenant_scope": "one", "tenant_id": self.tenant.id, "refresh_currencies": True})
+        )
+        action = wizard.action_refresh()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("reconnected", action["params"]["message"])
+        connection.sudo().state = "connected"
+        lonely = self.env["res.company"].create({"name": "No Xero Ltd"})
+        with self.assertRaisesRegex(UserError, "Nothing was exported: No Xero Ltd has no Xero organisation"):
+            self.env["account.move"].with_company(lonely).with_context(
+                allowed_company_ids=lonely.ids
+            ).action_xero_export_all()
