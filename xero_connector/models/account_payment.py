@@ -242,6 +242,42 @@ class AccountPayment(models.Model):
                 return dict(candidate, Status=candidate.get("Status") or "AUTHORISED")
         return None
 
+    @api.model
+    def _xero_claim_in_doubt(self, move, records):
+        """Xero payments of ``move`` the sync just read (``records``: xero.payment, not yet
+        Odoo's) that an Odoo payment in doubt sent (its answer lost, or its process killed):
+        linked to that payment, whatever the document's status, instead of being brought into
+        Odoo a second time. Returns the records claimed."""
+        claimed = self.env["xero.payment"]
+        payments = move._get_reconciled_payments().filtered(
+            lambda p: not p.xero_payment_id and p.company_id.xero_payments_to_xero
+        )
+        Sender = self.env["xero.sender"]
+        for payment in payments:
+            account = self.env["xero.journal.map"]._xero_account_for(move.xero_tenant_id, payment.journal_id)
+            amount = payment._xero_documents().get(move)
+            if not account or not amount:
+                continue
+            body = payment._xero_payment_body(move, amount, account)
+            if not Sender._xero_in_doubt(payment, key=payment._xero_payment_key(move, body)):
+                continue
+            for record in records - claimed:
+                if (
+                    fields.Date.to_string(record.date) == body["Date"]
+                    and move.currency_id.compare_amounts(record.amount, body["Amount"]) == 0
+                    and (record.reference or "") == body["Reference"]
+                ):
+                    element = {
+                        "PaymentID": record.xero_id,
+                        "Status": record.status,
+                        "BankAmount": record.bank_amount,
+                    }
+                    payment._xero_link_sent_payment(move, element, body, account, body.get("CurrencyRate"))
+                    payment._xero_push_outcome([])
+                    claimed |= record
+                    break
+        return claimed
+
     def _xero_link_sent_payment(self, move, element, body, account, rate):
         self.ensure_one()
         tenant = move.xero_tenant_id

@@ -3,11 +3,13 @@ at the action (never from the caller), the export lock against any write, and no
 for a write that could not be sent."""
 
 import uuid
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from .test_payments import XeroPaymentCase
 from .test_purchase_order_export import XeroPurchaseOrderCase
 
 
@@ -153,3 +155,33 @@ class TestExactlyOnce(XeroPurchaseOrderCase):
             self.env["account.move"].with_company(lonely).with_context(
                 allowed_company_ids=lonely.ids
             ).action_xero_export_all()
+
+
+class _Killed(Exception):
+    """The process died after Xero accepted the write, before Odoo wrote it back."""
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentsInDoubt(XeroPaymentCase):
+    def test_the_sync_links_the_payment_a_killed_send_created(self):
+        """Send to Xero reaches Xero, then the process dies: the payment settles the invoice in
+        Xero (PAID), Odoo's payment carries no error for the retry to pick up. The payment
+        sync reads Xero's payment and links it to the Odoo payment in doubt, instead of
+        bringing it in a second time."""
+        self.company.xero_payments_to_xero = False
+        move = self.exported()
+        payment = self.register(move, move.amount_total, communication="Killed send")
+        self.company.xero_payments_to_xero = True
+        with (
+            patch.object(type(payment), "_xero_link_sent_payment", side_effect=_Killed()),
+            self.assertRaises(_Killed),
+        ):
+            payment.action_xero_send()
+        self.assertFalse(payment.xero_payment_id)
+        self.assertFalse(payment.xero_error)
+        [in_xero] = self.xero_payments_of(move)
+        self.env["xero.payment"]._cron_xero_sync_payments()
+        self.assertEqual(payment.xero_payment_id, in_xero["PaymentID"])
+        self.assertEqual(self.odoo_payments(move), payment, "not brought into Odoo a second time")
+        self.assertEqual(move.xero_status, "PAID")
+        self.assertEqual(len(self.xero_payments_of(move)), 1)
