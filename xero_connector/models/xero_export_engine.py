@@ -4,9 +4,10 @@ exactly once, in batches.
 The flow, as data: documents → the model's builders (``_xero_ready``: {group: [(document,
 pure payload)]}, every problem of a document collected) → documents an earlier attempt may
 have created are looked up in Xero and linked (``_xero_recover``) → batches of ≤ 50 and
-≤ MAX_BODY_BYTES (``_xero_batches``) → ``_xero_send_batch`` (the attempt and its
-Idempotency-Key recorded in a transaction of their own, one PUT with summarizeErrors=false
-through the organisation's choke point) → each document's result written back
+≤ MAX_BODY_BYTES (``_xero_batches``) → ``_xero_send_batch`` (one PUT with
+summarizeErrors=false through the one sender, ``xero.sender``: checks first, the attempt and
+its Idempotency-Key committed in a transaction of their own, then the call) → each
+document's result written back
 (``_xero_write_back``) or its failure recorded on it (``flag_problem``). What differs per
 model is in small hooks the model implements (marked *hook* below)."""
 
@@ -244,10 +245,11 @@ class XeroExportEngine(models.AbstractModel):
                 )
 
     def _xero_send_batch(self, tenant, group, documents, result):
-        """One PUT of up to 50 documents with summarizeErrors=false. The attempt (documents and
-        Idempotency-Key) is recorded in its own transaction first: a retry after a lost answer
-        replays Xero's first result, and after a crash the documents are looked up in Xero
-        before anything is sent again."""
+        """One PUT of up to 50 documents with summarizeErrors=false, through the sender: the
+        attempt (documents and Idempotency-Key) is committed first, so that a retry after a
+        lost answer replays Xero's first result, and after a crash, or a day later when Xero
+        has forgotten the key, the documents are looked up in Xero (``_xero_recover``) before
+        anything is sent again."""
         records = self.browse([d.id for d, _p in documents])
         payloads = [p for _d, p in documents]
         fingerprints = [payload_fingerprint(p) for p in payloads]
