@@ -15,7 +15,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -47,7 +47,10 @@ KINDS = [
     Kind("purchase order", "/PurchaseOrders$", "/PurchaseOrders", ("purchase.order", "_xero_write_back")),
     Kind("order as bill", "/Invoices$", "/Invoices", ("purchase.order", "_xero_write_back")),
     Kind("payment", "/Payments$", "/Invoices/", ("account.payment", "_xero_link_sent_payment")),
+    Kind("contact", "/Contacts$", "/Contacts", ("res.partner", "_xero_write_back")),
+    Kind("item", "/Items$", "/Items", ("product.template", "_xero_link_items")),
 ]
+DOCUMENTS = ("invoice", "bill", "purchase order", "order as bill")
 FAULTS = [
     "answers lost",
     "lost, 25 h later",
@@ -104,6 +107,19 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
             return self.make_move("in_invoice", ref=f"BILL-{uuid.uuid4().hex[:8]}")
         if kind.name == "payment":
             return self.exported()
+        tag = uuid.uuid4().hex[:8].upper()
+        if kind.name == "contact":
+            return self.env["res.partner"].create({"name": f"Matrix Contact {tag}", "is_company": True})
+        if kind.name == "item":
+            return self.env["product.template"].create(
+                {
+                    "name": f"Matrix part {tag}",
+                    "default_code": f"MX-{tag}",
+                    "list_price": 12.5,
+                    "taxes_id": [Command.set(self.tax_sale.ids)],
+                    "supplier_taxes_id": [Command.set(self.tax_purchase.ids)],
+                }
+            )
         self.company.xero_po_mode = "bill" if kind.name == "order as bill" else "purchase_order"
         return self.make_po(partner_ref=f"VREF-{uuid.uuid4().hex[:8]}")
 
@@ -116,12 +132,18 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
                     unlinked.action_xero_send()
                 elif not self.odoo_payments(record):
                     self.register(record, record.amount_total, communication="Settles it")
+            elif kind.name == "contact":
+                record.action_xero_export_contact()
+            elif kind.name == "item":
+                record._xero_export_items(self.tenant)
             else:
                 record.action_xero_export()
         except UserError:
             pass  # told in a notification or the chatter; the checks below say what holds
 
     def cron(self, kind):
+        if kind.name in ("contact", "item"):
+            return  # no cron sends them: the user presses the button again
         if kind.name == "payment":
             self.env["xero.payment"]._cron_xero_sync_payments()
         elif kind.name in ("invoice", "bill"):
@@ -134,6 +156,14 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
         """Xero's live copies of ``record``."""
         if kind.name == "payment":
             return [p["PaymentID"] for p in self.xero_payments_of(record) if p.get("Status") not in GONE]
+        if kind.name == "contact":
+            return [
+                c["ContactID"]
+                for c in self.in_xero("Contacts")
+                if c["Name"] == record.name and c.get("ContactStatus") != "ARCHIVED"
+            ]
+        if kind.name == "item":
+            return [i["ItemID"] for i in self.in_xero("Items") if i["Code"] == record.default_code]
         if kind.name == "purchase order":
             return [
                 p["PurchaseOrderID"]
@@ -167,6 +197,16 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
             self.assertFalse(payments.xero_error, f"{kind.name} × {fault}")
             self.assertNotIn("Payment not sent to Xero", payments.activity_ids.mapped("summary"))
             return
+        if kind.name == "contact":
+            linked = record._xero_contact(self.tenant).xero_id
+            self.assertEqual(linked, live[0], f"{kind.name} × {fault}: not linked")
+            return
+        if kind.name == "item":
+            linked = record.xero_product_map_ids.filtered(
+                lambda m: m.tenant_id == self.tenant
+            ).item_id.xero_id
+            self.assertEqual(linked, live[0], f"{kind.name} × {fault}: not linked")
+            return
         self.assertEqual(record.xero_id, live[0], f"{kind.name} × {fault}: {record.xero_error}")
         self.assertNotIn(record.xero_status, GONE, f"{kind.name} × {fault}")
         self.assertIn(record.xero_export_state, ("exported", "differs"), f"{kind.name} × {fault}")
@@ -174,7 +214,7 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
     def not_sent_again(self, kind, record, fault):
         """Half-way: Xero still holds one copy, and Odoo says nothing is gone."""
         self.assertEqual(len(self.live(kind, record)), 1, f"{kind.name} × {fault}: sent again")
-        if kind.name != "payment":
+        if kind.name in DOCUMENTS:
             self.assertNotIn(record.xero_status, GONE, f"{kind.name} × {fault}")
 
     # ------------------------------------------------------------------------- the columns
@@ -197,7 +237,7 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
             records = self.lost(kind)
         elif fault == "lost, 25 h later":
             # a batch through the queue, for the documents (three bills, as Xero lost them)
-            records = self.lost(kind, batch=1 if kind.name == "payment" else 3)
+            records = self.lost(kind, batch=3 if kind.name in DOCUMENTS else 1)
             self.sandbox.advance(DAY_AND_A_BIT)  # Xero has forgotten the Idempotency-Keys
         elif fault in ("503 on lookup", "404 on lookup"):
             records = self.lost(kind)
@@ -237,7 +277,7 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
     def outage_is_not_gone(self, kind, record):
         """Linked now; Xero answers 503 to every read of it: Clear exported status (even told
         by the caller that Xero voided it), Update from Xero and Cancel change nothing."""
-        if kind.name == "payment":
+        if kind.name not in DOCUMENTS:
             return
         self.sandbox.add_fault("503", method="GET", path=f"/{record.xero_id}", count=100)
         order = kind.name in ("purchase order", "order as bill")
@@ -284,7 +324,7 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
                     yield
             except _Killed:
                 pass
-        self.assertTrue(recorded, "the write was attempted")
+        self.assertTrue(recorded or model == "res.partner", "the write was attempted")  # contacts: their key
         self.env["xero.export.attempt"].sudo().create(
             [{k: v for k, v in r.items() if k != "id"} for r in recorded]
         )
@@ -320,3 +360,9 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
 
     def test_payments(self):
         self.run_row(KINDS[4])
+
+    def test_contacts(self):
+        self.run_row(KINDS[5])
+
+    def test_items(self):
+        self.run_row(KINDS[6])
