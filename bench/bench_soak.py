@@ -503,6 +503,9 @@ def verify(env, sandbox, tenant_id, journal_code, payments):
         "payments expected": payments,
         "payments in Xero": len(by_reference) + len(made_in_xero),
         "duplicates in Xero": sum(n - 1 for n in by_reference.values()),
+        "of which settle their invoice": len(
+            sent.filtered(lambda p: p.reconciled_invoice_ids.payment_state in ("paid", "in_payment"))
+        ),
         "Odoo payments not sent": len(sent.filtered(lambda p: not p.xero_payment_id)),
         "wrong links": len(wrong_pay),
         "Xero payments not in Odoo": len(made_in_xero) - len(imported),
@@ -518,6 +521,7 @@ def main(argv=None):
     parser.add_argument("--payments", type=int, default=int(os.environ.get("SOAK_PAYMENTS", "500")))
     parser.add_argument("--orders", type=int, default=int(os.environ.get("SOAK_ORDERS", "200")))
     parser.add_argument("--fault-rate", type=float, default=0.2)
+    parser.add_argument("--lost-rate", type=float, default=0.3)
     parser.add_argument("--no-kill", action="store_true")
     parser.add_argument("--worker", choices=("export", "payments", "orders"))
     parser.add_argument("--sandbox")
@@ -598,6 +602,17 @@ def soak(args, sandbox, started):
         f"[soak] payments: {args.payments:,} ({args.payments // 2} from Odoo, the rest made in Xero)",
         flush=True,
     )
+    # On top of the 20 %: answers lost on that share of the payments and orders sent, so that
+    # payments settling their invoice and orders of both modes meet lost answers for sure.
+    for path in ("/Payments$", "/PurchaseOrders$", "/Invoices$"):
+        sandbox.add_fault(
+            "lost_response",
+            method="PUT",
+            path=path,
+            tenant=tenant_id,
+            count=10**9,
+            probability=args.lost_rate,
+        )
     process = run_worker(args.db, "payments", sandbox.base_url, code)
     process.wait()
     paid = time.perf_counter()
@@ -620,7 +635,8 @@ def soak(args, sandbox, started):
 
     print(
         f"\nReliability soak: {args.invoices:,} invoices, {args.payments:,} payments, "
-        f"{args.orders:,} purchase orders, {args.fault_rate:.0%} faults"
+        f"{args.orders:,} purchase orders, {args.fault_rate:.0%} faults "
+        f"(and {args.lost_rate:.0%} of payment and order sends with their answer lost)"
     )
     print(
         f"  exporter killed with SIGKILL: {'no' if killed_after is None else f'yes, after {killed_after} batches'}"

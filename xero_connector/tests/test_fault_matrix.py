@@ -19,6 +19,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from .test_journals import XeroJournalsCase
 from .test_payments import XeroPaymentCase
 from .test_purchase_order_export import XeroPurchaseOrderCase
 
@@ -49,6 +50,9 @@ KINDS = [
     Kind("payment", "/Payments$", "/Invoices/", ("account.payment", "_xero_link_sent_payment")),
     Kind("contact", "/Contacts$", "/Contacts", ("res.partner", "_xero_write_back")),
     Kind("item", "/Items$", "/Items", ("product.template", "_xero_link_items")),
+    Kind(
+        "manual journal", "/ManualJournals$", "/ManualJournals", ("xero.manual.journal", "_xero_write_back")
+    ),
 ]
 DOCUMENTS = ("invoice", "bill", "purchase order", "order as bill")
 FAULTS = [
@@ -62,9 +66,12 @@ FAULTS = [
 ]
 
 
-@tagged("post_install", "-at_install")
-class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
-    matrix = {}
+class FaultMatrix:
+    """The matrix's columns and its report, for any class that says how its kinds are made,
+    sent, run by their cron and found in Xero (``make``, ``send``, ``cron``, ``live``,
+    ``check``)."""
+
+    matrix = {}  # (kind, fault) → ok / FAIL, over every class of the matrix
 
     @classmethod
     def tearDownClass(cls):
@@ -88,134 +95,6 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
         self.addCleanup(
             lambda: self.sandbox.set_clock(started + (fields.Datetime.now() - real).total_seconds())
         )
-
-    def fresh_journal_codes(self):
-        """Each cell rolls back, and Odoo's invoice numbers with it; Xero keeps what was sent."""
-        for journal_type in ("sale", "purchase"):
-            journal = self.env["account.journal"].search(
-                [("type", "=", journal_type), ("company_id", "=", self.company.id)], limit=1
-            )
-            journal.code = f"{journal_type[0].upper()}{uuid.uuid4().hex[:4].upper()}"
-
-    # ---------------------------------------------------------------------------- the rows
-    def make(self, kind):
-        """A new document of ``kind`` ready to go (for a payment: the invoice it pays)."""
-        self.fresh_journal_codes()
-        if kind.name == "invoice":
-            return self.make_move()
-        if kind.name == "bill":
-            return self.make_move("in_invoice", ref=f"BILL-{uuid.uuid4().hex[:8]}")
-        if kind.name == "payment":
-            return self.exported()
-        tag = uuid.uuid4().hex[:8].upper()
-        if kind.name == "contact":
-            return self.env["res.partner"].create({"name": f"Matrix Contact {tag}", "is_company": True})
-        if kind.name == "item":
-            return self.env["product.template"].create(
-                {
-                    "name": f"Matrix part {tag}",
-                    "default_code": f"MX-{tag}",
-                    "list_price": 12.5,
-                    "taxes_id": [Command.set(self.tax_sale.ids)],
-                    "supplier_taxes_id": [Command.set(self.tax_purchase.ids)],
-                }
-            )
-        self.company.xero_po_mode = "bill" if kind.name == "order as bill" else "purchase_order"
-        return self.make_po(partner_ref=f"VREF-{uuid.uuid4().hex[:8]}")
-
-    def send(self, kind, record):
-        """What the user presses to send it (the first time, and again)."""
-        try:
-            if kind.name == "payment":
-                unlinked = self.odoo_payments(record).filtered(lambda p: not p.xero_payment_id)
-                if unlinked:
-                    unlinked.action_xero_send()
-                elif not self.odoo_payments(record):
-                    self.register(record, record.amount_total, communication="Settles it")
-            elif kind.name == "contact":
-                record.action_xero_export_contact()
-            elif kind.name == "item":
-                record._xero_export_items(self.tenant)
-            else:
-                record.action_xero_export()
-        except UserError:
-            pass  # told in a notification or the chatter; the checks below say what holds
-
-    def cron(self, kind):
-        if kind.name in ("contact", "item"):
-            return  # no cron sends them: the user presses the button again
-        if kind.name == "payment":
-            self.env["xero.payment"]._cron_xero_sync_payments()
-        elif kind.name in ("invoice", "bill"):
-            self.env["account.move"]._cron_xero_export_queue()
-        else:
-            self.env["purchase.order"]._cron_xero_export_queue()
-            self.env["purchase.order"]._cron_xero_sync_purchase_orders()
-
-    def live(self, kind, record):
-        """Xero's live copies of ``record``."""
-        if kind.name == "payment":
-            return [p["PaymentID"] for p in self.xero_payments_of(record) if p.get("Status") not in GONE]
-        if kind.name == "contact":
-            return [
-                c["ContactID"]
-                for c in self.in_xero("Contacts")
-                if c["Name"] == record.name and c.get("ContactStatus") != "ARCHIVED"
-            ]
-        if kind.name == "item":
-            return [i["ItemID"] for i in self.in_xero("Items") if i["Code"] == record.default_code]
-        if kind.name == "purchase order":
-            return [
-                p["PurchaseOrderID"]
-                for p in self.in_xero("PurchaseOrders")
-                if p["PurchaseOrderNumber"] == record.name and p.get("Status") not in GONE
-            ]
-        number = (
-            record.name
-            if kind.name == "invoice"
-            else record.partner_ref
-            if kind.name != "bill"
-            else record.ref
-        )
-        xero_type = "ACCREC" if kind.name == "invoice" else "ACCPAY"
-        return [
-            i["InvoiceID"]
-            for i in self.in_xero()
-            if i["InvoiceNumber"] == number and i["Type"] == xero_type and i.get("Status") not in GONE
-        ]
-
-    def check(self, kind, record, fault):
-        """Exactly one live copy in Xero, linked in Odoo; nothing says gone or "not sent"."""
-        live = self.live(kind, record)
-        self.assertEqual(len(live), 1, f"{kind.name} × {fault}: live copies in Xero {live}")
-        if kind.name == "payment":
-            payments = self.odoo_payments(record)
-            self.assertEqual(len(payments), 1, f"{kind.name} × {fault}: Odoo payments {payments}")
-            self.assertEqual(
-                payments.xero_payment_id, live[0], f"{kind.name} × {fault}: {payments.xero_error}"
-            )
-            self.assertFalse(payments.xero_error, f"{kind.name} × {fault}")
-            self.assertNotIn("Payment not sent to Xero", payments.activity_ids.mapped("summary"))
-            return
-        if kind.name == "contact":
-            linked = record._xero_contact(self.tenant).xero_id
-            self.assertEqual(linked, live[0], f"{kind.name} × {fault}: not linked")
-            return
-        if kind.name == "item":
-            linked = record.xero_product_map_ids.filtered(
-                lambda m: m.tenant_id == self.tenant
-            ).item_id.xero_id
-            self.assertEqual(linked, live[0], f"{kind.name} × {fault}: not linked")
-            return
-        self.assertEqual(record.xero_id, live[0], f"{kind.name} × {fault}: {record.xero_error}")
-        self.assertNotIn(record.xero_status, GONE, f"{kind.name} × {fault}")
-        self.assertIn(record.xero_export_state, ("exported", "differs"), f"{kind.name} × {fault}")
-
-    def not_sent_again(self, kind, record, fault):
-        """Half-way: Xero still holds one copy, and Odoo says nothing is gone."""
-        self.assertEqual(len(self.live(kind, record)), 1, f"{kind.name} × {fault}: sent again")
-        if kind.name in DOCUMENTS:
-            self.assertNotIn(record.xero_status, GONE, f"{kind.name} × {fault}")
 
     # ------------------------------------------------------------------------- the columns
     def lost(self, kind, batch=1):
@@ -345,7 +224,137 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
                 self.sandbox.clear_faults()
         self.assertFalse(failures, "\n".join(failures))
 
-    # ------------------------------------------------------------------------ one per row
+
+@tagged("post_install", "-at_install")
+class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
+    def fresh_journal_codes(self):
+        """Each cell rolls back, and Odoo's invoice numbers with it; Xero keeps what was sent."""
+        for journal_type in ("sale", "purchase"):
+            journal = self.env["account.journal"].search(
+                [("type", "=", journal_type), ("company_id", "=", self.company.id)], limit=1
+            )
+            journal.code = f"{journal_type[0].upper()}{uuid.uuid4().hex[:4].upper()}"
+
+    # ---------------------------------------------------------------------------- the rows
+    def make(self, kind):
+        """A new document of ``kind`` ready to go (for a payment: the invoice it pays)."""
+        self.fresh_journal_codes()
+        if kind.name == "invoice":
+            return self.make_move()
+        if kind.name == "bill":
+            return self.make_move("in_invoice", ref=f"BILL-{uuid.uuid4().hex[:8]}")
+        if kind.name == "payment":
+            return self.exported()
+        tag = uuid.uuid4().hex[:8].upper()
+        if kind.name == "contact":
+            return self.env["res.partner"].create({"name": f"Matrix Contact {tag}", "is_company": True})
+        if kind.name == "item":
+            return self.env["product.template"].create(
+                {
+                    "name": f"Matrix part {tag}",
+                    "default_code": f"MX-{tag}",
+                    "list_price": 12.5,
+                    "taxes_id": [Command.set(self.tax_sale.ids)],
+                    "supplier_taxes_id": [Command.set(self.tax_purchase.ids)],
+                }
+            )
+        self.company.xero_po_mode = "bill" if kind.name == "order as bill" else "purchase_order"
+        return self.make_po(partner_ref=f"VREF-{uuid.uuid4().hex[:8]}")
+
+    def send(self, kind, record):
+        """What the user presses to send it (the first time, and again)."""
+        try:
+            if kind.name == "payment":
+                unlinked = self.odoo_payments(record).filtered(lambda p: not p.xero_payment_id)
+                if unlinked:
+                    unlinked.action_xero_send()
+                elif not self.odoo_payments(record):
+                    self.register(record, record.amount_total, communication="Settles it")
+            elif kind.name == "contact":
+                record.action_xero_export_contact()
+            elif kind.name == "item":
+                record._xero_export_items(self.tenant)
+            else:
+                record.action_xero_export()
+        except UserError:
+            pass  # told in a notification or the chatter; the checks below say what holds
+
+    def cron(self, kind):
+        if kind.name in ("contact", "item"):
+            return  # no cron sends them: the user presses the button again
+        if kind.name == "payment":
+            self.env["xero.payment"]._cron_xero_sync_payments()
+        elif kind.name in ("invoice", "bill"):
+            self.env["account.move"]._cron_xero_export_queue()
+        else:
+            self.env["purchase.order"]._cron_xero_export_queue()
+            self.env["purchase.order"]._cron_xero_sync_purchase_orders()
+
+    def live(self, kind, record):
+        """Xero's live copies of ``record``."""
+        if kind.name == "payment":
+            return [p["PaymentID"] for p in self.xero_payments_of(record) if p.get("Status") not in GONE]
+        if kind.name == "contact":
+            return [
+                c["ContactID"]
+                for c in self.in_xero("Contacts")
+                if c["Name"] == record.name and c.get("ContactStatus") != "ARCHIVED"
+            ]
+        if kind.name == "item":
+            return [i["ItemID"] for i in self.in_xero("Items") if i["Code"] == record.default_code]
+        if kind.name == "purchase order":
+            return [
+                p["PurchaseOrderID"]
+                for p in self.in_xero("PurchaseOrders")
+                if p["PurchaseOrderNumber"] == record.name and p.get("Status") not in GONE
+            ]
+        number = (
+            record.name
+            if kind.name == "invoice"
+            else record.partner_ref
+            if kind.name != "bill"
+            else record.ref
+        )
+        xero_type = "ACCREC" if kind.name == "invoice" else "ACCPAY"
+        return [
+            i["InvoiceID"]
+            for i in self.in_xero()
+            if i["InvoiceNumber"] == number and i["Type"] == xero_type and i.get("Status") not in GONE
+        ]
+
+    def check(self, kind, record, fault):
+        """Exactly one live copy in Xero, linked in Odoo; nothing says gone or "not sent"."""
+        live = self.live(kind, record)
+        self.assertEqual(len(live), 1, f"{kind.name} × {fault}: live copies in Xero {live}")
+        if kind.name == "payment":
+            payments = self.odoo_payments(record)
+            self.assertEqual(len(payments), 1, f"{kind.name} × {fault}: Odoo payments {payments}")
+            self.assertEqual(
+                payments.xero_payment_id, live[0], f"{kind.name} × {fault}: {payments.xero_error}"
+            )
+            self.assertFalse(payments.xero_error, f"{kind.name} × {fault}")
+            self.assertNotIn("Payment not sent to Xero", payments.activity_ids.mapped("summary"))
+            return
+        if kind.name == "contact":
+            linked = record._xero_contact(self.tenant).xero_id
+            self.assertEqual(linked, live[0], f"{kind.name} × {fault}: not linked")
+            return
+        if kind.name == "item":
+            linked = record.xero_product_map_ids.filtered(
+                lambda m: m.tenant_id == self.tenant
+            ).item_id.xero_id
+            self.assertEqual(linked, live[0], f"{kind.name} × {fault}: not linked")
+            return
+        self.assertEqual(record.xero_id, live[0], f"{kind.name} × {fault}: {record.xero_error}")
+        self.assertNotIn(record.xero_status, GONE, f"{kind.name} × {fault}")
+        self.assertIn(record.xero_export_state, ("exported", "differs"), f"{kind.name} × {fault}")
+
+    def not_sent_again(self, kind, record, fault):
+        """Half-way: Xero still holds one copy, and Odoo says nothing is gone."""
+        self.assertEqual(len(self.live(kind, record)), 1, f"{kind.name} × {fault}: sent again")
+        if kind.name in DOCUMENTS:
+            self.assertNotIn(record.xero_status, GONE, f"{kind.name} × {fault}")
+
     def test_invoices(self):
         self.run_row(KINDS[0])
 
@@ -366,3 +375,43 @@ class TestFaultMatrix(XeroPaymentCase, XeroPurchaseOrderCase):
 
     def test_items(self):
         self.run_row(KINDS[6])
+
+
+@tagged("post_install", "-at_install")
+class TestFaultMatrixJournals(FaultMatrix, XeroJournalsCase):
+    """The balances journals' row: a day's stock moves, sent by the balances run."""
+
+    def make(self, kind):
+        cls = type(self)
+        cls._days_used = getattr(cls, "_days_used", 0) + 1
+        self.day = self.yesterday - timedelta(days=60 * cls._days_used + 10)
+        self.company.xero_journals_start_date = self.day
+        self.transfer(10, incoming=True)
+        return self.day
+
+    def send(self, kind, day):
+        self.run_journals()  # its problems are on the company; the checks say what holds
+
+    def cron(self, kind):
+        self.run_journals()
+
+    def live(self, kind, day):
+        narration = f"Odoo balances {day} {self.company.name}"
+        return [
+            j["ManualJournalID"]
+            for j in self.sandbox.dump(self.tenant_xero_id, "ManualJournals")
+            if j["Narration"] == narration and j.get("Status") not in GONE
+        ]
+
+    def check(self, kind, day, fault):
+        live = self.live(kind, day)
+        self.assertEqual(len(live), 1, f"{kind.name} × {fault}: live copies in Xero {live}")
+        journal = self.env["xero.manual.journal"].search([("date", "=", day), ("revision", "=", 0)])
+        self.assertEqual(journal.xero_id, live[0], f"{kind.name} × {fault}: not recorded")
+        self.assertEqual(self.xero_sums(), self.odoo_sums(), f"{kind.name} × {fault}: balances")
+
+    def not_sent_again(self, kind, day, fault):
+        self.assertEqual(len(self.live(kind, day)), 1, f"{kind.name} × {fault}: sent again")
+
+    def test_manual_journals(self):
+        self.run_row(KINDS[7])
