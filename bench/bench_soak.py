@@ -2,7 +2,7 @@
 
 Prints figures, never passes or fails on time. Run through `make bench`, or alone:
 
-    python bench/bench_soak.py DB [--invoices 2000] [--payments 500] [--fault-rate 0.2] [--no-kill]
+    python bench/bench_soak.py DB [--invoices 2000] [--payments 500] [--orders 200] [--fault-rate 0.2] [--no-kill]
 
 The Xero sandbox runs in a process of its own (it must outlive the exporter killed with
 kill -9). One organisation; N posted invoices are queued for export (Export customer
@@ -14,8 +14,14 @@ a new worker finishes the queue — the documents of the interrupted batch must 
 and linked, not sent again.
 
 Then payments, half each way: M/2 registered in Odoo on exported invoices (sent to Xero from
-Register Payment, retried by the payment cron when a fault stopped them) and M/2 made in Xero
-(the payment cron brings them into Odoo), the cron run until nothing is left to do.
+Register Payment, retried by the payment cron when a fault stopped them; every second one
+settles its invoice, so that a payment whose answer was lost must be found although Xero then
+says the invoice is PAID) and M/2 made in Xero (the payment cron brings them into Odoo), the
+cron run until nothing is left to do.
+
+Then P confirmed purchase orders, half sent as Xero purchase orders and half as Xero bills
+(MRPeasy's two modes), through the export queue under the same faults; an order whose send
+failed is queued again, as a user pressing *Add to Xero* again would.
 
 Afterwards, with the faults off, it prints for invoices: documents in Xero, duplicates,
 unlinked, wrong links, total differences (goal: exactly N and zeros); for payments: payments
@@ -39,6 +45,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 FAULT_KINDS = ("expired_token", "429", "500", "503", "reset", "lost_response", "timeout")
+ORDER_MODES = (("purchase_order", "po"), ("bill", "pobill"))  # company mode, partner_ref tag
 READ_TIMEOUT = 2.0  # the connector's read timeout in the soak (30 s in production)
 TIMEOUT_DELAY = 2.5  # a `timeout` fault answers this late: past the read timeout
 PREFIX = "Soak"
@@ -82,6 +89,8 @@ def worker(db, role, sandbox_url, journal_code=None):
                 cr.commit()
                 if queued.filtered(lambda m: m.xero_export_state == "queued") == queued:
                     catch_up(env, sandbox_url)  # nothing went: the queue waits for Xero's next try time
+    elif role == "orders":
+        send_orders(registry, sandbox_url, journal_code)
     elif role == "payments":
         pay_from_odoo(registry, journal_code)
         for _round in range(200):
@@ -114,6 +123,7 @@ def catch_up(env, sandbox_url):
 
     now = fields.Datetime.now()
     waits = env["account.move"].search([("xero_next_try_at", ">", now)]).mapped("xero_next_try_at")
+    waits += env["purchase.order"].search([("xero_next_try_at", ">", now)]).mapped("xero_next_try_at")
     waits += [tenant._xero_retry_at() for tenant in env["xero.tenant"].search([])]
     waits = [w for w in waits if w and w > now]
     if not waits:
@@ -121,6 +131,7 @@ def catch_up(env, sandbox_url):
     seconds = (max(waits) - now).total_seconds() + 1
     SandboxClient(sandbox_url).advance(seconds)
     env.cr.execute("UPDATE account_move SET xero_next_try_at = NULL WHERE xero_next_try_at > %s", [now])
+    env.cr.execute("UPDATE purchase_order SET xero_next_try_at = NULL WHERE xero_next_try_at > %s", [now])
     env.cr.execute("UPDATE xero_sync_log SET retry_at = NULL WHERE retry_at > %s", [now])
     env.cr.commit()
     env.invalidate_all()
@@ -144,7 +155,7 @@ def pay_from_odoo(registry, journal_code=None):
         if journal_code:
             domain.append(("journal_id.code", "=", journal_code))
         todo = [(move.id, move.amount_total) for move in env["account.move"].search(domain, order="id")]
-    for move_id, total in todo:
+    for index, (move_id, total) in enumerate(todo):
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             move = env["account.move"].browse(move_id)
@@ -153,7 +164,8 @@ def pay_from_odoo(registry, journal_code=None):
                 active_model="account.move", active_ids=move.ids
             ).create(
                 {
-                    "amount": round(total * 0.4, 2),
+                    # every second one settles the invoice (Xero then says PAID)
+                    "amount": total if index % 2 else round(total * 0.4, 2),
                     "journal_id": journal.id,
                     "payment_date": fields.Date.today(),
                     "communication": f"{PREFIX} payment {move.name}",
@@ -161,6 +173,32 @@ def pay_from_odoo(registry, journal_code=None):
                 }
             )._create_payments()
             cr.commit()
+
+
+def send_orders(registry, sandbox_url, code):
+    """The soak's purchase orders: those tagged ``po`` with the company sending orders as Xero
+    purchase orders, then those tagged ``pobill`` as Xero bills; the export cron drains the
+    queue, orders whose send failed are queued again (a user pressing *Add to Xero* again)."""
+    from odoo import SUPERUSER_ID, api
+
+    for mode, tag in ORDER_MODES:
+        for _round in range(200):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env.company.xero_po_mode = mode
+                todo = env["purchase.order"].search(
+                    [("partner_ref", "=like", f"{PREFIX} {tag} {code} %"), ("xero_id", "=", False)]
+                )
+                if not todo:
+                    break
+                todo.filtered(lambda o: o.xero_export_state != "queued")._xero_write_fields(
+                    {"xero_export_state": "queued"}
+                )
+                cr.commit()
+                env["purchase.order"]._cron_xero_export_queue(limit=1000)
+                cr.commit()
+                if not todo.filtered("xero_id"):
+                    catch_up(env, sandbox_url)
 
 
 # ----------------------------------------------------------------------------------- parent
@@ -202,8 +240,9 @@ def run_worker(db, role, url, journal_code):
     )
 
 
-def prepare(env, sandbox, org, invoices, payments):
-    """Connection, cache, mappings, customers, N posted invoices (queued at posting)."""
+def prepare(env, sandbox, org, invoices, payments, orders=0):
+    """Connection, cache, mappings, customers, N posted invoices (queued at posting), P
+    confirmed purchase orders (sent by hand: not queued at confirmation)."""
     from common import connect_here, ensure_chart, setup_tenant
 
     from odoo import Command, fields
@@ -282,7 +321,82 @@ def prepare(env, sandbox, org, invoices, payments):
         chunk.action_post()
         env.cr.commit()
         print(f"[soak] {min(invoices, start + 250):,} invoices posted", flush=True)
+    prepare_orders(env, quiet, company, customers, code, orders)
     return tenant, journal
+
+
+def prepare_orders(env, quiet, company, vendors, code, orders):
+    """P confirmed purchase orders without taxes (NoTax in Xero), numbered by a sequence
+    prefix of this run; half tagged for each mode."""
+    from odoo import Command
+
+    if not orders:
+        return
+    company.write({"xero_po_mode": "purchase_order", "xero_po_trigger": "manual", "xero_po_status": "DRAFT"})
+    sequence = env["ir.sequence"].search(
+        [("code", "=", "purchase.order"), ("company_id", "in", (False, company.id))], limit=1
+    )
+    sequence.prefix = f"{code}-"
+    part = quiet["product.product"].create(
+        {"name": f"{PREFIX} part {code}", "type": "service", "purchase_method": "purchase"}
+    )
+    half = orders // 2
+    created = quiet["purchase.order"].create(
+        [
+            {
+                "partner_id": vendors[n % len(vendors)].id,
+                "partner_ref": f"{PREFIX} {ORDER_MODES[0][1] if n < half else ORDER_MODES[1][1]} {code} {n}",
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": part.id,
+                            "product_qty": 1 + n % 5,
+                            "price_unit": 20.0 + (n % 31) * 2.11,
+                            "taxes_id": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+            for n in range(orders)
+        ]
+    )
+    created.button_confirm()
+    env.cr.commit()
+    print(f"[soak] {orders:,} purchase orders confirmed", flush=True)
+
+
+def verify_orders(env, sandbox, tenant_id, code):
+    """Purchase orders, Odoo against Xero: each mode's documents, duplicates, links."""
+    figures = {}
+    for mode, tag in ORDER_MODES:
+        orders = env["purchase.order"].search([("partner_ref", "=like", f"{PREFIX} {tag} {code} %")])
+        if mode == "purchase_order":
+            wanted, key, number = set(orders.mapped("name")), "PurchaseOrderID", "PurchaseOrderNumber"
+            docs = sandbox.dump(tenant_id, "PurchaseOrders")
+        else:
+            wanted, key, number = set(orders.mapped("partner_ref")), "InvoiceID", "InvoiceNumber"
+            docs = [d for d in sandbox.dump(tenant_id, "Invoices") if d.get("Type") == "ACCPAY"]
+        live = [d for d in docs if d.get(number) in wanted and d.get("Status") not in ("DELETED", "VOIDED")]
+        by_number = Counter(d[number] for d in live)
+        by_id = {d[key]: d for d in live}
+        wrong = differs = 0
+        for order in orders.filtered("xero_id"):
+            twin = by_id.get(order.xero_id)
+            wrong += not twin or twin[number] != (
+                order.name if mode == "purchase_order" else order.partner_ref
+            )
+            differs += bool(twin) and bool(
+                order.currency_id.compare_amounts(twin["Total"], order.amount_total)
+            )
+        figures[mode] = {
+            "orders in Odoo": len(orders),
+            "in Xero": len(by_number),
+            "duplicates": sum(n - 1 for n in by_number.values()),
+            "unlinked": len(orders.filtered(lambda o: not o.xero_id)),
+            "wrong links": wrong,
+            "total differences": differs,
+        }
+    return figures
 
 
 def arm_faults(sandbox, tenant_id, rate):
@@ -389,6 +503,9 @@ def verify(env, sandbox, tenant_id, journal_code, payments):
         "payments expected": payments,
         "payments in Xero": len(by_reference) + len(made_in_xero),
         "duplicates in Xero": sum(n - 1 for n in by_reference.values()),
+        "of which settle their invoice": len(
+            sent.filtered(lambda p: p.reconciled_invoice_ids.payment_state in ("paid", "in_payment"))
+        ),
         "Odoo payments not sent": len(sent.filtered(lambda p: not p.xero_payment_id)),
         "wrong links": len(wrong_pay),
         "Xero payments not in Odoo": len(made_in_xero) - len(imported),
@@ -402,9 +519,11 @@ def main(argv=None):
     parser.add_argument("db")
     parser.add_argument("--invoices", type=int, default=int(os.environ.get("SOAK_INVOICES", "2000")))
     parser.add_argument("--payments", type=int, default=int(os.environ.get("SOAK_PAYMENTS", "500")))
+    parser.add_argument("--orders", type=int, default=int(os.environ.get("SOAK_ORDERS", "200")))
     parser.add_argument("--fault-rate", type=float, default=0.2)
+    parser.add_argument("--lost-rate", type=float, default=0.3)
     parser.add_argument("--no-kill", action="store_true")
-    parser.add_argument("--worker", choices=("export", "payments"))
+    parser.add_argument("--worker", choices=("export", "payments", "orders"))
     parser.add_argument("--sandbox")
     parser.add_argument("--journal")
     args = parser.parse_args(argv)
@@ -432,7 +551,7 @@ def soak(args, sandbox, started):
     _patch_connector(registry, sandbox.base_url)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        _tenant, journal = prepare(env, sandbox, org, args.invoices, args.payments)
+        _tenant, journal = prepare(env, sandbox, org, args.invoices, args.payments, args.orders)
         code = journal.code
         cr.commit()
     prepared = time.perf_counter()
@@ -483,9 +602,25 @@ def soak(args, sandbox, started):
         f"[soak] payments: {args.payments:,} ({args.payments // 2} from Odoo, the rest made in Xero)",
         flush=True,
     )
+    # On top of the 20 %: answers lost on that share of the payments and orders sent, so that
+    # payments settling their invoice and orders of both modes meet lost answers for sure.
+    for path in ("/Payments$", "/PurchaseOrders$", "/Invoices$"):
+        sandbox.add_fault(
+            "lost_response",
+            method="PUT",
+            path=path,
+            tenant=tenant_id,
+            count=10**9,
+            probability=args.lost_rate,
+        )
     process = run_worker(args.db, "payments", sandbox.base_url, code)
     process.wait()
     paid = time.perf_counter()
+    if args.orders:
+        print(f"[soak] purchase orders: {args.orders:,} (half as purchase orders, half as bills)", flush=True)
+        process = run_worker(args.db, "orders", sandbox.base_url, code)
+        process.wait()
+    ordered = time.perf_counter()
 
     faults = Counter()
     for fault in sandbox.faults():
@@ -495,10 +630,13 @@ def soak(args, sandbox, started):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         inv, pay = verify(env, sandbox, tenant_id, code, args.payments)
+        orders = verify_orders(env, sandbox, tenant_id, code) if args.orders else {}
     api_calls = [c for c in calls if c.get("tenant") == tenant_id]
 
     print(
-        f"\nReliability soak: {args.invoices:,} invoices, {args.payments:,} payments, {args.fault_rate:.0%} faults"
+        f"\nReliability soak: {args.invoices:,} invoices, {args.payments:,} payments, "
+        f"{args.orders:,} purchase orders, {args.fault_rate:.0%} faults "
+        f"(and {args.lost_rate:.0%} of payment and order sends with their answer lost)"
     )
     print(
         f"  exporter killed with SIGKILL: {'no' if killed_after is None else f'yes, after {killed_after} batches'}"
@@ -511,10 +649,17 @@ def soak(args, sandbox, started):
     )
     print(
         f"  time: set-up {prepared - started:.0f} s, export {exported - prepared:.0f} s, "
-        f"payments {paid - exported:.0f} s"
+        f"payments {paid - exported:.0f} s, purchase orders {ordered - paid:.0f} s"
     )
     print("  invoices: " + ", ".join(f"{k} {v:,}" for k, v in inv.items()))
     print("  payments: " + ", ".join(f"{k} {v:,}" for k, v in pay.items()))
+    for mode, figures in orders.items():
+        label = (
+            "purchase orders as Xero purchase orders"
+            if mode == "purchase_order"
+            else "purchase orders as bills"
+        )
+        print(f"  {label}: " + ", ".join(f"{k} {v:,}" for k, v in figures.items()))
     return 0
 
 

@@ -28,6 +28,14 @@ def test_server_error_faults(sb, api, status):
     assert contacts_named(sb, api.tenant, f"Err {status}") == []  # nothing was processed
 
 
+def test_404_fault_answers_not_found_without_processing(sb, api):
+    sb.add_fault(404, method="GET", path="/Contacts")
+    answer = api("GET", "/Contacts")
+    assert answer.status_code == 404 and answer.json()["Status"] == 404
+    assert [f["fired"] for f in sb.faults()] == [1]
+    assert api("GET", "/Contacts").status_code == 200  # one shot
+
+
 def test_reset_fault_tears_the_connection_down(sb, api):
     sb.add_fault("reset", method="PUT", path="/Contacts")
     with pytest.raises(requests.ConnectionError) as info:

@@ -8,7 +8,9 @@ Each fault matches requests (method, path regex searched in the full URL path, t
 - "auth": `expired_token` answers 401 TokenExpired although the token is valid;
 - "before" processing (nothing happens in Xero): `429`, `500`, `503`, `reset` (the connection
   is torn down with a TCP RST, no response), `403` (Xero's answer to a call outside the
-  scopes the login was granted: `AuthorizationUnsuccessful`);
+  scopes the login was granted: `AuthorizationUnsuccessful`), `404` (Xero's "cannot be
+  found", as it answers an id it does not know: a client must tell such an answer to a
+  lookup by id — gone — from one to a search, which says nothing about the element);
 - "after" processing (the change is committed in Xero): `lost_response` (the connection is
   closed without an answer), `timeout` (the answer comes `delay` real seconds late) and
   `other_document` (the answer lists another document of the organisation — another invoice,
@@ -31,6 +33,7 @@ STAGES = {
     "503": "before",
     "reset": "before",
     "403": "before",
+    "404": "before",
     "lost_response": "after",
     "timeout": "after",
     "other_document": "after",

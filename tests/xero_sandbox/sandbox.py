@@ -301,6 +301,8 @@ class Sandbox:
             reply = Reply(0, action="reset")
         elif fault.fault == "403":
             reply = problem(403, "Forbidden", "AuthorizationUnsuccessful")
+        elif fault.fault == "404":
+            reply = problem(404, "Not Found", "The resource you're looking for cannot be found")
         elif fault.fault == "429":
             reply = problem(429, "Too Many Requests", "The rate limit has been exceeded")
             reply.headers.update(

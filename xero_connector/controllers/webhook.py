@@ -50,8 +50,9 @@ class XeroWebhookController(http.Controller):
             payload = json.loads(body or b"{}")
         except ValueError:
             return request.make_response("", status=200)
-        events = payload.get("events") or []
-        if events:
+        # Signed but not Xero's documented shape ({"events": [...]}): nothing to do.
+        events = payload.get("events") if isinstance(payload, dict) else None
+        if events and isinstance(events, list):
             digest = hashlib.sha256(body).hexdigest()
             Delivery = env["xero.webhook.delivery"]
             if not Delivery.search_count([("digest", "=", digest)]):

@@ -3,11 +3,14 @@ from . import (
     xero_access,
     xero_connection,
     xero_connection_oauth,
+    xero_connection_login,
     xero_sync_log,
     xero_oauth_session,
     xero_tenant,
     xero_tenant_reads,
     xero_tenant_guard,
+    xero_reader,
+    xero_sender,
     res_company,
     res_config_settings,
     xero_export_engine,
@@ -58,5 +61,5 @@ from . import (
     account_payment_register,
 )
 from . import xero_tenant_overview, res_partner_balance
-from . import xero_manual_journal, xero_manual_journal_line, xero_journal_ledger
+from . import xero_manual_journal, xero_manual_journal_run, xero_manual_journal_line, xero_journal_ledger
 from . import account_move_purchase

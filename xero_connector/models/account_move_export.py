@@ -181,6 +181,9 @@ class AccountMove(models.Model):
     def _xero_responsible(self):
         return self.invoice_user_id or self.env.user
 
+    def _xero_reader_kind(self):
+        return xero_kind(self.move_type)
+
     def _xero_deep_link_path(self):
         view = "AccountsReceivable" if self.is_sale_document() else "AccountsPayable"
         return f"/{view}/View.aspx?InvoiceID={self.xero_id}"
@@ -460,6 +463,15 @@ class AccountMove(models.Model):
     def action_xero_export_all(self):
         """Export every posted document of the user's companies not yet in Xero."""
         self._check_xero_user()
+        without = self.env.companies.filtered(lambda c: not c.xero_tenant_id)
+        if without == self.env.companies:
+            raise UserError(
+                _(
+                    "Nothing was exported: %(companies)s has no Xero organisation. Choose one in Settings > "
+                    "Accounting > Xero.",
+                    companies=", ".join(without.mapped("name")),
+                )
+            )
         moves = self.search(
             [
                 ("move_type", "in", list(XERO_TYPES)),
@@ -505,10 +517,13 @@ class AccountMove(models.Model):
                 count=len(failed),
                 docs=", ".join(m.name for m in failed),
             )
+        kind = "warning" if failed or differs or queued else "success"
+        if failed and not exported and not queued:
+            kind = "danger"  # nothing went: not a partial success
         return notification(
             _("Xero"),
             message,
-            "warning" if failed or differs or queued else "success",
+            kind,
             sticky=bool(failed or differs or queued),
             next_action={"type": "ir.actions.act_window_close"}
             if len(self) > 1

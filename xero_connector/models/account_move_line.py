@@ -18,6 +18,21 @@ from ..documents import UNIT_DP, _money, _trim, set_line_tax, set_line_tracking,
 from ..utils import xero_kind
 from .xero_tenant_guard import check_same_tenant
 
+# What makes a line's amount: changed only while its document's export lock allows.
+LOCKED_LINE_FIELDS = frozenset(
+    {
+        "price_unit",
+        "quantity",
+        "discount",
+        "tax_ids",
+        "debit",
+        "credit",
+        "balance",
+        "amount_currency",
+        "account_id",
+    }
+)
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -59,6 +74,26 @@ class AccountMoveLine(models.Model):
     xero_line_tenant_id = fields.Many2one(
         related="move_id.xero_tenant_id", string="Xero organisation of the line"
     )
+
+    # ------------------------------------------------------------------------------------
+    # The export lock (``account.move._check_xero_locked``) holds for the lines too
+    # ------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = self.env["account.move"].browse(
+            {vals.get("move_id") for vals in vals_list if vals.get("move_id")}
+        )
+        moves._check_xero_locked(_("changed"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if LOCKED_LINE_FIELDS.intersection(vals):
+            self.move_id._check_xero_locked(_("changed"))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_xero_locked(self):
+        self.move_id._check_xero_locked(_("changed"))
 
     @api.depends("product_id", "tax_ids", "analytic_distribution", "move_id.xero_tenant_id", "display_type")
     def _compute_xero_line_fields(self):

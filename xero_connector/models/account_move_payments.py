@@ -209,6 +209,8 @@ class AccountMove(models.Model):
                 [("move_id", "=", move.id), ("status", "!=", "DELETED")], order="date, id"
             )
             pending = records.filtered(lambda p: p.sync_state == "pending")
+            if pending:  # those an Odoo payment in doubt sent are that payment's
+                pending -= self.env["account.payment"]._xero_claim_in_doubt(move, pending)
             if not pending:
                 continue
             xero_paid = sum(records.mapped("amount"))

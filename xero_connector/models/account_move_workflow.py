@@ -22,6 +22,11 @@ from odoo.exceptions import UserError, ValidationError
 from ..const import XERO_TYPES
 from ..utils import xero_kind
 
+# What an exported document's lock holds: its state, and everything that makes its amounts.
+LOCKED_MOVE_FIELDS = frozenset(
+    {"state", "line_ids", "invoice_line_ids", "currency_id", "move_type", "partner_id", "invoice_date"}
+)
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -65,8 +70,25 @@ class AccountMove(models.Model):
             queued._xero_wake_queue()
         return posted
 
+    def write(self, vals):
+        """The lock holds against any write, not only the buttons: an exported document's
+        state and lines change only once its exported status is cleared (or the company
+        unlocks exported documents)."""
+        changing = LOCKED_MOVE_FIELDS.intersection(vals)
+        if changing:
+            # Posting again is no change: what Xero holds is what is posted.
+            moved = self.filtered(
+                lambda m: any(key != "state" or vals["state"] not in (m.state, "posted") for key in changing)
+            )
+            moved._check_xero_locked(_("changed"))
+        return super().write(vals)
+
+    def _xero_locked(self):
+        """Those of these documents whose state and amounts the export lock holds."""
+        return self.filtered(lambda m: m.xero_id and m.company_id.xero_lock_exported)
+
     def _check_xero_locked(self, action):
-        locked = self.filtered(lambda m: m.xero_id and m.company_id.xero_lock_exported)
+        locked = self._xero_locked()
         if locked:
             raise UserError(
                 _(
@@ -173,13 +195,14 @@ class AccountMove(models.Model):
         if not allocation:
             return
         origin = self.reversed_entry_id
-        tenant._xero_call(
+        self.env["xero.sender"]._xero_send(
+            tenant,
             _("allocating %(doc)s to %(origin)s", doc=self.name, origin=origin.name),
             "create_credit_note_allocation",
-            body={"Allocations": [allocation]},
+            {"Allocations": [allocation]},
+            self | origin,
+            tenant._xero_key("allocation", self.xero_id, origin.xero_id),
             params={"credit_note_id": self.xero_id},
-            key=tenant._xero_key("allocation", self.xero_id, origin.xero_id),
-            records=self | origin,
         )
         self._message_log(body=_("Allocated in Xero to %s.", origin.name))
 
@@ -187,13 +210,14 @@ class AccountMove(models.Model):
         content, _type = self.env["ir.actions.report"]._render("account.account_invoices", self.ids)
         filename = (self.name or "invoice").replace("/", "-") + ".pdf"
         kind = xero_kind(self.move_type)
-        tenant._xero_call(
+        self.env["xero.sender"]._xero_send(
+            tenant,
             _("attaching the PDF of %(doc)s", doc=self.name),
             f"create_{kind.id_arg[:-3]}_attachment_by_file_name",
-            body=content,
+            content,
+            self,
+            tenant._xero_key("pdf", self.xero_id, hashlib.sha256(content).hexdigest()),
             params={kind.id_arg: self.xero_id, "file_name": filename},
-            key=tenant._xero_key("pdf", self.xero_id, hashlib.sha256(content).hexdigest()),
-            records=self,
         )
 
     def _xero_payment_link(self):

@@ -138,15 +138,6 @@ class AccountPayment(models.Model):
         """Send this payment's share ``amount`` of ``move`` to Xero; returns a problem or None."""
         self.ensure_one()
         tenant = move.xero_tenant_id
-        move._xero_read_status_before_payment()
-        if move.xero_status != "AUTHORISED":
-            return _(
-                "%(doc)s is %(status)s in Xero: Xero takes payments only on documents awaiting payment. Approve it "
-                "in Xero, then press Send to Xero on the payment; to send documents approved, set Status in Xero to "
-                "AUTHORISED in Settings > Accounting > Xero.",
-                doc=move.name,
-                status=move.xero_status or "-",
-            )
         account = self.env["xero.journal.map"]._xero_account_for(tenant, self.journal_id)
         if not account:
             return _(
@@ -159,18 +150,31 @@ class AccountPayment(models.Model):
         body = self._xero_payment_body(move, amount, account)
         rate = body.get("CurrencyRate")
         key = self._xero_payment_key(move, body)
-        Attempt = self.env["xero.export.attempt"]._log()
+        Sender = self.env["xero.sender"]
         element = None
-        if Attempt.search_count([("idempotency_key", "=", key)], limit=1):
+        # A payment in doubt is looked up whatever the document's status: the payment its
+        # lost answer created may be the one that settled it.
+        if Sender._xero_in_doubt(self, key=key):
             element = self._xero_find_payment(move, body)
         if element is None:
-            Attempt._record(tenant, self, "Payments", key, [key])
-            answer = tenant._xero_call(
+            move._xero_read_status_before_payment()
+            if move.xero_status != "AUTHORISED":
+                return _(
+                    "%(doc)s is %(status)s in Xero: Xero takes payments only on documents awaiting payment. Approve it "
+                    "in Xero, then press Send to Xero on the payment; to send documents approved, set Status in Xero to "
+                    "AUTHORISED in Settings > Accounting > Xero.",
+                    doc=move.name,
+                    status=move.xero_status or "-",
+                )
+            answer = Sender._xero_send(
+                tenant,
                 _("sending payment %(payment)s of %(doc)s", payment=self.name, doc=move.name),
                 "create_payments",
-                body={"Payments": [body]},
-                key=key,
-                records=move,
+                {"Payments": [body]},
+                self,
+                key,
+                endpoint="Payments",
+                fingerprints=[key],
             )
             element = (answer.get("Payments") or [{}])[0]
             errors = validation_messages(element)
@@ -224,14 +228,12 @@ class AccountPayment(models.Model):
         """The Xero payment an earlier attempt of this very payment created, or None: on the
         document in Xero, same date, amount and reference, and no Odoo payment has it yet."""
         self.ensure_one()
-        kind = xero_kind(move.move_type)
-        endpoint = kind.endpoint
-        answer = move.xero_tenant_id._xero_call(
-            _("looking up payment %(payment)s in Xero", payment=self.name),
-            kind.get_one,
-            params={kind.id_arg: move.xero_id},
-        )
-        document = (answer.get(endpoint) or [{}])[0]
+        answer = self.env["xero.reader"]._xero_read(
+            move, operation=_("looking up payment %(payment)s in Xero", payment=self.name)
+        )[move]
+        if answer.unknown:
+            raise UserError(answer.message)
+        document = answer.element or {}
         taken = set(
             self.env["xero.payment"]
             .sudo()
@@ -249,6 +251,42 @@ class AccountPayment(models.Model):
             ):
                 return dict(candidate, Status=candidate.get("Status") or "AUTHORISED")
         return None
+
+    @api.model
+    def _xero_claim_in_doubt(self, move, records):
+        """Xero payments of ``move`` the sync just read (``records``: xero.payment, not yet
+        Odoo's) that an Odoo payment in doubt sent (its answer lost, or its process killed):
+        linked to that payment, whatever the document's status, instead of being brought into
+        Odoo a second time. Returns the records claimed."""
+        claimed = self.env["xero.payment"]
+        payments = move._get_reconciled_payments().filtered(
+            lambda p: not p.xero_payment_id and p.company_id.xero_payments_to_xero
+        )
+        Sender = self.env["xero.sender"]
+        for payment in payments:
+            account = self.env["xero.journal.map"]._xero_account_for(move.xero_tenant_id, payment.journal_id)
+            amount = payment._xero_documents().get(move)
+            if not account or not amount:
+                continue
+            body = payment._xero_payment_body(move, amount, account)
+            if not Sender._xero_in_doubt(payment, key=payment._xero_payment_key(move, body)):
+                continue
+            for record in records - claimed:
+                if (
+                    fields.Date.to_string(record.date) == body["Date"]
+                    and move.currency_id.compare_amounts(record.amount, body["Amount"]) == 0
+                    and (record.reference or "") == body["Reference"]
+                ):
+                    element = {
+                        "PaymentID": record.xero_id,
+                        "Status": record.status,
+                        "BankAmount": record.bank_amount,
+                    }
+                    payment._xero_link_sent_payment(move, element, body, account, body.get("CurrencyRate"))
+                    payment._xero_push_outcome([])
+                    claimed |= record
+                    break
+        return claimed
 
     def _xero_link_sent_payment(self, move, element, body, account, rate):
         self.ensure_one()

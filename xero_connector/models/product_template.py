@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..const import BATCH_SIZE
-from ..utils import validation_messages
+from ..utils import validation_messages, where_text
 
 # Xero's limits on an item (FACTS.md; the sandbox refuses longer ones as Xero does).
 MAX_ITEM_CODE = 30
@@ -232,7 +232,16 @@ class ProductTemplate(models.Model):
                     problems="\n".join(problems),
                 )
             )
-        links = ProductMap.create(
+        # An earlier send may have created them (its answer lost, a day ago): looked up by code
+        # in Xero before anything is sent again.
+        links = ProductMap
+        in_doubt = self.env["xero.sender"]._xero_in_doubt(self.browse([p.id for p, _vals in to_send]))
+        if in_doubt:
+            found = self._xero_items_in_xero(tenant, [vals["Code"] for p, vals in to_send if p in in_doubt])
+            twins = [(p, found[vals["Code"].lower()]) for p, vals in to_send if vals["Code"].lower() in found]
+            links |= self._xero_link_items(tenant, twins)
+            to_send = [(p, vals) for p, vals in to_send if vals["Code"].lower() not in found]
+        links |= ProductMap.create(
             [{"tenant_id": tenant.id, "product_tmpl_id": p.id, "item_id": item.id} for p, item in to_link]
         )
         errors = []
@@ -242,6 +251,34 @@ class ProductTemplate(models.Model):
             errors += refused
         return links, errors
 
+    def _xero_items_in_xero(self, tenant, codes):
+        """{code in lower case: Xero's item} of the items Xero has with these codes (asked now,
+        20 codes a call; Xero compares codes ignoring case)."""
+        found = {}
+        for start in range(0, len(codes), 20):
+            where = " OR ".join(f"Code=={where_text(code)}" for code in codes[start : start + 20])
+            answer = tenant._xero_call(_("looking up items"), "get_items", params={"where": where})
+            found.update({(doc.get("Code") or "").lower(): doc for doc in answer.get("Items") or []})
+        return found
+
+    def _xero_link_items(self, tenant, created):
+        """Cache Xero's items of ``created`` [(product, Xero's item)] and link each product to
+        its item; returns the links."""
+        Item_ = self.env["xero.item"]  # _xero_upsert is the cache writer; managers read items
+        Item_._xero_upsert(tenant, [doc for _product, doc in created])
+        items = {
+            item.xero_id: item
+            for item in Item_.search(
+                [("tenant_id", "=", tenant.id), ("xero_id", "in", [d["ItemID"] for _p, d in created])]
+            )
+        }
+        return self.env["xero.product.map"].create(
+            [
+                {"tenant_id": tenant.id, "product_tmpl_id": product.id, "item_id": items[doc["ItemID"]].id}
+                for product, doc in created
+            ]
+        )
+
     def _xero_create_items(self, tenant, batch):
         """One PUT /Items for ``batch`` [(product, vals)]. The Idempotency-Key is derived from the
         organisation and the items sent, so a retry after a lost answer, or the user pressing
@@ -249,12 +286,14 @@ class ProductTemplate(models.Model):
         second item. Returns (links created, Xero's refusals)."""
         key = tenant._xero_key("items", [vals for _product, vals in batch])
         products = self.browse([product.id for product, _vals in batch])
-        answer = tenant._xero_call(
+        answer = self.env["xero.sender"]._xero_send(
+            tenant,
             _("creating items"),
             "create_items",
-            body={"Items": [vals for _product, vals in batch]},
-            key=key,
-            records=products,
+            {"Items": [vals for _product, vals in batch]},
+            products,
+            key,
+            endpoint="Items",
         )
         docs = answer.get("Items") or []
         errors = []
@@ -272,18 +311,5 @@ class ProductTemplate(models.Model):
                 )
             else:
                 created.append((product, doc))
-        Item_ = self.env["xero.item"]  # _xero_upsert is the cache writer; managers read items
-        Item_._xero_upsert(tenant, [doc for _product, doc in created])
-        items = {
-            item.xero_id: item
-            for item in Item_.search(
-                [("tenant_id", "=", tenant.id), ("xero_id", "in", [d["ItemID"] for _p, d in created])]
-            )
-        }
-        links = self.env["xero.product.map"].create(
-            [
-                {"tenant_id": tenant.id, "product_tmpl_id": product.id, "item_id": items[doc["ItemID"]].id}
-                for product, doc in created
-            ]
-        )
+        links = self._xero_link_items(tenant, created)
         return links, errors

@@ -206,18 +206,17 @@ class PurchaseOrder(models.Model):
             return f"/Accounts/Payable/PurchaseOrders/View/{self.xero_id}"
         return f"/AccountsPayable/View.aspx?InvoiceID={self.xero_id}"
 
-    def _xero_read_element(self):
-        """This order's document in Xero now, or None when Xero no longer has it."""
+    def _xero_reader_kind(self):
+        return self._xero_po_kind()
+
+    def _xero_read_answer(self):
+        """What Xero holds for this order now (``xero.reader``); raises UserError, changing
+        nothing, when Xero could not be asked."""
         self.ensure_one()
-        xkind = self._xero_po_kind()
-        endpoint = xkind.endpoint
-        try:
-            answer = self.xero_tenant_id._xero_call(
-                _("checking %(doc)s", doc=self.name), xkind.get_one, params={xkind.id_arg: self.xero_id}
-            )
-        except UserError:
-            return None
-        return (answer.get(endpoint) or [None])[0]
+        answer = self.env["xero.reader"]._xero_read(self)[self]
+        if answer.unknown:
+            raise UserError(answer.message)
+        return answer
 
     def action_xero_refresh(self):
         """ "Update from Xero": read the order's status (BILLED, DELETED…) and total now."""
@@ -225,8 +224,8 @@ class PurchaseOrder(models.Model):
         self._xero_check_po_access(self, "write")
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet.", self.name))
-        element = self._xero_read_element()
-        self._xero_apply_xero_state(element or {"Status": "DELETED"})
+        answer = self._xero_read_answer()
+        self._xero_apply_xero_state(answer.element or {"Status": answer.status})
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def _xero_apply_xero_state(self, element):
@@ -292,9 +291,9 @@ class PurchaseOrder(models.Model):
     def _xero_delete_in_xero(self):
         """Delete this sent order in Xero (status DELETED) if Xero still allows it."""
         self.ensure_one()
-        element = self._xero_read_element()
-        status = (element or {}).get("Status") or "DELETED"
-        if status in XERO_GONE_STATUSES:
+        answer = self._xero_read_answer()
+        status = answer.status
+        if answer.gone:
             self._xero_apply_xero_state({"Status": status})
             return
         if status not in XERO_MUTABLE_STATUSES:
@@ -316,13 +315,14 @@ class PurchaseOrder(models.Model):
         xkind = self._xero_po_kind()
         endpoint, id_key = xkind.endpoint, xkind.id_key
         tenant = self.xero_tenant_id
-        answer = tenant._xero_call(
+        answer = self.env["xero.sender"]._xero_send(
+            tenant,
             _("deleting %(doc)s", doc=self.name),
             xkind.update_one,
-            body={endpoint: [{id_key: self.xero_id, "Status": "DELETED"}]},
+            {endpoint: [{id_key: self.xero_id, "Status": "DELETED"}]},
+            self,
+            tenant._xero_key("delete", self.xero_id),
             params={xkind.id_arg: self.xero_id},
-            key=tenant._xero_key("delete", self.xero_id),
-            records=self,
         )
         element = (answer.get(endpoint) or [{}])[0]
         errors = validation_messages(element)

@@ -64,7 +64,8 @@ class ResCompany(models.Model):
     xero_lock_exported = fields.Boolean(
         "Lock exported documents",
         default=True,
-        help="An exported document cannot be reset to draft or cancelled until its exported status is cleared.",
+        help="An exported document's state and lines cannot change (reset to draft, cancelled, edited, from "
+        "any screen or integration) until its exported status is cleared.",
     )
     xero_block_email_before_export = fields.Boolean("No invoice email before export")
     xero_fetch_online_invoice = fields.Boolean(

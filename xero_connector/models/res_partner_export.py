@@ -82,7 +82,7 @@ class ResPartner(models.Model):
         first, last = self._xero_main_person()
         kept, _left = self._xero_persons()
         values = {
-            "Name": (self.name or "").strip()[:255],
+            "Name": (self.name or "").strip(),
             "FirstName": first and first[:255],
             "LastName": last and last[:255],
             "EmailAddress": self.email,
@@ -258,6 +258,19 @@ class ResPartner(models.Model):
         for partner in nameless:
             results[partner] = {"status": "error", "message": _("a Xero contact needs a name")}
         todo -= nameless
+        # Cut to Xero's 255 characters, two names could be one contact: refused, not cut.
+        too_long = todo.filtered(lambda p: len(p.name.strip()) > 255)
+        for partner in too_long:
+            results[partner] = {
+                "status": "error",
+                "message": _(
+                    "%(partner)s: its name has %(length)s characters and Xero takes at most 255 for a "
+                    "contact: shorten it in Odoo, then export again",
+                    partner=partner.display_name[:60] + "…",
+                    length=len(partner.name.strip()),
+                ),
+            }
+        todo -= too_long
 
         # 1. An existing contact of that name (and email), in the cache or, if stale, in Xero.
         if todo and not self.env["xero.contact"]._xero_cache_is_fresh(tenant):
@@ -306,11 +319,16 @@ class ResPartner(models.Model):
         Idempotency-Key stored on their bindings first. Returns Xero's elements in the order
         sent, or None when the whole call failed (each partner's error is in ``results``)."""
         key = self._xero_idempotency_key(tenant, method, payloads)
-        for partner in self:
-            bindings[partner.id].export_key = key
-        self.env["xero.partner.binding"].flush_model()
+
+        def record_attempt():  # the contacts' attempt is the key on their bindings
+            for partner in self:
+                bindings[partner.id].export_key = key
+            self.env["xero.partner.binding"].flush_model()
+
         try:
-            body = tenant._xero_call(operation, method, body={"Contacts": payloads}, key=key, records=self)
+            body = self.env["xero.sender"]._xero_send(
+                tenant, operation, method, {"Contacts": payloads}, self, key, record_attempt=record_attempt
+            )
         except UserError as error:
             # No answer, a rate limit or a server error: trying again later may succeed.
             status = error.status if isinstance(error, XeroError) else 400

@@ -61,7 +61,8 @@ class XeroExportAttempt(models.Model):
             return records
         attempts = self._log().search([("res_model", "=", records._name), ("res_id", "in", records.ids)])
         sent = set(attempts.mapped("res_id"))
-        return records.filtered(lambda r: r.id in sent and not r.xero_id)
+        linked = "xero_id" in records._fields  # else the caller knows what is linked
+        return records.filtered(lambda r: r.id in sent and not (linked and r.xero_id))
 
     @api.model
     def _sent_fingerprints(self, record):
@@ -82,7 +83,8 @@ class XeroExportAttempt(models.Model):
             by_model.setdefault(attempt.res_model, []).append(attempt)
         for model, attempts in by_model.items():
             records = self.env[model].browse([a.res_id for a in attempts]).exists()
-            field = "xero_id" if "xero_id" in records._fields else "xero_payment_id"
+            field = next((f for f in ("xero_id", "xero_payment_id") if f in records._fields), None)
             alive = set(records.ids)
-            linked = set(records.filtered(field).ids) | {a.res_id for a in attempts if a.res_id not in alive}
+            done = records.filtered(field) if field else records  # items: a month is long enough
+            linked = set(done.ids) | {a.res_id for a in attempts if a.res_id not in alive}
             self.browse([a.id for a in attempts if a.res_id in linked]).unlink()

@@ -4,9 +4,10 @@ exactly once, in batches.
 The flow, as data: documents → the model's builders (``_xero_ready``: {group: [(document,
 pure payload)]}, every problem of a document collected) → documents an earlier attempt may
 have created are looked up in Xero and linked (``_xero_recover``) → batches of ≤ 50 and
-≤ MAX_BODY_BYTES (``_xero_batches``) → ``_xero_send_batch`` (the attempt and its
-Idempotency-Key recorded in a transaction of their own, one PUT with summarizeErrors=false
-through the organisation's choke point) → each document's result written back
+≤ MAX_BODY_BYTES (``_xero_batches``) → ``_xero_send_batch`` (one PUT with
+summarizeErrors=false through the one sender, ``xero.sender``: checks first, the attempt and
+its Idempotency-Key committed in a transaction of their own, then the call) → each
+document's result written back
 (``_xero_write_back``) or its failure recorded on it (``flag_problem``). What differs per
 model is in small hooks the model implements (marked *hook* below)."""
 
@@ -244,10 +245,11 @@ class XeroExportEngine(models.AbstractModel):
                 )
 
     def _xero_send_batch(self, tenant, group, documents, result):
-        """One PUT of up to 50 documents with summarizeErrors=false. The attempt (documents and
-        Idempotency-Key) is recorded in its own transaction first: a retry after a lost answer
-        replays Xero's first result, and after a crash the documents are looked up in Xero
-        before anything is sent again."""
+        """One PUT of up to 50 documents with summarizeErrors=false, through the sender: the
+        attempt (documents and Idempotency-Key) is committed first, so that a retry after a
+        lost answer replays Xero's first result, and after a crash, or a day later when Xero
+        has forgotten the key, the documents are looked up in Xero (``_xero_recover``) before
+        anything is sent again."""
         records = self.browse([d.id for d, _p in documents])
         payloads = [p for _d, p in documents]
         fingerprints = [payload_fingerprint(p) for p in payloads]
@@ -256,21 +258,19 @@ class XeroExportEngine(models.AbstractModel):
             purpose, sorted(zip(records.ids, records.mapped("xero_export_round"), fingerprints, strict=True))
         )
         operation = records._xero_batch_operation(len(records))
-        try:
-            tenant._xero_check_budget(operation)  # nothing recorded for a call that cannot go
-        except XeroRetryLater as wait:
-            for document in records:
-                result["queued"][document] = wait.retry_at
-            return
-        Attempt = self.env["xero.export.attempt"]
-        attempt_ids = Attempt._record(tenant, records, endpoint, key, fingerprints)
         kind = xero_kind(endpoint)
         try:
-            answer = tenant._xero_call(
-                operation, f"create_{kind.body_arg}", body={endpoint: payloads}, key=key, records=records
+            answer = self.env["xero.sender"]._xero_send(
+                tenant,
+                operation,
+                f"create_{kind.body_arg}",
+                {endpoint: payloads},
+                records,
+                key,
+                endpoint=endpoint,
+                fingerprints=fingerprints,
             )
-        except XeroRetryLater as wait:  # Xero answered 429: it created nothing
-            Attempt._drop(attempt_ids)
+        except XeroRetryLater as wait:  # nothing sent (the day's budget), or a 429: nothing created
             for document in records:
                 result["queued"][document] = wait.retry_at
             return
@@ -327,7 +327,7 @@ class XeroExportEngine(models.AbstractModel):
         retry never came): found in Xero and linked instead of being sent again. A document
         whose lookup fails is not sent (it may be in Xero); the others go on."""
         recovered = self.browse()
-        in_doubt = self.env["xero.export.attempt"]._in_doubt(self.browse([d.id for d, _p in documents]))
+        in_doubt = self.env["xero.sender"]._xero_in_doubt(self.browse([d.id for d, _p in documents]))
         if not in_doubt:
             return recovered
         payloads = {d: p for d, p in documents if d in in_doubt}
@@ -415,13 +415,14 @@ class XeroExportEngine(models.AbstractModel):
         element, raises UserError with Xero's refusal."""
         self.ensure_one()
         kind = xero_kind(endpoint)
-        answer = tenant._xero_call(
+        answer = self.env["xero.sender"]._xero_send(
+            tenant,
             _("updating %(doc)s", doc=self.name),
             kind.update_one,
-            body={endpoint: [payload]},
+            {endpoint: [payload]},
+            self,
+            tenant._xero_key("update", self.xero_id, fingerprint),
             params={kind.id_arg: self.xero_id},
-            key=tenant._xero_key("update", self.xero_id, fingerprint),
-            records=self,
         )
         element = (answer.get(endpoint) or [{}])[0]
         errors = validation_messages(element)

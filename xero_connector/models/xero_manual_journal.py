@@ -20,25 +20,28 @@ The run (``_xero_run_journals``: "Synchronize now", at most once per 5 minutes, 
 rule; and ``_cron_xero_journals``, hourly, acting for each company once a day past the hour
 its settings name, in its time zone) lives on this model, which it produces.
 
-Over 500 lines on purpose: it is one engine (what the run reads, the per-account context
-with every problem at once, the ledger, sending and recovering a day) with the pure builders
-(``xero_nets``, ``manual_journal_payload``) only it uses, which tests import from here.
+The pure builders (``xero_nets``, ``manual_journal_payload``, the difference, the narration)
+are in ``xero_connector/journals.py``; this file is the engine that uses them.
 """
 
-import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
-from odoo import Command, _, api, fields, models, tools
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from .. import const
+from ..journals import (
+    _difference,
+    _money,
+    _narration,
+    manual_journal_payload,
+    tracking_key,
+    tracking_of_key,
+    xero_nets,
+)
 from ..utils import (
     deep_link,
-    notification,
-    run_cron_batches,
     validation_messages,
     where_text,
     xero_date_literal,
@@ -46,112 +49,11 @@ from ..utils import (
 
 _logger = logging.getLogger(__name__)
 
-LOCK_NAMESPACE = 0x584D4A4C  # "XMJL": advisory locks of the balances run, keyed by tenant id
 
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
 # Xero's system accounts that manual journals may not use.
 FORBIDDEN_SYSTEM_ACCOUNTS = ("DEBTORS", "CREDITORS")
 # Xero's account type for its own tracked inventory: MRPeasy warns not to post to it.
 INVENTORY_TYPE = "INVENTORY"
-MAX_TRACKING_CATEGORIES = 2
-DESCRIPTION_LENGTH = 200
-
-
-def _money(value):
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def tracking_key(tracking):
-    """A canonical text for a line's tracking ((category, option) pairs): the ledger's key."""
-    return json.dumps(sorted([list(pair) for pair in tracking])) if tracking else ""
-
-
-def tracking_of_key(key):
-    return tuple(tuple(pair) for pair in json.loads(key)) if key else ()
-
-
-def xero_nets(rows, codes, tracking_options):
-    """Per day, the net amount per (Xero account code, tracking) of Odoo's lines. Pure.
-
-    ``rows``: (day, Odoo account id, analytic distribution or None, balance); ``codes``:
-    {Odoo account id: Xero account code}; ``tracking_options``: {analytic account id:
-    (category name, option name)} of the mapped analytic accounts. A share of a line's balance
-    goes to each distribution key by its percentage (rounded to the cent); what rounding
-    leaves goes without tracking, so that each account keeps Odoo's exact amount.
-
-    Returns ({day: {(code, tracking): Decimal}}, [problems]); rows on accounts missing from
-    ``codes`` are left out (the caller lists them)."""
-    nets = defaultdict(lambda: defaultdict(Decimal))
-    problems = []
-    for day, account_id, distribution, row_balance in rows:
-        code = codes.get(account_id)
-        if not code:
-            continue
-        balance = _money(row_balance)
-        rest = balance
-        for key, percentage in (distribution or {}).items():
-            options = {
-                tracking_options[int(analytic_id)]
-                for analytic_id in str(key).split(",")
-                if analytic_id and int(analytic_id) in tracking_options
-            }
-            if not options:
-                continue
-            categories = [category for category, _option in options]
-            if len(set(categories)) < len(categories) or len(options) > MAX_TRACKING_CATEGORIES:
-                problems.append(
-                    _(
-                        "Lines of %(day)s on account %(code)s carry several options of one tracking category or more "
-                        "than 2 categories: Xero takes at most one option of each of 2 categories.",
-                        day=day,
-                        code=code,
-                    )
-                )
-                continue
-            share = _money(balance * Decimal(str(percentage)) / 100)
-            nets[day][(code, tuple(sorted(options)))] += share
-            rest -= share
-        nets[day][(code, ())] += rest
-    return {day: dict(amounts) for day, amounts in nets.items()}, problems
-
-
-def manual_journal_payload(narration, day, amounts, descriptions=None):
-    """(Xero's JSON for one POSTED manual journal, [problems]). Pure. ``amounts``: {(code,
-    tracking): Decimal}, positive = debit; lines of zero are left out. A journal that does not
-    balance to the cent, or has fewer than two lines, is a problem: never forced."""
-    descriptions = descriptions or {}
-    lines = []
-    total = ZERO
-    for (code, tracking), raw_amount in sorted(amounts.items()):
-        amount = _money(raw_amount)
-        if not amount:
-            continue
-        total += amount
-        line = {"AccountCode": code, "LineAmount": float(amount)}
-        if descriptions.get(code):
-            line["Description"] = descriptions[code][:DESCRIPTION_LENGTH]
-        if tracking:
-            line["Tracking"] = [{"Name": category, "Option": option} for category, option in tracking]
-        lines.append(line)
-    problems = []
-    if total:
-        problems.append(
-            _(
-                "The journal of %(day)s does not balance: debits and credits differ by %(diff)s after rounding "
-                "to the cent. Nothing was sent for that day; correct the entries of that day in Odoo.",
-                day=day,
-                diff=total,
-            )
-        )
-    payload = {
-        "Narration": narration,
-        "Date": fields.Date.to_string(day),
-        "Status": "POSTED",
-        "LineAmountTypes": "NoTax",
-        "JournalLines": lines,
-    }
-    return payload, problems
 
 
 class XeroManualJournal(models.Model):
@@ -415,14 +317,15 @@ class XeroManualJournal(models.Model):
                 raise UserError("\n".join(problems))
             key = tenant._xero_key("mj", company.id, str(day), revision, payload)
             journal = self._xero_new(company, tenant, day, revision, narration, key)
-            Attempt._record(tenant, journal, tag, key)
             try:
-                answer = tenant._xero_call(
+                answer = self.env["xero.sender"]._xero_send(
+                    tenant,
                     _("sending the balances journal of %(day)s", day=day),
                     "create_manual_journals",
-                    body={"ManualJournals": [payload]},
-                    key=key,
-                    records=journal,
+                    {"ManualJournals": [payload]},
+                    journal,
+                    key,
+                    endpoint=tag,
                 )
             except UserError:
                 journal.unlink()
@@ -576,157 +479,3 @@ class XeroManualJournal(models.Model):
             ],
         )
         return self.env.cr.fetchall()
-
-    # ------------------------------------------------------------------------------------
-    # The run, per organisation: "Synchronize now" and the evening cron
-    # ------------------------------------------------------------------------------------
-    @api.model
-    def _xero_sync_notification(self, tenants):
-        """Synchronize now (the caller checked the manager's access): each organisation at most
-        once per 5 minutes; one notification saying what was sent, or what stops it."""
-        messages, kind = [], "success"
-        for tenant in tenants:
-            self._xero_journals_check_throttle(tenant)
-            results = self._xero_run_journals(tenant.sudo())
-            message, tenant_kind = self._xero_journals_summary(tenant, results)
-            messages.append(message)
-            if tenant_kind != "success":
-                kind = tenant_kind
-        return notification(
-            _("Balances to Xero"),
-            "\n".join(messages),
-            kind,
-            sticky=kind != "success",
-            next_action={"type": "ir.actions.client", "tag": "soft_reload"},
-        )
-
-    @api.model
-    def _xero_journals_check_throttle(self, tenant):
-        tenant.ensure_one()
-        last = tenant.xero_journals_synced_at  # the caller passed the manager check on it
-        if not last:
-            return
-        allowed = last + timedelta(seconds=const.JOURNALS_SYNC_THROTTLE_SECONDS)
-        if fields.Datetime.now() < allowed:
-            raise UserError(
-                _(
-                    "Balances of %(org)s were synchronised at %(last)s: at most once every 5 minutes. The next "
-                    "synchronisation is allowed from %(next)s.",
-                    org=tenant.name,
-                    last=tools.format_datetime(self.env, last, dt_format="medium"),
-                    next=tools.format_datetime(self.env, allowed, dt_format="medium"),
-                )
-            )
-
-    @api.model
-    def _xero_journals_summary(self, tenant, results):
-        """(message, notification type) for what a run did in ``tenant``."""
-        if results is None:
-            return _("%(org)s: a balances run is in progress already.", org=tenant.name), "warning"
-        if not results:
-            return (
-                _("%(org)s: no company of this organisation sends its balances to Xero.", org=tenant.name),
-                "warning",
-            )
-        parts, kind = [], "success"
-        for company, stats in results.items():
-            if stats["problems"]:
-                kind = "danger"
-                parts.append(
-                    _(
-                        "%(company)s: nothing more was sent.\n%(problems)s",
-                        company=company.name,
-                        problems="\n".join(f"• {p}" for p in stats["problems"]),
-                    )
-                )
-                continue
-            text = _(
-                "%(company)s: %(sent)s journal(s) and %(adjustments)s adjustment(s) sent to %(org)s.",
-                company=company.name,
-                sent=stats["sent"],
-                adjustments=stats["adjustments"],
-                org=tenant.name,
-            )
-            if stats["recovered"]:
-                text += " " + _("%(count)s found in Xero after an interrupted run.", count=stats["recovered"])
-            if stats["warnings"]:
-                kind = "warning"
-                text += "\n" + "\n".join(f"• {w}" for w in stats["warnings"])
-            parts.append(text)
-        return "\n".join(parts), kind
-
-    @api.model
-    def _xero_lock_journals(self, tenant):
-        """One balances run per organisation at a time (a user and the cron, two workers)."""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.id])
-        return self.env.cr.fetchone()[0]
-
-    @api.model
-    def _xero_run_journals(self, tenant, companies=None):
-        """Run the balances of ``companies`` (default: every company of ``tenant`` that sends
-        them). Returns {company: stats}, or None when another run holds the lock."""
-        tenant.ensure_one()
-        if not self._xero_lock_journals(tenant):
-            return None
-        if companies is None:
-            companies = tenant.company_ids.filtered("xero_journals_enabled")
-        results = {}
-        for company in companies:
-            try:
-                with self.env.cr.savepoint():
-                    results[company] = self._xero_run(company, tenant)
-            except UserError as error:
-                results[company] = {
-                    "sent": 0,
-                    "adjustments": 0,
-                    "recovered": 0,
-                    "days": 0,
-                    "problems": [str(error)],
-                    "warnings": [],
-                }
-                company.sudo().xero_journals_problems = str(error)
-        tenant.sudo().xero_journals_synced_at = fields.Datetime.now()
-        return results
-
-    @api.model
-    def _cron_xero_journals(self):
-        """Hourly: each company sending its balances runs once a day, once its evening hour has
-        passed in its time zone. One organisation failing does not stop the others."""
-        companies = self.env["res.company"].search([("xero_journals_enabled", "=", True)])  # cron: superuser
-        due = companies.filtered(
-            lambda c: c.xero_tenant_id
-            and c._xero_journals_now().hour >= (c.xero_journals_hour or 0)
-            and (not c.xero_journals_run_date or c.xero_journals_run_date < c._xero_journals_today())
-        )
-        run_cron_batches(
-            self.env,
-            due.grouped("xero_tenant_id").items(),
-            lambda batch: self._xero_run_evening(*batch),
-            lambda batch: f"balances of {batch[0].name}",
-        )
-        return True
-
-    @api.model
-    def _xero_run_evening(self, tenant, companies):
-        """The evening run of ``companies`` in ``tenant``: a company without problems is done
-        for the day."""
-        for company, stats in (self._xero_run_journals(tenant, companies) or {}).items():  # cron: superuser
-            if not stats["problems"]:
-                company.xero_journals_run_date = company._xero_journals_today()
-
-
-def _difference(odoo_amounts, sent_amounts):
-    """Odoo's figures minus what Xero holds, per (code, tracking), zeros left out."""
-    diff = {}
-    for key in set(odoo_amounts) | set(sent_amounts):
-        amount = _money(odoo_amounts.get(key, ZERO)) - _money(sent_amounts.get(key, ZERO))
-        if amount:
-            diff[key] = amount
-    return diff
-
-
-def _narration(company, day, revision):
-    day_text = fields.Date.to_string(day)
-    if not revision:
-        return f"Odoo balances {day_text} {company.name}"
-    return f"Adjustment of {day_text} {company.name} ({revision})"

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models, tools
 
-from .xero_manual_journal import tracking_of_key
+from ..journals import tracking_of_key
 
 
 class XeroManualJournalLine(models.Model):

@@ -107,6 +107,9 @@ class XeroTenant(models.Model):
         kwargs = dict(params or {})
         accepted = inspect.signature(getattr(AccountingApi, method)).parameters
         writing = not method.startswith("get_")
+        if writing and not self.env.context.get("xero_sender"):
+            # Exactly once is the sender's promise: checks, attempt and key before the call.
+            raise RuntimeError(f"{method}: writes to Xero go through xero.sender._xero_send")
         if writing:
             if "summarize_errors" in accepted:
                 kwargs.setdefault("summarize_errors", False)

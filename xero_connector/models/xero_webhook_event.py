@@ -1,5 +1,7 @@
 """What signed webhook deliveries asked for, and the queue that does it."""
 
+import uuid
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
@@ -52,15 +54,17 @@ class XeroWebhookEvent(models.Model):
         were queued. Events of organisations not linked here (or not the key's own) are
         ignored."""
         self._xero_superuser_only()
-        events = body.get("events") or []
-        domain = [("tenant_id", "in", list({e.get("tenantId") for e in events if e.get("tenantId")}))]
+        # Only events of Xero's documented shape: an object whose resourceId and tenantId are
+        # ids. Another one, once queued, would fail its organisation's queue at every run.
+        events = [e for e in body.get("events") or [] if _well_formed(e)]
+        domain = [("tenant_id", "in", list({e["tenantId"] for e in events}))]
         tenants = {t.tenant_id: t for t in self.env["xero.tenant"].search(domain)}
         vals = []
         for event in events:
             target = tenants.get(event.get("tenantId"))
             if not target or (tenant and target != tenant):
                 continue
-            if event.get("eventCategory") not in ("INVOICE", "CONTACT") or not event.get("resourceId"):
+            if event.get("eventCategory") not in ("INVOICE", "CONTACT"):
                 continue
             vals.append(
                 {
@@ -105,3 +109,16 @@ class XeroWebhookEvent(models.Model):
         for docs in pages:
             self.env["xero.contact"]._xero_upsert(tenant, docs)
         events.state = "done"
+
+
+def _well_formed(event):
+    """Whether ``event`` is a webhook event as Xero documents it: an object naming its
+    organisation and resource by their ids."""
+    if not isinstance(event, dict):
+        return False
+    for key in ("tenantId", "resourceId"):
+        try:
+            uuid.UUID(event.get(key) if isinstance(event.get(key), str) else "")
+        except ValueError:
+            return False
+    return True

@@ -28,3 +28,5 @@ from . import test_high_volume
 from . import test_security_walls
 from . import test_oauth_log
 from . import test_charts
+from . import test_fault_matrix
+from . import test_exactly_once

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from odoo import Command
-from odoo.addons.xero_connector.models.xero_manual_journal import (
+from odoo.addons.xero_connector.journals import (
     _difference,
     _narration,
     manual_journal_payload,

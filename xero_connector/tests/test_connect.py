@@ -205,6 +205,13 @@ class TestTokens(XeroSandboxCase):
         self.assertIn(self.org_a["name"], message)
         self.assertIn("expires", message)
 
+    def test_check_authentication_is_no_success_when_xero_did_not_answer(self):
+        self.sandbox.add_fault("503", path="/Organisation", count=20)
+        self.addCleanup(self.sandbox.clear_faults)
+        action = self.connection.with_user(self.xero_manager).action_check_authentication()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn(f"Xero did not answer for {self.org_a['name']}", action["params"]["message"])
+
     def test_disconnect_revokes_and_keeps_organisations(self):
         refresh = self.connection.refresh_token
         company = self.env.company
@@ -290,10 +297,13 @@ class TestChokePoint(XeroSandboxCase):
     def test_xero_validation_message_reaches_the_user(self):
         with self.assertRaisesRegex(UserError, "The contact name .* is already assigned"):
             name = self.sandbox.dump(self.org_a["tenantId"], "Contacts")[0]["Name"]
-            self.tenant._xero_call(
+            self.env["xero.sender"]._xero_send(
+                self.tenant,
                 "creating a contact",
                 "create_contacts",
-                body={"Contacts": [{"Name": name}]},
+                {"Contacts": [{"Name": name}]},
+                self.env["res.partner"],
+                None,
                 params={"summarize_errors": True},
             )
 

@@ -256,6 +256,25 @@ class TestContacts(XeroSandboxCase):
         self.assertNotIn("PUT /Contacts", self._calls(mark, self.org_a))
         self.assertFalse(partner._xero_contact(tenant_a))
 
+    def test_a_name_longer_than_xero_takes_is_refused_not_cut(self):
+        """Two partners sharing their first 255 characters would be one contact in Xero: each
+        is refused with its length and what to do, and nothing is sent."""
+        (tenant_a,) = self._connect(self.org_a)
+        stem = self._unique("Long Name Holdings") + " " + "x" * 260
+        first, second = self.env["res.partner"].create(
+            [
+                {"name": stem[:256] + " One", "is_company": True},
+                {"name": stem[:256] + " Two", "is_company": True},
+            ]
+        )
+        mark = self._mark()
+        with self.assertRaisesRegex(UserError, "characters and Xero takes at most 255 .* shorten it"):
+            first.with_user(self.xero_user).action_xero_export_contact()
+        with self.assertRaisesRegex(UserError, "characters and Xero takes at most 255"):
+            second.with_user(self.xero_user).action_xero_export_contact()
+        self.assertNotIn("PUT /Contacts", self._calls(mark, self.org_a))
+        self.assertFalse(first._xero_contact(tenant_a) or second._xero_contact(tenant_a))
+
     def test_retry_after_lost_response_creates_one_contact(self):
         (tenant_a,) = self._connect(self.org_a)
         self._no_sleep()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from odoo import Command, fields
-from odoo.addons.xero_connector.models.xero_manual_journal import manual_journal_payload, xero_nets
+from odoo.addons.xero_connector.journals import manual_journal_payload, xero_nets
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 

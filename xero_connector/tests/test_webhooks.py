@@ -110,6 +110,18 @@ class TestWebhooks(XeroPaymentCase):
         self.assertEqual(self.post(body).status_code, 200)
         self.assertFalse(self.queued())
 
+    def test_signed_bodies_of_another_shape_are_ignored_and_block_nothing(self):
+        move = self.exported()
+        bad_event = dict(self.invoice_event(move), resourceId={"id": move.xero_id})
+        for body in (b"[]", b"1", b'{"events": "x"}', json.dumps({"events": [bad_event, 7]}).encode()):
+            self.assertEqual(self.post(body).status_code, 200, body)
+        self.assertFalse(self.queued(), "nothing of another shape is queued")
+        body = json.dumps({"events": [bad_event, self.invoice_event(move)], "entropy": "MIXED"}).encode()
+        self.assertEqual(self.post(body).status_code, 200)
+        self.assertEqual(self.queued().mapped("resource_id"), [move.xero_id])
+        self.env["xero.webhook.event"]._cron_xero_webhook_queue()
+        self.assertFalse(self.queued(), "the organisation's queue is not blocked")
+
     def test_organisation_key(self):
         """A key set on one organisation is accepted for that organisation's events only."""
         own_key = uuid.uuid4().hex

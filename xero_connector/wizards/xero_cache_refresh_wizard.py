@@ -81,7 +81,17 @@ class XeroCacheRefreshWizard(models.TransientModel):
             )
         Request = self.env["xero.cache.refresh.request"]
         results = Request._refresh_cache(tenants, lists, full=self.full_reload)
-        return self._notification(_("Xero cache refreshed"), Request._cache_summary(results), "success")
+        outcomes = [
+            isinstance(per_list, str) or "error" in stats
+            for per_list in results.values()
+            for stats in (per_list.values() if isinstance(per_list, dict) else [{}])
+        ]
+        if outcomes and all(outcomes):
+            return self._notification(
+                _("Xero cache not refreshed"), Request._cache_summary(results), "danger"
+            )
+        kind = "warning" if any(outcomes) else "success"
+        return self._notification(_("Xero cache refreshed"), Request._cache_summary(results), kind)
 
     @staticmethod
     def _notification(title, message, kind):

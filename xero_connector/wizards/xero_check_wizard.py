@@ -53,10 +53,10 @@ class XeroCheckWizard(models.TransientModel):
         kind = xero_kind(move.move_type)
         endpoint, number_key = kind.endpoint, kind.number_key
         if move.xero_id and not by_number:
-            answer = tenant._xero_call(
-                _("checking %(doc)s", doc=move.name), kind.get_one, params={kind.id_arg: move.xero_id}
-            )
-            element = (answer.get(endpoint) or [None])[0]
+            answer = self.env["xero.reader"]._xero_read(move)[move]
+            if answer.unknown:  # nothing in Odoo changes on an outage
+                raise UserError(answer.message)
+            element = answer.element
         else:
             element = move._xero_find_in_xero(tenant)
         values = {"move_id": move.id, "odoo_total": move.amount_total, "found": bool(element)}

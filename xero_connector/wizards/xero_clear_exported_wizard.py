@@ -6,9 +6,8 @@ document, and must say why."""
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..const import XERO_GONE_STATUSES
-from ..errors import XeroError
-from ..utils import xero_kind
+# Xero's answer, shown on the form: computed, never taken from the caller.
+XERO_ANSWER_FIELDS = ("xero_status", "gone_in_xero", "check_error")
 
 
 class XeroClearExportedWizard(models.TransientModel):
@@ -37,51 +36,35 @@ class XeroClearExportedWizard(models.TransientModel):
             [vals.get("move_id") for vals in vals_list if vals.get("move_id")]
         )
         self.env["account.move"]._check_xero_user(moves)
+        # What Xero holds is Xero's answer, never the caller's.
+        vals_list = [{k: v for k, v in vals.items() if k not in XERO_ANSWER_FIELDS} for vals in vals_list]
         return super().create(vals_list)
+
+    def write(self, vals):
+        return super().write({k: v for k, v in vals.items() if k not in XERO_ANSWER_FIELDS})
+
+    def _document(self):
+        return self.purchase_order_id or self.move_id
+
+    def _xero_answer(self):
+        """What Xero holds for the document now (``xero.reader``)."""
+        document = self._document()
+        return self.env["xero.reader"]._xero_read(document)[document]
 
     @api.depends("move_id", "purchase_order_id")
     def _compute_xero_status(self):
         """Ask Xero what became of the document before forgetting the link. Only Xero's own
         answer counts as gone — 404, or status DELETED/VOIDED; an outage, a rate limit or a
-        login to reconnect leaves the question open (``check_error``), never "deleted"."""
+        login to reconnect leaves the question open (``check_error``), never "deleted". For
+        the form only: the action asks Xero again."""
         for wizard in self:
-            if wizard.purchase_order_id:
-                status, error = wizard._order_status(), False
-            else:
-                status, error = wizard._move_status()
-            wizard.xero_status = status
-            wizard.check_error = error
-            wizard.gone_in_xero = status in XERO_GONE_STATUSES
-
-    def _move_status(self):
-        """(Xero's status of the invoice or False, why Xero could not say or False)."""
-        move = self.move_id
-        status, error = False, False
-        if move.xero_id:
-            kind = xero_kind(move.move_type)
-            try:
-                answer = move.xero_tenant_id._xero_call(
-                    _("checking %(doc)s", doc=move.name), kind.get_one, params={kind.id_arg: move.xero_id}
-                )
-                element = (answer.get(kind.endpoint) or [{}])[0]
-                if element.get(kind.id_key) == move.xero_id:
-                    status = element.get("Status") or False
-                if not status:
-                    error = _("Xero's answer did not name %s.", move.name)
-            except XeroError as failure:
-                if failure.status == 404:
-                    status = "DELETED"  # Xero itself no longer knows it
-                else:
-                    error = str(failure)
-            except UserError as failure:
-                error = str(failure)
-        return status, error
-
-    def _order_status(self):
-        order = self.purchase_order_id
-        if not order.xero_id:
-            return False
-        return (order._xero_read_element() or {}).get("Status") or "DELETED"
+            if not wizard._document().xero_id:
+                wizard.xero_status = wizard.gone_in_xero = wizard.check_error = False
+                continue
+            answer = wizard._xero_answer()
+            wizard.xero_status = answer.status or False
+            wizard.gone_in_xero = answer.gone
+            wizard.check_error = answer.reason if answer.unknown else False
 
     def action_clear(self):
         self.ensure_one()
@@ -94,31 +77,33 @@ class XeroClearExportedWizard(models.TransientModel):
             document._check_xero_user(document)
         if not document.xero_id:
             raise UserError(_("%s is not marked as exported.", document.name))
-        if self.gone_in_xero:
-            document._xero_clear_exported(_("%(status)s in Xero.", status=self.xero_status))
+        # Decided on Xero's answer now, whatever the form holds.
+        answer = self._xero_answer()
+        if answer.gone:
+            document._xero_clear_exported(_("%(status)s in Xero.", status=answer.status))
         else:
-            self._check_forced_clear(document)
+            self._check_forced_clear(document, answer)
             document._xero_clear_exported(
                 _(
                     "forced by %(user)s while %(status)s in Xero: %(reason)s",
                     user=self.env.user.name,
-                    status=self.xero_status or _("unknown"),
+                    status=answer.status or _("unknown"),
                     reason=self.reason,
                 )
             )
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
-    def _check_forced_clear(self, document):
+    def _check_forced_clear(self, document, answer):
         """Clearing while Xero still has the document (or could not say): a Xero manager's
         decision, with a reason."""
         manager = self.env["xero.access"]._xero_is("manager")
-        if self.check_error and not manager:
+        if answer.unknown and not manager:
             raise UserError(
                 _(
                     "%(doc)s was not cleared: Xero could not say whether it still has it (%(error)s). "
                     "Try again later; only a Xero manager may clear it without Xero's answer.",
                     doc=document.name,
-                    error=self.check_error,
+                    error=answer.reason,
                 )
             )
         if not manager:
@@ -127,7 +112,7 @@ class XeroClearExportedWizard(models.TransientModel):
                     "%(doc)s is still %(status)s in Xero. Delete or void it there first; only a Xero manager "
                     "may clear it anyway.",
                     doc=document.name,
-                    status=self.xero_status,
+                    status=answer.status,
                 )
             )
         if not (self.reason or "").strip():
