@@ -27,7 +27,6 @@
         "views/xero_cache_views.xml",
         "views/res_partner_views.xml",
         "data/ir_cron_data.xml",
-        "views/xero_menus.xml",
         "wizards/xero_product_link_wizard_views.xml",
         "wizards/xero_category_link_wizard_views.xml",
         "wizards/xero_item_import_wizard_views.xml",
@@ -49,6 +48,7 @@
         "data/ir_cron_journals.xml",
         "views/purchase_order_views.xml",
         "data/ir_cron_purchase_orders.xml",
+        "views/xero_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [

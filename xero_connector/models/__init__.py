@@ -54,6 +54,6 @@ from . import (
     account_payment,
     account_payment_register,
 )
-from . import xero_tenant_overview, res_partner_balance
+from . import xero_tenant_overview, xero_tenant_screens, xero_account_map_used, res_partner_balance
 from . import xero_manual_journal, xero_manual_journal_line, xero_journal_ledger
 from . import account_move_purchase

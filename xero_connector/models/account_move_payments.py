@@ -275,7 +275,7 @@ class AccountMove(models.Model):
             raise UserError(
                 _(
                     "No journal for Xero payments in %(org)s: set a default journal on the organisation "
-                    "(Xero > Organisations).",
+                    "(Accounting > Configuration > Xero > Organisations).",
                     org=tenant.name,
                 )
             )

@@ -71,7 +71,7 @@ class AccountMove(models.Model):
             raise UserError(
                 _(
                     "%(docs)s was exported to Xero, so it cannot be %(action)s. Correct it in Xero (credit note "
-                    "or void), or clear its exported status first (Xero > Clear exported status).",
+                    "or void), or clear its exported status first (Clear exported status on its Xero tab).",
                     docs=", ".join(locked.mapped("name")),
                     action=action,
                 )

@@ -146,7 +146,7 @@ class PurchaseOrder(models.Model):
             raise UserError(
                 _(
                     "Nothing to send: only confirmed purchase orders not yet in Xero, of companies that send them "
-                    "(Settings > Accounting > Xero > Purchase orders to Xero)."
+                    "(Settings > Xero > Purchase orders to Xero)."
                 )
             )
         result = exportable._xero_export(raise_on_problems=len(self) == 1)

@@ -131,7 +131,7 @@ class ResPartner(models.Model):
                 raise UserError(
                     _(
                         "The company %(company)s has no Xero organisation: choose one in Settings > "
-                        "Accounting > Xero.",
+                        "Xero.",
                         company=company.name,
                     )
                 )

@@ -106,7 +106,7 @@ class XeroVarianceReport(models.TransientModel):
         if not tenants:
             raise UserError(
                 _(
-                    "None of your companies has a Xero organisation: choose one in Settings > Accounting > Xero."
+                    "None of your companies has a Xero organisation: choose one in Settings > Xero."
                 )
             )
         self._run(tenants)
