@@ -34,6 +34,7 @@
         "views/xero_mapping_views.xml",
         "views/product_views.xml",
         "wizards/xero_export_wizards_views.xml",
+        "wizards/xero_export_all_wizard_views.xml",
         "views/account_move_views.xml",
         "data/ir_cron_export_queue.xml",
         "views/xero_payment_views.xml",
