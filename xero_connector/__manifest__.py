@@ -52,6 +52,9 @@
         "views/xero_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "xero_connector/static/src/**/*",
+        ],
         "web.assets_tests": [
             "xero_connector/static/tests/tours/**/*",
         ],
