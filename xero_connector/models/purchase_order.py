@@ -219,7 +219,21 @@ class PurchaseOrder(models.Model):
             raise UserError(_("%s is not in Xero yet.", self.name))
         element = self._xero_read_element()
         self._xero_apply_xero_state(element or {"Status": "DELETED"})
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        from odoo.tools import formatLang
+
+        from ..utils import answer, xero_status_word
+
+        return answer(
+            self.env,
+            _(
+                "%(doc)s in Xero: %(status)s, total %(total)s.",
+                doc=self.name,
+                status=xero_status_word(
+                    self.env, self.xero_status, purchase_order=self.xero_kind == "purchase_order"
+                ),
+                total=formatLang(self.env, self.xero_total, currency_obj=self.currency_id),
+            ),
+        )
 
     def _xero_apply_xero_state(self, element):
         self.ensure_one()
@@ -234,9 +248,14 @@ class PurchaseOrder(models.Model):
         self._xero_check_po_access(self, "write")
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet: send it first.", self.name))
+        from ..utils import answer
+
         if self._xero_push_update():
             self.message_post(body=_("Updated in Xero (status %s).", self.xero_status))
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+            return answer(self.env, _("%(doc)s updated in Xero.", doc=self.name))
+        return answer(
+            self.env, _("%(doc)s is the same in Xero already: nothing to update.", doc=self.name), "info"
+        )
 
     def _xero_update_queued(self):
         """A queued change of a sent order: pushed, or Xero's refusal recorded on the order."""

@@ -33,6 +33,8 @@ class XeroTenant(models.Model):
         """Import contacts from Xero, preset to this organisation."""
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("manager", self)
-        action = self.env["ir.actions.act_window"]._for_xml_id("xero_connector.action_xero_contact_import_wizard")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "xero_connector.action_xero_contact_import_wizard"
+        )
         action["context"] = {"default_tenant_id": self.id}
         return action

@@ -434,7 +434,9 @@ class TestCache(XeroSandboxCase):
                 {"tenant_id": tenant.id, "xero_id": "x"}
             )
         # The lists open from the organisation form's smart buttons, its rows only.
-        action = tenant.with_user(self.xero_manager).with_context(xero_list="contacts").action_open_cache_list()
+        action = (
+            tenant.with_user(self.xero_manager).with_context(xero_list="contacts").action_open_cache_list()
+        )
         self.assertEqual(action["res_model"], "xero.contact")
         self.assertEqual(action["domain"], [("tenant_id", "=", tenant.id)])
         with self.assertRaises(AccessError):

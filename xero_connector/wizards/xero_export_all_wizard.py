@@ -16,7 +16,9 @@ NAMES_SHOWN = 10
 def _names(moves):
     names = moves.mapped("name")
     if len(names) > NAMES_SHOWN:
-        return _("%(names)s and %(more)s more", names=", ".join(names[:NAMES_SHOWN]), more=len(names) - NAMES_SHOWN)
+        return _(
+            "%(names)s and %(more)s more", names=", ".join(names[:NAMES_SHOWN]), more=len(names) - NAMES_SHOWN
+        )
     return ", ".join(names)
 
 
@@ -54,7 +56,9 @@ class XeroExportAllWizard(models.TransientModel):
         self.env["account.move"]._check_xero_user(moves)
         if not moves:
             raise UserError(
-                _("Nothing to export: this list shows no posted invoice, credit note or bill that is not in Xero yet.")
+                _(
+                    "Nothing to export: this list shows no posted invoice, credit note or bill that is not in Xero yet."
+                )
             )
         wizard = self.create({"move_ids": [fields.Command.set(moves.ids)]})
         return {
