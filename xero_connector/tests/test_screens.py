@@ -96,7 +96,7 @@ class TestScreens(XeroExportCase):
         self.assertEqual(len(arch.xpath("//header")), 1)
         self.assertEqual(len(arch.xpath("//notebook")), 1)
         for technical in ("tenant_id", "short_code", "xero_connection_ref"):
-            self.assertFalse(arch.xpath(f"//field[@name='{technical}']"), technical)
+            self.assertFalse(arch.xpath(f"//sheet/group//field[@name='{technical}']"), technical)
         # They are there in debug mode (Odoo's "Technical Features", effective only then).
         source = etree.fromstring(self.env.ref("xero_connector.xero_tenant_view_form").get_combined_arch())
         self.assertEqual(source.xpath("//field[@name='tenant_id']")[0].get("groups"), "base.group_no_one")
@@ -175,7 +175,7 @@ class TestScreens(XeroExportCase):
         by_currency = {
             g["currency"]: g["odoo_total"] for g in Line.read_group(domain, ["odoo_total:sum"], ["currency"])
         }
-        self.assertEqual(by_currency, {"AUD": 130, "NZD": 50})
+        self.assertEqual(by_currency, {"AUD": 150, "NZD": 50})
 
     # ------------------------------------------------------------------------------------
     # Buttons answer on screen
@@ -191,20 +191,14 @@ class TestScreens(XeroExportCase):
         self.assertNotIn(move.xero_status, answer["params"]["message"], "the status in words")
         self.assertEqual(answer["params"]["next"]["tag"], "soft_reload")
 
-    def test_disconnect_shows_the_new_state(self):
-        connection = self.connection_of(self.xero_manager)
-        settings = self.env["res.config.settings"].with_user(self.xero_manager).create({})
-        answer = settings.action_xero_disconnect()
-        self.assertEqual(connection.state, "disconnected")
-        self.assertEqual(answer["params"]["next"], {"type": "ir.actions.client", "tag": "soft_reload"})
-
     # ------------------------------------------------------------------------------------
     # Export all: what the list shows
     # ------------------------------------------------------------------------------------
     def test_export_all_sends_what_the_list_shows(self):
         invoices = self.make_move() | self.make_move()
         bill = self.make_move("in_invoice", ref="BILL-2025", invoice_date=fields.Date.to_date("2025-06-30"))
-        refund = self.make_move("out_refund")
+        refund = self.make_move("out_refund")  # customer credit notes are in the same list
+        vendor_refund = self.make_move("in_refund", ref="VR-1")
         exported = self.make_move()
         exported.action_xero_export()
         draft = self.make_move(post=False)
@@ -213,18 +207,20 @@ class TestScreens(XeroExportCase):
         Move = self.env["account.move"].with_user(self.xero_user).with_context(active_domain=list_domain)
         opened = Move.browse().action_xero_export_all_from_list()
         wizard = self.env["xero.export.all.wizard"].browse(opened["res_id"])
-        self.assertEqual(wizard.move_ids, invoices, "only the list's posted invoices not yet in Xero")
-        self.assertEqual(wizard.move_count, 2)
-        for other in (bill, refund, exported, draft):
+        self.assertEqual(
+            wizard.move_ids, invoices | refund, "only the list's posted documents not yet in Xero"
+        )
+        self.assertEqual(wizard.move_count, 3)
+        for other in (bill, vendor_refund, exported, draft):
             self.assertNotIn(other, wizard.move_ids)
         answer = wizard.with_user(self.xero_user).action_export()
         message = answer["params"]["message"]
-        for move in invoices:
+        for move in invoices | refund:
             self.assertIn(move.name, message)
-        self.assertTrue(all(invoices.mapped("xero_id")))
-        self.assertFalse(bill.xero_id or refund.xero_id)
+        self.assertTrue(all((invoices | refund).mapped("xero_id")))
+        self.assertFalse(bill.xero_id or vendor_refund.xero_id)
         sent = answer["params"]["next"]
-        self.assertEqual(self.env["account.move"].search(sent["domain"]), invoices)
+        self.assertEqual(self.env["account.move"].search(sent["domain"]), invoices | refund)
 
     def test_export_all_keeps_to_the_selected_companies_and_rows(self):
         company_b = self.second_company("Screens Company B")
@@ -289,3 +285,15 @@ class TestChart(XeroExportCase):
         self.assertEqual(svg.count('class="o_xero_chart_day"'), 7)
         calls = self.env["xero.sync.log"].search_count([("tenant_id", "=", self.tenant.id)])
         self.assertIn(f'data-total="{calls}"', svg)
+
+
+@tagged("post_install", "-at_install")
+class TestDisconnectAnswer(XeroExportCase):
+    """Disconnect revokes the login at Xero (the sandbox remembers): a class of its own."""
+
+    def test_disconnect_shows_the_new_state(self):
+        connection = self.connection_of(self.xero_manager)
+        # Settings' Disconnect and the login's own form both end here.
+        answer = connection.with_user(self.xero_manager).action_disconnect()
+        self.assertEqual(connection.state, "disconnected")
+        self.assertEqual(answer["params"]["next"], {"type": "ir.actions.client", "tag": "soft_reload"})
