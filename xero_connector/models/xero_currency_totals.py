@@ -12,6 +12,8 @@ class XeroCurrencyTotals(models.AbstractModel):
     # The field naming each row's currency, and the amounts summed in its groups.
     _xero_currency_field = "currency"
     _xero_amount_fields = ()
+    # Open every level of a grouped list (Odoo opens only the first by itself).
+    _xero_open_groups = False
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
@@ -26,4 +28,6 @@ class XeroCurrencyTotals(models.AbstractModel):
             ):
                 for name in summed:
                     group.pop(name)
+            if self._xero_open_groups:
+                group["__fold"] = False
         return groups

@@ -297,3 +297,25 @@ class TestDisconnectAnswer(XeroExportCase):
         answer = connection.with_user(self.xero_manager).action_disconnect()
         self.assertEqual(connection.state, "disconnected")
         self.assertEqual(answer["params"]["next"], {"type": "ir.actions.client", "tag": "soft_reload"})
+
+
+@tagged("post_install", "-at_install")
+class TestScreenTours(XeroExportCase):
+    """The menus and a button's answer, pressed in a browser."""
+
+    def test_menus_mappings_and_settings(self):
+        self.env["xero.sync.log"].sudo().create(
+            {"tenant_id": self.tenant.id, "operation": "tour", "state": "success", "http_status": 200}
+        )
+        self.start_tour("/odoo/customer-invoices", "xero_menus_tour", login="admin")
+
+    def test_update_in_xero_answers_on_screen(self):
+        move = self.make_move()
+        move.action_xero_export()
+        self.assertEqual(move.xero_status, "DRAFT")
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
+            "xero_update_answer_tour",
+            login="xero_clerk",
+        )
+        self.assertTrue(move.message_ids.filtered(lambda m: "Updated in Xero" in (m.body or "")))

@@ -24,6 +24,7 @@ class XeroVarianceLine(models.TransientModel):
     _order = "state_sequence, odoo_date, name, id"
     _check_company_auto = True
     _xero_amount_fields = ("odoo_total", "xero_total")
+    _xero_open_groups = True
 
     report_id = fields.Many2one("xero.variance.report", required=True, ondelete="cascade", index=True)
     state = fields.Selection(STATES, string="Variance", required=True, readonly=True)
