@@ -319,3 +319,13 @@ class TestScreenTours(XeroExportCase):
             login="xero_clerk",
         )
         self.assertTrue(move.message_ids.filtered(lambda m: "Updated in Xero" in (m.body or "")))
+
+    def test_queued_document_form_refreshes_itself(self):
+        move = self.make_move()
+        move._xero_write_fields({"xero_export_state": "queued"})
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
+            "xero_queued_refresh_tour",
+            login="xero_clerk",
+        )
+        self.assertTrue(move.xero_id)

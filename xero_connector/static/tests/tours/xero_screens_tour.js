@@ -1,6 +1,7 @@
 /** @odoo-module */
 
 import { registry } from "@web/core/registry";
+import { rpc } from "@web/core/network/rpc";
 
 // The Xero menus as an accountant finds them: Accounting › Xero for the daily tools, the
 // set-up under Configuration › Xero, Mappings as one screen, Settings on Xero's own tab.
@@ -97,6 +98,40 @@ registry.category("web_tour.tours").add("xero_update_answer_tour", {
         {
             content: "The status is in words",
             trigger: ".o_form_view .o_field_widget[name='xero_status']:contains('Draft')",
+        },
+    ],
+});
+
+// A document waiting in the export queue: the queue sends it in its own transaction (here: a
+// call the tour makes, as the queue's cron would), and the open form shows it exported
+// without the user reloading the page.
+registry.category("web_tour.tours").add("xero_queued_refresh_tour", {
+    steps: () => [
+        {
+            content: "Open the Xero tab",
+            trigger: ".o_form_view .o_notebook a[name='xero']",
+            run: "click",
+        },
+        {
+            content: "The document waits in the queue",
+            trigger: ".o_form_view .o_field_widget[name='xero_export_state']:contains('Queued')",
+            async run() {
+                const moveId = parseInt(window.location.pathname.split("/").pop());
+                await rpc("/web/dataset/call_kw/account.move/action_xero_export", {
+                    model: "account.move",
+                    method: "action_xero_export",
+                    args: [[moveId]],
+                    kwargs: {},
+                });
+            },
+        },
+        {
+            content: "The form shows it exported, without a reload by the user",
+            trigger: ".o_form_view .o_field_widget[name='xero_export_state']:contains('Exported')",
+        },
+        {
+            content: "with its Xero number",
+            trigger: ".o_form_view .o_field_widget[name='xero_number']:not(:empty)",
         },
     ],
 });
