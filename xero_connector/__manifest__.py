@@ -27,7 +27,6 @@
         "views/xero_cache_views.xml",
         "views/res_partner_views.xml",
         "data/ir_cron_data.xml",
-        "views/xero_menus.xml",
         "wizards/xero_product_link_wizard_views.xml",
         "wizards/xero_category_link_wizard_views.xml",
         "wizards/xero_item_import_wizard_views.xml",
@@ -35,6 +34,7 @@
         "views/xero_mapping_views.xml",
         "views/product_views.xml",
         "wizards/xero_export_wizards_views.xml",
+        "wizards/xero_export_all_wizard_views.xml",
         "views/account_move_views.xml",
         "data/ir_cron_export_queue.xml",
         "views/xero_payment_views.xml",
@@ -49,8 +49,12 @@
         "data/ir_cron_journals.xml",
         "views/purchase_order_views.xml",
         "data/ir_cron_purchase_orders.xml",
+        "views/xero_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "xero_connector/static/src/**/*",
+        ],
         "web.assets_tests": [
             "xero_connector/static/tests/tours/**/*",
         ],

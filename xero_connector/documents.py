@@ -86,7 +86,7 @@ def set_line_tax(env, item, label, taxes, rate, org, problems):
     elif taxes:
         problems.append(
             env._(
-                "%(line)s: tax %(tax)s has no Xero tax rate in %(org)s: map it in Xero > Mappings > Taxes.",
+                "%(line)s: tax %(tax)s has no Xero tax rate in %(org)s: map it in Accounting > Configuration > Xero > Mappings > Taxes.",
                 line=label,
                 tax=taxes.name,
                 org=org.name,

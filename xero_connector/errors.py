@@ -80,7 +80,7 @@ def what_to_do(env, status):
     status = min(500, status)
     hints = {
         0: env._("Nothing was lost: try again in a few minutes."),
-        401: env._("Connect to Xero again (Settings > Accounting > Xero), then try again."),
+        401: env._("Connect to Xero again (Settings > Xero), then try again."),
         403: env._(
             "The Xero login may not do this in that organisation (a permission or scope is missing): connect "
             "to Xero again and grant access, or ask the organisation's Xero adviser."

@@ -125,6 +125,33 @@ def notification(title, message, kind="info", sticky=False, next_action=None):
     return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
 
 
+# Reloads what the user looks at (the form shows its new state) once a notification is shown.
+SOFT_RELOAD = {"type": "ir.actions.client", "tag": "soft_reload"}
+
+
+def answer(env, message, kind="success", sticky=False):
+    """The one way a Xero button answers on screen: ``message``, one sentence of what
+    happened, then the screen reloaded so it shows the new state."""
+    return notification(env._("Xero"), message, kind, sticky=sticky, next_action=SOFT_RELOAD)
+
+
+def xero_status_word(env, code, purchase_order=False):
+    """Xero's status ``code`` (AUTHORISED…) in the words Xero's own screens use."""
+    if purchase_order and code == "AUTHORISED":
+        return env._("Approved")
+    words = {
+        "DRAFT": env._("Draft"),
+        "SUBMITTED": env._("Awaiting approval"),
+        "AUTHORISED": env._("Awaiting payment"),
+        "PAID": env._("Paid"),
+        "VOIDED": env._("Voided"),
+        "DELETED": env._("Deleted"),
+        "BILLED": env._("Billed"),
+        "POSTED": env._("Posted"),
+    }
+    return words.get(code, code or env._("unknown"))
+
+
 def deep_link(short_code, path):
     """A link that opens ``path`` in the organisation with this short code in Xero."""
     return const.XERO_DEEP_LINK.format(short_code=short_code, path=path)

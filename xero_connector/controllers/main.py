@@ -32,7 +32,7 @@ class XeroOAuthController(http.Controller):
                 _(
                     "Xero did not grant access (%(error)s: %(description)s). Nothing was changed. Xero apps "
                     "created on or after 2 March 2026 cannot ask for accounting.transactions: use the "
-                    "granular scopes in Settings > Accounting > Xero > Xero app.",
+                    "granular scopes in Settings > Xero > Xero app.",
                     error=error,
                     description=kwargs["error_description"][:200],
                 )

@@ -51,8 +51,10 @@ from . import (
     account_move_workflow,
     account_move_send,
 )
+from . import xero_currency_totals
 from . import (
     xero_payment,
+    xero_payment_totals,
     xero_journal_map,
     xero_webhook_event,
     xero_webhook_delivery,
@@ -60,6 +62,7 @@ from . import (
     account_payment,
     account_payment_register,
 )
-from . import xero_tenant_overview, res_partner_balance
+from . import xero_tenant_overview, xero_tenant_screens, xero_account_map_used, res_partner_balance
+from . import xero_no_sums
 from . import xero_manual_journal, xero_manual_journal_run, xero_manual_journal_line, xero_journal_ledger
 from . import account_move_purchase

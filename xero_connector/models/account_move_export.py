@@ -574,7 +574,17 @@ class AccountMove(models.Model):
             )
         self._xero_update_in_xero(tenant, payload)
         self._message_log(body=_("Updated in Xero (status %s).", self.xero_status))
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        from ..utils import answer, xero_status_word
+
+        return answer(
+            self.env,
+            _(
+                "%(doc)s updated in Xero (%(status)s).",
+                doc=self.name,
+                status=xero_status_word(self.env, self.xero_status),
+            ),
+            "success" if self.xero_export_state != "differs" else "warning",
+        )
 
     def _xero_update_in_xero(self, tenant, payload):
         """POST this document's ``payload`` onto its Xero copy; Xero's answer must be that very

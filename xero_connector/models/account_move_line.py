@@ -286,7 +286,7 @@ class AccountMoveLine(models.Model):
             problems.append(
                 _(
                     "%(line)s: account %(account)s has no Xero account in %(org)s, and no default applies: map it "
-                    "in Xero > Mappings > Accounts.",
+                    "in Accounting > Configuration > Xero > Mappings > Accounts.",
                     line=label,
                     account=self.account_id.display_name,
                     org=tenant.name,

@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
 from ..const import XERO_TYPES
-from ..utils import flag_problem, xero_kind
+from ..utils import answer, flag_problem, xero_kind, xero_status_word
 
 XERO_DOCUMENT_STATES = [
     ("draft", "Draft in Xero"),
@@ -95,7 +95,21 @@ class AccountMove(models.Model):
                     "xero_id"
                 ),
             )
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        return answer(self.env, exported._xero_payments_sentence())
+
+    def _xero_payments_sentence(self):
+        """What *Update from Xero* found, in one sentence: one document's paid and due amounts
+        in Xero, or how many documents were read."""
+        if len(self) > 1:
+            return _("%(count)s documents updated from Xero.", count=len(self))
+        self.invalidate_recordset()
+        return _(
+            "%(doc)s in Xero: %(status)s, paid %(paid)s, due %(due)s.",
+            doc=self.name,
+            status=xero_status_word(self.env, self.xero_status),
+            paid=formatLang(self.env, self.xero_amount_paid, currency_obj=self.currency_id),
+            due=formatLang(self.env, self.xero_amount_due, currency_obj=self.currency_id),
+        )
 
     def action_xero_clear_payment_alert(self):
         self._check_xero_user(self)
@@ -299,7 +313,7 @@ class AccountMove(models.Model):
             raise UserError(
                 _(
                     "No journal for Xero payments in %(org)s: set a default journal on the organisation "
-                    "(Xero > Organisations).",
+                    "(Accounting > Configuration > Xero > Organisations).",
                     org=tenant.name,
                 )
             )

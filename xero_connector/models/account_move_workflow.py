@@ -93,7 +93,7 @@ class AccountMove(models.Model):
             raise UserError(
                 _(
                     "%(docs)s was exported to Xero, so it cannot be %(action)s. Correct it in Xero (credit note "
-                    "or void), or clear its exported status first (Xero > Clear exported status).",
+                    "or void), or clear its exported status first (Clear exported status on its Xero tab).",
                     docs=", ".join(locked.mapped("name")),
                     action=action,
                 )
@@ -124,11 +124,10 @@ class AccountMove(models.Model):
         return super().action_invoice_sent()
 
     def action_xero_export_all_from_list(self):
-        """The list's *Export all to Xero* button: a list header button passes the selected
-        ids (none here); every posted document of the user's companies not yet in Xero goes."""
-        action = self.env["account.move"].action_xero_export_all()
-        action["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
-        return action
+        """The list's *Export all to Xero* button: the selected rows, else what the list shows
+        (the web client passes its domain as ``active_domain``), counted and named for a
+        confirmation before anything is sent."""
+        return self.env["xero.export.all.wizard"]._action_open(self, self.env.context.get("active_domain"))
 
     # ------------------------------------------------------------------------------------
     # After export

@@ -162,7 +162,7 @@ class AccountPayment(models.Model):
                 return _(
                     "%(doc)s is %(status)s in Xero: Xero takes payments only on documents awaiting payment. Approve it "
                     "in Xero, then press Send to Xero on the payment; to send documents approved, set Status in Xero to "
-                    "AUTHORISED in Settings > Accounting > Xero.",
+                    "AUTHORISED in Settings > Xero.",
                     doc=move.name,
                     status=move.xero_status or "-",
                 )

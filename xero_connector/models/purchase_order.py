@@ -6,15 +6,18 @@ the lines: ``purchase_order_line.py``."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import formatLang
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES
 from ..documents import payload_fingerprint
 from ..utils import (
+    answer,
     if_modified_since,
     notification,
     parse_xero_datetime,
     run_cron_batches,
     validation_messages,
+    xero_status_word,
 )
 
 # Changing one of these on a sent order queues its update in Xero.
@@ -154,7 +157,7 @@ class PurchaseOrder(models.Model):
             raise UserError(
                 _(
                     "Nothing to send: only confirmed purchase orders not yet in Xero, of companies that send them "
-                    "(Settings > Accounting > Xero > Purchase orders to Xero)."
+                    "(Settings > Xero > Purchase orders to Xero)."
                 )
             )
         result = exportable._xero_export(raise_on_problems=len(self) == 1)
@@ -224,9 +227,19 @@ class PurchaseOrder(models.Model):
         self._xero_check_po_access(self, "write")
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet.", self.name))
-        answer = self._xero_read_answer()
-        self._xero_apply_xero_state(answer.element or {"Status": answer.status})
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        reply = self._xero_read_answer()
+        self._xero_apply_xero_state(reply.element or {"Status": reply.status})
+        return answer(
+            self.env,
+            _(
+                "%(doc)s in Xero: %(status)s, total %(total)s.",
+                doc=self.name,
+                status=xero_status_word(
+                    self.env, self.xero_status, purchase_order=self.xero_kind == "purchase_order"
+                ),
+                total=formatLang(self.env, self.xero_total, currency_obj=self.currency_id),
+            ),
+        )
 
     def _xero_apply_xero_state(self, element):
         self.ensure_one()
@@ -250,7 +263,7 @@ class PurchaseOrder(models.Model):
                 ),
             )
         self.message_post(body=_("Updated in Xero (status %s).", self.xero_status))
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        return answer(self.env, _("%(doc)s updated in Xero.", doc=self.name))
 
     def _xero_update_queued(self):
         """A queued change of a sent order: pushed, or Xero's refusal recorded on the order."""

@@ -41,7 +41,7 @@ class PurchaseOrderLine(models.Model):
             problems.append(
                 _(
                     "%(line)s: no Xero account in %(org)s for %(product)s, and no default purchase account: map its "
-                    "expense account in Xero > Mappings > Accounts, or set the organisation's default purchase "
+                    "expense account in Accounting > Configuration > Xero > Mappings > Accounts, or set the organisation's default purchase "
                     "account.",
                     line=label,
                     product=self.product_id.display_name or _("a line without product"),

@@ -1,5 +1,5 @@
 """The company's Xero settings: its organisation and, feature by feature, how its documents,
-payments, purchase orders and balances go to Xero (Settings › Accounting › Xero shows them
+payments, purchase orders and balances go to Xero (Settings › Xero shows them
 through ``res.config.settings``)."""
 
 from odoo import Command, api, fields, models

@@ -119,8 +119,7 @@ class ResPartner(models.Model):
             if not company.xero_tenant_id:
                 raise UserError(
                     _(
-                        "The company %(company)s has no Xero organisation: choose one in Settings > "
-                        "Accounting > Xero.",
+                        "The company %(company)s has no Xero organisation: choose one in Settings > Xero.",
                         company=company.name,
                     )
                 )

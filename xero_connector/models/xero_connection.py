@@ -116,7 +116,7 @@ class XeroConnection(models.Model):
         if not all(host in const.LOOPBACK_HOSTS or (host or "").startswith("127.") for host in hosts):
             raise UserError(
                 _(
-                    "Xero endpoints must use https:// (check Settings > Accounting > Xero): %s",
+                    "Xero endpoints must use https:// (check Settings > Xero): %s",
                     ", ".join(plain),
                 )
             )
@@ -226,7 +226,7 @@ class XeroConnection(models.Model):
                 user_id=connection.user_id.id,
                 summary=_("Reconnect to Xero"),
                 note=_(
-                    "%(reason)s Open Settings > Accounting > Xero and press Connect to Xero.",
+                    "%(reason)s Open Settings > Xero and press Connect to Xero.",
                     reason=reason,
                 ),
             )
@@ -234,7 +234,7 @@ class XeroConnection(models.Model):
     def _reconnect_error(self):
         return UserError(
             _(
-                "The Xero login of %(user)s needs to be reconnected. Open Settings > Accounting > Xero "
+                "The Xero login of %(user)s needs to be reconnected. Open Settings > Xero "
                 "and press Connect to Xero, then try again.",
                 user=self.user_id.name or self.env.user.name,
             )

@@ -39,10 +39,7 @@ class XeroConnection(models.Model):
         config = self._get_xero_config()
         if not config["client_id"] or not config["client_secret"]:
             raise UserError(
-                _(
-                    "Enter the Xero app's client id and client secret in Settings > Accounting > "
-                    "Xero before connecting."
-                )
+                _("Enter the Xero app's client id and client secret in Settings > Xero before connecting.")
             )
         verifier = secrets.token_urlsafe(64)
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
@@ -265,8 +262,14 @@ class XeroConnection(models.Model):
                     "Connected apps) to end it at once."
                 ),
                 "warning",
+                next_action={"type": "ir.actions.client", "tag": "soft_reload"},
             )
-        return notification(_("Xero"), _("Disconnected from Xero."), "info")
+        return notification(
+            _("Xero"),
+            _("Disconnected from Xero."),
+            "info",
+            next_action={"type": "ir.actions.client", "tag": "soft_reload"},
+        )
 
     def _revoke_at_xero(self, config):
         """Ask Xero to revoke this login's refresh token; False (noted on the connection) when

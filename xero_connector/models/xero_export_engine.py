@@ -125,7 +125,7 @@ class XeroExportEngine(models.AbstractModel):
         no_tenant = todo.filtered(lambda d: not d.xero_tenant_id)
         for document in no_tenant:
             result["failed"][document] = _(
-                "%(doc)s has no Xero organisation: choose one for %(company)s in Settings > Accounting > Xero.",
+                "%(doc)s has no Xero organisation: choose one for %(company)s in Settings > Xero.",
                 doc=document.name,
                 company=document.company_id.name,
             )

@@ -197,7 +197,7 @@ class XeroManualJournal(models.Model):
             if not xero_account:
                 problems.append(
                     _(
-                        "Account %(account)s has no Xero account in %(org)s: map it in Xero > Mappings > Accounts.",
+                        "Account %(account)s has no Xero account in %(org)s: map it in Accounting > Configuration > Xero > Mappings > Accounts.",
                         account=label,
                         org=tenant.name,
                     )

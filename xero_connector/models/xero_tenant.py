@@ -51,11 +51,6 @@ class XeroTenant(models.Model):
         ("tenant_id_unique", "unique(tenant_id)", "This Xero organisation is already linked.")
     ]
 
-    @api.depends("name", "short_code")
-    def _compute_display_name(self):
-        for tenant in self:
-            tenant.display_name = f"{tenant.name} ({tenant.short_code})" if tenant.short_code else tenant.name
-
     # Xero's limits for this organisation, as last answered (see ``limits.py``)
     xero_day_remaining = fields.Integer(
         "Calls left today",
@@ -299,7 +294,7 @@ class XeroTenant(models.Model):
         raise UserError(
             _(
                 "%(feature)s needs the Xero permission %(scope)s, which the Xero login of %(user)s was "
-                "not granted: press Connect to Xero in Settings > Accounting > Xero to grant it "
+                "not granted: press Connect to Xero in Settings > Xero to grant it "
                 "(nothing was sent for %(operation)s).",
                 feature=feature,
                 scope=scope,

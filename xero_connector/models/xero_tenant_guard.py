@@ -66,7 +66,7 @@ class XeroTenant(models.Model):
         if not self.env.su:
             raise AccessError(
                 _(
-                    "Xero organisations are added by connecting to Xero (Settings > Accounting > Xero: "
+                    "Xero organisations are added by connecting to Xero (Settings > Xero: "
                     "Connect to Xero, or Add another organisation on your login), not by hand."
                 )
             )

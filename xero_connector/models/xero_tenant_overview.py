@@ -9,14 +9,13 @@ access and hand over to the feature's own button (``action_open_cache_refresh``â
 
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import _, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
+from ..charts import calls_chart_svg
 from ..const import XERO_GONE_STATUSES, XERO_TYPES
 
-CHART_HOURS = 7 * 24
+CHART_DAYS = 7
 
 
 class XeroTenant(models.Model):
@@ -44,7 +43,7 @@ class XeroTenant(models.Model):
     overview_mapping_count = fields.Integer("To map", compute="_compute_overview")
     overview_error_count = fields.Integer("Errors (24 h)", compute="_compute_overview")
     overview_can_sync_journals = fields.Boolean(compute="_compute_overview")
-    overview_chart = fields.Html("Calls per hour", compute="_compute_overview", sanitize=False)
+    overview_chart = fields.Html("Calls per day", compute="_compute_overview", sanitize=False)
 
     def _compute_overview(self):
         # With the user's rights: logins of their companies, the log rows they may read.
@@ -150,42 +149,32 @@ class XeroTenant(models.Model):
         return len(health.line_ids)
 
     def _overview_chart(self):
-        """Calls per hour over the last 7 days, from the sync log, as a small bar chart."""
+        """Calls per day over the last 7 days (the user's days), errors apart, from the sync
+        log: a chart with axes and the day under each bar (``charts.calls_chart_svg``)."""
         self.ensure_one()
-        self.env["xero.sync.log"].flush_model(["tenant_id"])
-        now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
-        start = now - timedelta(hours=CHART_HOURS - 1)
+        self.env["xero.sync.log"].flush_model(["tenant_id", "state"])
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        today = fields.Date.context_today(self)
+        first = today - timedelta(days=CHART_DAYS - 1)
         self.env.cr.execute(
             """
-            SELECT date_trunc('hour', create_date) AS hour, count(*)
+            SELECT (create_date AT TIME ZONE 'UTC' AT TIME ZONE %s)::date AS day, count(*),
+                   count(*) FILTER (WHERE state = 'error')
               FROM xero_sync_log
              WHERE tenant_id = %s AND create_date >= %s
-             GROUP BY hour
+             GROUP BY day
             """,
-            [self.id, start],
+            [tz, self.id, fields.Datetime.now() - timedelta(days=CHART_DAYS + 1)],
         )
-        per_hour = dict(self.env.cr.fetchall())
-        values = [per_hour.get(start + timedelta(hours=h), 0) for h in range(CHART_HOURS)]
-        peak = max(values) or 1
-        bars = []
-        for hour, value in enumerate(values):
-            title = self.env._(
-                "%(hour)s: %(calls)s call(s)",
-                hour=fields.Datetime.to_string(start + timedelta(hours=hour))[:13] + ":00 UTC",
-                calls=value,
-            )
-            bars.append(
-                Markup(
-                    '<div class="o_xero_bar" title="%s" style="flex:1;background:#714B67;height:%s%%;'
-                    'min-height:%spx"></div>'
-                )
-                % (title, round(100 * value / peak), 1 if value else 0)
-            )
-        bars = Markup("").join(bars)
-        return Markup(
-            '<div class="o_xero_calls_chart" data-total="%s" '
-            'style="display:flex;align-items:flex-end;gap:0;height:48px;border-bottom:1px solid #ccc">%s</div>'
-        ) % (sum(values), bars)
+        per_day = {day: (calls, errors) for day, calls, errors in self.env.cr.fetchall()}
+        days = []
+        for offset in range(CHART_DAYS):
+            day = first + timedelta(days=offset)
+            calls, errors = per_day.get(day, (0, 0))
+            days.append((format_date(self.env, day, date_format="EEE d"), calls, errors))
+        return calls_chart_svg(
+            days, self.env._("Calls per day, last 7 days"), self.env._("calls"), self.env._("errors")
+        )
 
     # ------------------------------------------------------------------------------------
     # Each number opens its list
@@ -266,7 +255,7 @@ class XeroTenant(models.Model):
             ("tenant_id", "=", self.id),
             ("create_date", ">=", fields.Datetime.now() - timedelta(days=7)),
         ]
-        action["name"] = _("Calls per hour: %(org)s", org=self.name)
+        action["name"] = _("Calls per day: %(org)s", org=self.name)
         return action
 
     # ------------------------------------------------------------------------------------

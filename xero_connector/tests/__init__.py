@@ -30,3 +30,4 @@ from . import test_oauth_log
 from . import test_charts
 from . import test_fault_matrix
 from . import test_exactly_once
+from . import test_screens

@@ -437,9 +437,14 @@ class TestCache(XeroSandboxCase):
             self.env["xero.item"].with_user(self.xero_manager).create(
                 {"tenant_id": tenant.id, "xero_id": "x"}
             )
-        menu = self.env.ref("xero_connector.menu_xero_cache")
-        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.xero_manager)._visible_menu_ids())
-        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(clerk)._visible_menu_ids())
+        # The lists open from the organisation form's smart buttons, its rows only.
+        action = (
+            tenant.with_user(self.xero_manager).with_context(xero_list="contacts").action_open_cache_list()
+        )
+        self.assertEqual(action["res_model"], "xero.contact")
+        self.assertEqual(action["domain"], [("tenant_id", "=", tenant.id)])
+        with self.assertRaises(AccessError):
+            tenant.with_user(clerk).with_context(xero_list="contacts").action_open_cache_list()
 
     def test_users_of_another_company_do_not_see_this_organisation_cache(self):
         tenant_a, tenant_b = self._connect(self.org_a, self.org_b)

@@ -279,7 +279,10 @@ class TestPayments(XeroPaymentCase):
         wizard = self.env["xero.payments.wizard"].create(
             {"tenant_id": self.tenant.id, "date_from": fields.Date.today(), "date_to": fields.Date.today()}
         )
-        action = wizard.with_user(self.xero_user).action_get_payments()
+        answer = wizard.with_user(self.xero_user).action_get_payments()
+        # A summary on screen, then the list of the period's payments.
+        self.assertIn("1 Odoo payment(s) created", answer["params"]["message"])
+        action = answer["params"]["next"]
         seen = self.env["xero.payment"].search(action["domain"])
         self.assertIn(move, seen.move_id)
         self.assertEqual(len(self.odoo_payments(move)), 1)
@@ -287,8 +290,23 @@ class TestPayments(XeroPaymentCase):
         groups = self.env["xero.payment"].read_group(action["domain"], ["amount:sum"], ["tenant_id"])
         self.assertEqual(groups[0]["tenant_id"][0], self.tenant.id)
 
+    def test_get_xero_payments_of_a_period_without_payments(self):
+        self.exported()
+        wizard = self.env["xero.payments.wizard"].create(
+            {"tenant_id": self.tenant.id, "date_from": "2020-01-01", "date_to": "2020-01-31"}
+        )
+        answer = wizard.with_user(self.xero_user).action_get_payments()
+        # No empty list saying "No Xero payments yet": the summary says there are none.
+        self.assertEqual(answer["tag"], "display_notification")
+        self.assertIn("holds no payment", answer["params"]["message"])
+        self.assertEqual(answer["params"]["next"], {"type": "ir.actions.act_window_close"})
+
     def test_update_from_xero_button(self):
         move = self.exported()
         self.pay_in_xero(move, 25.0)
-        move.with_user(self.xero_user).action_xero_update_payments()
+        answer = move.with_user(self.xero_user).action_xero_update_payments()
         self.assertAlmostEqual(move.amount_residual, move.amount_total - 25.0, places=2)
+        # One sentence on screen naming the document and Xero's figures, then the form reloads.
+        self.assertIn(move.name, answer["params"]["message"])
+        self.assertIn("paid", answer["params"]["message"])
+        self.assertEqual(answer["params"]["next"]["tag"], "soft_reload")

@@ -11,7 +11,7 @@ class TestConnectTour(XeroSandboxCase):
             self.client_id, self.client_secret, [self.redirect_uri], auto_consent=[self.org_a["tenantId"]]
         )
         admin = self.env.ref("base.user_admin")
-        self.start_tour("/odoo/settings#account", "xero_connect_tour", login="admin")
+        self.start_tour("/odoo/settings#xero_connector", "xero_connect_tour", login="admin")
         connection = self.connection_of(admin)
         self.assertEqual(connection.state, "connected")
         self.assertEqual(connection.tenant_ids.tenant_id, self.org_a["tenantId"])

@@ -17,3 +17,4 @@ from . import (
 )
 from . import xero_payments_wizard
 from . import xero_variance_report, xero_variance_line
+from . import xero_export_all_wizard

@@ -8,6 +8,7 @@ documents; the mapping helpers then run once per distinct product, tax, account 
 account."""
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 SALE_MOVE_TYPES = ("out_invoice", "out_refund", "out_receipt")
 PURCHASE_MOVE_TYPES = ("in_invoice", "in_refund", "in_receipt")
@@ -23,6 +24,19 @@ KINDS = [
 ]
 
 
+# The Mappings screen's buttons → the organisation's method that opens the list or tool.
+MAPPING_SCREENS = {
+    "taxes": "action_open_tax_maps",
+    "accounts": "action_open_account_maps",
+    "products": "action_open_product_maps",
+    "categories": "action_open_category_maps",
+    "tracking": "action_open_tracking_maps",
+    "product_link": "action_open_product_link",
+    "category_link": "action_open_category_link",
+    "item_import": "action_open_item_import",
+}
+
+
 class XeroMappingHealth(models.TransientModel):
     _name = "xero.mapping.health"
     _description = "Xero mapping health"
@@ -32,6 +46,11 @@ class XeroMappingHealth(models.TransientModel):
     unmapped_count = fields.Integer("Unmapped", compute="_compute_counts")
     document_count = fields.Integer("Open documents", readonly=True)
     checked_at = fields.Datetime("Checked", readonly=True)
+
+    @api.depends("tenant_id")
+    def _compute_display_name(self):
+        for health in self:
+            health.display_name = _("Mapping health: %(org)s", org=health.tenant_id.name)
 
     @api.depends("line_ids")
     def _compute_counts(self):
@@ -44,7 +63,11 @@ class XeroMappingHealth(models.TransientModel):
     @api.model
     def _action_open(self, tenant):
         self.env["xero.access"]._xero_check_access("user", tenant)
-        health = self.create({"tenant_id": tenant.id})
+        # One check per user and organisation, checked again at each visit (not a new record
+        # each time, which piled up in the breadcrumb).
+        health = self.search(
+            [("tenant_id", "=", tenant.id), ("create_uid", "=", self.env.uid)], order="id desc", limit=1
+        ) or self.create({"tenant_id": tenant.id})
         health._check()
         return health._action_reopen()
 
@@ -58,6 +81,15 @@ class XeroMappingHealth(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
+
+    def action_open_mapping(self):
+        """A button of the Mappings screen: one of the organisation's mapping lists or tools,
+        named by the button's ``xero_mapping`` context key."""
+        self.ensure_one()
+        method = MAPPING_SCREENS.get(self.env.context.get("xero_mapping"))
+        if not method:
+            raise UserError(_("This button opens none of the organisation's mappings."))
+        return getattr(self.tenant_id, method)()
 
     def action_refresh(self):
         self.env["xero.access"]._xero_check_access("user", self.tenant_id)

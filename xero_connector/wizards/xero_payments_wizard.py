@@ -1,5 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+from ..utils import notification
 
 
 class XeroPaymentsWizard(models.TransientModel):
@@ -31,11 +34,26 @@ class XeroPaymentsWizard(models.TransientModel):
             self.tenant_id, date_from=self.date_from, date_to=self.date_to
         )
         self.result = XeroPayment._xero_payment_summary(self.tenant_id, stats)
-        action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")
-        action["domain"] = [
+        domain = [
             ("tenant_id", "=", self.tenant_id.id),
             ("date", ">=", self.date_from),
             ("date", "<=", self.date_to),
         ]
+        # The summary always; the list only when it has something to show.
+        if not XeroPayment.search_count(domain, limit=1):
+            return notification(
+                _("Xero payments"),
+                _(
+                    "%(summary)s Xero holds no payment of %(org)s dated %(start)s to %(end)s.",
+                    summary=self.result,
+                    org=self.tenant_id.name,
+                    start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
+                ),
+                "info",
+                next_action={"type": "ir.actions.act_window_close"},
+            )
+        action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_payment")
+        action["domain"] = domain
         action["context"] = {}
-        return action
+        return notification(_("Xero payments"), self.result, "success", next_action=action)

@@ -19,9 +19,12 @@ STATES = [
 
 class XeroVarianceLine(models.TransientModel):
     _name = "xero.variance.line"
+    _inherit = ["xero.currency.totals.mixin"]
     _description = "Xero variance report row"
     _order = "state_sequence, odoo_date, name, id"
     _check_company_auto = True
+    _xero_amount_fields = ("odoo_total", "xero_total")
+    _xero_open_groups = True
 
     report_id = fields.Many2one("xero.variance.report", required=True, ondelete="cascade", index=True)
     state = fields.Selection(STATES, string="Variance", required=True, readonly=True)
@@ -53,6 +56,16 @@ class XeroVarianceLine(models.TransientModel):
     xero_number = fields.Char("Xero number", readonly=True)
     xero_status = fields.Char("Status in Xero", readonly=True)
     details = fields.Text("What differs", readonly=True)
+    currency = fields.Char(
+        compute="_compute_currency",
+        store=True,
+        help="The document's currency (Xero's for a row in Xero only).",
+    )
+
+    @api.depends("odoo_currency", "xero_currency")
+    def _compute_currency(self):
+        for line in self:
+            line.currency = line.odoo_currency or line.xero_currency
 
     @api.depends("state")
     def _compute_state_sequence(self):

@@ -129,9 +129,7 @@ class XeroVarianceReport(models.TransientModel):
         self.env["xero.access"]._xero_check_access("user", tenants)
         if not tenants:
             raise UserError(
-                _(
-                    "None of your companies has a Xero organisation: choose one in Settings > Accounting > Xero."
-                )
+                _("None of your companies has a Xero organisation: choose one in Settings > Xero.")
             )
         self._run(tenants)
         return self._action_open_rows()

@@ -5,10 +5,10 @@ import { registry } from "@web/core/registry";
 // An administrator presses "Connect to Xero" in Settings, Xero (the sandbox) grants the
 // organisation, Odoo lists it, and Settings then shows the login as connected.
 registry.category("web_tour.tours").add("xero_connect_tour", {
-    url: "/odoo/settings#account",
+    url: "/odoo/settings#xero_connector",
     steps: () => [
         {
-            content: "The Xero block is in the Invoicing settings, not connected yet",
+            content: "Settings open on the Xero tab, not connected yet",
             trigger: "#xero_connection .o_xero_state:contains('Not connected')",
         },
         {
@@ -25,7 +25,7 @@ registry.category("web_tour.tours").add("xero_connect_tour", {
             content: "Open Settings again",
             trigger: ".o_list_renderer",
             run() {
-                window.location.href = "/odoo/settings#account";
+                window.location.href = "/odoo/settings#xero_connector";
             },
             expectUnloadPage: true,
         },

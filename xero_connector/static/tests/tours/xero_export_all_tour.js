@@ -2,8 +2,9 @@
 
 import { registry } from "@web/core/registry";
 
-// OpenCRM's "Send All Live Invoices": from the invoice list, with nothing selected, every
-// posted invoice not yet in Xero goes there.
+// OpenCRM's "Send All Live Invoices": from the invoice list, with nothing selected, what the
+// list shows and is not yet in Xero is counted and named for a confirmation; the answer names
+// the documents and opens them in a list.
 registry.category("web_tour.tours").add("xero_export_all_tour", {
     steps: () => [
         {
@@ -12,13 +13,29 @@ registry.category("web_tour.tours").add("xero_export_all_tour", {
             run: "click",
         },
         {
+            content: "The confirmation counts the documents",
+            trigger: ".modal .o_xero_export_all_question:contains('Export 2 document(s) to Xero?')",
+        },
+        {
+            content: "and lists them",
+            trigger: ".modal .o_field_widget[name='move_ids'] .o_data_row:eq(1)",
+        },
+        {
             content: "Confirm",
-            trigger: ".modal-footer button.btn-primary",
+            trigger: ".modal-footer button[name='action_export']",
             run: "click",
         },
         {
-            content: "Xero confirms both",
-            trigger: ".o_notification:contains('2 document(s) exported to Xero')",
+            content: "Xero's answer names what was exported",
+            trigger: ".o_notification:contains('Exported to Xero:')",
+        },
+        {
+            content: "and the list of what was sent opens",
+            trigger: ".o_breadcrumb:contains('Sent to Xero')",
+        },
+        {
+            content: "with both documents, exported",
+            trigger: ".o_list_view .o_data_row:eq(1):contains('Exported')",
         },
     ],
 });

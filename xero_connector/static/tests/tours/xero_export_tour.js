@@ -74,7 +74,7 @@ registry.category("web_tour.tours").add("xero_check_tour", {
         },
         {
             content: "It shows the status in Xero",
-            trigger: ".modal .o_field_widget[name='xero_status']:contains('AUTHORISED')",
+            trigger: ".modal .o_field_widget[name='xero_status']:contains('Awaiting payment')",
         },
         {
             content: "Odoo and Xero totals match",
