@@ -116,6 +116,7 @@ class XeroAccountMap(models.Model):
 
     @api.constrains("xero_account_id", "account_id", "cross_type_confirmed")
     def _check_account_kind(self):
+        self._check_xero_target_tenant()  # another organisation's account: refused with its own sentence
         for mapping in self:
             mismatch = mapping._xero_type_mismatch()
             if mismatch and not mapping.cross_type_confirmed:

@@ -201,7 +201,9 @@ class XeroTaxMap(models.Model):
     @api.constrains("tax_rate_id", "tax_id")
     def _check_tax_rate_kind(self):
         """A Xero rate of the other side, or one that claims tax back for a tax that is not
-        claimable (or the reverse), would put wrong figures in the organisation's tax return."""
+        claimable (or the reverse), would put wrong figures in the organisation's tax return.
+        A rate of another organisation is refused first, with the sentence that says so."""
+        self._check_xero_target_tenant()
         for mapping in self.filtered(
             lambda m: m.tax_rate_id and m.tax_id.type_tax_use in ("sale", "purchase")
         ):
