@@ -25,7 +25,7 @@ from ..documents import (
     payload_fingerprint,
 )
 from ..errors import XeroError
-from ..utils import clear_problem, flag_problem, notification, xero_kind
+from ..utils import answer, clear_problem, flag_problem, notification, xero_kind, xero_status_word
 
 
 class AccountMove(models.Model):
@@ -574,8 +574,6 @@ class AccountMove(models.Model):
             )
         self._xero_update_in_xero(tenant, payload)
         self._message_log(body=_("Updated in Xero (status %s).", self.xero_status))
-        from ..utils import answer, xero_status_word
-
         return answer(
             self.env,
             _(

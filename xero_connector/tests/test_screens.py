@@ -313,6 +313,7 @@ class TestScreenTours(XeroExportCase):
         move = self.make_move()
         move.action_xero_export()
         self.assertEqual(move.xero_status, "DRAFT")
+        move.ref = "PO 4471 from the customer"  # something Xero does not have yet
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
             "xero_update_answer_tour",
