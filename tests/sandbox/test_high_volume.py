@@ -143,3 +143,11 @@ def test_invoice_list_parameters_as_the_spec_names_them(api):
     assert by_status and all(i["Status"] == first["Status"] for i in by_status)
     searched = api("GET", "/Invoices", params={"SearchTerm": first["InvoiceNumber"]}).json()["Invoices"]
     assert first["InvoiceID"] in {i["InvoiceID"] for i in searched}
+
+
+def test_credit_notes_take_no_ids_parameter_and_answer_every_one(api):
+    """GET /CreditNotes declares no IDs (only where, order, page): Xero ignores it."""
+    listed = api("GET", "/CreditNotes", params={"page": 1}).json()["CreditNotes"]
+    assert listed
+    answer = api("GET", "/CreditNotes", params={"page": 1, "IDs": str(uuid.uuid4())})
+    assert answer.status_code == 200 and len(answer.json()["CreditNotes"]) == len(listed)

@@ -593,7 +593,7 @@ class Invoices(DocumentResource):
 class CreditNotes(DocumentResource):
     name, id_field, label = "CreditNotes", "CreditNoteID", "Credit Note"
     key_fields = ("CreditNoteNumber",)
-    list_filters = {"IDs": "CreditNoteID"}
+    # no list parameters: the spec declares no IDs for GET /CreditNotes, and Xero ignores it
     search_fields = ("CreditNoteNumber", "Reference")
     paged = True
     types = {"ACCRECCREDIT": SALES, "ACCPAYCREDIT": PURCHASES}

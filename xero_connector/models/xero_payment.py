@@ -260,7 +260,7 @@ class XeroPayment(models.Model):
                 "get_invoices",
                 "Invoices",
                 stats,
-                lambda docs: self._xero_store_invoices(tenant, _credited_or_gone(docs), touched, stats),
+                lambda docs: self._xero_store_changed_invoices(tenant, docs, touched, stats),
                 since=docs_since,
             )
             if newest:
@@ -357,6 +357,14 @@ class XeroPayment(models.Model):
         created = XeroPayment.create(new_vals)
         created._xero_link_documents()
         return newest
+
+    @api.model
+    def _xero_store_changed_invoices(self, tenant, docs, touched, stats):
+        """Of the invoices Xero changed, those whose credit may have moved or which were voided
+        or deleted are stored; returns the latest UpdatedDateUTC of them all (where the next
+        sync's If-Modified-Since starts)."""
+        self._xero_store_invoices(tenant, _credited_or_gone(docs), touched, stats)
+        return max(filter(None, (parse_xero_datetime(d.get("UpdatedDateUTC")) for d in docs)), default=None)
 
     @api.model
     def _xero_store_invoices(self, tenant, docs, touched, stats):

@@ -17,7 +17,7 @@ from .test_contacts import TestContacts
 from .test_edges import TestEdgesExport, TestEdgesPayments
 from .test_export import TestExport, XeroExportCase
 from .test_journals import TestJournals
-from .test_payments import TestPayments
+from .test_payments import TestPayments, XeroPaymentCase
 from .test_purchase_order_export import TestPurchaseOrderExport
 from .test_variance_report import TestVarianceReport
 
@@ -135,3 +135,28 @@ class TestLookupChunks(TransactionCase):
     def test_a_number_holding_a_comma_is_asked_for_alone(self):
         chunks = list(filter_chunks("invoice_numbers", ["INV-1", "A,B", "INV-2", "INV-1"]))
         self.assertEqual(chunks, [{"search_term": "A,B"}, {"invoice_numbers": ["INV-1", "INV-2"]}])
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentSyncCursor(XeroPaymentCase):
+    """Invoices whose credit moved are found among the invoices Xero changed (AmountCredited is
+    not a field a large organisation filters on): each sync reads only what changed since."""
+
+    high_volume = True
+
+    def test_an_unchanged_sync_reads_one_page_of_each_list(self):
+        move = self.exported()
+        self.pay_in_xero(move, 10.0)
+        self.sync()
+        self.tenant.invalidate_recordset()
+        self.assertTrue(
+            self.tenant.xero_payment_docs_synced_at,
+            "the invoices' cursor moves on even when none of them had credit",
+        )
+        mark = self.sandbox.calls()["next"]
+        self.sync()
+        calls = [c for c in self.sandbox.calls(mark)["log"] if c["tenant"] == self.org_a["tenantId"]]
+        self.assertEqual(sorted(c["endpoint"] for c in calls), ["GET /Invoices", "GET /Payments"])
+        invoices = next(c for c in calls if c["endpoint"] == "GET /Invoices")
+        self.assertNotIn("where", invoices["query"])
+        self.assertEqual(invoices["query"].get("page"), "1")
