@@ -73,5 +73,11 @@ admin_passwd = admin
 data_dir = $ODOO_DATA_DIR
 logfile =
 log_level = info
+; queue_job: loaded by every process; its job runner (one per server) hands the jobs to the
+; HTTP workers. Capacity: jobs at once on this server, Xero's within root.
+server_wide_modules = base,web,queue_job
+
+[queue_job]
+channels = root:4,root.xero:4
 CONF
 say "ready (Odoo from $ODOO_SRC, Python $("$VENV/bin/python" -c 'import sys; print(sys.version.split()[0])'))"

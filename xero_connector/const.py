@@ -30,6 +30,9 @@ TOKEN_REFRESH_MARGIN_SECONDS = 120
 OAUTH_STATE_LIFETIME_SECONDS = 15 * 60
 
 HTTP_TIMEOUT_SECONDS = 30
+# Every call to Xero: a connect timeout and a read timeout (HTTP_TIMEOUT_SECONDS), so that one
+# organisation answering late cannot hold a worker for ever.
+HTTP_CONNECT_TIMEOUT_SECONDS = 10
 
 # Hosts where plain http is accepted for the endpoints: a Xero double on this machine.
 LOOPBACK_HOSTS = {"localhost", "::1"}
@@ -39,6 +42,8 @@ MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 1
 # Xero allows 5 calls in flight per organisation.
 MAX_CONCURRENT_CALLS = 5
+# ... and 60 calls in a rolling minute.
+MINUTE_LIMIT = 60
 
 # Xero's 2026 granular scope for manual journals (the balances journals of issue 14): a login
 # without it cannot PUT /ManualJournals. Part of the default scope set once the granular set

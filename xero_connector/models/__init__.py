@@ -5,6 +5,7 @@ from . import (
     xero_sync_log,
     xero_oauth_session,
     xero_tenant,
+    xero_job,
     res_company,
     res_config_settings,
     xero_export_engine,

@@ -8,6 +8,7 @@ module copies). What is not the login's own lives elsewhere: the process-wide HT
 in-flight slots in ``xero_connector/http.py``, the call's log line in ``xero.sync.log``."""
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -361,7 +362,8 @@ class XeroConnection(models.Model):
         """An xero-python ApiClient whose token comes from this connection. The SDK's own
         refresh is left off (no client credentials on its OAuth2Token): ours is the one that
         knows the configured token URL and the row lock. The HTTP pool is shared by the
-        process, so connections to Xero are reused from call to call."""
+        process, so connections to Xero are reused from call to call; every request has a connect
+        and a read timeout."""
         self.ensure_one()
         configuration = Configuration(oauth2_token=OAuth2Token())
         client = ApiClient(
@@ -376,6 +378,7 @@ class XeroConnection(models.Model):
             oauth2_token_saver=lambda token: None,
         )
         client.rest_client.pool_manager = xero_http.shared_pool()
+        xero_http.with_timeouts(client.rest_client)
         return client
 
     def _xero_request(self, operation, call, idempotent=True, tenant=None, records=None):
@@ -398,7 +401,7 @@ class XeroConnection(models.Model):
             client = self._api_client()
             started = time.monotonic()
             try:
-                with xero_http.in_flight_slot(self.env.cr.dbname, tenant):
+                with tenant._xero_slot(operation) if tenant else contextlib.nullcontext():
                     result = call(client)
             except ApiException as error:
                 status = error.status or 0

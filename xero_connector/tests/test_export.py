@@ -412,7 +412,7 @@ class TestExport(XeroExportCase):
         self.assertEqual(move.xero_export_state, "queued")
         bill = self.make_move("in_invoice")
         self.assertEqual(bill.xero_export_state, "not_exported", "purchases are not automatic here")
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(move.xero_export_state, "exported")
         self.assertTrue(move.xero_id)
 
