@@ -55,7 +55,9 @@ if [ ! -f "$stamp" ]; then
   # Odoo pins cbor2 5.4.2, which no longer builds on Python 3.11.
   sed -E 's/^cbor2==5\.4\.2.*/cbor2==5.6.2/' "$ODOO_SRC/requirements.txt" > "$VENV/odoo-requirements.txt"
   "${pip[@]}" -r "$VENV/odoo-requirements.txt"
-  "${pip[@]}" --no-build-isolation -e "$ODOO_SRC"
+  # compat: a path entry, so that addons installed from PyPI (odoo/addons/queue_job in
+  # site-packages) join Odoo's own namespace instead of hiding it
+  "${pip[@]}" --no-build-isolation --use-pep517 -e "$ODOO_SRC" --config-settings editable_mode=compat
   "${pip[@]}" -r requirements-dev.txt
   rm -f "$VENV"/.xero-stamp-*
   touch "$stamp"
