@@ -269,14 +269,14 @@ class ControlApi:
         reset = data.pop("reset", False)
         if reset:
             limiter.limits = Limits()
-        for name, value in data.items():
+        for name, given in data.items():
             if not hasattr(limiter.limits, name):
                 raise ValueError(f"unknown limit {name!r}")
             # day: null gives the decision back to the apps' tiers
             if name == "latency":
-                value = float(value)
-            elif value is not None or name != "day":
-                value = int(value)
+                value = float(given)
+            else:
+                value = None if given is None and name == "day" else int(given)
             setattr(limiter.limits, name, value)
         if reset or "latency" in data:
             limiter.tenant_latency.clear()
