@@ -91,10 +91,11 @@ class Refused(Exception):
 
 def create_table(cr):
     """The organisations' shared limits (``xero.tenant.init``). Not an Odoo model: only this
-    file reads and writes it, always in a transaction of its own."""
+    file reads and writes it, always in a transaction of its own. No foreign key: the first
+    calls to an organisation come while the transaction that created it is still open."""
     cr.execute(
         f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-            tenant_id integer PRIMARY KEY REFERENCES xero_tenant(id) ON DELETE CASCADE,
+            tenant_id integer PRIMARY KEY,
             in_flight jsonb NOT NULL DEFAULT '{{}}',
             minute_calls double precision[] NOT NULL DEFAULT '{{}}',
             day_remaining integer,
