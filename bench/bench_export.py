@@ -36,6 +36,7 @@ from common import (
     connect,
     connect_here,
     ensure_chart,
+    forget_limits,
     registry,
     setup_tenant,
     start_sandbox,
