@@ -222,7 +222,13 @@ def verify(reg, sandbox, ids, tenants):
         states = Counter(moves.mapped("xero_export_state"))
         unlinked = len(moves.filtered(lambda m: not m.xero_id))
         wrong = len(moves.filtered(lambda m: m.xero_id and by_id.get(m.xero_id) != m.name))
-    return {"in_xero": in_xero, "duplicates": duplicates, "unlinked": unlinked, "wrong": wrong, "states": states}
+    return {
+        "in_xero": in_xero,
+        "duplicates": duplicates,
+        "unlinked": unlinked,
+        "wrong": wrong,
+        "states": states,
+    }
 
 
 def limits_seen(sandbox, tenants):
@@ -279,7 +285,10 @@ def print_run(result):
                 if per_org
                 else "-",
             ),
-            ("peak calls in flight per organisation", f"max {max(result['peaks'])}, {sorted(result['peaks'])}"),
+            (
+                "peak calls in flight per organisation",
+                f"max {max(result['peaks'])}, {sorted(result['peaks'])}",
+            ),
             ("429s by problem", dict(result["refused"]) or "none"),
             ("calls refused as past the day's budget", result["refused"].get("day", 0)),
             ("in Xero / duplicates", f"{result['in_xero']} / {result['duplicates']}"),
@@ -314,7 +323,9 @@ def fault_run(args, reg, stage, sandbox, log):
             caches = env.cr.fetchall()
             moves = env["account.move"].browse(ids)
             states = {
-                db_id: Counter(moves.filtered(lambda m, t=db_id: m.xero_tenant_id.id == t).mapped("xero_export_state"))
+                db_id: Counter(
+                    moves.filtered(lambda m, t=db_id: m.xero_tenant_id.id == t).mapped("xero_export_state")
+                )
                 for _tid, db_id in tenants
             }
     finally:
@@ -326,12 +337,18 @@ def fault_run(args, reg, stage, sandbox, log):
         (
             f"organisation {n + 1} ({names[n]})",
             f"exports {dict(states[db_id])}"
-            + (f", all out after {finished[db_id]:.1f} s" if db_id in finished and names[n] == "healthy" else ""),
+            + (
+                f", all out after {finished[db_id]:.1f} s"
+                if db_id in finished and names[n] == "healthy"
+                else ""
+            ),
         )
         for n, (_tid, db_id) in enumerate(tenants)
     ]
     rows.append(("nightly cache refresh jobs", dict(Counter(state for _d, state in caches))))
-    rows.append(("healthy organisations done after", f"{max(finished.get(t[1], 0) for t in tenants[2:]):.1f} s"))
+    rows.append(
+        ("healthy organisations done after", f"{max(finished.get(t[1], 0) for t in tenants[2:]):.1f} s")
+    )
     rows.append(("bench wall time", f"{time.time() - started:.1f} s"))
     print_rows(f"Faults: one organisation 35 s late, one answering 503, W = 4 ({seconds:.0f} s)", rows)
     print()
@@ -351,11 +368,20 @@ def projection(results):
         "Projection (on paper): 50 organisations x 5,000 invoices",
         [
             ("documents", f"{docs:,}"),
-            ("Xero's ceiling", f"{ceiling:,} a minute (60 calls x 50 documents per organisation, 50 organisations)"),
+            (
+                "Xero's ceiling",
+                f"{ceiling:,} a minute (60 calls x 50 documents per organisation, 50 organisations)",
+            ),
             ("at Xero's ceiling", f"{docs / ceiling:.1f} minutes"),
             ("measured per job worker", f"{per_worker:.0f} documents a minute (W = {best['workers']})"),
-            ("job workers for the ceiling", f"about {workers_needed:.0f} (e.g. {workers_needed / 8:.0f} servers x 8)"),
-            (f"with W = {best['workers']} (one server, as measured)", f"{docs / best['per_minute']:.0f} minutes"),
+            (
+                "job workers for the ceiling",
+                f"about {workers_needed:.0f} (e.g. {workers_needed / 8:.0f} servers x 8)",
+            ),
+            (
+                f"with W = {best['workers']} (one server, as measured)",
+                f"{docs / best['per_minute']:.0f} minutes",
+            ),
             ("one more server of the same W", f"{docs / (2 * best['per_minute']):.0f} minutes"),
         ],
     )
@@ -392,7 +418,9 @@ def main():
         print(f"Sandbox latency {args.latency:.2f} s per call; Odoo: threaded server, queue_job runner\n")
         results = []
         for workers in [int(w) for w in args.workers.split(",")]:
-            result = run(args, reg, stage, sandbox, f"Run W={workers}", args.orgs, args.invoices, workers, log)
+            result = run(
+                args, reg, stage, sandbox, f"Run W={workers}", args.orgs, args.invoices, workers, log
+            )
             print_run(result)
             results.append(result)
         if len(results) > 1:
@@ -401,7 +429,9 @@ def main():
                 f"{results[-1]['per_minute'] / results[0]['per_minute']:.1f}x the documents a minute\n"
             )
         if args.single:
-            single = run(args, reg, stage, sandbox, "One organisation", 1, args.single, args.single_workers, log)
+            single = run(
+                args, reg, stage, sandbox, "One organisation", 1, args.single, args.single_workers, log
+            )
             print_run(single)
             print(f"One organisation: {single['per_minute'] / 3000:.0%} of Xero's 3,000 documents a minute\n")
         if not args.no_faults:

@@ -24,6 +24,8 @@ import random
 import time
 import uuid
 
+from psycopg2 import errors
+
 from . import const
 
 TABLE = "xero_tenant_limit"
@@ -32,6 +34,8 @@ SLOT_LEASE_SECONDS = const.HTTP_CONNECT_TIMEOUT_SECONDS + const.HTTP_TIMEOUT_SEC
 # How long a caller waits for one of the organisation's 5 slots before giving up for now.
 SLOT_WAIT_SECONDS = 2 * SLOT_LEASE_SECONDS
 MINUTE = 60.0
+# Tries of one of the short transactions below when it collides with another process's.
+MAX_COLLISIONS = 50
 DAY = 24 * 3600.0
 
 # The granted scopes that cover a granular one (apps older than 2 March 2026 hold the broad one).
@@ -161,13 +165,30 @@ def verdict(row, now, background=False, reserve_percent=const.BACKGROUND_RESERVE
     return None
 
 
+def _transaction(registry, work):
+    """``work(cursor)`` in a short transaction of its own, tried again when it collided with
+    another process's (Odoo's cursors read a snapshot: the row changed under the lock)."""
+    for attempt in range(MAX_COLLISIONS):
+        try:
+            with registry.cursor() as cr:
+                return work(cr)
+        except (errors.SerializationFailure, errors.DeadlockDetected):
+            if attempt == MAX_COLLISIONS - 1:
+                raise
+            time.sleep(random.random() * 0.02 * (attempt + 1))
+    return None
+
+
 def state(registry, tenant_id):
     """The organisation's limits as last known to every process (a transaction of its own)."""
-    with registry.cursor() as cr:
+
+    def read(cr):
         row = _row(cr, tenant_id, lock=False)
         now = time.time()  # the servers' clocks are kept in step (NTP)
-    _prune(row, now)
-    return dict(row, now=now)
+        _prune(row, now)
+        return dict(row, now=now)
+
+    return _transaction(registry, read)
 
 
 def check(registry, tenant_id, background=False, reserve_percent=const.BACKGROUND_RESERVE):
@@ -185,45 +206,52 @@ def take(registry, tenant_id, background=False, reserve_percent=const.BACKGROUND
     ``MAX_INLINE_WAIT_SECONDS``; raises ``Refused`` otherwise. Returns the slot's token."""
     give_up = time.monotonic() + (SLOT_WAIT_SECONDS if wait is None else wait)
     token = uuid.uuid4().hex
+
+    def attempt(cr):
+        """The token when the slot is taken, else the seconds to wait before asking again."""
+        row = _row(cr, tenant_id)
+        now = time.time()  # the servers' clocks are kept in step (NTP)
+        _prune(row, now)
+        refusal = verdict(row, now, background, reserve_percent)
+        if refusal:
+            raise refusal
+        if len(row["minute"]) >= const.MINUTE_LIMIT:
+            free_at = min(row["minute"]) + MINUTE
+            if free_at - now > const.MAX_INLINE_WAIT_SECONDS:
+                raise Refused("minute", free_at)
+            return free_at - now
+        if len(row["in_flight"]) >= const.MAX_CONCURRENT_CALLS:
+            return 0.05 + random.random() * 0.1
+        row["in_flight"][token] = now + SLOT_LEASE_SECONDS
+        row["minute"].append(now)
+        if row["remaining"] is not None:
+            row["remaining"] -= 1  # until Xero's next answer says better
+        _write(cr, tenant_id, row)
+        return token
+
     while True:
-        with registry.cursor() as cr:
-            row = _row(cr, tenant_id)
-            now = time.time()  # the servers' clocks are kept in step (NTP)
-            _prune(row, now)
-            refusal = verdict(row, now, background, reserve_percent)
-            if refusal:
-                raise refusal
-            pause = None
-            if len(row["minute"]) >= const.MINUTE_LIMIT:
-                free_at = min(row["minute"]) + MINUTE
-                if free_at - now > const.MAX_INLINE_WAIT_SECONDS:
-                    raise Refused("minute", free_at)
-                pause = free_at - now
-            elif len(row["in_flight"]) >= const.MAX_CONCURRENT_CALLS:
-                pause = 0.05 + random.random() * 0.1
-            else:
-                row["in_flight"][token] = now + SLOT_LEASE_SECONDS
-                row["minute"].append(now)
-                if row["remaining"] is not None:
-                    row["remaining"] -= 1  # until Xero's next answer says better
-                _write(cr, tenant_id, row)
-                return token
-        if time.monotonic() + pause > give_up:
+        answer = _transaction(registry, attempt)
+        if answer == token:
+            return token
+        if time.monotonic() + answer > give_up:
             raise Refused("concurrent", time.time() + SLOT_LEASE_SECONDS)
-        time.sleep(pause)
+        time.sleep(answer)
 
 
 def release(registry, tenant_id, token, remaining=None, retry_after=None, problem=None):
     """Give the slot back, with what Xero's answer said: ``X-DayLimit-Remaining`` and, for a
     long ``Retry-After``, when to try again. Returns that moment (epoch) or None."""
-    with registry.cursor() as cr:
+
+    def give_back(cr):
         row = _row(cr, tenant_id)
         now = time.time()  # the servers' clocks are kept in step (NTP)
         row["in_flight"].pop(token, None)
         _prune(row, now)
         retry_at = _note(row, now, remaining, retry_after, problem)
         _write(cr, tenant_id, row)
-    return retry_at
+        return retry_at
+
+    return _transaction(registry, give_back)
 
 
 def note_answer(registry, tenant_id, remaining=None, retry_after=None, problem=None):
