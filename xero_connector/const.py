@@ -89,6 +89,8 @@ XERO_MUTABLE_STATUSES = ("DRAFT", "SUBMITTED")
 XERO_GONE_STATUSES = ("DELETED", "VOIDED")
 # Xero's documented batch size for writes: elements per PUT/POST.
 BATCH_SIZE = 50
+# *Export all* with more documents than this exports them in the background, as jobs.
+BACKGROUND_EXPORT_ABOVE = BATCH_SIZE
 # Elements per page of a paged GET (Xero's maximum pageSize).
 PAGE_SIZE = 1000
 # Ids per GET filtered by IDs=… (keeps the URL short).

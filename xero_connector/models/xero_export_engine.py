@@ -20,7 +20,7 @@ from .. import const
 from ..const import BATCH_SIZE
 from ..documents import _contacts_by_partner, payload_fingerprint
 from ..errors import XeroError, XeroRetryLater
-from ..utils import clear_problem, deep_link, flag_problem, validation_messages, xero_kind
+from ..utils import clear_problem, deep_link, flag_problem, notification, validation_messages, xero_kind
 
 _logger = logging.getLogger(__name__)
 
@@ -416,6 +416,21 @@ class XeroExportEngine(models.AbstractModel):
                     claim=True,
                 )
         return True
+
+    def _xero_export_in_background(self):
+        """Many documents from one press (*Export all*): queued, then exported by jobs in
+        parallel rather than within the user's request."""
+        self._xero_write_fields({"xero_export_state": "queued", "xero_next_try_at": False})
+        self._cron_xero_export_queue()
+        return notification(
+            _("Xero"),
+            _(
+                "%(count)s document(s) are being exported to Xero in the background: each one shows "
+                "Queued on its Xero tab until it is in Xero.",
+                count=len(self),
+            ),
+            "info",
+        )
 
     def _xero_post_update(self, tenant, endpoint, payload, fingerprint):
         """POST ``payload`` (with its Xero id) onto this document's Xero copy; returns Xero's
