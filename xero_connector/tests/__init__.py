@@ -24,3 +24,4 @@ from . import test_builders
 from . import test_builders_records
 from . import test_builders_po_journal
 from . import test_security_features
+from . import test_jobs

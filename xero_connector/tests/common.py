@@ -167,22 +167,26 @@ class XeroSandboxCase(HttpCase):
         self.assertFalse(mine, f"requests that break Xero's OpenAPI contract: {mine}")
 
     def run_cron(self, model, method=None, **kwargs):
-        """Run a cron the way the job runner would follow it: the cron fans its work out
-        to queue_job jobs, trapped here and performed in turn (queue_job's own helpers). A
-        job Xero asked to wait is put back with its delay: it is returned, not raised."""
+        """Run a cron the way the job runner would follow it: the cron fans its work out to
+        queue_job jobs, trapped here and performed in turn (queue_job's own helpers). A job
+        Xero asked to wait is put back with its delay, a failing job fails alone: both are
+        returned ({"retry": [RetryableJobError], "failed": [exception]}), not raised."""
+        outcome = {"retry": [], "failed": []}
         with trap_jobs() as trap:
             if callable(model):  # e.g. the cron record's method_direct_trigger
                 model()
             else:
                 getattr(self.env[model], method)(**kwargs)
-            jobs, waiting = list(trap.enqueued_jobs), []
-            trap.enqueued_jobs = []
+            jobs, trap.enqueued_jobs = list(trap.enqueued_jobs), []
             for job in sorted(jobs, key=lambda j: j.priority):
                 try:
-                    job.perform()
+                    with self.env.cr.savepoint():
+                        job.perform()
                 except RetryableJobError as error:
-                    waiting.append(error)
-        return waiting
+                    outcome["retry"].append(error)
+                except Exception as error:
+                    outcome["failed"].append(error)
+        return outcome
 
     # --------------------------------------------------------------------------------------
     def start_authorization(self, user=None, connection=None):
