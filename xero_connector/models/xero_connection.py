@@ -5,7 +5,9 @@ organisations the login was granted.
 Longer than 500 lines on purpose: the choke point and the token refresh it calls on a 401 read
 best next to each other, and both are kept exactly as they are (the examples the rest of the
 module copies). What is not the login's own lives elsewhere: the process-wide HTTP pool and
-in-flight slots in ``xero_connector/http.py``, the call's log line in ``xero.sync.log``."""
+timeouts in ``xero_connector/http.py``, Xero's limits shared by every process in
+``xero_connector/limits.py`` (through ``xero.tenant._xero_slot``), the call's log line in
+``xero.sync.log``."""
 
 import base64
 import contextlib
