@@ -324,7 +324,7 @@ def fault_run(args, reg, stage, sandbox, log):
         with superuser_env(reg) as env:
             env["xero.cache.refresh.request"]._cron_refresh_cache_nightly()
             env.cr.commit()
-        seconds, finished = drain(reg, ok_ids, tenants[2:], timeout=300)
+        seconds, _finished = drain(reg, ok_ids, tenants[2:], timeout=300)
         while time.time() - started < 400:
             with superuser_env(reg) as env:
                 env.cr.execute(
