@@ -179,6 +179,20 @@ class OdooServer:
             self.process.kill()
 
 
+def only(reg, ids):
+    """Only ``ids`` wait for export, and no job of an earlier (stopped) run is left."""
+    with superuser_env(reg) as env:
+        env.cr.execute(
+            "UPDATE account_move SET xero_export_state = 'not_exported' "
+            "WHERE xero_export_state = 'queued' AND id NOT IN %s",
+            [tuple(ids)],
+        )
+        env.cr.execute(
+            "UPDATE queue_job SET state = 'cancelled' WHERE state IN ('pending', 'enqueued', 'started')"
+        )
+        env.cr.commit()
+
+
 def drain(reg, ids, tenants, timeout=RUN_TIMEOUT):
     """Play the export cron until every document left the queue (or ``timeout``). Returns the
     seconds it took and, per organisation, when its last document was exported."""
@@ -251,6 +265,7 @@ def run(args, reg, stage, sandbox, label, orgs, invoices, workers, log):
     tenants = stage.organisations(orgs, label)
     ids = stage.invoices(tenants, invoices)
     print(f"[bench] {label}: {len(ids)} invoices queued in {time.time() - prepared:.0f} s", flush=True)
+    only(reg, ids)
     sandbox.set_latency(args.latency)
     sandbox.new_minute()
     sandbox.reset_peaks()
@@ -313,6 +328,7 @@ def fault_run(args, reg, stage, sandbox, log):
     bad_ids = stage.invoices(tenants[:2], args.fault_invoices)
     ok_ids = stage.invoices(tenants[2:], args.fault_invoices)
     (slow, _s), (broken, _b) = tenants[0], tenants[1]
+    only(reg, bad_ids + ok_ids)
     sandbox.set_latency(args.latency)
     sandbox.set_latency(35, tenant=slow)
     sandbox.add_fault("503", tenant=broken, count=100000)
