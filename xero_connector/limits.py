@@ -168,12 +168,13 @@ def verdict(row, now, background=False, reserve_percent=const.BACKGROUND_RESERVE
     return None
 
 
-def _transaction(registry, work):
+def _transaction(registry, work, readonly=False):
     """``work(cursor)`` in a short transaction of its own, tried again when it collided with
-    another process's (Odoo's cursors read a snapshot: the row changed under the lock)."""
+    another process's (Odoo's cursors read a snapshot: the row changed under the lock).
+    ``readonly``: a read, also from a read-only request."""
     for attempt in range(MAX_COLLISIONS):
         try:
-            with registry.cursor() as cr:
+            with registry.cursor(readonly=readonly) as cr:
                 return work(cr)
         except (errors.SerializationFailure, errors.DeadlockDetected):
             if attempt == MAX_COLLISIONS - 1:
@@ -191,7 +192,7 @@ def state(registry, tenant_id):
         _prune(row, now)
         return dict(row, now=now)
 
-    return _transaction(registry, read)
+    return _transaction(registry, read, readonly=True)
 
 
 def check(registry, tenant_id, background=False, reserve_percent=const.BACKGROUND_RESERVE):
