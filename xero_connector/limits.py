@@ -116,11 +116,9 @@ def _row(cr, tenant_id, lock=True):
     ends (only ``take`` and ``release`` lock it)."""
     if lock:
         cr.execute(f"INSERT INTO {TABLE} (tenant_id) VALUES (%s) ON CONFLICT DO NOTHING", [tenant_id])
-    cr.execute(
-        f"""SELECT in_flight, minute_calls, day_remaining, day_limit, day_at, retry_at, problem
-            FROM {TABLE} WHERE tenant_id = %s {"FOR UPDATE" if lock else ""}""",
-        [tenant_id],
-    )
+    select = """SELECT in_flight, minute_calls, day_remaining, day_limit, day_at, retry_at, problem
+                FROM xero_tenant_limit WHERE tenant_id = %s"""
+    cr.execute(select + " FOR UPDATE" if lock else select, [tenant_id])
     in_flight, minute, remaining, limit, day_at, retry_at, problem = cr.fetchone() or (None,) * 7
     return {
         "in_flight": in_flight or {},
