@@ -28,7 +28,6 @@ from psycopg2 import errors
 
 from . import const
 
-TABLE = "xero_tenant_limit"
 # Longer than any call can last: connect and read timeouts, with a margin.
 SLOT_LEASE_SECONDS = const.HTTP_CONNECT_TIMEOUT_SECONDS + const.HTTP_TIMEOUT_SECONDS + 20
 # How long a caller waits for one of the organisation's 5 slots before giving up for now.
@@ -98,10 +97,10 @@ def create_table(cr):
     file reads and writes it, always in a transaction of its own. No foreign key: the first
     calls to an organisation come while the transaction that created it is still open."""
     cr.execute(
-        f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        """CREATE TABLE IF NOT EXISTS xero_tenant_limit (
             tenant_id integer PRIMARY KEY,
-            in_flight jsonb NOT NULL DEFAULT '{{}}',
-            minute_calls double precision[] NOT NULL DEFAULT '{{}}',
+            in_flight jsonb NOT NULL DEFAULT '{}',
+            minute_calls double precision[] NOT NULL DEFAULT '{}',
             day_remaining integer,
             day_limit integer,
             day_at double precision,
@@ -115,7 +114,9 @@ def _row(cr, tenant_id, lock=True):
     """The organisation's row; ``lock``: created if missing and locked until the transaction
     ends (only ``take`` and ``release`` lock it)."""
     if lock:
-        cr.execute(f"INSERT INTO {TABLE} (tenant_id) VALUES (%s) ON CONFLICT DO NOTHING", [tenant_id])
+        cr.execute(
+            "INSERT INTO xero_tenant_limit (tenant_id) VALUES (%s) ON CONFLICT DO NOTHING", [tenant_id]
+        )
     select = """SELECT in_flight, minute_calls, day_remaining, day_limit, day_at, retry_at, problem
                 FROM xero_tenant_limit WHERE tenant_id = %s"""
     cr.execute(select + " FOR UPDATE" if lock else select, [tenant_id])
@@ -133,7 +134,7 @@ def _row(cr, tenant_id, lock=True):
 
 def _write(cr, tenant_id, row):
     cr.execute(
-        f"""UPDATE {TABLE} SET in_flight = %s, minute_calls = %s, day_remaining = %s, day_limit = %s,
+        """UPDATE xero_tenant_limit SET in_flight = %s, minute_calls = %s, day_remaining = %s, day_limit = %s,
             day_at = %s, retry_at = %s, problem = %s WHERE tenant_id = %s""",
         [
             json.dumps(row["in_flight"]),
