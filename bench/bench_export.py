@@ -36,6 +36,7 @@ from common import (
     connect,
     connect_here,
     ensure_chart,
+    forget_limits,
     registry,
     setup_tenant,
     start_sandbox,
@@ -138,9 +139,8 @@ def export(env, sandbox, tenant, moves, mode, timer, drain="all"):
                 move._xero_export()
             break  # the day's budget is spent: what is left waits for tomorrow
         sandbox.clock.advance(max(wait, 0) + 1)  # the cron's next run after the next try time
-        from odoo.addons.xero_connector import limits
-
-        limits._BUDGETS.clear()  # this process's memory of the wait, in real time
+        with env.registry.cursor() as cr:
+            forget_limits(cr)  # the shared memory of the wait, in real time
         pending = queued | untried
     env.flush_all()
     wall = time.perf_counter() - started

@@ -74,6 +74,8 @@ def worker(db, role, sandbox_url, journal_code=None):
     """A process of its own: the export cron until the queue is empty (``export``), or the
     payments of the soak (``payments``)."""
     odoo = _odoo(db)
+    from common import run_jobs
+
     from odoo import SUPERUSER_ID, api
 
     registry = odoo.modules.registry.Registry(db)
@@ -85,8 +87,9 @@ def worker(db, role, sandbox_url, journal_code=None):
                 queued = env["account.move"].search([("xero_export_state", "=", "queued")])
                 if not queued:
                     break
-                env["account.move"]._cron_xero_export_queue(limit=1000)
+                env["account.move"]._cron_xero_export_queue()
                 cr.commit()
+                run_jobs(env)  # this worker process performs the cron's jobs
                 if queued.filtered(lambda m: m.xero_export_state == "queued") == queued:
                     catch_up(env, sandbox_url)  # nothing went: the queue waits for Xero's next try time
     elif role == "orders":
@@ -98,6 +101,7 @@ def worker(db, role, sandbox_url, journal_code=None):
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 env["xero.payment"]._cron_xero_sync_payments()
                 cr.commit()
+                run_jobs(env)
                 left = env["account.payment"].search_count(
                     [("xero_error", "!=", False), ("xero_payment_id", "=", False)]
                 )
@@ -116,8 +120,9 @@ def catch_up(env, sandbox_url):
     its next try time, in real time. The soak does not wait real minutes (or days): it moves
     the sandbox's clock past the longest wait and brings Odoo's remembered waits to now, as if
     the cron ran again at that time. Returns the seconds skipped."""
+    from common import forget_limits
+
     from odoo import fields
-    from odoo.addons.xero_connector import limits
 
     from xero_sandbox.client import SandboxClient
 
@@ -133,9 +138,9 @@ def catch_up(env, sandbox_url):
     env.cr.execute("UPDATE account_move SET xero_next_try_at = NULL WHERE xero_next_try_at > %s", [now])
     env.cr.execute("UPDATE purchase_order SET xero_next_try_at = NULL WHERE xero_next_try_at > %s", [now])
     env.cr.execute("UPDATE xero_sync_log SET retry_at = NULL WHERE retry_at > %s", [now])
+    forget_limits(env.cr)  # the shared memory of the wait, in real time
     env.cr.commit()
     env.invalidate_all()
-    limits._BUDGETS.clear()  # this process's memory of the wait, in real time
     SKIPPED.append(seconds)
     print(f"[soak] waited out a Retry-After of {seconds:.0f} s on the virtual clock", flush=True)
     return seconds

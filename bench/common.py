@@ -127,31 +127,34 @@ class Meter:
 
 class HttpTimer:
     """Time spent inside the calls to Xero (the sandbox's share of the wall time), measured
-    around the connector's in-flight slot. ``install()``/``uninstall()``, or a ``with`` block."""
+    from taking the organisation's in-flight slot to giving it back (``limits.take`` /
+    ``limits.release``). ``install()``/``uninstall()``, or a ``with`` block."""
 
     def __init__(self):
-        from odoo.addons.xero_connector import http as xero_http
+        from odoo.addons.xero_connector import limits
 
-        self.module, self.seconds = xero_http, 0.0
-        self.original = xero_http.in_flight_slot
+        self.module, self.seconds = limits, 0.0
+        self.original = (limits.take, limits.release)
+        self.started = {}
 
     def install(self):
-        original = self.original
+        take, release = self.original
 
-        @contextlib.contextmanager
-        def timed(dbname, tenant):
-            started = time.perf_counter()
-            try:
-                with original(dbname, tenant):
-                    yield
-            finally:
-                self.seconds += time.perf_counter() - started
+        def timed_take(*args, **kwargs):
+            token = take(*args, **kwargs)
+            self.started[token] = time.perf_counter()
+            return token
 
-        self.module.in_flight_slot = timed
+        def timed_release(registry, tenant_id, token, *args, **kwargs):
+            if token in self.started:
+                self.seconds += time.perf_counter() - self.started.pop(token)
+            return release(registry, tenant_id, token, *args, **kwargs)
+
+        self.module.take, self.module.release = timed_take, timed_release
         return self
 
     def uninstall(self):
-        self.module.in_flight_slot = self.original
+        self.module.take, self.module.release = self.original
 
     def __enter__(self):
         return self.install()
@@ -159,6 +162,41 @@ class HttpTimer:
     def __exit__(self, *exc):
         self.uninstall()
         return False
+
+
+def forget_limits(cr):
+    """Forget the organisations' shared limits (calls in the minute, Xero's waits): a bench
+    that moves the sandbox's virtual clock past a wait brings Odoo's real-time memory of it
+    along. Committed by the caller."""
+    cr.execute("DELETE FROM xero_tenant_limit")
+
+
+def run_jobs(env, channel="root.xero"):
+    """Perform the jobs waiting on ``channel`` in this process, as queue_job's runner would
+    have a worker do (its own controller's steps: started, performed, done or postponed), each
+    committed. For benches that drive a worker process themselves. Returns the jobs run."""
+    from odoo.addons.queue_job.controllers.main import RunJobController
+    from odoo.addons.queue_job.job import Job
+
+    done = 0
+    while True:
+        jobs = env["queue.job"].search(
+            [("state", "=", "pending"), ("channel", "=like", channel + "%")], order="priority, id", limit=50
+        )
+        jobs = jobs.filtered(lambda j: not j.eta or j.eta <= odoo.fields.Datetime.now())
+        if not jobs:
+            return done
+        for record in jobs:
+            job = Job.load(env, record.uuid)
+            job.set_started()
+            job.store()
+            env.cr.commit()
+            try:
+                RunJobController._runjob(env, job)  # done, postponed or failed: stored
+            except Exception:
+                env.cr.rollback()
+            env.cr.commit()
+            done += 1
 
 
 # ------------------------------------------------------------------------------ scenarios

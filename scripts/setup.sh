@@ -55,7 +55,9 @@ if [ ! -f "$stamp" ]; then
   # Odoo pins cbor2 5.4.2, which no longer builds on Python 3.11.
   sed -E 's/^cbor2==5\.4\.2.*/cbor2==5.6.2/' "$ODOO_SRC/requirements.txt" > "$VENV/odoo-requirements.txt"
   "${pip[@]}" -r "$VENV/odoo-requirements.txt"
-  "${pip[@]}" --no-build-isolation -e "$ODOO_SRC"
+  # compat: a path entry, so that addons installed from PyPI (odoo/addons/queue_job in
+  # site-packages) join Odoo's own namespace instead of hiding it
+  "${pip[@]}" --no-build-isolation --use-pep517 -e "$ODOO_SRC" --config-settings editable_mode=compat
   "${pip[@]}" -r requirements-dev.txt
   rm -f "$VENV"/.xero-stamp-*
   touch "$stamp"
@@ -73,5 +75,11 @@ admin_passwd = admin
 data_dir = $ODOO_DATA_DIR
 logfile =
 log_level = info
+; queue_job: loaded by every process; its job runner (one per server) hands the jobs to the
+; HTTP workers. Capacity: jobs at once on this server, Xero's within root.
+server_wide_modules = base,web,queue_job
+
+[queue_job]
+channels = root:4,root.xero:4
 CONF
 say "ready (Odoo from $ODOO_SRC, Python $("$VENV/bin/python" -c 'import sys; print(sys.version.split()[0])'))"

@@ -7,7 +7,7 @@
     "author": "xero_connector developers",
     "website": "https://github.com/xero-connector/xero_connector",
     "license": "LGPL-3",
-    "depends": ["account", "purchase", "stock_account", "mail"],
+    "depends": ["account", "purchase", "stock_account", "mail", "queue_job"],
     "external_dependencies": {
         "python": ["xero_python", "requests_oauthlib"],
     },
@@ -26,6 +26,7 @@
         "views/xero_sync_log_views.xml",
         "views/xero_cache_views.xml",
         "views/res_partner_views.xml",
+        "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "wizards/xero_product_link_wizard_views.xml",
         "wizards/xero_category_link_wizard_views.xml",

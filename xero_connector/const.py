@@ -30,6 +30,9 @@ TOKEN_REFRESH_MARGIN_SECONDS = 120
 OAUTH_STATE_LIFETIME_SECONDS = 15 * 60
 
 HTTP_TIMEOUT_SECONDS = 30
+# Every call to Xero: a connect timeout and a read timeout (HTTP_TIMEOUT_SECONDS), so that one
+# organisation answering late cannot hold a worker for ever.
+HTTP_CONNECT_TIMEOUT_SECONDS = 10
 
 # Hosts where plain http is accepted for the endpoints: a Xero double on this machine.
 LOOPBACK_HOSTS = {"localhost", "::1"}
@@ -39,6 +42,8 @@ MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 1
 # Xero allows 5 calls in flight per organisation.
 MAX_CONCURRENT_CALLS = 5
+# ... and 60 calls in a rolling minute.
+MINUTE_LIMIT = 60
 
 # Xero's 2026 granular scope for manual journals (the balances journals of issue 14): a login
 # without it cannot PUT /ManualJournals. Part of the default scope set once the granular set
@@ -84,6 +89,8 @@ XERO_MUTABLE_STATUSES = ("DRAFT", "SUBMITTED")
 XERO_GONE_STATUSES = ("DELETED", "VOIDED")
 # Xero's documented batch size for writes: elements per PUT/POST.
 BATCH_SIZE = 50
+# *Export all* with more documents than this exports them in the background, as jobs.
+BACKGROUND_EXPORT_ABOVE = BATCH_SIZE
 # Elements per page of a paged GET (Xero's maximum pageSize).
 PAGE_SIZE = 1000
 # Ids or numbers per GET filtered by IDs=/InvoiceNumbers=…: Xero's gateway refuses a query

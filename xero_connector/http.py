@@ -1,8 +1,8 @@
 """The HTTP side of the one way into Xero, shared by every worker thread of a process: the
-connection pool, the per-organisation in-flight slots and Xero's own words from a refusal.
-Pure helpers, no model: ``xero.connection._xero_request`` (the choke point) uses them."""
+connection pool, the timeouts and Xero's own words from a refusal (the per-organisation limits
+are shared by every process: ``limits.py``). Pure helpers, no model:
+``xero.connection._xero_request`` (the choke point) uses them."""
 
-import contextlib
 import json
 import threading
 
@@ -14,7 +14,6 @@ from .utils import validation_messages
 
 _POOL = None
 _POOL_LOCK = threading.Lock()
-_SLOTS = {}
 
 
 def shared_pool():
@@ -28,26 +27,27 @@ def shared_pool():
                 num_pools=4,
                 maxsize=const.MAX_CONCURRENT_CALLS,
                 retries=False,
-                timeout=urllib3.Timeout(connect=10, read=const.HTTP_TIMEOUT_SECONDS),
+                timeout=urllib3.Timeout(
+                    connect=const.HTTP_CONNECT_TIMEOUT_SECONDS, read=const.HTTP_TIMEOUT_SECONDS
+                ),
                 cert_reqs="CERT_REQUIRED",
                 ca_certs=certifi.where(),
             )
         return _POOL
 
 
-@contextlib.contextmanager
-def in_flight_slot(dbname, tenant):
-    """Xero allows 5 calls in flight per organisation: threads of this process that export in
-    parallel wait here rather than collect 429s."""
-    if not tenant:
-        yield
-        return
-    with _POOL_LOCK:
-        slot = _SLOTS.setdefault(
-            (dbname, tenant.tenant_id), threading.BoundedSemaphore(const.MAX_CONCURRENT_CALLS)
-        )
-    with slot:
-        yield
+def with_timeouts(rest_client):
+    """Every request of this xero-python REST client with a connect and a read timeout: the
+    SDK sends ``timeout=None`` with each request unless told otherwise, which overrides the
+    pool's and lets an organisation that answers late hold a worker for ever."""
+    request = rest_client.request
+
+    def timed(*args, _request_timeout=None, **kwargs):
+        timeout = _request_timeout or (const.HTTP_CONNECT_TIMEOUT_SECONDS, const.HTTP_TIMEOUT_SECONDS)
+        return request(*args, _request_timeout=timeout, **kwargs)
+
+    rest_client.request = timed
+    return rest_client
 
 
 def xero_message(error):

@@ -2,6 +2,7 @@
 tier (the demo app is Starter: 1,000/day), 5 in flight; per app 10,000/minute; remaining-budget
 headers on every response; 429s do not count."""
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 RATE_HEADERS = ("X-MinLimit-Remaining", "X-DayLimit-Remaining", "X-AppMinLimit-Remaining")
@@ -73,7 +74,13 @@ def test_day_limit(sb, api):
 
 def test_day_limit_real_numbers_headers(sb):
     # day: None = each app's tier decides
-    assert sb.limits()["limits"] == {"minute": 60, "day": None, "concurrent": 5, "app_minute": 10000}
+    assert sb.limits()["limits"] == {
+        "minute": 60,
+        "day": None,
+        "concurrent": 5,
+        "app_minute": 10000,
+        "latency": 0.0,
+    }
 
 
 def test_app_minute_limit_across_tenants(sb, api, orgs):
@@ -116,3 +123,28 @@ def test_new_minute_empties_the_minute_windows_only(sb, api):
     answer = api("GET", "/Organisation")
     assert answer.status_code == 200 and remaining(answer)[:2] == (59, 1000 - 61)
     assert sb.now() - now < 5  # the clock did not move
+
+
+def test_latency_holds_calls_in_flight_and_the_peak_is_reported(sb, api, orgs):
+    """A benchmark's Xero: each admitted call takes the set latency; the peak of calls in
+    flight and the 429s by problem are reported per organisation."""
+    tenant = orgs[0]["tenantId"]
+    sb.set_latency(0.5, tenant=tenant)
+    sb.reset_peaks()
+    started = time.monotonic()
+    with ThreadPoolExecutor(7) as pool:
+        answers = list(pool.map(lambda _: api("GET", "/Organisation"), range(7)))
+    elapsed = time.monotonic() - started
+    assert sorted(a.status_code for a in answers) == [200] * 5 + [429] * 2
+    assert elapsed >= 0.5
+    usage = sb.usage(tenant)
+    assert usage["peak_in_flight"] == 5 and usage["in_flight"] == 0
+    assert usage["refused"] == {"concurrent": 2}
+    other = orgs[1]["tenantId"]
+    started = time.monotonic()
+    assert api("GET", "/Organisation", tenant=other).status_code == 200
+    assert time.monotonic() - started < 0.5, "the latency was set for the first organisation only"
+    sb.set_latency(0)
+    assert sb.limits()["limits"]["latency"] == 0 and sb.limits()["latency"] == {}
+    sb.reset_peaks()
+    assert sb.usage(tenant)["peak_in_flight"] == 0 and sb.usage(tenant)["refused"] == {}

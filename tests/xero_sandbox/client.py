@@ -112,6 +112,25 @@ class SandboxClient:
     def set_limits(self, **limits) -> dict:
         return self._call("POST", "limits", limits)
 
+    def set_latency(self, seconds: float, tenant: str | None = None) -> dict:
+        """Every admitted call (to ``tenant``, else to every organisation) takes ``seconds``."""
+        return self._call("POST", "limits/latency", {"seconds": seconds, "tenant": tenant})
+
+    def reset_peaks(self) -> dict:
+        return self._call("POST", "limits/reset-peaks")
+
+    def usage(self, tenant_id: str) -> dict:
+        """This organisation's usage: calls in the minute and day, in flight, the peak in
+        flight and the 429s by problem, summed over the apps calling it."""
+        total = {"minute": 0, "day": 0, "in_flight": 0, "peak_in_flight": 0, "refused": {}}
+        for key, usage in self.limits()["usage"].items():
+            if key.endswith("/" + tenant_id):
+                for name in ("minute", "day", "in_flight", "peak_in_flight"):
+                    total[name] += usage[name]
+                for problem, count in usage["refused"].items():
+                    total["refused"][problem] = total["refused"].get(problem, 0) + count
+        return total
+
     def new_minute(self) -> dict:
         """Empty every minute window without moving the clock."""
         return self._call("POST", "limits/new-minute")

@@ -298,13 +298,39 @@ class ControlApi:
         {"reset": true} for Xero's own numbers."""
         data = self._body(req)
         limiter = self.sb.limiter
-        if data.pop("reset", False):
+        reset = data.pop("reset", False)
+        if reset:
             limiter.limits = Limits()
-        for name, value in data.items():
+        for name, given in data.items():
             if not hasattr(limiter.limits, name):
                 raise ValueError(f"unknown limit {name!r}")
             # day: null gives the decision back to the apps' tiers
-            setattr(limiter.limits, name, None if value is None and name == "day" else int(value))
+            if name == "latency":
+                value = float(given)
+            else:
+                value = None if given is None and name == "day" else int(given)
+            setattr(limiter.limits, name, value)
+        if reset or "latency" in data:
+            limiter.tenant_latency.clear()
+        return _reply(200, self._limits_json())
+
+    @route("POST", "limits/latency")
+    def set_latency(self, req):
+        """{seconds, tenant}: every admitted call to that organisation takes this many real
+        seconds (without tenant: to every organisation)."""
+        data = self._body(req)
+        seconds = float(data.get("seconds") or 0)
+        if data.get("tenant"):
+            self.sb.limiter.tenant_latency[self._org(data["tenant"]).tenant_id] = seconds
+        else:
+            self.sb.limiter.limits.latency = seconds
+            self.sb.limiter.tenant_latency.clear()
+        return _reply(200, self._limits_json())
+
+    @route("POST", "limits/reset-peaks")
+    def reset_peaks(self, req):
+        """Forget the peaks of calls in flight and the 429 counts (before a measured run)."""
+        self.sb.limiter.reset_peaks()
         return _reply(200, self._limits_json())
 
     @route("POST", "limits/new-minute")
@@ -315,7 +341,11 @@ class ControlApi:
 
     def _limits_json(self):
         limits = self.sb.limiter.limits
-        return {"limits": vars(limits).copy(), "usage": self.sb.limiter.snapshot()}
+        return {
+            "limits": vars(limits).copy(),
+            "latency": dict(self.sb.limiter.tenant_latency),
+            "usage": self.sb.limiter.snapshot(),
+        }
 
     # -------------------------------------------------------------- faults
     @route("GET", "faults")

@@ -22,6 +22,9 @@ class Limits:
     day: int | None = None  # None: the app's tier decides (Starter 1,000, others 5,000)
     concurrent: int = 5
     app_minute: int = 10000
+    # Not a limit: real seconds every admitted Accounting API call takes (Xero answers in
+    # 0.3-1 s), so that a benchmark sees calls in flight overlap as they do against Xero.
+    latency: float = 0.0
 
 
 @dataclass
@@ -29,6 +32,8 @@ class _Usage:
     minute: deque = field(default_factory=deque)  # virtual timestamps of counted calls
     day: deque = field(default_factory=deque)
     in_flight: int = 0
+    peak_in_flight: int = 0  # the most calls in flight at once since the last reset
+    refused: dict = field(default_factory=dict)  # 429s by problem
 
 
 @dataclass
@@ -58,6 +63,7 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._tenants: dict = defaultdict(_Usage)  # (client_id, tenant_id) -> usage
         self._apps: dict = defaultdict(deque)  # client_id -> minute window
+        self.tenant_latency: dict = {}  # tenant_id -> seconds, overriding limits.latency
 
     def acquire(self, client_id: str, tenant_id: str) -> Admission:
         """Count the call and take an in-flight slot, or refuse it with the problem and wait."""
@@ -80,6 +86,9 @@ class RateLimiter:
                 usage.day.append(now)
                 app.append(now)
                 usage.in_flight += 1
+                usage.peak_in_flight = max(usage.peak_in_flight, usage.in_flight)
+            else:
+                usage.refused[refusal[0]] = usage.refused.get(refusal[0], 0) + 1
             admission = Admission(self._headers(usage, app, day_limit))
             if refusal:
                 admission.problem, admission.retry_after = refusal
@@ -106,6 +115,8 @@ class RateLimiter:
                     "minute": len(usage.minute),
                     "day": len(usage.day),
                     "in_flight": usage.in_flight,
+                    "peak_in_flight": usage.peak_in_flight,
+                    "refused": dict(usage.refused),
                     "app_minute": len(app),
                 }
             return out
@@ -121,6 +132,17 @@ class RateLimiter:
                 usage.minute.clear()
             for window in self._apps.values():
                 window.clear()
+
+    def reset_peaks(self) -> None:
+        """Control API: forget the peaks of calls in flight and the 429 counts."""
+        with self._lock:
+            for usage in self._tenants.values():
+                usage.peak_in_flight = usage.in_flight
+                usage.refused = {}
+
+    def latency(self, tenant_id: str) -> float:
+        """Seconds an admitted call to this organisation takes (its own, else everyone's)."""
+        return self.tenant_latency.get(tenant_id, self.limits.latency)
 
     def _usage(self, client_id, tenant_id, now):
         usage = self._tenants[(client_id, tenant_id)]

@@ -472,6 +472,9 @@ class Sandbox:
             )
             return reply
         try:
+            latency = self.limiter.latency(tenant)
+            if latency:
+                time.sleep(latency)  # Xero's own time, in flight (outside the organisation's lock)
             reply = self._gateway(req, tenant, lambda r: self._idempotent(r, rel, tenant, key))
         finally:
             self.limiter.release(client, tenant)

@@ -11,6 +11,7 @@ from . import (
     xero_tenant_guard,
     xero_reader,
     xero_sender,
+    xero_job,
     res_company,
     res_config_settings,
     xero_export_engine,

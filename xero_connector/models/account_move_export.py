@@ -16,6 +16,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
+from .. import const
 from ..const import IDS_PER_CALL, XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
 from ..documents import (
     _contacts_by_partner,
@@ -482,6 +483,8 @@ class AccountMove(models.Model):
             ]
         )
         self._check_xero_user(moves)
+        if len(moves) > const.BACKGROUND_EXPORT_ABOVE:
+            return moves._xero_export_in_background()
         return moves._xero_export_notification(moves._xero_export())
 
     def _xero_export_notification(self, result):

@@ -109,7 +109,7 @@ class AccountMove(models.Model):
         return payload, problems
 
     @api.model
-    def _cron_xero_export_queue(self, limit=500):
+    def _cron_xero_export_queue(self, limit=None):
         """One queue for invoices, bills and purchase orders."""
         result = super()._cron_xero_export_queue(limit=limit)
         self.env["purchase.order"]._cron_xero_export_queue(limit=limit)

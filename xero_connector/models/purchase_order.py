@@ -438,10 +438,15 @@ class PurchaseOrder(models.Model):
             .search([("connection_id.state", "=", "connected")])
             .filtered(lambda t: "purchase_order" in t.company_ids.mapped("xero_po_mode"))
         )
-        run_cron_batches(
-            self.env,
-            tenants,
-            self._xero_sync_purchase_orders,
-            lambda tenant: _("purchase-order sync of %s", tenant.name),
-        )
+        for tenant in tenants.sorted(
+            lambda t: (bool(t.xero_po_synced_at), t.xero_po_synced_at or t.create_date)
+        ):
+            self.env["xero.job"]._xero_enqueue(
+                self,
+                "_xero_sync_purchase_orders",
+                tenant,
+                key=f"xero-po-sync:{tenant.id}",
+                lock=f"po-sync:{tenant.id}",
+                description=_("Purchase-order sync of %s", tenant.name),
+            )
         return True

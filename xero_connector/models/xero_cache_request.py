@@ -193,21 +193,24 @@ class XeroCacheRefreshRequest(models.Model):
     # ------------------------------------------------------------------------------------
     @api.model
     def _cron_refresh_cache_nightly(self):
-        """Every connected organisation, every list, incrementally. One organisation failing
-        (say its login needs reconnecting) does not stop the others; each is committed on its
-        own so a late failure keeps the earlier organisations' work."""
-        # xero_background keeps the day's reserve for exports
+        """Every connected organisation, every list, incrementally: a job per organisation, so
+        one failing (say its login needs reconnecting) or answering late does not stop the
+        others."""
         tenants = (
             self.env["xero.tenant"]
-            .with_context(xero_background=True)
             .search([("connection_id.state", "=", "connected")])
+            .sorted(lambda t: (bool(t.xero_cache_refreshed_at), t.xero_cache_refreshed_at or t.create_date))
         )
-        run_cron_batches(
-            self.env,
-            tenants,
-            lambda tenant: self._refresh_cache(tenant),
-            lambda tenant: f"nightly cache refresh of {tenant.name}",
-        )
+        for tenant in tenants:  # a job each, the longest unrefreshed first
+            self.env["xero.job"]._xero_enqueue(
+                self,
+                "_refresh_cache",
+                tenant,
+                key=f"xero-cache:{tenant.id}",
+                lock=f"cache:{tenant.id}",
+                description=_("Nightly Xero cache refresh of %s", tenant.name),
+                background=True,  # keeps the day's reserve for exports
+            )
         return True
 
     @api.model

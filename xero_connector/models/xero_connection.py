@@ -2,9 +2,11 @@
 single-flight refresh and ``_xero_request``, the choke point with safe retries that every call
 to Xero goes through — kept next to each other, the refresh being what the choke point calls
 on a 401. Connecting (the OAuth round), the organisations granted and the login's buttons are
-in ``xero_connection_login.py``; the process-wide HTTP pool and in-flight slots in
-``xero_connector/http.py``; the call's log line in ``xero.sync.log``."""
+in ``xero_connection_login.py``; the process-wide HTTP pool and timeouts in
+``xero_connector/http.py``; Xero's limits shared by every process in ``xero_connector/limits.py``
+(through ``xero.tenant._xero_slot``); the call's log line in ``xero.sync.log``."""
 
+import contextlib
 import logging
 import os
 import time
@@ -262,6 +264,7 @@ class XeroConnection(models.Model):
             oauth2_token_saver=lambda token: None,
         )
         client.rest_client.pool_manager = xero_http.shared_pool()
+        xero_http.with_timeouts(client.rest_client)
         return client
 
     def _xero_request(self, operation, call, idempotent=True, tenant=None, records=None):
@@ -284,7 +287,7 @@ class XeroConnection(models.Model):
             client = self._api_client()
             started = time.monotonic()
             try:
-                with xero_http.in_flight_slot(self.env.cr.dbname, tenant):
+                with tenant._xero_slot(operation) if tenant else contextlib.nullcontext():
                     result = call(client)
             except ApiException as error:
                 status = error.status or 0

@@ -21,7 +21,7 @@ from .. import const
 from ..const import BATCH_SIZE
 from ..documents import _contacts_by_partner, payload_fingerprint
 from ..errors import XeroError, XeroRetryLater
-from ..utils import clear_problem, deep_link, flag_problem, run_cron_batches, validation_messages, xero_kind
+from ..utils import clear_problem, deep_link, flag_problem, notification, validation_messages, xero_kind
 
 _logger = logging.getLogger(__name__)
 
@@ -383,8 +383,10 @@ class XeroExportEngine(models.AbstractModel):
             cron._trigger(at=at)  # ir.cron sudoes its trigger itself
 
     @api.model
-    def _cron_xero_export_queue(self, limit=500):
-        """Drain the export queue (every 5 minutes, and at once when a document is queued)."""
+    def _cron_xero_export_queue(self, limit=None):
+        """Fan the export queue out (every 5 minutes, and at once when a document is queued):
+        one job per batch of an organisation's due documents, the organisation whose documents
+        waited longest first (``xero.job``); the jobs run in parallel, within Xero's limits."""
         queued = self.search(
             [
                 ("xero_export_state", "=", "queued"),
@@ -396,19 +398,39 @@ class XeroExportEngine(models.AbstractModel):
             order="id",
         )
         queued = queued._xero_queued_updates()
-        chunk = BATCH_SIZE * 4
-        batches = [
-            documents[start : start + chunk]
-            for documents in queued.grouped("xero_tenant_id").values()
-            for start in range(0, len(documents), chunk)
-        ]
-        run_cron_batches(
-            self.env,
-            batches,
-            lambda documents: documents._xero_export(),
-            lambda documents: _("export of %(docs)s", docs=", ".join(documents[:5].mapped("name"))),
-        )
+        chunk = BATCH_SIZE * 2
+        Job = self.env["xero.job"]
+        for tenant, documents in queued.grouped("xero_tenant_id").items():
+            for start in range(0, len(documents), chunk):
+                batch = documents[start : start + chunk]
+                Job._xero_enqueue(
+                    batch,
+                    "_xero_export",
+                    key=f"xero-export:{self._name}:{batch.ids[0]}-{batch.ids[-1]}:{len(batch)}",
+                    description=_(
+                        "Export to Xero: %(count)s documents of %(org)s from %(first)s",
+                        count=len(batch),
+                        org=tenant.name,
+                        first=batch[0].name,
+                    ),
+                    claim=True,
+                )
         return True
+
+    def _xero_export_in_background(self):
+        """Many documents from one press (*Export all*): queued, then exported by jobs in
+        parallel rather than within the user's request."""
+        self._xero_write_fields({"xero_export_state": "queued", "xero_next_try_at": False})
+        self._cron_xero_export_queue()
+        return notification(
+            _("Xero"),
+            _(
+                "%(count)s document(s) are being exported to Xero in the background: each one shows "
+                "Queued on its Xero tab until it is in Xero.",
+                count=len(self),
+            ),
+            "info",
+        )
 
     def _xero_post_update(self, tenant, endpoint, payload, fingerprint):
         """POST ``payload`` (with its Xero id) onto this document's Xero copy; returns Xero's

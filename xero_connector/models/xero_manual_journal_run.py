@@ -10,7 +10,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from .. import const
-from ..utils import notification, run_cron_batches
+from ..utils import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -141,12 +141,16 @@ class XeroManualJournal(models.Model):
             and c._xero_journals_now().hour >= (c.xero_journals_hour or 0)
             and (not c.xero_journals_run_date or c.xero_journals_run_date < c._xero_journals_today())
         )
-        run_cron_batches(
-            self.env,
-            due.grouped("xero_tenant_id").items(),
-            lambda batch: self._xero_run_evening(*batch),
-            lambda batch: f"balances of {batch[0].name}",
-        )
+        for tenant, batch in due.grouped("xero_tenant_id").items():  # a job per organisation
+            self.env["xero.job"]._xero_enqueue(
+                self,
+                "_xero_run_evening",
+                tenant,
+                batch,
+                key=f"xero-journals:{tenant.id}:{fields.Date.to_string(batch[0]._xero_journals_today())}",
+                lock=f"journals:{tenant.id}",
+                description=_("Balances of %s as Xero manual journals", tenant.name),
+            )
         return True
 
     @api.model

@@ -432,22 +432,34 @@ class XeroPayment(models.Model):
     # ------------------------------------------------------------------------------------
     @api.model
     def _cron_xero_sync_payments(self):
-        """Hourly: every connected organisation whose company takes payments from Xero (one
-        failing, a login to reconnect, does not stop the others), then the Odoo payments that
-        did not reach Xero."""
-        self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
+        """Hourly: a job per connected organisation whose company takes payments from Xero,
+        the longest unsynced first (one failing, a login to reconnect, does not stop the
+        others), then one for the Odoo payments that did not reach Xero."""
         tenants = (
             self.env["xero.tenant"]
             .search([("connection_id.state", "=", "connected")])
             .filtered(lambda t: any(t.company_ids.mapped("xero_payments_from_xero")))
+            .sorted(lambda t: (bool(t.xero_payments_synced_at), t.xero_payments_synced_at or t.create_date))
         )
-        run_cron_batches(
-            self.env,
-            tenants,
-            self._xero_sync_payments,
-            lambda tenant: f"payment sync of {tenant.name}",
+        Job = self.env["xero.job"]
+        for tenant in tenants:
+            Job._xero_enqueue(
+                self,
+                "_xero_sync_payments",
+                tenant,
+                key=f"xero-payments:{tenant.id}",
+                lock=f"payments:{tenant.id}",
+                description=_("Xero payment sync of %s", tenant.name),
+                background=True,
+            )
+        Job._xero_enqueue(
+            self,
+            "_xero_retry_payment_push",
+            key="xero-payment-push",
+            lock="payment-push",
+            description=_("Payments that did not reach Xero, tried again"),
+            background=True,
         )
-        self._xero_retry_payment_push()
         return True
 
     @api.model

@@ -1,6 +1,6 @@
+import contextlib
 import inspect
 import json
-import time
 from datetime import datetime
 
 from xero_python.accounting import AccountingApi
@@ -8,9 +8,9 @@ from xero_python.accounting import AccountingApi
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .. import const
+from .. import const, limits
 from ..errors import XeroRetryLater
-from ..limits import _update_budget, budget_of, required_scope, scope_granted
+from ..limits import required_scope, scope_granted
 from ..utils import idempotency_key
 
 
@@ -165,19 +165,23 @@ class XeroTenant(models.Model):
     # ------------------------------------------------------------------------------------
     # Limits: scopes and the day's budget, checked before each call
     # ------------------------------------------------------------------------------------
+    def init(self):
+        limits.create_table(self.env.cr)
+
     def _compute_xero_budget(self):
         now = fields.Datetime.now()
         Log = self.env["xero.sync.log"].sudo()
         for tenant in self:
+            shared = limits.state(self.env.registry, tenant.id) if tenant.id else {}
             last = Log.search(
                 [("tenant_id", "=", tenant.id), ("day_remaining", "!=", False)], limit=1, order="id desc"
             )
-            memory = budget_of(self.env.cr.dbname, tenant.tenant_id)
-            tenant.xero_day_remaining = memory.get("remaining", last.day_remaining or 0)
+            known = shared.get("remaining") is not None
+            tenant.xero_day_remaining = shared["remaining"] if known else (last.day_remaining or 0)
             tenant.xero_day_checked_at = (
-                datetime.utcfromtimestamp(memory["at"]) if memory.get("at") else last.create_date
+                datetime.utcfromtimestamp(shared["at"]) if known and shared.get("at") else last.create_date
             )
-            retry_at = tenant._xero_retry_at()
+            retry_at = tenant._xero_retry_at() if tenant.id else False
             tenant.xero_next_try_at = retry_at if retry_at and retry_at > now else False
             tenant.xero_queued_count = (  # the user's own documents: record rules apply
                 self.env["account.move"].search_count(
@@ -186,11 +190,11 @@ class XeroTenant(models.Model):
             )
 
     def _xero_retry_at(self):
-        """When Xero said to try again (this process's memory, else the sync log)."""
+        """When Xero said to try again (every process's shared limits, else the sync log)."""
         self.ensure_one()
-        memory = budget_of(self.env.cr.dbname, self.tenant_id)
-        if memory.get("retry_at"):
-            return datetime.utcfromtimestamp(memory["retry_at"]).replace(microsecond=0)
+        shared = limits.state(self.env.registry, self.id)
+        if shared.get("retry_at"):
+            return datetime.utcfromtimestamp(shared["retry_at"]).replace(microsecond=0)
         last = (
             self.env["xero.sync.log"]
             .sudo()
@@ -199,41 +203,55 @@ class XeroTenant(models.Model):
         return last.retry_at or False
 
     # ------------------------------------------------------------------------------------
-    # Before and after each call (from the choke point, xero.connection._xero_request)
+    # Before, during and after each call (from the choke point, xero.connection._xero_request)
     # ------------------------------------------------------------------------------------
+    def _xero_limit_options(self):
+        return {
+            "background": bool(self.env.context.get("xero_background")),
+            "reserve_percent": self._xero_reserve_percent(),
+        }
+
     def _xero_check_budget(self, operation):
         """Raise XeroRetryLater, sending nothing, when Xero said to wait or when background
         work would eat into the reserve kept for exports and users."""
         self.ensure_one()
-        now = time.time()
-        budget = budget_of(self.env.cr.dbname, self.tenant_id)
-        retry_at = budget.get("retry_at")
-        if retry_at is None and "remaining" not in budget:
-            db_retry = self._xero_retry_at()
-            retry_at = db_retry and db_retry.timestamp() if db_retry else None
-        if retry_at and retry_at > now:
-            raise self._xero_retry_error(operation, retry_at, problem=budget.get("problem") or "day")
-        if not self.env.context.get("xero_background") or "remaining" not in budget:
-            return
-        if now - budget.get("at", 0) > 24 * 3600:
-            return  # a day old: the rolling window has moved on
-        reserve_share = self._xero_reserve_percent() / 100.0
-        reserve = int(budget.get("limit", const.STARTER_DAY_LIMIT) * reserve_share + 0.5)
-        if budget["remaining"] <= reserve:
-            raise self._xero_retry_error(operation, now + const.RESERVE_RETRY_SECONDS, reserve=True)
+        try:
+            limits.check(self.env.registry, self.id, **self._xero_limit_options())
+        except limits.Refused as refusal:
+            raise self._xero_refusal_error(operation, refusal) from None
+
+    @contextlib.contextmanager
+    def _xero_slot(self, operation):
+        """Around one call: one of the organisation's 5 slots and a place in its rolling minute,
+        shared by every process and server (``limits.take``), given back on every way out;
+        raises XeroRetryLater, sending nothing, when the call cannot go now."""
+        self.ensure_one()
+        try:
+            token = limits.take(self.env.registry, self.id, **self._xero_limit_options())
+        except limits.Refused as refusal:
+            raise self._xero_refusal_error(operation, refusal) from None
+        try:
+            yield
+        finally:
+            limits.release(self.env.registry, self.id, token)
 
     def _xero_note_answer(self, headers, retry_after=None):
-        """Remember Xero's remaining budget and, for a long Retry-After, when to try again."""
+        """Note Xero's remaining budget and, for a long Retry-After, when to try again (an
+        answer outside ``_xero_slot``). Returns that moment (epoch) or None."""
         self.ensure_one()
-        now = time.time()
-        values = {"at": now}
-        remaining = (headers or {}).get("X-DayLimit-Remaining")
-        if remaining not in (None, ""):
-            values["remaining"] = int(remaining)
-        values["retry_at"] = now + retry_after if retry_after else None
-        values["problem"] = (headers or {}).get("X-Rate-Limit-Problem") if retry_after else None
-        _update_budget(self.env.cr.dbname, self.tenant_id, **values)
-        return values["retry_at"]
+        value = (headers or {}).get("X-DayLimit-Remaining")
+        return limits.note_answer(
+            self.env.registry,
+            self.id,
+            int(value) if value not in (None, "") else None,
+            retry_after,
+            (headers or {}).get("X-Rate-Limit-Problem"),
+        )
+
+    def _xero_refusal_error(self, operation, refusal):
+        return self._xero_retry_error(
+            operation, refusal.retry_at, reserve=refusal.problem == "reserve", problem=refusal.problem
+        )
 
     def _xero_retry_error(self, operation, retry_at, reserve=False, problem="day"):
         when = datetime.utcfromtimestamp(retry_at).replace(microsecond=0)

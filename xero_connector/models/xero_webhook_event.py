@@ -5,8 +5,6 @@ import uuid
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from ..utils import run_cron_batches
-
 
 class XeroWebhookEvent(models.Model):
     """Work a signed webhook delivery asked for: an invoice or contact to look at again.
@@ -86,14 +84,18 @@ class XeroWebhookEvent(models.Model):
         """What signed webhooks asked for: the named invoices' payments and state, the named
         contacts refreshed in the cache. One organisation failing does not stop the others."""
         self._xero_superuser_only()
-        self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
-        queued = self.search([("state", "=", "queued")], limit=5000)
-        run_cron_batches(
-            self.env,
-            queued.grouped("tenant_id").items(),
-            lambda batch: self._xero_work_events(*batch),
-            lambda batch: f"webhook work for {batch[0].name}",
-        )
+        queued = self.search([("state", "=", "queued")], order="id")
+        for tenant, events in queued.grouped("tenant_id").items():  # a job each, the oldest first
+            self.env["xero.job"]._xero_enqueue(
+                self,
+                "_xero_work_events",
+                tenant,
+                events,
+                key=f"xero-webhooks:{tenant.id}:{events.ids[-1]}",
+                lock=f"webhooks:{tenant.id}",
+                description=_("Xero webhook events of %s", tenant.name),
+                background=True,  # keeps the day's reserve for exports
+            )
         return True
 
     @api.model

@@ -31,3 +31,4 @@ from . import test_charts
 from . import test_fault_matrix
 from . import test_exactly_once
 from . import test_screens
+from . import test_jobs

@@ -10,7 +10,9 @@ from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
 from odoo import Command
-from odoo.addons.xero_connector import const, limits
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.xero_connector import const
 from odoo.tests import HttpCase, new_test_user
 
 
@@ -161,8 +163,6 @@ class XeroSandboxCase(HttpCase):
 
     def setUp(self):
         super().setUp()
-        # What this process remembers of Xero's daily budgets belongs to the test that learnt it.
-        limits._BUDGETS.clear()
         # Each test starts in a fresh minute of Xero's 60-calls-a-minute limit (tests follow each
         # other faster than real users; a wait over 5 s would end a call, not be slept).
         self.sandbox.new_minute()
@@ -176,6 +176,28 @@ class XeroSandboxCase(HttpCase):
         self.assertFalse(mine, f"requests that break Xero's OpenAPI contract: {mine}")
         # Xero's refusals for the organisation's size or the URL's length (high_volume.py)
         self.assertFalse(refused, f"requests a large organisation or Xero's gateway refuses: {refused}")
+
+    def run_cron(self, model, method=None, **kwargs):
+        """Run a cron the way the job runner would follow it: the cron fans its work out to
+        queue_job jobs, trapped here and performed in turn (queue_job's own helpers). A job
+        Xero asked to wait is put back with its delay, a failing job fails alone: both are
+        returned ({"retry": [RetryableJobError], "failed": [exception]}), not raised."""
+        outcome = {"retry": [], "failed": []}
+        with trap_jobs() as trap:
+            if callable(model):  # e.g. the cron record's method_direct_trigger
+                model()
+            else:
+                getattr(self.env[model], method)(**kwargs)
+            jobs, trap.enqueued_jobs = list(trap.enqueued_jobs), []
+            for job in sorted(jobs, key=lambda j: j.priority):
+                try:
+                    with self.env.cr.savepoint():
+                        job.perform()
+                except RetryableJobError as error:
+                    outcome["retry"].append(error)
+                except Exception as error:
+                    outcome["failed"].append(error)
+        return outcome
 
     # --------------------------------------------------------------------------------------
     def start_authorization(self, user=None, connection=None):

@@ -350,7 +350,7 @@ class TestCache(XeroSandboxCase):
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the cron was triggered"
         )
 
-        self.env["xero.cache.refresh.request"]._cron_process()
+        self.run_cron("xero.cache.refresh.request", "_cron_process")
         self.assertEqual(request.state, "done")
         self.assertEqual(request.tenant_done_ids, tenant_a | tenant_b)
         for tenant in (tenant_a, tenant_b):
@@ -389,7 +389,7 @@ class TestCache(XeroSandboxCase):
                 "full": False,
             }
         )
-        self.env["xero.cache.refresh.request"]._cron_process()
+        self.run_cron("xero.cache.refresh.request", "_cron_process")
         self.assertEqual(request.state, "done")
         results = json.loads(request.result_json)
         self.assertEqual(results[str(tenant_a.id)]["items"]["created"], 7)
@@ -403,7 +403,7 @@ class TestCache(XeroSandboxCase):
     def test_nightly_cron_refreshes_every_connected_organisation(self):
         tenant_a, tenant_b = self._connect(self.org_a, self.org_b)
         (self.env["xero.tenant"].search([]) - tenant_a - tenant_b).active = False
-        self.env.ref("xero_connector.ir_cron_xero_cache_refresh_nightly").method_direct_trigger()
+        self.run_cron(self.env.ref("xero_connector.ir_cron_xero_cache_refresh_nightly").method_direct_trigger)
         for tenant in (tenant_a, tenant_b):
             self.assertEqual(
                 len(self._cache("xero.account", tenant)), len(self.sandbox.dump(tenant.tenant_id, "Accounts"))

@@ -1,10 +1,12 @@
 import threading
+import time
 from datetime import timedelta
 from unittest.mock import patch
 
 import requests
 
 from odoo import fields
+from odoo.addons.xero_connector import const, limits
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -355,8 +357,8 @@ class TestSyncLog(XeroSandboxCase):
 @tagged("post_install", "-at_install")
 class TestInFlightLimit(XeroSandboxCase):
     def test_no_more_than_five_calls_in_flight_per_organisation(self):
-        from odoo.addons.xero_connector.http import in_flight_slot
-
+        """Eight threads call one organisation at once: the slots shared in PostgreSQL keep
+        five in flight (the sandbox's peak), so Xero never refuses one as too many at once."""
         self.connect(tenants=[self.org_a["tenantId"]])
         connection = self.connection_of(self.xero_manager)
         tenant = connection.tenant_ids
@@ -367,13 +369,17 @@ class TestInFlightLimit(XeroSandboxCase):
             "Xero-Tenant-Id": tenant.tenant_id,
             "Accept": "application/json",
         }
-        self.sandbox.add_fault("timeout", path="/Organisation", count=8, delay=0.4)
-        self.addCleanup(self.sandbox.clear_faults)
-        statuses = []
+        self.sandbox.set_latency(0.4, tenant=tenant.tenant_id)
+        self.addCleanup(self.sandbox.set_latency, 0)
+        self.sandbox.reset_peaks()
+        registry, tenant_db_id, statuses = self.env.registry, tenant.id, []
 
         def call():
-            with in_flight_slot(self.env.cr.dbname, tenant):
+            slot = limits.take(registry, tenant_db_id)
+            try:
                 statuses.append(requests.get(url, headers=headers, timeout=10).status_code)
+            finally:
+                limits.release(registry, tenant_db_id, slot)
 
         threads = [threading.Thread(target=call) for _ in range(8)]
         for thread in threads:
@@ -381,3 +387,47 @@ class TestInFlightLimit(XeroSandboxCase):
         for thread in threads:
             thread.join(timeout=30)
         self.assertEqual(statuses, [200] * 8, "Xero's 5-in-flight limit was never hit")
+        usage = self.sandbox.usage(tenant.tenant_id)
+        self.assertEqual(usage["peak_in_flight"], 5, "five at once, never more")
+        self.assertEqual(usage["refused"], {})
+        self.assertEqual(limits.state(registry, tenant_db_id)["in_flight"], {}, "every slot given back")
+
+    def _wait_until_xero_is_done(self, tenant_id):
+        """Xero goes on with a call its client stopped waiting for: the next test waits."""
+        deadline = time.monotonic() + 10
+        while self.sandbox.usage(tenant_id)["in_flight"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    def test_a_slot_left_by_a_killed_process_is_taken_back_when_its_lease_ends(self):
+        self.connect(tenants=[self.org_a["tenantId"]])
+        tenant = self.connection_of(self.xero_manager).tenant_ids
+        registry = self.env.registry
+        for _n in range(5):  # five calls of a process that died before giving them back
+            limits.take(registry, tenant.id)
+        with self.assertRaises(limits.Refused) as refused:
+            limits.take(registry, tenant.id, wait=0.3)
+        self.assertEqual(refused.exception.problem, "concurrent")
+        later = time.time() + limits.SLOT_LEASE_SECONDS + 1
+        with patch("time.time", return_value=later):
+            slot = limits.take(registry, tenant.id, wait=0)
+            self.assertEqual(len(limits.state(registry, tenant.id)["in_flight"]), 1)
+        limits.release(registry, tenant.id, slot)
+
+    def test_every_call_has_a_read_timeout(self):
+        """An organisation answering late does not hold the worker: the call ends at the read
+        timeout (here shortened) instead of waiting for ever."""
+        self.connect(tenants=[self.org_a["tenantId"]])
+        tenant = self.connection_of(self.xero_manager).tenant_ids
+        self.sandbox.add_fault("timeout", path="/Organisation", count=1, delay=3)
+        self.addCleanup(self.sandbox.clear_faults)
+        self.addCleanup(self._wait_until_xero_is_done, tenant.tenant_id)
+        started = time.monotonic()
+        with (
+            patch.object(const, "HTTP_TIMEOUT_SECONDS", 1),
+            patch.object(const, "MAX_ATTEMPTS", 1),
+            self.assertRaises(UserError) as refused,
+        ):
+            tenant._xero_call("reading the organisation", "get_organisations")
+        self.assertLess(time.monotonic() - started, 2.8)
+        self.assertIn("could not be reached", str(refused.exception))
+        self.assertEqual(limits.state(self.env.registry, tenant.id)["in_flight"], {}, "the slot came back")

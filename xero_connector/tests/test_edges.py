@@ -118,7 +118,7 @@ class TestEdgesExport(XeroExportCase):
         self.sandbox.clear_faults()
         self.sandbox.advance(120)
         with freeze_time(move.xero_next_try_at + timedelta(minutes=1)):
-            self.env["account.move"]._cron_xero_export_queue()
+            self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(move.xero_export_state, "exported", move.xero_error)
         self.assertEqual(len(self.puts()), puts, "found, not sent again")
         twins = [i for i in self.in_xero() if i["InvoiceNumber"] == move.name]
@@ -192,19 +192,19 @@ class TestEdgesExport(XeroExportCase):
         self.company.xero_auto_export_sales = True
         stuck = self.make_move()
         self.sandbox.add_fault("503", method="PUT", path="/Invoices$", count=10)
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(stuck.xero_export_state, "queued", "an outage keeps it queued for the next run")
         self.sandbox.clear_faults()
         other = self.make_move()
         # The stuck one's lookup fails (Xero down for reads), the other goes through.
         self.sandbox.add_fault("500", method="GET", path="/Invoices$", count=10)
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertTrue(other.xero_id, other.xero_error)
         self.assertFalse(stuck.xero_id)
         self.assertEqual(stuck.xero_export_state, "queued")
         self.assertIn("could not be asked", stuck.xero_error)
         self.sandbox.clear_faults()
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertTrue(stuck.xero_id)
         self.assertEqual(len([i for i in self.in_xero() if i["InvoiceNumber"] == stuck.name]), 1)
 
@@ -308,7 +308,7 @@ class TestEdgesPayments(XeroPaymentCase):
         self.assertFalse(payment.xero_payment_id)
         self.assertEqual(self.xero_payments_of(move), [])
         self.sandbox.clear_faults()
-        self.env["xero.payment"]._cron_xero_sync_payments()
+        self.run_cron("xero.payment", "_cron_xero_sync_payments")
         self.assertTrue(payment.xero_payment_id)
         self.assertEqual(len(self.xero_payments_of(move)), 1)
         self.assertFalse(payment.activity_ids.filtered(lambda a: a.summary == "Payment not sent to Xero"))

@@ -191,7 +191,7 @@ class TestPaymentsInDoubt(XeroPaymentCase):
         self.assertFalse(payment.xero_payment_id)
         self.assertFalse(payment.xero_error)
         [in_xero] = self.xero_payments_of(move)
-        self.env["xero.payment"]._cron_xero_sync_payments()
+        self.run_cron("xero.payment", "_cron_xero_sync_payments")
         self.assertEqual(payment.xero_payment_id, in_xero["PaymentID"])
         self.assertEqual(self.odoo_payments(move), payment, "not brought into Odoo a second time")
         self.assertEqual(move.xero_status, "PAID")

@@ -1,7 +1,10 @@
 import random
 import uuid
+from unittest.mock import patch
 
 from odoo import Command, fields
+from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.xero_connector import const
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -425,9 +428,29 @@ class TestExport(XeroExportCase):
         self.assertEqual(move.xero_export_state, "queued")
         bill = self.make_move("in_invoice")
         self.assertEqual(bill.xero_export_state, "not_exported", "purchases are not automatic here")
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(move.xero_export_state, "exported")
         self.assertTrue(move.xero_id)
+
+    def test_export_all_of_many_documents_goes_as_jobs(self):
+        """*Export all* over more documents than one press should hold: the user gets an answer
+        at once, the documents wait Queued, and the jobs (one per batch, on the xero channel)
+        export them, each once."""
+        moves = self.make_move() | self.make_move() | self.make_move()
+        with patch.object(const, "BACKGROUND_EXPORT_ABOVE", 2), trap_jobs() as trap:
+            action = self.env["account.move"].with_user(self.xero_user).action_xero_export_all()
+            self.assertIn("in the background", action["params"]["message"])
+            self.assertEqual(set(moves.mapped("xero_export_state")), {"queued"})
+            trap.assert_jobs_count(1)
+            (job,) = trap.enqueued_jobs
+            self.assertEqual(job.channel, "root.xero")
+            self.assertEqual(set(job.args[1]), set(moves.ids))
+            trap.perform_enqueued_jobs()
+        self.assertEqual(set(moves.mapped("xero_export_state")), {"exported"})
+        numbers = [i["InvoiceNumber"] for i in self.sandbox.dump(self.tenant.tenant_id, "Invoices")]
+        self.assertEqual(
+            sorted(n for n in numbers if n in moves.mapped("name")), sorted(moves.mapped("name"))
+        )
 
     def test_exported_document_is_locked_and_not_emailed_before_export(self):
         self.company.xero_block_email_before_export = True

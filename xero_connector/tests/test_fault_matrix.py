@@ -283,12 +283,12 @@ class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
         if kind.name in ("contact", "item"):
             return  # no cron sends them: the user presses the button again
         if kind.name == "payment":
-            self.env["xero.payment"]._cron_xero_sync_payments()
+            self.run_cron("xero.payment", "_cron_xero_sync_payments")
         elif kind.name in ("invoice", "bill"):
-            self.env["account.move"]._cron_xero_export_queue()
+            self.run_cron("account.move", "_cron_xero_export_queue")
         else:
-            self.env["purchase.order"]._cron_xero_export_queue()
-            self.env["purchase.order"]._cron_xero_sync_purchase_orders()
+            self.run_cron("purchase.order", "_cron_xero_export_queue")
+            self.run_cron("purchase.order", "_cron_xero_sync_purchase_orders")
 
     def live(self, kind, record):
         """Xero's live copies of ``record``."""

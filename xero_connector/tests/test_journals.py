@@ -483,14 +483,14 @@ class TestJournals(XeroJournalsCase):
         self.company.xero_journals_run_date = False
         if now.hour < 23:
             self.company.xero_journals_hour = now.hour + 1
-            self.env["xero.manual.journal"]._cron_xero_journals()
+            self.run_cron("xero.manual.journal", "_cron_xero_journals")
             self.assertEqual(self.in_xero(), [], "not before the evening hour")
         self.company.xero_journals_hour = now.hour
-        self.env["xero.manual.journal"]._cron_xero_journals()
+        self.run_cron("xero.manual.journal", "_cron_xero_journals")
         self.assertEqual(len(self.in_xero()), 1)
         self.assertEqual(self.company.xero_journals_run_date, now.date())
         self.transfer(1, incoming=True)
-        self.env["xero.manual.journal"]._cron_xero_journals()
+        self.run_cron("xero.manual.journal", "_cron_xero_journals")
         self.assertEqual(len(self.in_xero()), 1, "once a day: the change waits for tomorrow's run")
 
 

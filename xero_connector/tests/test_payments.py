@@ -96,7 +96,7 @@ class TestPayments(XeroPaymentCase):
         move = self.exported()
         total = move.amount_total
         self.pay_in_xero(move, 100.0)
-        self.env["xero.payment"]._cron_xero_sync_payments()
+        self.run_cron("xero.payment", "_cron_xero_sync_payments")
         self.assertAlmostEqual(move.amount_residual, total - 100.0, places=2)
         self.assertEqual(move.payment_state, "partial")
         payment = self.odoo_payments(move)
@@ -107,7 +107,7 @@ class TestPayments(XeroPaymentCase):
         self.assertAlmostEqual(move.xero_amount_due, total - 100.0, places=2)
 
         self.pay_in_xero(move, total - 100.0)
-        self.env["xero.payment"]._cron_xero_sync_payments()
+        self.run_cron("xero.payment", "_cron_xero_sync_payments")
         self.assertTrue(move.currency_id.is_zero(move.amount_residual))
         self.assertIn(move.payment_state, ("paid", "in_payment"))
         self.assertEqual(len(self.odoo_payments(move)), 2)

@@ -142,7 +142,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         before = len(self.puts("/PurchaseOrders"))
         with self.assertRaisesRegex(UserError, "Nothing to send"):
             order.action_xero_export()
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(len(self.puts("/PurchaseOrders")), before)
         self.assertFalse(order.xero_id)
 
@@ -150,7 +150,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         self.company.xero_po_trigger = "confirm"
         order = self.make_po()
         self.assertEqual(order.xero_export_state, "queued")
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(order.xero_export_state, "exported", order.xero_error)
         self.assertTrue(self.xero_po(order))
 
@@ -160,7 +160,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         self.assertEqual(order.xero_export_state, "not_exported", "no vendor reference yet")
         order.partner_ref = "SUP-INV-5521"
         self.assertEqual(order.xero_export_state, "queued")
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(self.xero_po(order)["Reference"], "SUP-INV-5521")
 
     def test_every_problem_listed_nothing_sent(self):
@@ -232,13 +232,13 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
     def _queue_exports_it_after_its_wait(self, order, path, number, key):
         """The export queue leaves the queued ``order`` alone before its next-try time and
         exports it after: one document of its number in Xero, the one it is linked to."""
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(order.xero_export_state, "queued", "not before its next-try time")
         self.assertFalse(order.xero_id)
         # Odoo's clock only: moving the sandbox's an hour on would outlive the grace of the
         # refresh token this test's rolled-back transaction rotates, breaking the next tests.
         with freeze_time(order.xero_next_try_at + timedelta(minutes=1)):
-            self.env["account.move"]._cron_xero_export_queue()
+            self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(order.xero_export_state, "exported", order.xero_error)
         self.assertFalse(order.xero_next_try_at)
         self.assertEqual([d[key] for d in self._in_xero_as(order, path, number)], [order.xero_id])
@@ -382,7 +382,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         order = self.make_po()
         self.assertEqual(order.xero_export_state, "not_exported")
         order.partner_ref = "ACME-INV-9001"
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(order.xero_kind, "bill", order.xero_error)
         twins = [i for i in self.in_xero() if i["InvoiceNumber"] == "ACME-INV-9001"]
         self.assertEqual(len(twins), 1)
@@ -395,7 +395,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
         bill.invoice_date = fields.Date.today()
         puts = len(self.puts())
         bill.action_post()
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(bill.xero_id, order.xero_id, "the Odoo bill is the Xero bill of its order")
         self.assertEqual(bill.xero_export_state, "exported")
         self.assertEqual(len(self.puts()), puts, "nothing sent for the bill")
@@ -469,16 +469,16 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
     def test_a_sent_order_changed_in_odoo_is_updated_by_the_queue_until_xero_refuses(self):
         self.company.xero_po_trigger = "confirm"
         order = self.make_po()
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(order.xero_export_state, "exported")
         order.write({"order_line": [Command.update(order.order_line[0].id, {"product_qty": 6})]})
         self.assertEqual(order.xero_export_state, "queued")
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(order.xero_export_state, "exported", order.xero_error)
         self.assertAlmostEqual(self.xero_po(order)["Total"], order.amount_total, places=2)
         mark = self.sandbox.calls()["next"]
         order.write({"notes": order.notes})  # nothing Xero sees changed: no call
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(self.answered_calls(mark), [])
         self.sandbox.as_user(
             self.org_a["tenantId"],
@@ -487,7 +487,7 @@ class TestPurchaseOrderExport(XeroPurchaseOrderCase):
             json={"PurchaseOrders": [{"Status": "AUTHORISED"}]},
         )
         order.write({"order_line": [Command.update(order.order_line[0].id, {"product_qty": 7})]})
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(order.xero_export_state, "error")
         self.assertIn("not of valid status for modification", order.xero_error)
         self.assertIn("not of valid status for modification", order.message_ids[0].body)

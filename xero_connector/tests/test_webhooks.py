@@ -67,7 +67,7 @@ class TestWebhooks(XeroPaymentCase):
         self.assertIn(move.xero_id, self.queued().mapped("resource_id"))
         # Nothing is done while answering: the cron does it.
         self.assertFalse(self.odoo_payments(move))
-        self.env["xero.webhook.event"]._cron_xero_webhook_queue()
+        self.run_cron("xero.webhook.event", "_cron_xero_webhook_queue")
         self.assertFalse(self.queued())
         payment = self.odoo_payments(move)
         self.assertEqual(len(payment), 1)
@@ -86,7 +86,7 @@ class TestWebhooks(XeroPaymentCase):
         unsigned = self.url_open("/xero/webhook", data=json.dumps({"events": [self.invoice_event(move)]}))
         self.assertEqual(unsigned.status_code, 401)
         self.assertFalse(self.queued())
-        self.env["xero.webhook.event"]._cron_xero_webhook_queue()
+        self.run_cron("xero.webhook.event", "_cron_xero_webhook_queue")
         self.assertFalse(self.odoo_payments(move))
 
     def test_replayed_delivery_queues_nothing(self):
@@ -119,7 +119,7 @@ class TestWebhooks(XeroPaymentCase):
         body = json.dumps({"events": [bad_event, self.invoice_event(move)], "entropy": "MIXED"}).encode()
         self.assertEqual(self.post(body).status_code, 200)
         self.assertEqual(self.queued().mapped("resource_id"), [move.xero_id])
-        self.env["xero.webhook.event"]._cron_xero_webhook_queue()
+        self.run_cron("xero.webhook.event", "_cron_xero_webhook_queue")
         self.assertFalse(self.queued(), "the organisation's queue is not blocked")
 
     def test_organisation_key(self):
@@ -151,5 +151,5 @@ class TestWebhooks(XeroPaymentCase):
         }
         result = self.sandbox.deliver_webhook(self.url, [event], key=self.webhook_key)
         self.assertEqual(result["status"], 200, result)
-        self.env["xero.webhook.event"]._cron_xero_webhook_queue()
+        self.run_cron("xero.webhook.event", "_cron_xero_webhook_queue")
         self.assertEqual(contact.name, "Renamed by webhook")

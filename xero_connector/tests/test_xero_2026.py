@@ -129,13 +129,13 @@ class TestXero2026(XeroExportCase):
 
         # the cron leaves it alone until then...
         mark = self.sandbox.calls()["next"]
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(move.xero_export_state, "queued")
         self.assertEqual(self.sandbox.calls(since=mark)["log"], [])
         # ...and sends it once the time has come
         self.sandbox.advance(43200 + 60)
         with freeze_time(move.xero_next_try_at + timedelta(minutes=1)):
-            self.env["account.move"]._cron_xero_export_queue()
+            self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(move.xero_export_state, "exported")
         self.assertFalse(move.xero_next_try_at)
         self.assertEqual(len([i for i in self.in_xero() if i["InvoiceID"] == move.xero_id]), 1)
