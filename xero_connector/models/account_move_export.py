@@ -14,8 +14,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
-from ..const import IDS_PER_CALL, XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
-from ..errors import XeroError
+from ..const import XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
 from ..utils import answer, clear_problem, flag_problem, notification, xero_kind, xero_status_word
 
 
@@ -102,24 +101,17 @@ class AccountMove(models.Model):
         return f"/{view}/View.aspx?InvoiceID={self.xero_id}"
 
     def _xero_lookup(self, tenant, group, payloads, result):
-        """The documents in doubt looked up by number, 50 per call (``InvoiceNumbers=``; credit
-        notes by a paged ``where`` on their numbers): a call that cannot be made fails only
-        the documents it asked for."""
-        found = {}
+        """The documents in doubt looked for by number through the reader, 50 per call
+        (``InvoiceNumbers=``; credit notes by a paged ``where`` on their numbers): a call that
+        cannot be made fails only the documents it asked for."""
         moves = self.browse([move.id for move in payloads])
+        answers = {}
         for same_endpoint in moves.grouped(lambda m: XERO_TYPES[m.move_type][0]).values():
-            for start in range(0, len(same_endpoint), IDS_PER_CALL):
-                batch = same_endpoint[start : start + IDS_PER_CALL]
-                try:
-                    listed = batch._xero_listed_by_number(tenant, strict=True)
-                except UserError as error:
-                    batch._xero_lookup_failed(error, result)
-                    continue
-                for move in batch:
-                    element = move._xero_pick_twin(listed, payload=payloads[move])
-                    if element:
-                        found[move.id] = element
-        return found
+            answers.update(same_endpoint._xero_find_by_number(tenant, payloads=payloads))
+        unknown = self.browse([move.id for move, found in answers.items() if found.unknown])
+        for move in unknown:
+            move._xero_lookup_failed(answers[move].error, result)
+        return {move.id: found.element for move, found in answers.items() if found.present}
 
     def _xero_write_back(self, element, fingerprint=None, payload=None, post=True, group=None):
         """Link this document to Xero's answer. The first time, a note says where it went:
@@ -300,34 +292,26 @@ class AccountMove(models.Model):
         if self.xero_export_state == "differs":
             result["differs"] |= self
 
-    def _xero_find_in_xero(self, tenant, number=None, payload=None):
-        """This document's Xero twin, looked up by its number (``_xero_pick_twin``), or None."""
-        self.ensure_one()
-        listed = self._xero_listed_by_number(tenant, [number] if number else None, strict=payload is not None)
-        return self._xero_pick_twin(listed, number, payload)
-
-    def _xero_listed_by_number(self, tenant, numbers=None, strict=False):
-        """Xero's documents (of these documents' endpoint) carrying their numbers. ``strict``:
-        an answer naming a document of another number cannot be trusted to say which of ours
-        are not in Xero either, and raises."""
-        endpoint, _type, number_key = XERO_TYPES[self[:1].move_type]
-        numbers = numbers or [move._xero_lookup_number() for move in self]
+    def _xero_find_by_number(self, tenant, number=None, payloads=None):
+        """{move: XeroAnswer} of these documents (one endpoint) looked for in Xero by their
+        number (``number``: another one, for one document) through the reader: *present* with
+        their twin (``_xero_pick_twin``), *gone* when Xero has none, *unknown*. With
+        ``payloads`` (what is sent now) an answer naming other numbers cannot be trusted."""
+        endpoint = XERO_TYPES[self[:1].move_type][0]
         operation = _(
             "looking up %(docs)s", docs=self.name if len(self) == 1 else _("%s documents", len(self))
         )
-        pages = tenant._xero_documents(endpoint, operation, numbers=numbers)
-        listed = [doc for page in pages for doc in page]
-        wanted = {number.strip().casefold() for number in numbers}
-        if strict and any((e.get(number_key) or "").strip().casefold() not in wanted for e in listed):
-            raise XeroError(
-                _(
-                    "Xero's answer to the lookup of %(docs)s named other documents, so it cannot tell whether "
-                    "they are in Xero already",
-                    docs=", ".join(self.mapped("name")),
-                ),
-                status=0,
-            )
-        return listed
+        return self.env["xero.reader"]._xero_find(
+            tenant,
+            endpoint,
+            self,
+            lambda move: number or move._xero_lookup_number(),
+            lambda move, listed: move._xero_pick_twin(
+                listed, number, payloads[move] if payloads is not None else None
+            ),
+            operation,
+            strict=payloads is not None,
+        )
 
     def _xero_pick_twin(self, listed, number=None, payload=None):
         """This document's twin among ``listed``: same type and number, not voided or deleted.
