@@ -282,16 +282,17 @@ class PurchaseOrder(models.Model):
         reader = self.env["xero.reader"]
         if kind == "purchase_order":
             dates = [o.date_order.date() for o in self]
-            pages = tenant._xero_pages(
+            return reader._xero_find_listed(
+                tenant,
+                self,
                 _("looking up %(count)s purchase order(s)", count=len(self)),
-                "get_purchase_orders",
-                "PurchaseOrders",
+                ("get_purchase_orders", "PurchaseOrders"),
                 {
                     "date_from": fields.Date.to_string(min(dates)),
                     "date_to": fields.Date.to_string(max(dates)),
                 },
+                self._xero_pick_order,
             )
-            return reader._xero_find_listed(tenant, self, pages, self._xero_pick_order)
         return reader._xero_find(
             tenant,
             "Invoices",

@@ -5,8 +5,9 @@ Only Xero's own answer means gone: a 404 to the element's own address, or its st
 DELETED/VOIDED. No answer, a server error, a rate limit, a login to reconnect, a timeout, or
 an answer naming another element: *unknown*, which never changes Odoo's state and tells the
 user that Xero could not be asked and when to try again. Every "is it still in Xero?" question
-(Clear exported status, Update from Xero, cancelling a sent order, a payment in doubt, the
-variance report's documents dated elsewhere) goes through ``xero.reader._xero_read``; the
+(Clear exported status, Update from Xero, cancelling a sent order, a payment in doubt, a
+document's status before a payment, the variance report's documents dated elsewhere, the
+follow-up steps after an export) goes through ``xero.reader._xero_read``; the
 kinds only say where their elements live (``_xero_reader_kind``). An element Odoo is not
 linked to yet (an export in doubt, "Xero total for this number") is looked for through
 ``_xero_find`` (by number, 50 a call) or ``_xero_find_listed`` (in a list's pages): *present*
@@ -162,13 +163,14 @@ class XeroReader(models.AbstractModel):
         return answers
 
     @api.model
-    def _xero_find_listed(self, tenant, records, pages, pick):
-        """{record: XeroAnswer} of these records, looked for in every page of a list (``pages``:
-        ``tenant._xero_pages(...)``, read once for all of them): *present* (the element
-        ``pick(record, listed)`` chose), *gone*, or *unknown* for all when a page could not be
-        read."""
+    def _xero_find_listed(self, tenant, records, operation, list_call, params, pick):
+        """{record: XeroAnswer} of these records, looked for in every page of one list read
+        once for all of them (``list_call``: the SDK's list method and the answer's collection;
+        ``params``: its filter): *present* (the element ``pick(record, listed)`` chose),
+        *gone*, or *unknown* for all when a page could not be read."""
+        method, collection = list_call
         try:
-            listed = [e for page in pages for e in page]
+            listed = [e for page in tenant._xero_pages(operation, method, collection, params) for e in page]
         except UserError as error:
             return {record: self._xero_unknown(record, error) for record in records}
         return {record: self._xero_found(pick(record, listed)) for record in records}
