@@ -5,6 +5,8 @@ import hashlib
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
+from odoo.tools import float_is_zero
+
 CENT = Decimal("0.01")
 UNIT_DP = Decimal("0.0001")
 
@@ -93,6 +95,21 @@ def set_line_tax(env, item, label, taxes, rate, org, problems):
             )
         )
     return bool(taxes)
+
+
+def tax_in_cost(taxes, rate, amount_type, tax_amount, rounding):
+    """True when the line's one tax is one Odoo keeps in the cost (no tax account: not
+    claimable) mapped to a Xero rate of 0 % (Input Taxed, BAS Excluded): Xero then holds the
+    line at its gross amount with no tax, as Odoo's ledger does."""
+    return bool(
+        rate
+        and not rate.effective_rate
+        and amount_type != "NoTax"
+        and not taxes.invoice_repartition_line_ids.filtered(
+            lambda rep: rep.repartition_type == "tax"
+        ).account_id
+        and not float_is_zero(tax_amount, precision_rounding=rounding)
+    )
 
 
 def set_line_tracking(env, item, label, tracking, problems):

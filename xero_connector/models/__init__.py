@@ -17,6 +17,7 @@ from . import (
     xero_export_engine,
     xero_document_mixin,
     account_move_export,
+    account_move_builder,
     purchase_order,
     purchase_order_export,
     purchase_order_line,

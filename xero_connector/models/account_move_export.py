@@ -1,13 +1,11 @@
-"""Invoices, credit notes, vendor bills and refunds → Xero: their payload builders, the hooks
-of the shared export engine (``xero.export.engine``: batches of 50, attempt first,
-Idempotency-Key, per-element result, recovery by lookup), the write-back of Xero's answer,
-"Update in Xero" and "Clear exported status".
+"""Invoices, credit notes, vendor bills and refunds → Xero: the hooks of the shared export
+engine (``xero.export.engine``: batches of 50, attempt first, Idempotency-Key, per-element
+result, recovery by lookup), the write-back of Xero's answer, its checks, "Update in Xero"
+and "Clear exported status".
 
-The flow, as data: documents → ``_xero_export_context`` (every mapping they need, fetched in
-a few queries) → ``_xero_payload`` (a pure dict in Xero's JSON, every problem of the document
-collected) → the engine's batches → each document's result written back here (Xero id,
-number, status, totals, fingerprint) and posted in its chatter. Longer than 500 lines because
-the builders, the answer checks and the write-back of one document kind read best together.
+The flow, as data: documents → their payloads (``account_move_builder.py``) → the engine's
+batches → each document's result written back here (Xero id, number, status, totals,
+fingerprint) and posted in its chatter.
 """
 
 from datetime import timedelta
@@ -17,15 +15,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
 from .. import const
-from ..const import IDS_PER_CALL, XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
-from ..documents import (
-    _contacts_by_partner,
-    amount_type_of,
-    check_contact_and_currency,
-    line_items_of,
-    payload_fingerprint,
-)
-from ..errors import XeroError
+from ..const import XERO_GONE_STATUSES, XERO_MUTABLE_STATUSES, XERO_TYPES
 from ..utils import answer, clear_problem, flag_problem, notification, xero_kind, xero_status_word
 
 
@@ -74,84 +64,6 @@ class AccountMove(models.Model):
                 move.xero_export_label = _("Exported %s", format_date(self.env, move.xero_export_date))
 
     # ------------------------------------------------------------------------------------
-    # Building what Xero receives
-    # ------------------------------------------------------------------------------------
-    def _xero_export_context(self, tenant):
-        """Every mapping these documents need in ``tenant``, fetched once for all of them."""
-        lines = self.invoice_line_ids
-        taxes = lines.tax_ids
-        partners = self.partner_id.commercial_partner_id
-        analytic_ids = {
-            int(key) for line in lines for ids in (line.analytic_distribution or {}) for key in ids.split(",")
-        }
-        context = {
-            "tenant": tenant,
-            "contacts": _contacts_by_partner(self.env, partners, tenant),
-            "items": lines.product_id._xero_items_by_product(tenant),
-            "tax_rates": taxes._xero_tax_rates(tenant),
-            "accounts": lines.account_id._xero_accounts(tenant),
-            "tracking": self.env["account.analytic.account"]
-            .browse(analytic_ids)
-            ._xero_tracking_options(tenant),
-            "currencies": set(
-                self.env["xero.currency"].search([("tenant_id", "=", tenant.id)]).mapped("xero_id")
-            )
-            | {tenant.base_currency},
-            "no_tax": {use: taxes._xero_no_tax_rate(tenant, use) for use in ("sale", "purchase")},
-            "base_url": (self.env.company.get_base_url() or "").rstrip("/"),
-        }
-        return context
-
-    def _xero_payload(self, ctx):
-        """(Xero JSON of this document, [problems]). Pure: reads, never writes. Every problem
-        names the line and what to fix, so that the user sees them all at once."""
-        self.ensure_one()
-        tenant = ctx["tenant"]
-        endpoint, xero_type, number_key = XERO_TYPES[self.move_type]
-        problems = []
-        company = self.company_id
-        contact = check_contact_and_currency(
-            self.env, ctx, company, self.partner_id.commercial_partner_id, self.currency_id, problems
-        )
-        currency = self.currency_id.name
-        use = "sale" if self.is_sale_document(include_receipts=True) else "purchase"
-        amount_type = amount_type_of(self.env, self.invoice_line_ids.tax_ids, problems)
-        line_items = line_items_of(
-            self.env,
-            self.invoice_line_ids,
-            lambda line: line._xero_line_item(ctx, use, amount_type),
-            problems,
-        )
-
-        date = self.invoice_date if company.xero_date_method == "invoice" else fields.Date.context_today(self)
-        status = company.xero_invoice_status
-        payload = {
-            "Type": xero_type,
-            "Contact": {"ContactID": contact.xero_id} if contact else {},
-            "Date": fields.Date.to_string(date),
-            "CurrencyCode": currency,
-            "LineAmountTypes": amount_type,
-            "Status": status,
-            "LineItems": line_items,
-        }
-        number = self.name if xero_type in ("ACCREC", "ACCRECCREDIT") else (self.ref or self.name)
-        payload[number_key] = number
-        if xero_type in ("ACCREC", "ACCRECCREDIT") and (self.ref or self.payment_reference):
-            payload["Reference"] = (self.ref or self.payment_reference)[:255]
-        if endpoint == "Invoices" and ctx["base_url"]:
-            payload["Url"] = f"{ctx['base_url']}/odoo/account.move/{self.id}"
-        if self.invoice_date_due and (status != "DRAFT" or company.xero_due_date_on_drafts):
-            payload["DueDate"] = fields.Date.to_string(self.invoice_date_due)
-        if currency != tenant.base_currency and company.currency_id.name == tenant.base_currency:
-            rate = self.invoice_currency_rate
-            if rate:
-                payload["CurrencyRate"] = round(rate, 6)
-        return payload, problems
-
-    def _xero_fingerprint(self, payload):
-        return payload_fingerprint(payload)
-
-    # ------------------------------------------------------------------------------------
     # Exporting: the engine's hooks (xero_export_engine.py)
     # ------------------------------------------------------------------------------------
     def _xero_exportable(self):
@@ -190,24 +102,17 @@ class AccountMove(models.Model):
         return f"/{view}/View.aspx?InvoiceID={self.xero_id}"
 
     def _xero_lookup(self, tenant, group, payloads, result):
-        """The documents in doubt looked up by number, 50 per call (``InvoiceNumbers=``; credit
-        notes by a paged ``where`` on their numbers): a call that cannot be made fails only
-        the documents it asked for."""
-        found = {}
+        """The documents in doubt looked for by number through the reader, 50 per call
+        (``InvoiceNumbers=``; credit notes by a paged ``where`` on their numbers): a call that
+        cannot be made fails only the documents it asked for."""
         moves = self.browse([move.id for move in payloads])
+        answers = {}
         for same_endpoint in moves.grouped(lambda m: XERO_TYPES[m.move_type][0]).values():
-            for start in range(0, len(same_endpoint), IDS_PER_CALL):
-                batch = same_endpoint[start : start + IDS_PER_CALL]
-                try:
-                    listed = batch._xero_listed_by_number(tenant, strict=True)
-                except UserError as error:
-                    batch._xero_lookup_failed(error, result)
-                    continue
-                for move in batch:
-                    element = move._xero_pick_twin(listed, payload=payloads[move])
-                    if element:
-                        found[move.id] = element
-        return found
+            answers.update(same_endpoint._xero_find_by_number(tenant, payloads=payloads))
+        unknown = self.browse([move.id for move, found in answers.items() if found.unknown])
+        for move in unknown:
+            move._xero_lookup_failed(answers[move].error, result)
+        return {move.id: found.element for move, found in answers.items() if found.present}
 
     def _xero_write_back(self, element, fingerprint=None, payload=None, post=True, group=None):
         """Link this document to Xero's answer. The first time, a note says where it went:
@@ -388,39 +293,26 @@ class AccountMove(models.Model):
         if self.xero_export_state == "differs":
             result["differs"] |= self
 
-    def _xero_find_in_xero(self, tenant, number=None, payload=None):
-        """This document's Xero twin, looked up by its number (``_xero_pick_twin``), or None."""
-        self.ensure_one()
-        listed = self._xero_listed_by_number(tenant, [number] if number else None, strict=payload is not None)
-        return self._xero_pick_twin(listed, number, payload)
-
-    def _xero_lookup_number(self):
-        """The number Xero knows this document by: ours for sales, the supplier's for bills."""
-        xero_type = XERO_TYPES[self.move_type][1]
-        return self.name if xero_type in ("ACCREC", "ACCRECCREDIT") else (self.ref or self.name)
-
-    def _xero_listed_by_number(self, tenant, numbers=None, strict=False):
-        """Xero's documents (of these documents' endpoint) carrying their numbers. ``strict``:
-        an answer naming a document of another number cannot be trusted to say which of ours
-        are not in Xero either, and raises."""
-        endpoint, _type, number_key = XERO_TYPES[self[:1].move_type]
-        numbers = numbers or [move._xero_lookup_number() for move in self]
+    def _xero_find_by_number(self, tenant, number=None, payloads=None):
+        """{move: XeroAnswer} of these documents (one endpoint) looked for in Xero by their
+        number (``number``: another one, for one document) through the reader: *present* with
+        their twin (``_xero_pick_twin``), *gone* when Xero has none, *unknown*. With
+        ``payloads`` (what is sent now) an answer naming other numbers cannot be trusted."""
+        endpoint = XERO_TYPES[self[:1].move_type][0]
         operation = _(
             "looking up %(docs)s", docs=self.name if len(self) == 1 else _("%s documents", len(self))
         )
-        pages = tenant._xero_documents(endpoint, operation, numbers=numbers)
-        listed = [doc for page in pages for doc in page]
-        wanted = {number.strip().casefold() for number in numbers}
-        if strict and any((e.get(number_key) or "").strip().casefold() not in wanted for e in listed):
-            raise XeroError(
-                _(
-                    "Xero's answer to the lookup of %(docs)s named other documents, so it cannot tell whether "
-                    "they are in Xero already",
-                    docs=", ".join(self.mapped("name")),
-                ),
-                status=0,
-            )
-        return listed
+        return self.env["xero.reader"]._xero_find(
+            tenant,
+            endpoint,
+            self,
+            lambda move: number or move._xero_lookup_number(),
+            lambda move, listed: move._xero_pick_twin(
+                listed, number, payloads[move] if payloads is not None else None
+            ),
+            operation,
+            strict=payloads is not None,
+        )
 
     def _xero_pick_twin(self, listed, number=None, payload=None):
         """This document's twin among ``listed``: same type and number, not voided or deleted.

@@ -14,7 +14,7 @@ from decimal import Decimal
 from odoo import _, api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
-from ..documents import UNIT_DP, _money, _trim, set_line_tax, set_line_tracking, xero_line_amount
+from ..documents import UNIT_DP, _money, _trim, set_line_tax, set_line_tracking, tax_in_cost, xero_line_amount
 from ..utils import xero_kind
 from .xero_tenant_guard import check_same_tenant
 
@@ -257,16 +257,8 @@ class AccountMoveLine(models.Model):
         rate = self._xero_line_tax_rate(ctx) if len(taxes) == 1 else None
         # A tax Odoo keeps in the cost (not claimable) on a Xero rate of 0 % (Input Taxed, BAS
         # Excluded): Xero holds the gross amount, as Odoo's ledger does.
-        in_cost = bool(
-            rate
-            and not rate.effective_rate
-            and amount_type != "NoTax"
-            and not taxes.invoice_repartition_line_ids.filtered(
-                lambda rep: rep.repartition_type == "tax"
-            ).account_id
-            and not float_is_zero(
-                self.price_total - self.price_subtotal, precision_rounding=self.currency_id.rounding
-            )
+        in_cost = tax_in_cost(
+            taxes, rate, amount_type, self.price_total - self.price_subtotal, self.currency_id.rounding
         )
         subtotal = self.price_total if amount_type == "Inclusive" or in_cost else self.price_subtotal
         if (

@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
 from ..const import XERO_TYPES
-from ..utils import answer, flag_problem, xero_kind, xero_status_word
+from ..utils import answer, flag_problem, xero_status_word
 
 XERO_DOCUMENT_STATES = [
     ("draft", "Draft in Xero"),
@@ -158,15 +158,12 @@ class AccountMove(models.Model):
         self.ensure_one()
         if self.xero_status == "AUTHORISED" or not (self.xero_id and self.xero_tenant_id):
             return
-        kind = xero_kind(self.move_type)
-        answer = self.xero_tenant_id._xero_call(
-            _("reading the status of %(doc)s", doc=self.name),
-            kind.get_one,
-            params={kind.id_arg: self.xero_id},
-        )
-        element = (answer.get(kind.endpoint) or [None])[0]
-        if element:
-            self._xero_update_state(element)
+        operation = _("reading the status of %(doc)s", doc=self.name)
+        found = self.env["xero.reader"]._xero_read(self, operation)[self]
+        if found.unknown:  # the payment waits: Xero could not say whether the document takes it
+            raise UserError(found.message)
+        if found.element:
+            self._xero_update_state(found.element)
 
     def _xero_add_payment_alert(self, message, summary):
         """A payment problem Odoo cannot settle by itself (deleted on one side, still on the

@@ -31,6 +31,13 @@ LOCKED_MOVE_FIELDS = frozenset(
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    xero_followup_pending = fields.Boolean(
+        "Xero follow-up pending",
+        copy=False,
+        readonly=True,
+        help="A step after the export (the credit note's allocation, the PDF) did not go through: the "
+        "export queue's next run tries it again, once Xero's copy has been read.",
+    )
     xero_company_connected = fields.Boolean(
         "Xero connected",
         compute="_compute_xero_company_connected",
@@ -155,7 +162,18 @@ class AccountMove(models.Model):
                 if company.xero_attach_pdf:
                     move._xero_attach_pdf(tenant)
             except UserError as error:
-                move._message_log(body=_("Exported, but Xero refused a follow-up step: %s", error))
+                move._message_log(
+                    body=_(
+                        "Exported, but a follow-up step did not go through (%s). The export queue tries it "
+                        "again after reading Xero's copy.",
+                        error,
+                    )
+                )
+                if not move.xero_followup_pending:
+                    move._xero_write_fields({"xero_followup_pending": True})
+            else:
+                if move.xero_followup_pending:
+                    move._xero_write_fields({"xero_followup_pending": False})
         sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund") and m.xero_id)
         to_mark = sales.filtered(lambda m: m.company_id.xero_update_status == "sent" and not m.is_move_sent)
         if to_mark:
@@ -172,6 +190,36 @@ class AccountMove(models.Model):
             except (UserError, ValidationError) as error:  # the export stands; the email is sent by hand
                 move.message_post(body=_("In Xero, but the invoice email could not be sent: %s", error))
 
+    @api.model
+    def _cron_xero_export_queue(self, limit=None):
+        super()._cron_xero_export_queue(limit=limit)
+        self._xero_retry_followups(limit=limit or 500)  # reads 50 documents a call
+        return True
+
+    @api.model
+    def _xero_retry_followups(self, limit=500):
+        """The follow-up steps that did not go through: each document's copy is read through
+        the reader first (an allocation whose answer was lost shows in the credit note's
+        remaining credit), then the steps still due are sent; *unknown* leaves them pending."""
+        pending = self.search([("xero_followup_pending", "=", True), ("xero_id", "!=", False)], limit=limit)
+        answers = self.env["xero.reader"]._xero_read(
+            pending, _("reading documents before their follow-up steps")
+        )
+        for move, found in answers.items():
+            if found.unknown:
+                continue
+            if found.gone:
+                move._xero_write_fields({"xero_followup_pending": False})
+                continue
+            element = found.element
+            move._xero_write_fields(
+                {
+                    "xero_status": element.get("Status"),
+                    "xero_amount_due": element.get("AmountDue", element.get("RemainingCredit")) or 0.0,
+                }
+            )
+            move._xero_after_export(move.xero_tenant_id)
+
     def _xero_allocation(self):
         """Xero's JSON allocating this exported credit note to the exported invoice it reverses
         (at most what Xero still has due on it), or None when there is nothing to allocate.
@@ -180,7 +228,8 @@ class AccountMove(models.Model):
         origin = self.reversed_entry_id
         if not (origin.xero_id and self.xero_status == "AUTHORISED" and origin.xero_status == "AUTHORISED"):
             return None
-        amount = min(self.xero_total or 0.0, origin.xero_amount_due or origin.amount_residual)
+        # What Xero still has to allocate (an allocation whose answer was lost used it up).
+        amount = min(self.xero_amount_due, origin.xero_amount_due or origin.amount_residual)
         if amount <= 0:
             return None
         return {
@@ -203,6 +252,11 @@ class AccountMove(models.Model):
             tenant._xero_key("allocation", self.xero_id, origin.xero_id),
             params={"credit_note_id": self.xero_id},
         )
+        self._xero_allocated(origin, allocation["Amount"])
+
+    def _xero_allocated(self, origin, amount):
+        """Xero took the allocation: what it has left to allocate, and a note."""
+        self._xero_write_fields({"xero_amount_due": max(self.xero_amount_due - amount, 0.0)})
         self._message_log(body=_("Allocated in Xero to %s.", origin.name))
 
     def _xero_attach_pdf(self, tenant):
@@ -218,6 +272,10 @@ class AccountMove(models.Model):
             tenant._xero_key("pdf", self.xero_id, hashlib.sha256(content).hexdigest()),
             params={kind.id_arg: self.xero_id, "file_name": filename},
         )
+        self._xero_attached(filename)
+
+    def _xero_attached(self, filename):
+        self._message_log(body=_("%s attached in Xero.", filename))
 
     def _xero_payment_link(self):
         """Xero's online payment link when the company shows it, else False."""

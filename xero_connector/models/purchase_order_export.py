@@ -16,8 +16,7 @@ several vendor bills is not sent: its bills are (MRPeasy's "several invoices per
 
 from datetime import timedelta
 
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
 from odoo.tools import formatLang, html2plaintext
 
 from ..const import XERO_GONE_STATUSES
@@ -203,13 +202,13 @@ class PurchaseOrder(models.Model):
             )
 
     def _xero_lookup(self, tenant, group, payloads, result):
-        """Orders an earlier attempt may have created in Xero, looked up all at once; when
-        Xero cannot be asked now, none of them is sent."""
-        try:
-            return self._xero_find_in_xero(tenant, group)
-        except UserError as error:
-            self._xero_lookup_failed(error, result)
-            return {}
+        """Orders an earlier attempt may have created in Xero, looked for through the reader
+        all at once; those Xero cannot be asked about now are not sent."""
+        answers = self._xero_find_in_xero(tenant, group)
+        for order, found in answers.items():
+            if found.unknown:
+                order._xero_lookup_failed(found.error, result)
+        return {order.id: found.element for order, found in answers.items() if found.present}
 
     def _xero_link_recovered(self, tenant, group, element, payload, result):
         self._xero_write_back(element, group=group)
@@ -276,43 +275,58 @@ class PurchaseOrder(models.Model):
                 bills._xero_link_to_order_bill(order)
 
     def _xero_find_in_xero(self, tenant, kind):
-        """{order id: Xero element} of these orders already in Xero. Purchase orders: Xero's
-        orders of the dates sent, matched by number (paged, 1,000 a call; looking a number up
-        one by one fails in Xero for numbers made of digits). Bills: by number with
-        ``InvoiceNumbers=`` (50 a call), then Odoo's link back."""
+        """{order: XeroAnswer} of these orders, looked for in Xero through the reader. Purchase
+        orders: Xero's orders of the dates sent, matched by number (paged, 1,000 a call;
+        looking a number up one by one fails in Xero for numbers made of digits). Bills: by
+        number with ``InvoiceNumbers=`` (50 a call), then Odoo's link back."""
+        reader = self.env["xero.reader"]
         if kind == "purchase_order":
             dates = [o.date_order.date() for o in self]
-            wanted = {o.name.lower(): o.id for o in self}
-            found = {}
-            pages = tenant._xero_pages(
+            return reader._xero_find_listed(
+                tenant,
+                self,
                 _("looking up %(count)s purchase order(s)", count=len(self)),
-                "get_purchase_orders",
-                "PurchaseOrders",
+                ("get_purchase_orders", "PurchaseOrders"),
                 {
                     "date_from": fields.Date.to_string(min(dates)),
                     "date_to": fields.Date.to_string(max(dates)),
                 },
+                self._xero_pick_order,
             )
-            for docs in pages:
-                for doc in docs:
-                    order_id = wanted.get((doc.get("PurchaseOrderNumber") or "").lower())
-                    if order_id and doc.get("Status") not in XERO_GONE_STATUSES:
-                        found[order_id] = doc
-            return found
-        pages = tenant._xero_documents(
+        return reader._xero_find(
+            tenant,
             "Invoices",
+            self,
+            lambda order: order.partner_ref or order.name,
+            self._xero_pick_bill,
             _("looking up the bills of %(count)s purchase order(s)", count=len(self)),
-            numbers=[order.partner_ref or order.name for order in self],
         )
-        bills = [doc for docs in pages for doc in docs if doc.get("Type") == "ACCPAY"]
-        found = {}
-        for order in self:
-            own = f"/odoo/purchase.order/{order.id}"
-            candidates = [
-                e
-                for e in bills
-                if e.get("Status") not in XERO_GONE_STATUSES and (e.get("Url") or "").endswith(own)
-            ]
-            if candidates:
-                found[order.id] = candidates[0]
-        return found
+
+    @api.model
+    def _xero_pick_order(self, order, listed):
+        """``order``'s live twin among Xero's purchase orders: the same number."""
+        number = order.name.lower()
+        return next(
+            (
+                doc
+                for doc in listed
+                if (doc.get("PurchaseOrderNumber") or "").lower() == number
+                and doc.get("Status") not in XERO_GONE_STATUSES
+            ),
+            None,
+        )
+
+    @api.model
+    def _xero_pick_bill(self, order, listed):
+        """``order``'s live bill among Xero's: a bill linked back to this order (its Url)."""
+        own = f"/odoo/purchase.order/{order.id}"
+        return next(
+            (
+                doc
+                for doc in listed
+                if doc.get("Type") == "ACCPAY"
+                and doc.get("Status") not in XERO_GONE_STATUSES
+                and (doc.get("Url") or "").endswith(own)
+            ),
+            None,
+        )

@@ -5,7 +5,7 @@ from decimal import Decimal
 from odoo import _, models
 from odoo.tools import float_is_zero
 
-from ..documents import _money, _trim, set_line_tax, set_line_tracking, xero_line_amount
+from ..documents import _money, _trim, set_line_tax, set_line_tracking, tax_in_cost, xero_line_amount
 
 # Xero keeps 2 decimals of a purchase order's unit price (its PUT takes no unitdp), 4 on bills.
 UNIT_DECIMALS = {"purchase_order": Decimal("0.01"), "bill": Decimal("0.0001")}
@@ -23,7 +23,13 @@ class PurchaseOrderLine(models.Model):
         if self.display_type in ("line_section", "line_note"):
             return ({"Description": self.name} if self.name else None), []
         company = self.order_id.company_id
-        subtotal = self.price_total if amount_type == "Inclusive" else self.price_subtotal
+        taxes = self.taxes_id
+        rate = ctx["tax_rates"].get(taxes.id) if len(taxes) == 1 else None
+        # A tax Odoo keeps in the cost on a Xero rate of 0 %: the gross amount, no tax (as bills).
+        in_cost = tax_in_cost(
+            taxes, rate, amount_type, self.price_total - self.price_subtotal, self.currency_id.rounding
+        )
+        subtotal = self.price_total if amount_type == "Inclusive" or in_cost else self.price_subtotal
         if (
             float_is_zero(subtotal, precision_rounding=self.currency_id.rounding)
             and not company.xero_export_zero_lines
@@ -48,8 +54,6 @@ class PurchaseOrderLine(models.Model):
                     org=tenant.name,
                 )
             )
-        taxes = self.taxes_id
-        rate = ctx["tax_rates"].get(taxes.id) if len(taxes) == 1 else None
         if not set_line_tax(self.env, item, label, taxes, rate, tenant, problems) and ctx["no_tax"]:
             # No tax in Odoo: a rate that charges none, never the default taxed one.
             item["TaxType"] = ctx["no_tax"].tax_type
@@ -80,5 +84,5 @@ class PurchaseOrderLine(models.Model):
         item["Quantity"] = quantity
         item["UnitAmount"] = unit
         if amount_type != "NoTax" and taxes:
-            item["TaxAmount"] = float(_money(self.price_total - self.price_subtotal))
+            item["TaxAmount"] = 0.0 if in_cost else float(_money(self.price_total - self.price_subtotal))
         return item, problems

@@ -5,21 +5,24 @@ Only Xero's own answer means gone: a 404 to the element's own address, or its st
 DELETED/VOIDED. No answer, a server error, a rate limit, a login to reconnect, a timeout, or
 an answer naming another element: *unknown*, which never changes Odoo's state and tells the
 user that Xero could not be asked and when to try again. Every "is it still in Xero?" question
-(Clear exported status, Update from Xero, cancelling a sent order, a payment in doubt) goes
-through ``xero.reader._xero_read``; the kinds only say where their elements live
-(``_xero_reader_kind``)."""
+(Clear exported status, Update from Xero, cancelling a sent order, a payment in doubt, a
+document's status before a payment, the variance report's documents dated elsewhere, the
+follow-up steps after an export) goes through ``xero.reader._xero_read``; the
+kinds only say where their elements live (``_xero_reader_kind``). An element Odoo is not
+linked to yet (an export in doubt, "Xero total for this number") is looked for through
+``_xero_find`` (by number, 50 a call) or ``_xero_find_listed`` (in a list's pages): *present*
+(the one the kind picks among Xero's answer), *gone* (Xero listed none), *unknown*."""
 
 from dataclasses import dataclass
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..const import XERO_GONE_STATUSES
+from ..const import IDS_PER_CALL, XERO_GONE_STATUSES
 from ..errors import XeroError, XeroRetryLater
 
-IDS_PER_CALL = 50  # Xero's IDs= filter: at most 50 ids keep the URL within its limits
-# Endpoints whose list takes ``IDs=`` (through the SDK): one call answers up to 50 elements.
-BY_IDS = {"Invoices": "get_invoices"}
+# Endpoints read 50 ids a call (``tenant._xero_documents``: ``IDs=``, or a ``where`` on ids).
+BY_IDS = ("Invoices", "CreditNotes")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class XeroAnswer:
     status: str | None = None
     message: str | None = None
     reason: str | None = None
+    error: Exception | None = None  # what made it unknown, for a caller that queues or retries
 
     @property
     def present(self):
@@ -53,10 +57,15 @@ class XeroReader(models.AbstractModel):
     _description = "What Xero holds now"
 
     @api.model
-    def _xero_read(self, records, operation=None):
+    def _xero_read(self, records, operation=None, params=None, stats=None):
         """{record: XeroAnswer} of these Odoo records (one model, linked to Xero: ``xero_id``,
-        ``xero_tenant_id``). Invoices and bills: 50 a call (``IDs=``); the others one call
-        each. A record not linked is *gone* (Odoo knows no Xero element for it)."""
+        ``xero_tenant_id``). Invoices, bills and credit notes: 50 a call (``params``: per
+        endpoint, more arguments of that list call, e.g. ``{"Invoices": {"summary_only":
+        True}}``, which also reads a single one that way); the others one call each. A record
+        not linked is *gone* (Odoo knows no Xero element for it). ``stats["calls"]`` counts the
+        calls made, when given."""
+        stats = stats if stats is not None else {}
+        stats.setdefault("calls", 0)
         answers = {}
         groups = {}
         for record in records:
@@ -66,38 +75,44 @@ class XeroReader(models.AbstractModel):
             kind = record._xero_reader_kind()
             groups.setdefault((record.xero_tenant_id, kind), []).append(record)
         for (tenant, kind), members in groups.items():
-            if kind.endpoint in BY_IDS and len(members) > 1:
-                answers.update(self._xero_read_by_ids(tenant, kind, members, operation))
+            list_params = (params or {}).get(kind.endpoint)
+            if kind.endpoint in BY_IDS and (len(members) > 1 or list_params):
+                answers.update(self._xero_read_by_ids(tenant, kind, members, operation, list_params, stats))
             else:
                 for record in members:
-                    answers[record] = self._xero_read_one(tenant, kind, record, operation)
+                    answers[record] = self._xero_read_one(tenant, kind, record, operation, stats)
         return answers
 
-    def _xero_read_by_ids(self, tenant, kind, records, operation):
+    def _xero_read_by_ids(self, tenant, kind, records, operation, params, stats):
         answers = {}
         for start in range(0, len(records), IDS_PER_CALL):
             chunk = records[start : start + IDS_PER_CALL]
             try:
-                answer = tenant._xero_call(
+                listed = {}
+                for page in tenant._xero_documents(
+                    kind.endpoint,
                     operation or _("checking %(count)s document(s)", count=len(chunk)),
-                    BY_IDS[kind.endpoint],
-                    params={"i_ds": [r.xero_id for r in chunk], "page": 1},
-                )
+                    ids=[r.xero_id for r in chunk],
+                    params=params,
+                ):
+                    stats["calls"] += 1
+                    listed.update({e.get(kind.id_key): e for e in page})
             except UserError as error:  # a 404 to a list is not an element's: it says nothing of them
                 answers.update({record: self._xero_unknown(record, error) for record in chunk})
                 continue
-            listed = {e.get(kind.id_key): e for e in answer.get(kind.endpoint) or []}
             for record in chunk:
                 element = listed.get(record.xero_id)
                 # Not listed: asked at its own address, where only a 404 says gone.
                 answers[record] = (
                     self._xero_judge(record, kind, element)
                     if element
-                    else self._xero_read_one(tenant, kind, record, operation)
+                    else self._xero_read_one(tenant, kind, record, operation, stats)
                 )
         return answers
 
-    def _xero_read_one(self, tenant, kind, record, operation):
+    def _xero_read_one(self, tenant, kind, record, operation, stats=None):
+        if stats is not None:
+            stats["calls"] = stats.get("calls", 0) + 1
         try:
             answer = tenant._xero_call(
                 operation or _("checking %(doc)s", doc=record.display_name),
@@ -110,6 +125,60 @@ class XeroReader(models.AbstractModel):
             return self._xero_unknown(record, error)
         element = (answer.get(kind.endpoint) or [None])[0]
         return self._xero_judge(record, kind, element)
+
+    # ------------------------------------------------------------------------------------
+    # Elements Odoo is not linked to yet: looked for by number, or in a list
+    # ------------------------------------------------------------------------------------
+    @api.model
+    def _xero_find(self, tenant, endpoint, records, number_of, pick, operation, strict=False):
+        """{record: XeroAnswer} of these records, looked for in ``endpoint`` by the number
+        ``number_of(record)``, 50 numbers a call (``tenant._xero_documents``). *present*: the
+        element ``pick(record, listed)`` chose among Xero's answer; *gone*: none fits; *unknown*:
+        the call could not be made, or (``strict``) its answer named other numbers, so it
+        cannot say which of ours are not in Xero. A failed call answers only for the records
+        it asked for."""
+        answers = {}
+        for start in range(0, len(records), IDS_PER_CALL):
+            chunk = records[start : start + IDS_PER_CALL]
+            numbers = [number_of(record) for record in chunk]
+            try:
+                listed = [
+                    e for page in tenant._xero_documents(endpoint, operation, numbers=numbers) for e in page
+                ]
+                wanted = {(number or "").strip().casefold() for number in numbers}
+                key = "CreditNoteNumber" if endpoint == "CreditNotes" else "InvoiceNumber"
+                if strict and any((e.get(key) or "").strip().casefold() not in wanted for e in listed):
+                    raise XeroError(
+                        _(
+                            "Xero's answer to the lookup of %(docs)s named other documents, so it cannot tell "
+                            "whether they are in Xero already",
+                            docs=", ".join(record.display_name for record in chunk),
+                        ),
+                        status=0,
+                    )
+            except UserError as error:
+                answers.update({record: self._xero_unknown(record, error) for record in chunk})
+                continue
+            answers.update({record: self._xero_found(pick(record, listed)) for record in chunk})
+        return answers
+
+    @api.model
+    def _xero_find_listed(self, tenant, records, operation, list_call, params, pick):
+        """{record: XeroAnswer} of these records, looked for in every page of one list read
+        once for all of them (``list_call``: the SDK's list method and the answer's collection;
+        ``params``: its filter): *present* (the element ``pick(record, listed)`` chose),
+        *gone*, or *unknown* for all when a page could not be read."""
+        method, collection = list_call
+        try:
+            listed = [e for page in tenant._xero_pages(operation, method, collection, params) for e in page]
+        except UserError as error:
+            return {record: self._xero_unknown(record, error) for record in records}
+        return {record: self._xero_found(pick(record, listed)) for record in records}
+
+    def _xero_found(self, element):
+        if not element:
+            return XeroAnswer("gone")
+        return XeroAnswer("present", element=element, status=element.get("Status"))
 
     def _xero_judge(self, record, kind, element):
         """Xero's element for ``record``: checked to be the one asked for."""
@@ -149,4 +218,5 @@ class XeroReader(models.AbstractModel):
                 when=when,
             ),
             reason=reason,
+            error=error,
         )

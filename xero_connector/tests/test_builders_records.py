@@ -292,13 +292,15 @@ class TestPaymentAndAllocationBuilders(XeroBuilderCase):
     def test_credit_note_allocation_takes_at_most_what_is_due(self):
         invoice = self.exported(self.make_move(), "inv-0002", xero_amount_due=100.0)
         refund = self.make_move("out_refund", reversed_entry_id=invoice.id, invoice_date=date(2026, 3, 20))
-        self.exported(refund, "cn-0002", xero_total=165.0)
+        self.exported(refund, "cn-0002", xero_total=165.0, xero_amount_due=165.0)  # its remaining credit
         self.assertEqual(
             refund._xero_allocation(),
             {"Invoice": {"InvoiceID": "inv-0002"}, "Amount": 100.0, "Date": "2026-03-20"},
         )
         invoice._xero_write_fields({"xero_amount_due": 500.0})
         self.assertEqual(refund._xero_allocation()["Amount"], 165.0, "never more than the credit note")
+        refund._xero_write_fields({"xero_amount_due": 0.0})
+        self.assertIsNone(refund._xero_allocation(), "an allocation whose answer was lost used the credit up")
 
     def test_no_allocation_unless_both_are_authorised_in_xero(self):
         invoice = self.exported(self.make_move(), "inv-0003", xero_amount_due=100.0)

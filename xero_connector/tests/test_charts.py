@@ -252,3 +252,56 @@ class TestOdooCharts(OdooChartsCase):
         )
         rent = next(line for line in doc["LineItems"] if line["TaxType"] == "INPUTTAXED")
         self.assertEqual((float(rent["LineAmount"]), float(rent["TaxAmount"])), (1980.0, 0.0))
+
+    def test_au_purchase_order_gst_kept_in_the_cost_goes_gross(self):
+        """An order line on "10 % INP" goes as a bill line does: Input Taxed, gross, no tax;
+        Xero's order total is Odoo's and its tax only the claimable GST."""
+        company = self.prepare("au")
+        company.write(
+            {"xero_po_mode": "purchase_order", "xero_po_trigger": "manual", "xero_po_status": "DRAFT"}
+        )
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "purchase.order"), ("company_id", "in", (False, company.id))], limit=1
+        )
+        sequence.prefix = f"PAU{uuid.uuid4().hex[:5].upper()}-"
+        product = self.env["product.product"].create({"name": "Office space", "purchase_method": "purchase"})
+        order = (
+            self.env["purchase.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": self.vendor.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "name": name,
+                                "product_id": product.id,
+                                "product_qty": qty,
+                                "price_unit": price,
+                                "taxes_id": [Command.set(self.tax("au", tax).ids)],
+                            }
+                        )
+                        for name, qty, price, tax in (
+                            ("Residential rent", 1, 1800.0, "au_tax_purchase_input_service"),
+                            ("Stationery", 3, 7.7, "au_tax_purchase_10_service"),
+                        )
+                    ],
+                }
+            )
+        )
+        order.button_confirm()
+        order.action_xero_export()
+        self.assertTrue(order.xero_id, order.xero_error)
+        doc = next(
+            p
+            for p in self.sandbox.dump(self.books["au"]["org"]["tenantId"], "PurchaseOrders")
+            if p["PurchaseOrderID"] == order.xero_id
+        )
+        claimable = order.order_line.filtered(lambda line: line.name == "Stationery")
+        self.assertEqual(
+            (float(doc["Total"]), float(doc["TotalTax"])),
+            (order.amount_total, round(claimable.price_total - claimable.price_subtotal, 2)),
+        )
+        rent = next(line for line in doc["LineItems"] if line["TaxType"] == "INPUTTAXED")
+        self.assertEqual((float(rent["LineAmount"]), float(rent["TaxAmount"])), (1980.0, 0.0))

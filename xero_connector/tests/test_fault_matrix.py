@@ -40,6 +40,8 @@ class Kind:
     put: str  # the path of the write (a regex of the sandbox's fault matcher)
     lookup: str  # the path of the lookup of an element in doubt
     write_back: tuple  # (model, method) writing Xero's answer into Odoo
+    method: str = "PUT"  # the write's HTTP method
+    attempts: bool = True  # the write records an attempt (creations); else its key and the reader guard it
 
 
 KINDS = [
@@ -53,8 +55,25 @@ KINDS = [
     Kind(
         "manual journal", "/ManualJournals$", "/ManualJournals", ("xero.manual.journal", "_xero_write_back")
     ),
+    Kind(
+        "allocation",
+        "/CreditNotes/[^/]+/Allocations$",
+        "/CreditNotes/",
+        ("account.move", "_xero_allocated"),
+        attempts=False,
+    ),
+    Kind("attachment", "/Attachments/", "/Invoices/", ("account.move", "_xero_attached"), attempts=False),
+    Kind(
+        "deletion",
+        "/PurchaseOrders/[^/]+$",
+        "/PurchaseOrders/",
+        ("purchase.order", "_xero_apply_xero_state"),
+        method="POST",
+        attempts=False,
+    ),
 ]
 DOCUMENTS = ("invoice", "bill", "purchase order", "order as bill")
+FOLLOW_UPS = ("allocation", "attachment", "deletion")
 FAULTS = [
     "answers lost",
     "lost, 25 h later",
@@ -101,7 +120,7 @@ class FaultMatrix:
         """Sent with every answer lost: Xero has it, Odoo does not know. ``batch`` documents
         at once go through the export queue (its cron sends them), one through the button."""
         records = [self.make(kind) for _n in range(batch)]
-        self.sandbox.add_fault("lost_response", method="PUT", path=kind.put, count=10)
+        self.sandbox.add_fault("lost_response", method=kind.method, path=kind.put, count=10)
         if batch > 1:
             queued = records[0].browse([r.id for r in records])
             queued._xero_write_fields({"xero_export_state": "queued"})
@@ -127,7 +146,7 @@ class FaultMatrix:
             self.sandbox.clear_faults()
         elif fault == "Retry-After 1 h":
             records = [self.make(kind)]
-            self.sandbox.add_fault("429", method="PUT", path=kind.put, retry_after=3600, problem="day")
+            self.sandbox.add_fault("429", method=kind.method, path=kind.put, retry_after=3600, problem="day")
             self.send(kind, records[0])
             self.sandbox.clear_faults()
             with freeze_time(fields.Datetime.now() + timedelta(hours=1, minutes=1)):
@@ -139,11 +158,11 @@ class FaultMatrix:
             return
         elif fault == "token expired":
             records = [self.make(kind)]
-            self.sandbox.add_fault("expired_token", method="PUT", path=kind.put)
+            self.sandbox.add_fault("expired_token", method=kind.method, path=kind.put)
             self.send(kind, records[0])
         else:
             records = [self.make(kind)]
-            with self.killed_after_accept(*kind.write_back):
+            with self.killed_after_accept(*kind.write_back, attempted=kind.attempts):
                 self.send(kind, records[0])
         self.cron(kind)
         for record in records:
@@ -181,7 +200,7 @@ class FaultMatrix:
         self.sandbox.clear_faults()
 
     @contextmanager
-    def killed_after_accept(self, model, method):
+    def killed_after_accept(self, model, method, attempted=True):
         """Xero accepted the write, then the Odoo process died before writing Xero's answer
         back: the transaction is gone, except the attempt committed before the call."""
         Attempt = type(self.env["xero.export.attempt"])
@@ -203,7 +222,8 @@ class FaultMatrix:
                     yield
             except _Killed:
                 pass
-        self.assertTrue(recorded or model == "res.partner", "the write was attempted")  # contacts: their key
+        # contacts keep their key on the binding; follow-ups and deletions are guarded by their key and the reader
+        self.assertTrue(recorded or model == "res.partner" or not attempted, "the write was attempted")
         self.env["xero.export.attempt"].sudo().create(
             [{k: v for k, v in r.items() if k != "id"} for r in recorded]
         )
@@ -243,8 +263,8 @@ class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
             return self.make_move()
         if kind.name == "bill":
             return self.make_move("in_invoice", ref=f"BILL-{uuid.uuid4().hex[:8]}")
-        if kind.name == "payment":
-            return self.exported()
+        if kind.name in ("payment", *FOLLOW_UPS):
+            return self.make_on_exported(kind)
         tag = uuid.uuid4().hex[:8].upper()
         if kind.name == "contact":
             return self.env["res.partner"].create({"name": f"Matrix Contact {tag}", "is_company": True})
@@ -261,6 +281,32 @@ class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
         self.company.xero_po_mode = "bill" if kind.name == "order as bill" else "purchase_order"
         return self.make_po(partner_ref=f"VREF-{uuid.uuid4().hex[:8]}")
 
+    def make_on_exported(self, kind):
+        """A payment's invoice, an allocation's credit note (its invoice in Xero), an
+        attachment's invoice, a deletion's order (sent)."""
+        if kind.name == "payment":
+            return self.exported()
+        if kind.name == "allocation":
+            self.company.xero_allocate_credit_notes = True
+            invoice = self.exported()
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"journal_id": invoice.journal_id.id, "reason": "damaged"})
+            )
+            refund = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+            refund.invoice_line_ids[0].quantity = 1
+            refund.action_post()
+            return refund
+        if kind.name == "attachment":
+            self.company.xero_attach_pdf = True
+            return self.make_move()
+        self.company.write({"xero_po_mode": "purchase_order", "xero_po_status": "DRAFT"})
+        order = self.make_po(partner_ref=f"VREF-{uuid.uuid4().hex[:8]}")
+        order.action_xero_export()
+        self.assertTrue(order.xero_id, order.xero_error)
+        return order
+
     def send(self, kind, record):
         """What the user presses to send it (the first time, and again)."""
         try:
@@ -274,6 +320,12 @@ class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
                 record.action_xero_export_contact()
             elif kind.name == "item":
                 record._xero_export_items(self.tenant)
+            elif kind.name == "deletion":
+                with self.env.cr.savepoint():  # a refusal rolls the cancellation back, as a request does
+                    record.button_cancel()
+            elif kind.name in ("allocation", "attachment"):
+                if not record.xero_id:  # once linked, its follow-up steps are the queue's
+                    record.action_xero_export()
             else:
                 record.action_xero_export()
         except UserError:
@@ -284,7 +336,7 @@ class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
             return  # no cron sends them: the user presses the button again
         if kind.name == "payment":
             self.run_cron("xero.payment", "_cron_xero_sync_payments")
-        elif kind.name in ("invoice", "bill"):
+        elif kind.name in ("invoice", "bill", "allocation", "attachment"):
             self.run_cron("account.move", "_cron_xero_export_queue")
         else:
             self.run_cron("purchase.order", "_cron_xero_export_queue")
@@ -302,6 +354,8 @@ class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
             ]
         if kind.name == "item":
             return [i["ItemID"] for i in self.in_xero("Items") if i["Code"] == record.default_code]
+        if kind.name in FOLLOW_UPS:
+            return self.live_follow_up(kind, record)
         if kind.name == "purchase order":
             return [
                 p["PurchaseOrderID"]
@@ -322,6 +376,32 @@ class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
             if i["InvoiceNumber"] == number and i["Type"] == xero_type and i.get("Status") not in GONE
         ]
 
+    def live_follow_up(self, kind, record):
+        """An allocation's and an attachment's copies in Xero; a deletion's order, deleted or not."""
+        if kind.name == "allocation":
+            return [
+                a["AllocationID"]
+                for n in self.in_xero("CreditNotes")
+                if n["CreditNoteNumber"] == record.name and n.get("Status") not in GONE
+                for a in n.get("Allocations") or []
+            ]
+        if kind.name == "attachment":
+            name = record.name.replace("/", "-") + ".pdf"
+            return [
+                a["AttachmentID"]
+                for i in self.in_xero()
+                if i["InvoiceNumber"] == record.name and i.get("Status") not in GONE
+                for a in self.sandbox.as_user(
+                    self.org_a["tenantId"], "GET", f"/Invoices/{i['InvoiceID']}/Attachments"
+                ).json()["Attachments"]
+                if a["FileName"] == name
+            ]
+        return [  # a deletion: every copy of the order, deleted or not
+            p["PurchaseOrderID"]
+            for p in self.in_xero("PurchaseOrders")
+            if p["PurchaseOrderNumber"] == record.name
+        ]
+
     def check(self, kind, record, fault):
         """Exactly one live copy in Xero, linked in Odoo; nothing says gone or "not sent"."""
         live = self.live(kind, record)
@@ -338,6 +418,17 @@ class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
         if kind.name == "contact":
             linked = record._xero_contact(self.tenant).xero_id
             self.assertEqual(linked, live[0], f"{kind.name} × {fault}: not linked")
+            return
+        if kind.name in ("allocation", "attachment"):
+            self.assertTrue(record.xero_id, f"{kind.name} × {fault}: {record.xero_error}")
+            self.assertFalse(record.xero_followup_pending, f"{kind.name} × {fault}: still pending")
+            return
+        if kind.name == "deletion":
+            order = next(p for p in self.in_xero("PurchaseOrders") if p["PurchaseOrderID"] == live[0])
+            self.assertEqual(order["Status"], "DELETED", f"{kind.name} × {fault}: live in Xero")
+            self.assertEqual(
+                (record.state, record.xero_status), ("cancel", "DELETED"), f"{kind.name} × {fault}"
+            )
             return
         if kind.name == "item":
             linked = record.xero_product_map_ids.filtered(
@@ -375,6 +466,15 @@ class TestFaultMatrix(FaultMatrix, XeroPaymentCase, XeroPurchaseOrderCase):
 
     def test_items(self):
         self.run_row(KINDS[6])
+
+    def test_allocations(self):
+        self.run_row(KINDS[8])
+
+    def test_attachments(self):
+        self.run_row(KINDS[9])
+
+    def test_deletions(self):
+        self.run_row(KINDS[10])
 
 
 @tagged("post_install", "-at_install")

@@ -58,7 +58,10 @@ class XeroCheckWizard(models.TransientModel):
                 raise UserError(answer.message)
             element = answer.element
         else:
-            element = move._xero_find_in_xero(tenant)
+            found = move._xero_find_by_number(tenant)[move]
+            if found.unknown:
+                raise UserError(found.message)
+            element = found.element
         values = {"move_id": move.id, "odoo_total": move.amount_total, "found": bool(element)}
         if element:
             values.update(self._values_from_xero(element, endpoint, number_key, move))
