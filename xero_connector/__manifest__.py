@@ -49,6 +49,8 @@
         "data/ir_cron_journals.xml",
         "views/purchase_order_views.xml",
         "data/ir_cron_purchase_orders.xml",
+        "views/account_move_import_views.xml",
+        "data/ir_cron_import.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -26,3 +26,4 @@ from . import test_builders_po_journal
 from . import test_security_features
 from . import test_fault_matrix
 from . import test_exactly_once
+from . import test_import_documents
