@@ -61,3 +61,4 @@ from . import xero_tenant_overview, res_partner_balance
 from . import xero_manual_journal, xero_manual_journal_run, xero_manual_journal_line, xero_journal_ledger
 from . import account_move_purchase
 from . import account_move_import
+from . import xero_contact_sync

@@ -27,3 +27,4 @@ from . import test_security_features
 from . import test_fault_matrix
 from . import test_exactly_once
 from . import test_import_documents
+from . import test_contacts_in_step
