@@ -223,6 +223,24 @@ class TestImportDocuments(XeroPaymentCase):
         self.assertEqual(move.state, "cancel")
         self.assertEqual(move.xero_status, "DELETED")
 
+    def test_posted_then_voided_in_xero_is_flagged(self):
+        doc = self.made_in_xero()
+        self.run_cron()
+        move = self.odoo_twin(doc["InvoiceID"])
+        self.assertEqual(move.state, "posted")
+        self.sandbox.advance(5)
+        answer = self.sandbox.as_user(
+            self.org_a["tenantId"],
+            "POST",
+            f"/Invoices/{doc['InvoiceID']}",
+            json={"Invoices": [{"InvoiceID": doc["InvoiceID"], "Status": "VOIDED"}]},
+        )
+        self.assertEqual(answer.status_code, 200, answer.text)
+        self.run_cron()
+        self.assertEqual(move.state, "posted", "a posted document is not cancelled behind the user's back")
+        self.assertEqual(move.xero_status, "VOIDED")
+        self.assertIn("Voided or deleted in Xero", move.activity_ids.mapped("summary"))
+
     def test_exported_documents_are_not_brought_back(self):
         move = self.exported()
         self.run_cron()
