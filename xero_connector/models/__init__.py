@@ -62,3 +62,4 @@ from . import xero_manual_journal, xero_manual_journal_run, xero_manual_journal_
 from . import account_move_purchase
 from . import account_move_import
 from . import xero_contact_sync
+from . import account_move_auto_update

@@ -28,3 +28,4 @@ from . import test_fault_matrix
 from . import test_exactly_once
 from . import test_import_documents
 from . import test_contacts_in_step
+from . import test_auto_update

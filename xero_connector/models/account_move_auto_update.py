@@ -1,0 +1,129 @@
+"""Automatic updates (MRPeasy's "the invoice is updated → updated in Xero if Xero accepts"):
+with the company setting on, an exported invoice, credit note or bill changed in Odoo (reset
+to draft, edited, posted again: possible once exported documents are not locked) is queued,
+and the update queue sends its new state to Xero through the same update as *Update in Xero*
+(``_xero_update_in_xero``, through the sender). Xero refusing the change (a document paid or
+voided there) leaves it *Differs in Xero*, flagged with Xero's own words; Xero asking to wait
+leaves it queued."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..errors import XeroRetryLater
+from ..utils import run_cron_batches, xero_kind
+
+# Changes of these fields (not Xero's own ``xero_*`` write-back) queue an exported document.
+WATCHED = frozenset(
+    {
+        "state",
+        "invoice_line_ids",
+        "line_ids",
+        "partner_id",
+        "invoice_date",
+        "invoice_date_due",
+        "ref",
+        "currency_id",
+        "payment_reference",
+    }
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    xero_auto_update = fields.Boolean(
+        "Send changes to Xero",
+        help="Invoices, credit notes and bills changed in Odoo after their export are sent again to Xero by the "
+        "queue while Xero accepts changes; otherwise they show as Differs in Xero.",
+    )
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    xero_auto_update = fields.Boolean(related="company_id.xero_auto_update", readonly=False)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    xero_update_queued = fields.Boolean(
+        "Update queued for Xero",
+        copy=False,
+        readonly=True,
+        help="Changed since its export: the queue sends it.",
+    )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if WATCHED & vals.keys() and not self.env.context.get("xero_importing"):
+            changed = self.filtered(
+                lambda m: m.xero_id
+                and not m.xero_imported
+                and m.state == "posted"
+                and not m.xero_update_queued
+                and m.company_id.xero_auto_update
+            )
+            if changed:
+                changed._xero_write_fields({"xero_update_queued": True})
+        return result
+
+    @api.model
+    def _cron_xero_update_queue(self):
+        """Every organisation with queued updates, one call of ``_xero_send_updates`` each."""
+        self = self.with_context(xero_background=True)  # noqa: PLW0642 - keeps the day's reserve for exports
+        queued = self.search([("xero_update_queued", "=", True)], limit=5000)
+        run_cron_batches(
+            self.env,
+            queued.xero_tenant_id,
+            lambda tenant: self._xero_send_updates(tenant),
+            lambda tenant: f"updates to {tenant.name}",
+        )
+        return True
+
+    @api.model
+    def _xero_send_updates(self, tenant, limit=500):
+        """Send ``tenant``'s queued changes; returns {"updated", "differs", "waiting"}."""
+        stats = {"updated": 0, "differs": 0, "waiting": 0}
+        moves = self.search(
+            [("xero_tenant_id", "=", tenant.id), ("xero_update_queued", "=", True)], limit=limit, order="id"
+        )
+        for move in moves:
+            payload, problems = move._xero_payload(move._xero_export_context(tenant))
+            if problems:
+                move._xero_refused_update("\n".join(problems))
+                stats["differs"] += 1
+                continue
+            linked = {**payload, xero_kind(move.move_type).id_key: move.xero_id}
+            if move.xero_fingerprint in (move._xero_fingerprint(payload), move._xero_fingerprint(linked)):
+                move._xero_write_fields({"xero_update_queued": False})
+                continue
+            try:
+                move._xero_update_in_xero(tenant, payload)
+            except XeroRetryLater:
+                stats["waiting"] += 1
+                continue
+            except UserError as error:
+                move._xero_refused_update(str(error))
+                stats["differs"] += 1
+                continue
+            move._xero_write_fields({"xero_update_queued": False})
+            move._message_log(body=_("Changed in Odoo, updated in Xero (status %s).", move.xero_status))
+            stats["updated"] += 1
+        return stats
+
+    def _xero_refused_update(self, reason):
+        """Xero (or the payload) refused the change: *Differs in Xero*, with why."""
+        self.ensure_one()
+        self._xero_write_fields(
+            {"xero_update_queued": False, "xero_export_state": "differs", "xero_difference": reason[:250]}
+        )
+        self._xero_flag_difference(
+            reason,
+            _(
+                "%(doc)s changed in Odoo but Xero did not take the change: %(reason)s. Correct it in Xero "
+                "(credit note or void), or clear its exported status.",
+                doc=self.name,
+                reason=reason,
+            ),
+        )

@@ -1,0 +1,54 @@
+"""Automatic updates: an exported document changed in Odoo is sent again by the queue while
+Xero accepts changes; once Xero refuses (paid there), it is *Differs in Xero* with Xero's words."""
+
+from odoo.tests import tagged
+
+from .test_payments import XeroPaymentCase
+
+
+@tagged("post_install", "-at_install")
+class TestAutoUpdate(XeroPaymentCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"xero_auto_update": True, "xero_lock_exported": False})
+
+    def edit(self, move, price):
+        move.button_draft()
+        move.invoice_line_ids[0].price_unit = price
+        move.action_post()
+
+    def xero_total(self, move):
+        return next(i for i in self.in_xero() if i["InvoiceID"] == move.xero_id)["Total"]
+
+    def test_changed_invoice_is_updated_in_xero_by_the_queue(self):
+        move = self.exported()
+        self.assertFalse(move.xero_update_queued)
+        self.edit(move, 200.0)
+        self.assertTrue(move.xero_update_queued)
+        self.env["account.move"]._cron_xero_update_queue()
+        self.assertFalse(move.xero_update_queued)
+        self.assertAlmostEqual(self.xero_total(move), move.amount_total, places=2)
+        self.assertEqual(move.xero_export_state, "exported")
+        # nothing queued, nothing sent again
+        mark = self.sandbox.calls(since=10**12)["next"]
+        self.env["account.move"]._cron_xero_update_queue()
+        self.assertFalse([c for c in self.sandbox.calls(since=mark)["log"] if c["method"] == "POST"])
+
+    def test_paid_in_xero_the_change_differs(self):
+        move = self.exported()
+        before = self.xero_total(move)
+        self.pay_in_xero(move, 10.0)
+        self.edit(move, 300.0)
+        self.env["account.move"]._cron_xero_update_queue()
+        self.assertFalse(move.xero_update_queued)
+        self.assertEqual(move.xero_export_state, "differs")
+        self.assertIn("not of valid status for modification", move.xero_difference)
+        self.assertIn("Differs in Xero", move.activity_ids.mapped("summary"))
+        self.assertAlmostEqual(self.xero_total(move), before, places=2)
+
+    def test_setting_off_queues_nothing(self):
+        self.company.xero_auto_update = False
+        move = self.exported()
+        self.edit(move, 250.0)
+        self.assertFalse(move.xero_update_queued)
