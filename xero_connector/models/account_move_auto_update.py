@@ -4,7 +4,12 @@ to draft, edited, posted again: possible once exported documents are not locked)
 and the update queue sends its new state to Xero through the same update as *Update in Xero*
 (``_xero_update_in_xero``, through the sender). Xero refusing the change (a document paid or
 voided there) leaves it *Differs in Xero*, flagged with Xero's own words; Xero asking to wait
-leaves it queued."""
+leaves it queued.
+
+Items on export (MRPeasy): with the company setting on, a product on a document being exported
+that has no Xero item (its own link or its category's) is created as an item first
+(``product.template._xero_export_items``: linked to Xero's item of the same code when there is
+one, the 30-character code rule and every other problem named before anything is sent)."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -37,11 +42,18 @@ class ResCompany(models.Model):
         "queue while Xero accepts changes; otherwise they show as Differs in Xero.",
     )
 
+    xero_auto_create_items = fields.Boolean(
+        "Create missing Xero items",
+        help="A product on an exported document that has no Xero item becomes one (its internal reference as "
+        "the item code, at most 30 characters) before the document is sent.",
+    )
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     xero_auto_update = fields.Boolean(related="company_id.xero_auto_update", readonly=False)
+    xero_auto_create_items = fields.Boolean(related="company_id.xero_auto_create_items", readonly=False)
 
 
 class AccountMove(models.Model):
@@ -111,6 +123,42 @@ class AccountMove(models.Model):
             move._message_log(body=_("Changed in Odoo, updated in Xero (status %s).", move.xero_status))
             stats["updated"] += 1
         return stats
+
+    # ------------------------------------------------------------------------------------
+    # Items on export
+    # ------------------------------------------------------------------------------------
+    def _xero_ready(self, tenant, result):
+        self._xero_ensure_items(tenant, result)
+        return super()._xero_ready(tenant, result)
+
+    def _xero_ensure_items(self, tenant, result):
+        """Products of these documents without a Xero item become items first; a product
+        that cannot (a code over 30 characters, an unmapped tax…) fails its documents with
+        the reason and what to fix."""
+        documents = self.filtered(lambda d: d.company_id.xero_auto_create_items and d not in result["failed"])
+        products = documents.invoice_line_ids.product_id
+        if not products:
+            return
+        items = products._xero_items_by_product(tenant)
+        missing = products.filtered(lambda p: not items[p.id])
+        if not missing:
+            return
+        try:
+            _links, errors = missing.product_tmpl_id._xero_export_items(tenant)
+        except XeroRetryLater:
+            raise
+        except UserError as error:
+            errors = [str(error)]
+        if not errors:
+            return
+        still = missing.filtered(lambda p: not p._xero_item(tenant))
+        for document in documents.filtered(lambda d: d.invoice_line_ids.product_id & still):
+            result["failed"][document] = _(
+                "%(doc)s was not sent to Xero: Xero items could not be created for %(products)s.\n%(errors)s",
+                doc=document.name,
+                products=", ".join((document.invoice_line_ids.product_id & still).mapped("display_name")),
+                errors="\n".join(errors),
+            )
 
     def _xero_refused_update(self, reason):
         """Xero (or the payload) refused the change: *Differs in Xero*, with why."""

@@ -1,6 +1,8 @@
 """Automatic updates: an exported document changed in Odoo is sent again by the queue while
 Xero accepts changes; once Xero refuses (paid there), it is *Differs in Xero* with Xero's words."""
 
+import uuid
+
 from odoo.tests import tagged
 
 from .test_payments import XeroPaymentCase
@@ -52,3 +54,41 @@ class TestAutoUpdate(XeroPaymentCase):
         move = self.exported()
         self.edit(move, 250.0)
         self.assertFalse(move.xero_update_queued)
+
+    # --------------------------------------------------------------------------------------
+    def product(self, code):
+        return self.env["product.product"].create(
+            {
+                "name": f"Widget {code}",
+                "default_code": code,
+                "list_price": 42.0,
+                "taxes_id": [(6, 0, self.tax_sale.ids)],
+                "purchase_ok": False,
+            }
+        )
+
+    def test_product_without_item_becomes_one_on_export(self):
+        self.company.xero_auto_create_items = True
+        code = f"W-{uuid.uuid4().hex[:8].upper()}"
+        product = self.product(code)
+        move = self.exported(lines=[{"product_id": product.id, "quantity": 2, "price_unit": 42.0}])
+        items = [i for i in self.sandbox.dump(self.org_a["tenantId"], "Items") if i["Code"] == code]
+        self.assertEqual(len(items), 1)
+        self.assertEqual(product._xero_item(self.tenant).xero_id, items[0]["ItemID"])
+        invoice = next(i for i in self.in_xero() if i["InvoiceID"] == move.xero_id)
+        self.assertEqual(invoice["LineItems"][0]["ItemCode"], code)
+        # the next document uses the same item
+        self.exported(lines=[{"product_id": product.id, "quantity": 1, "price_unit": 42.0}])
+        self.assertEqual(
+            len([i for i in self.sandbox.dump(self.org_a["tenantId"], "Items") if i["Code"] == code]), 1
+        )
+
+    def test_item_code_over_30_characters_stops_the_document(self):
+        self.company.xero_auto_create_items = True
+        code = "L" * 31
+        product = self.product(code)
+        move = self.make_move(lines=[{"product_id": product.id, "quantity": 1, "price_unit": 42.0}])
+        result = move._xero_export(raise_on_problems=False)
+        self.assertFalse(move.xero_id)
+        self.assertIn("at most 30", result["failed"][move])
+        self.assertFalse([i for i in self.sandbox.dump(self.org_a["tenantId"], "Items") if i["Code"] == code])
