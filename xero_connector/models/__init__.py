@@ -63,3 +63,4 @@ from . import account_move_purchase
 from . import account_move_import
 from . import xero_contact_sync
 from . import account_move_auto_update
+from . import xero_create_in_xero
