@@ -42,6 +42,11 @@ class ResCompany(models.Model):
         "queue while Xero accepts changes; otherwise they show as Differs in Xero.",
     )
 
+    xero_export_on_send = fields.Boolean(
+        "Export invoices when sent",
+        help="Momentus' trigger: sending a customer invoice or credit note (Send & Print, or marking it sent) "
+        "puts it in the export queue.",
+    )
     xero_auto_create_items = fields.Boolean(
         "Create missing Xero items",
         help="A product on an exported document that has no Xero item becomes one (its internal reference as "
@@ -54,6 +59,7 @@ class ResConfigSettings(models.TransientModel):
 
     xero_auto_update = fields.Boolean(related="company_id.xero_auto_update", readonly=False)
     xero_auto_create_items = fields.Boolean(related="company_id.xero_auto_create_items", readonly=False)
+    xero_export_on_send = fields.Boolean(related="company_id.xero_export_on_send", readonly=False)
 
 
 class AccountMove(models.Model):
@@ -68,6 +74,8 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if vals.get("is_move_sent"):
+            self._xero_queue_on_send()
         if WATCHED & vals.keys() and not self.env.context.get("xero_importing"):
             changed = self.filtered(
                 lambda m: m.xero_id
@@ -79,6 +87,20 @@ class AccountMove(models.Model):
             if changed:
                 changed._xero_write_fields({"xero_update_queued": True})
         return result
+
+    def _xero_queue_on_send(self):
+        """Momentus: the invoice sent (Send & Print, marked sent) joins the export queue."""
+        sent = self.filtered(
+            lambda m: m.company_id.xero_export_on_send
+            and m.move_type in ("out_invoice", "out_refund")
+            and m.state == "posted"
+            and m.xero_tenant_id
+            and not m.xero_id
+            and m.xero_export_state not in ("queued", "exported")
+        )
+        if sent:
+            sent._xero_write_fields({"xero_export_state": "queued"})
+            sent._xero_wake_queue()
 
     @api.model
     def _cron_xero_update_queue(self):

@@ -92,3 +92,30 @@ class TestAutoUpdate(XeroPaymentCase):
         self.assertFalse(move.xero_id)
         self.assertIn("at most 30", result["failed"][move])
         self.assertFalse([i for i in self.sandbox.dump(self.org_a["tenantId"], "Items") if i["Code"] == code])
+
+    def test_send_and_print_exports_when_set(self):
+        self.company.xero_export_on_send = True
+        move = self.make_move()
+        self.assertEqual(move.xero_export_state, "not_exported")
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({})
+        )
+        wizard.action_send_and_print()
+        self.assertTrue(move.is_move_sent)
+        self.assertEqual(move.xero_export_state, "queued")
+        self.env["account.move"]._cron_xero_export_queue()
+        self.assertTrue(move.xero_id)
+        self.assertTrue([i for i in self.in_xero() if i["InvoiceID"] == move.xero_id])
+
+    def test_send_without_the_setting_exports_nothing(self):
+        move = self.make_move()
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({})
+        )
+        wizard.action_send_and_print()
+        self.assertTrue(move.is_move_sent)
+        self.assertEqual(move.xero_export_state, "not_exported")
