@@ -119,3 +119,25 @@ class TestAutoUpdate(XeroPaymentCase):
         wizard.action_send_and_print()
         self.assertTrue(move.is_move_sent)
         self.assertEqual(move.xero_export_state, "not_exported")
+
+    def test_credit_note_reconciled_with_another_invoice_is_allocated_in_xero(self):
+        self.company.xero_allocate_credit_notes = True
+        invoice = self.exported()
+        credit_note = self.exported(
+            move_type="out_refund", lines=[{"name": "Goodwill", "quantity": 1, "price_unit": 100.0}]
+        )
+        self.assertFalse(credit_note.reversed_entry_id)
+        receivable = (invoice | credit_note).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        receivable.reconcile()
+        in_xero = next(i for i in self.in_xero() if i["InvoiceID"] == invoice.xero_id)
+        self.assertAlmostEqual(in_xero["AmountCredited"], credit_note.amount_total, places=2)
+        self.assertAlmostEqual(
+            in_xero["AmountDue"], invoice.amount_total - credit_note.amount_total, places=2
+        )
+        self.assertIn("Allocated in Xero", " ".join(credit_note.message_ids.mapped("body")))
+        # Xero's allocation, read back by the payment sync, is not sent again
+        mark = self.sandbox.calls(since=10**12)["next"]
+        self.sync()
+        self.assertFalse([c for c in self.sandbox.calls(since=mark)["log"] if c["method"] in ("PUT", "POST")])
