@@ -140,7 +140,15 @@ class AccountMove(models.Model):
         stats = {"calls": 0, "seen": 0, "created": 0, "updated": 0, "cancelled": 0}
         imported = self.browse()
         if invoice_ids is not None or credit_note_ids is not None:
-            ids = sorted(set(invoice_ids or ()))
+            # Documents exported from Odoo, and those brought in and posted, are the payment
+            # sync's (which reads the same webhook's ids): only the others are read here.
+            known = self.with_context(active_test=False).search(
+                [("xero_tenant_id", "=", tenant.id), ("xero_id", "in", list(invoice_ids or ()))]
+            )
+            settled = set(
+                known.filtered(lambda m: not (m.xero_imported and m.state == "draft")).mapped("xero_id")
+            )
+            ids = sorted(set(invoice_ids or ()) - settled)
             for start in range(0, len(ids), IDS_PER_READ):
                 body = tenant._xero_call(
                     _("reading invoices made in Xero"),

@@ -247,6 +247,12 @@ class TestImportDocuments(XeroPaymentCase):
         self.assertEqual(self.odoo_twin(move.xero_id), move)
         self.assertFalse(move.xero_imported)
 
+    def test_webhook_for_an_exported_invoice_costs_no_import_call(self):
+        move = self.exported()
+        stats = self.env["account.move"]._xero_import_documents(self.tenant, invoice_ids=[move.xero_id])
+        self.assertEqual(stats["calls"], 0, "the payment sync reads it; the import leaves it")
+        self.assertEqual(self.odoo_twin(move.xero_id), move)
+
     def test_off_brings_nothing(self):
         self.company.xero_import_documents = "none"
         doc = self.made_in_xero()
