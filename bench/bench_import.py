@@ -33,8 +33,10 @@ BATCH = 50
 
 
 def seed(client, tenant_id, count):
-    """``count`` authorised invoices typed in Xero, 50 a request (as a user's app would)."""
+    """Authorised invoices typed in Xero, 50 a request (as a user's app would), so that the
+    organisation holds exactly ``count`` invoices (the demo organisation has a few already)."""
     contacts = [c for c in client.dump(tenant_id, "Contacts") if c.get("ContactStatus") == "ACTIVE"][:20]
+    count -= len(client.dump(tenant_id, "Invoices"))
     for start in range(0, count, BATCH):
         body = {
             "Invoices": [
