@@ -50,6 +50,8 @@
         "data/ir_cron_journals.xml",
         "views/purchase_order_views.xml",
         "data/ir_cron_purchase_orders.xml",
+        "views/account_move_import_views.xml",
+        "data/ir_cron_import.xml",
         "views/xero_menus.xml",
     ],
     "assets": {

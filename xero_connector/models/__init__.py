@@ -68,3 +68,8 @@ from . import xero_tenant_overview, xero_tenant_screens, xero_account_map_used, 
 from . import xero_no_sums
 from . import xero_manual_journal, xero_manual_journal_run, xero_manual_journal_line, xero_journal_ledger
 from . import account_move_purchase
+from . import account_move_import
+from . import xero_contact_sync
+from . import account_move_auto_update
+from . import xero_create_in_xero
+from . import account_partial_reconcile

@@ -103,6 +103,8 @@ class XeroWebhookEvent(models.Model):
         """Do what ``events`` of ``tenant`` ask for, then mark them done."""
         invoices = {e.resource_id for e in events if e.category == "INVOICE"}
         contacts = sorted({e.resource_id for e in events if e.category == "CONTACT"})
+        if invoices and tenant._xero_import_company():  # documents made in Xero, at once
+            self.env["account.move"]._xero_import_documents(tenant, invoice_ids=invoices)
         if invoices and any(tenant.company_ids.mapped("xero_payments_from_xero")):
             self.env["xero.payment"]._xero_sync_payments(tenant, invoice_ids=invoices)
         pages = tenant._xero_documents(

@@ -32,3 +32,7 @@ from . import test_fault_matrix
 from . import test_exactly_once
 from . import test_screens
 from . import test_jobs
+from . import test_import_documents
+from . import test_contacts_in_step
+from . import test_auto_update
+from . import test_create_in_xero
