@@ -94,27 +94,25 @@ class XeroConnection(models.Model):
             )
             raise UserError(_("Xero refused the authorisation: %s", reason or error)) from error
 
-        store = self.sudo()  # the token store: the caller's own login, never another user's
-        connection = store.browse(session.connection_id.id)
-        if connection and connection.user_id != session.user_id:
+        if session.connection_id and session.connection_id.sudo().user_id != session.user_id:
             raise AccessError(_("This Xero authorisation was started for another user's Xero login."))
-        connection = connection or store.search(
+        connection = session.connection_id or self.sudo().search(
             [("user_id", "=", session.user_id.id), ("company_id", "=", session.company_id.id)], limit=1
         )
         values = self._token_values(token)
         values.update(self._identity_from_id_token(token.get("id_token")))
         values.update(state="connected", last_error=False)
         if connection:
-            connection.write(values)
+            connection.sudo().write(values)
             connection._forget_refreshed_token()  # the new login's token, not one refreshed before
         else:
             values.update(user_id=session.user_id.id, company_id=session.company_id.id)
-            connection = store.create(values)
+            connection = self.sudo().create(values)
         connection.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_warning")
         ).action_feedback(_("Connected again."))
         connection.message_post(body=_("Connected to Xero as %s.", connection.xero_user_email or "?"))
-        connection._sync_tenants()
+        connection.sudo()._sync_tenants()
         return connection
 
     @staticmethod
@@ -216,14 +214,15 @@ class XeroConnection(models.Model):
         self.ensure_one()
         self.env["xero.access"]._xero_check_access("owner_or_system", self)
         unread = {}
-        login = self.sudo()  # the login's organisations and token expiry (group_system fields)
-        tenants = login._sync_tenants(unread)
+        tenants = self.sudo()._sync_tenants(unread)
         message = _(
             "Connected to Xero as %(login)s. Organisations: %(orgs)s. "
             "The access token expires at %(expiry)s.",
             login=self.xero_user_email or self.user_id.name,
             orgs=", ".join(tenants.mapped("name")) or _("none"),
-            expiry=fields.Datetime.to_string(fields.Datetime.context_timestamp(self, login.token_expires_at)),
+            expiry=fields.Datetime.to_string(
+                fields.Datetime.context_timestamp(self, self.sudo().token_expires_at)
+            ),
         )
         if unread:
             # The login works, but Xero did not answer for these organisations: not a success.
