@@ -39,7 +39,8 @@ class AccountMove(models.Model):
         store=True,
         copy=False,
     )
-    xero_payment_count = fields.Integer(compute="_compute_xero_payment_count")
+    # A count for invoicing users too (the smart button), of a model only Xero users read.
+    xero_payment_count = fields.Integer(compute="_compute_xero_payment_count", compute_sudo=True)
 
     @api.depends("xero_id", "xero_status", "xero_amount_due", "xero_total")
     def _compute_xero_document_state(self):
@@ -65,9 +66,7 @@ class AccountMove(models.Model):
 
     def _compute_xero_payment_count(self):
         counts = dict(
-            self.env["xero.payment"]
-            .sudo()
-            ._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
+            self.env["xero.payment"]._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
         )
         for move in self:
             move.xero_payment_count = counts.get(move, 0)
@@ -84,8 +83,7 @@ class AccountMove(models.Model):
         """OpenCRM's "Update From Xero": this document's payments and state, now."""
         self._check_xero_user(self)
         exported = self.filtered(lambda m: m.xero_id and m.xero_tenant_id)
-        XeroPayment = self.env["xero.payment"]
-        XeroPayment._xero_check_payment_sync(exported.xero_tenant_id)
+        XeroPayment = self.env["xero.payment"]._xero_check_payment_sync(exported.xero_tenant_id)
         if not exported:
             raise UserError(_("Only documents exported to Xero have payments there."))
         for tenant, moves in exported.grouped("xero_tenant_id").items():
@@ -247,9 +245,7 @@ class AccountMove(models.Model):
         Returns False when the credit note is not Odoo's (a payment is then created)."""
         self.ensure_one()
         credit_note = (
-            self.env["account.move"]
-            .sudo()
-            .search(
+            self.env["account.move"].search(
                 [
                     ("xero_tenant_id", "=", self.xero_tenant_id.id),
                     ("xero_id", "=", record.source_xero_id),
@@ -280,7 +276,7 @@ class AccountMove(models.Model):
             # Part of the credit: a partial of exactly the allocated amount.
             debit, credit = (mine, theirs) if mine[0].balance > 0 else (theirs, mine)
             rate = abs(debit[0].balance / debit[0].amount_currency) if debit[0].amount_currency else 1.0
-            self.env["account.partial.reconcile"].sudo().create(
+            self.env["account.partial.reconcile"].create(
                 {
                     "debit_move_id": debit[0].id,
                     "credit_move_id": credit[0].id,
@@ -322,7 +318,6 @@ class AccountMove(models.Model):
         }[record.kind]
         wizard = (
             self.env["account.payment.register"]
-            .sudo()
             .with_context(active_model="account.move", active_ids=self.ids, xero_from_sync=True)
             .create(
                 {
@@ -337,9 +332,9 @@ class AccountMove(models.Model):
         )
         batch = wizard.batches[0]
         vals = wizard._create_payment_vals_from_wizard(batch)
-        vals.update(xero_payment_id=record.xero_id, xero_tenant_id=tenant.id)
         to_process = [{"create_vals": vals, "to_reconcile": batch["lines"], "batch": batch}]
         payment = wizard._init_payments(to_process, edit_mode=True)
+        payment._xero_write_fields({"xero_payment_id": record.xero_id, "xero_tenant_id": tenant.id})
         payment._xero_force_rate(record)
         wizard._post_payments(to_process, edit_mode=True)
         wizard._reconcile_payments(to_process, edit_mode=True)

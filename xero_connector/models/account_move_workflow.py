@@ -41,19 +41,20 @@ class AccountMove(models.Model):
     xero_company_connected = fields.Boolean(
         "Xero connected",
         compute="_compute_xero_company_connected",
+        compute_sudo=True,  # for invoicing users, who may not read logins or organisations (a bool)
         help="The document's company has a Xero organisation reachable through a connected Xero login.",
     )
 
     @api.depends("company_id.xero_tenant_id", "xero_tenant_id")
     def _compute_xero_company_connected(self):
-        tenants = (self.xero_tenant_id | self.company_id.xero_tenant_id).sudo()
+        tenants = self.xero_tenant_id | self.company_id.xero_tenant_id
         connected = {
             tenant.id
             for tenant in tenants
             if tenant.connection_id.state == "connected"
-            or self.env["xero.connection"]
-            .sudo()
-            .search_count([("tenant_ids", "in", tenant.ids), ("state", "=", "connected")], limit=1)
+            or self.env["xero.connection"].search_count(
+                [("tenant_ids", "in", tenant.ids), ("state", "=", "connected")], limit=1
+            )
         }
         for move in self:
             tenant = move.xero_tenant_id or move.company_id.xero_tenant_id

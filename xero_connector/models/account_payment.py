@@ -236,7 +236,7 @@ class AccountPayment(models.Model):
         document = answer.element or {}
         taken = set(
             self.env["xero.payment"]
-            .sudo()
+            ._store()
             .search([("move_id", "=", move.id), "|", ("payment_id", "!=", False), ("origin", "=", "odoo")])
             .mapped("xero_id")
         )
@@ -358,7 +358,7 @@ class AccountPayment(models.Model):
         """The payment is in Xero too: say so on the documents and plan its removal in Xero,
         which Odoo does not do by itself."""
         for payment in self.filtered(lambda p: p.xero_payment_id and not p.xero_deleted_in_xero):
-            records = payment.sudo().xero_payment_ids
+            records = self.env["xero.payment"]._store().search([("payment_id", "=", payment.id)])
             moves = records.move_id
             message = _(
                 "Payment %(payment)s was %(action)s in Odoo but is still in Xero (%(org)s, %(ids)s): delete it "

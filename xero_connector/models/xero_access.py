@@ -93,10 +93,12 @@ class XeroAccess(models.AbstractModel):
     def _xero_check_document_companies(self, tenants):
         """Syncing an organisation's payments writes on every exported document of it: the
         caller must work in every company whose documents went there, and may register
-        payments (the Odoo payments are then created as an internal step)."""
+        payments (the Odoo payments are then created as an internal step). Returns those
+        companies (the sync then runs in them, ``allowed_company_ids``); none for superuser."""
         if self.env.su:
-            return True
+            return self.env["res.company"]
         companies = self.env.user.company_ids
+        allowed = self.env["res.company"]
         for tenant in tenants.sudo():
             groups = (
                 self.env["account.move"]
@@ -107,6 +109,7 @@ class XeroAccess(models.AbstractModel):
             )
             used = tenant.company_ids | self.env["res.company"].browse([c.id for (c,) in groups])
             foreign = used - companies
+            allowed |= used
             if foreign:
                 raise AccessError(
                     _(
@@ -123,7 +126,7 @@ class XeroAccess(models.AbstractModel):
                     "sync them."
                 )
             )
-        return True
+        return allowed.with_env(self.env)
 
     @api.model
     def _xero_level_message(self, level):

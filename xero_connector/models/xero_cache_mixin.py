@@ -225,8 +225,8 @@ class XeroCacheMixin(models.AbstractModel):
     @api.model
     def _xero_stamp(self, tenant, values):
         """The organisation's cache stamps (when a list was last read), written with the
-        cache: Xero users refresh it, while only managers may write ``xero.tenant``."""
-        tenant.sudo().write(values)
+        cache by the organisation's stamp writer (``xero.tenant._xero_stamp``)."""
+        tenant._xero_stamp(values)
 
     @api.model
     def _xero_refresh_complete(self, tenant, method, operation, collection, **params):

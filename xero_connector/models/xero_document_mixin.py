@@ -91,8 +91,9 @@ class XeroDocumentMixin(models.AbstractModel):
         for document in self:
             if not document.xero_id:
                 tenant = document.company_id.xero_tenant_id
-                # An archived organisation takes no new documents.
-                document.xero_tenant_id = tenant if tenant.sudo().active else False
+                # An archived organisation takes no new documents. (A stored compute runs as
+                # superuser: invoicing users, who may not read xero.tenant, create documents.)
+                document.xero_tenant_id = tenant if tenant.active else False
 
     @api.constrains("xero_tenant_id", "company_id")
     def _check_xero_tenant_company(self):

@@ -126,9 +126,9 @@ class XeroManualJournal(models.Model):
     def _xero_run(self, company, tenant):
         """Send what changed in ``company``'s balances to ``tenant``. Returns stats:
         {"sent", "adjustments", "recovered", "days", "problems", "warnings"}. With problems
-        nothing is sent."""
-        company, tenant = company.sudo(), tenant.sudo()
-        journals = self.sudo()
+        nothing is sent. In the run's environment (superuser: ``_xero_run_journals``)."""
+        company, tenant = company.with_env(self.env), tenant.with_env(self.env)
+        journals = self
         stats = {"sent": 0, "adjustments": 0, "recovered": 0, "days": 0, "problems": [], "warnings": []}
         today = company._xero_journals_today()
         start = company.xero_journals_start_date or today
@@ -434,10 +434,8 @@ class XeroManualJournal(models.Model):
         fiscal year's lock date while no exception lets someone post before it."""
         company.ensure_one()
         locks = [company.hard_lock_date]
-        exceptions = (
-            self.env["account.lock_exception"]
-            .sudo()
-            .search_count([("company_id", "=", company.id), ("state", "=", "active")])
+        exceptions = self.env["account.lock_exception"].search_count(  # the run's (superuser)
+            [("company_id", "=", company.id), ("state", "=", "active")]
         )
         if not exceptions:
             locks.append(company.fiscalyear_lock_date)

@@ -28,9 +28,10 @@ class XeroManualJournal(models.Model):
         """Synchronize now (the caller checked the manager's access): each organisation at most
         once per 5 minutes; one notification saying what was sent, or what stops it."""
         messages, kind = [], "success"
+        run = self.sudo()  # the run writes manual journals, read-only for users (see _xero_run_journals)
         for tenant in tenants:
             self._xero_journals_check_throttle(tenant)
-            results = self._xero_run_journals(tenant.sudo())
+            results = run._xero_run_journals(tenant)
             message, tenant_kind = self._xero_journals_summary(tenant, results)
             messages.append(message)
             if tenant_kind != "success":
@@ -107,8 +108,14 @@ class XeroManualJournal(models.Model):
     @api.model
     def _xero_run_journals(self, tenant, companies=None):
         """Run the balances of ``companies`` (default: every company of ``tenant`` that sends
-        them). Returns {company: stats}, or None when another run holds the lock."""
+        them). Returns {company: stats}, or None when another run holds the lock.
+
+        Runs as superuser, entered once: after the manager check (``_xero_sync_notification``)
+        or from the evening cron. Everything it reads and writes (the company's journal items
+        and lock dates, the manual journals, lines and ledger, the run's problems and stamp)
+        is reached from this environment; nothing inside calls ``sudo()`` again."""
         tenant.ensure_one()
+        tenant = tenant.with_env(self.env)
         if not self._xero_lock_journals(tenant):
             return None
         if companies is None:
@@ -127,8 +134,8 @@ class XeroManualJournal(models.Model):
                     "problems": [str(error)],
                     "warnings": [],
                 }
-                company.sudo().xero_journals_problems = str(error)
-        tenant.sudo().xero_journals_synced_at = fields.Datetime.now()
+                company.xero_journals_problems = str(error)
+        tenant.xero_journals_synced_at = fields.Datetime.now()
         return results
 
     @api.model

@@ -126,9 +126,7 @@ class XeroPayment(models.Model):
         for tenant, payments in by_tenant.items():
             moves = {
                 m.xero_id: m
-                for m in self.env["account.move"]
-                .sudo()
-                .search(
+                for m in self.env["account.move"].search(
                     [
                         ("xero_tenant_id", "=", tenant.id),
                         ("xero_id", "in", payments.mapped("document_xero_id")),
@@ -169,9 +167,11 @@ class XeroPayment(models.Model):
 
     @api.model
     def _store(self):
-        """The payments as Xero holds them, like the cache: read-only for users, written and
-        read by the payment syncs (after ``_xero_check_payment_sync``, or in their crons) and
-        by the payment export whoever registered the payment."""
+        """**The** store of the payments as Xero holds them, like the cache: read-only for
+        users, written and read by the payment syncs (after ``_xero_check_payment_sync``, or
+        in their crons), and read by the payment export (an earlier attempt's payment) and by a
+        cancelled payment's alert, whoever registered the payment. Its records stay in this
+        environment: what they link (``_xero_link_documents``) is found as superuser."""
         return self.sudo()
 
     # ------------------------------------------------------------------------------------
@@ -180,10 +180,16 @@ class XeroPayment(models.Model):
     @api.model
     def _xero_check_payment_sync(self, tenants):
         """Who may sync these organisations' payments: a Xero user reaching them, working in
-        every company whose documents went there, and allowed to register payments."""
+        every company whose documents went there, and allowed to register payments. Returns
+        this model in those companies (``allowed_company_ids``): the sync then reads and
+        writes the documents as the caller, whichever companies the company switcher shows."""
         Access = self.env["xero.access"]
         Access._xero_check_access("user", tenants)
-        Access._xero_check_document_companies(tenants)
+        companies = Access._xero_check_document_companies(tenants)
+        if not companies:
+            return self
+        current = self.env.companies & companies
+        return self.with_context(allowed_company_ids=(current | companies).ids)
 
     @api.model
     def _xero_payment_summary(self, tenant, stats):
@@ -227,7 +233,7 @@ class XeroPayment(models.Model):
         tenant.ensure_one()
         if not self._xero_lock_payments(tenant):
             return {"busy": True}
-        tenant = tenant.sudo()
+        tenant = tenant.with_env(self.env)  # the companies the check allowed
         stats = {"calls": 0, "seen": 0, "created": 0, "flagged": 0}
         touched = set()  # Xero ids of documents whose money moved
         ranged = bool(date_from or date_to)
@@ -251,7 +257,7 @@ class XeroPayment(models.Model):
             where=where,
         )
         if newest and not ranged:
-            tenant.xero_payments_synced_at = max(filter(None, [newest, since]))
+            tenant._xero_stamp({"xero_payments_synced_at": max(filter(None, [newest, since]))})
         if not ranged:
             docs_since = tenant.xero_payment_docs_synced_at
             newest = self._xero_read_pages(
@@ -264,15 +270,13 @@ class XeroPayment(models.Model):
                 since=docs_since,
             )
             if newest:
-                tenant.xero_payment_docs_synced_at = max(filter(None, [newest, docs_since]))
+                tenant._xero_stamp({"xero_payment_docs_synced_at": max(filter(None, [newest, docs_since]))})
         ids = sorted(set(invoice_ids or ()))
         for docs in tenant._xero_documents("Invoices", _("reading invoices"), ids=ids):
             stats["calls"] += 1
             self._xero_store_invoices(tenant, docs, touched, stats)
-        moves = (
-            self.env["account.move"]
-            .sudo()
-            .search([("xero_tenant_id", "=", tenant.id), ("xero_id", "in", list(touched))])
+        moves = self.env["account.move"].search(
+            [("xero_tenant_id", "=", tenant.id), ("xero_id", "in", list(touched))]
         )
         moves._xero_apply_payments(stats)
         _logger.info("Xero payments of %s: %s", tenant.name, stats)
@@ -314,7 +318,6 @@ class XeroPayment(models.Model):
         accounts = {
             a.xero_id: a
             for a in self.env["xero.account"]
-            .sudo()
             .with_context(active_test=False)
             .search([("tenant_id", "=", tenant.id)])
         }
@@ -373,9 +376,9 @@ class XeroPayment(models.Model):
         XeroPayment = self._store()
         moves = {
             m.xero_id: m
-            for m in self.env["account.move"]
-            .sudo()
-            .search([("xero_tenant_id", "=", tenant.id), ("xero_id", "in", [d["InvoiceID"] for d in docs])])
+            for m in self.env["account.move"].search(
+                [("xero_tenant_id", "=", tenant.id), ("xero_id", "in", [d["InvoiceID"] for d in docs])]
+            )
         }
         newest = None
         for doc in docs:

@@ -69,7 +69,7 @@ class XeroSender(models.AbstractModel):
         """Those of ``records`` an earlier write may have created in Xero (its answer never
         came): they are looked up before anything is sent again. With ``key``: whether that
         very write was attempted."""
-        Attempt = self.env["xero.export.attempt"].sudo()
+        Attempt = self.env["xero.export.attempt"]._log()
         if key:
             return bool(Attempt.search_count([("idempotency_key", "=", key)], limit=1))
         return Attempt._in_doubt(records)

@@ -147,6 +147,20 @@ class XeroTenant(models.Model):
         dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
         return idempotency_key(dbuuid, purpose, self.tenant_id, *content)
 
+    def _xero_stamp(self, values):
+        """**The** writer of the organisation's stamps: when a list, the payments or the
+        purchase orders were last read from Xero, when the balances journals last ran. Written
+        by whoever ran that read (Xero users' refreshes and payment syncs, after their check),
+        while only managers may write ``xero.tenant``; nothing but these stamps."""
+        others = [
+            name
+            for name in values
+            if self._fields[name].type != "datetime" or not name.endswith(("_synced_at", "_refreshed_at"))
+        ]
+        if others:
+            raise ValueError(f"Not organisation stamps: {others}")
+        self.sudo().write(values)
+
     def _refresh_organisation_details(self):
         for tenant in self:
             answer = tenant._xero_call(_("reading the organisation"), "get_organisations")
@@ -515,8 +529,7 @@ class XeroTenant(models.Model):
     xero_payment_ids = fields.One2many("xero.payment", "tenant_id", "Xero payments", readonly=True)
 
     def action_xero_sync_payments(self):
-        XeroPayment = self.env["xero.payment"]
-        XeroPayment._xero_check_payment_sync(self)
+        XeroPayment = self.env["xero.payment"]._xero_check_payment_sync(self)
         return XeroPayment._xero_sync_notification(self)
 
     def action_xero_open_payments(self):

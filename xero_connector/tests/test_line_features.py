@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .test_export import XeroExportCase
 
@@ -193,6 +193,24 @@ class TestLineFeatures(XeroExportCase):
     def test_xero_buttons_only_while_connected(self):
         move = self.make_move()
         self.assertTrue(move.xero_company_connected)
+        # An invoicing user without the Xero group, who may read neither logins nor
+        # organisations, creates a document for the organisation and sees its Xero buttons.
+        clerk = new_test_user(
+            self.env, login="plain_invoicing", groups="base.group_user,account.group_account_invoice"
+        )
+        theirs = (
+            self.env["account.move"]
+            .with_user(clerk)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_date": move.invoice_date,
+                }
+            )
+        )
+        self.assertEqual(theirs.sudo().xero_tenant_id, self.tenant)
+        self.assertTrue(theirs.xero_company_connected)
         connection = self.connection_of(self.xero_manager)
         connection.state = "reconnect"
         move.invalidate_recordset(["xero_company_connected"])

@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import sandbox_client
@@ -300,6 +300,36 @@ class TestPayments(XeroPaymentCase):
         self.assertEqual(answer["tag"], "display_notification")
         self.assertIn("holds no payment", answer["params"]["message"])
         self.assertEqual(answer["params"]["next"], {"type": "ir.actions.act_window_close"})
+
+    def test_sync_runs_in_the_companies_the_check_allowed(self):
+        """The sync runs as the user (no superuser behind it) in every company whose
+        documents went to the organisation, not only those the company switcher shows: a
+        Xero user of an organisation shared by two companies, with only the other one
+        selected, still gets the Odoo payment on this company's document."""
+        move = self.exported()
+        self.pay_in_xero(move, 30.0)
+        other = self.env["res.company"].create(
+            {"name": "Harbour Branch Ltd", "xero_tenant_id": self.tenant.id}
+        )
+        self.xero_user.write({"company_ids": [Command.link(other.id)]})
+        wizard = (
+            self.env["xero.payments.wizard"]
+            .with_user(self.xero_user)
+            .with_context(allowed_company_ids=[other.id])
+            .create(
+                {
+                    "tenant_id": self.tenant.id,
+                    "date_from": fields.Date.today(),
+                    "date_to": fields.Date.today(),
+                }
+            )
+        )
+        answer = wizard.action_get_payments()
+        self.assertIn("1 Odoo payment(s) created", answer["params"]["message"])
+        payment = self.odoo_payments(move)
+        self.assertEqual(len(payment), 1)
+        self.assertEqual(payment.create_uid, self.xero_user)
+        self.assertAlmostEqual(move.amount_residual, move.amount_total - 30.0, places=2)
 
     def test_update_from_xero_button(self):
         move = self.exported()

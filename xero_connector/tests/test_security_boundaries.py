@@ -354,3 +354,31 @@ class TestSecurityBoundaries(XeroSecurityCase):
         self.assertEqual(self.env["account.payment"].search_count([]), payments_before + 1)
         self.assertEqual(move.amount_residual, move.amount_total - 100.0)
         self.assertEqual(fields.Date.today(), self.odoo_payments(move).date)
+
+    def test_7_payment_sync_needs_every_company_of_the_organisation(self):
+        """The sync writes on every exported document of the organisation, so it runs in all
+        their companies: a Xero user who may register payments but works in only one of the
+        organisation's two companies is refused, before any call."""
+        move = self.exported()
+        self.pay_in_xero(move, 100.0)
+        self.company_b.xero_tenant_id = self.tenant  # organisation A now serves company B too
+        payments_before = self.env["account.payment"].search_count([])
+        mark = self.mark()
+        with self.assertRaisesRegex(AccessError, "writes on documents of Beta Security Co"):
+            self.attack(self.xero_user, "xero.tenant", "action_xero_sync_payments", self.tenant.ids)
+        with self.assertRaisesRegex(AccessError, "writes on documents of Beta Security Co"):
+            self.attack(self.xero_user, "account.move", "action_xero_update_payments", move.ids)
+        self.assertNoXeroCall(mark)
+        self.assertEqual(self.env["account.payment"].search_count([]), payments_before)
+        self.assertFalse(self.env["xero.payment"].search([("move_id", "=", move.id)]))
+        self.assertEqual(move.amount_residual, move.amount_total)
+        # Working in both companies, the same user may (in both, whichever one is selected).
+        self.xero_user.write({"company_ids": [Command.link(self.company_b.id)]})
+        self.attack(
+            self.xero_user,
+            "xero.tenant",
+            "action_xero_sync_payments",
+            self.tenant.ids,
+            company=self.company_b,
+        )
+        self.assertEqual(move.amount_residual, move.amount_total - 100.0)

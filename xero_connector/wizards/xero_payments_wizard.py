@@ -28,8 +28,7 @@ class XeroPaymentsWizard(models.TransientModel):
     def action_get_payments(self):
         """The Get Xero Payments button."""
         self.ensure_one()
-        XeroPayment = self.env["xero.payment"]
-        XeroPayment._xero_check_payment_sync(self.tenant_id)
+        XeroPayment = self.env["xero.payment"]._xero_check_payment_sync(self.tenant_id)
         stats = XeroPayment._xero_sync_payments(
             self.tenant_id, date_from=self.date_from, date_to=self.date_to
         )
