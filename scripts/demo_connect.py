@@ -20,6 +20,10 @@ from xero_sandbox.client import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxClien
 from xero_sandbox.odoo_login import connect_admin  # noqa: E402
 
 
+# The sandbox's demo organisations, in the order of the demo companies (San Francisco, Chicago).
+DEMO_ORGANISATIONS = ("Demo Company (NZ)", "Demo Company (AU)")
+
+
 def main(db, sandbox_url, odoo_url):
     odoo.tools.config.parse_config(["-c", os.environ["ODOO_RC_FILE"], "-d", db])
     sandbox = SandboxClient(sandbox_url)
@@ -33,7 +37,11 @@ def main(db, sandbox_url, odoo_url):
                 env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
         admin.company_ids |= companies
 
-        demo_orgs = sandbox.orgs()[:2]
+        # Odoo's demo documents (all in San Francisco) charge 15 %: San Francisco works with the
+        # New Zealand organisation (15 % GST), Chicago with the Australian one (10 % GST), so that
+        # every demo tax has a Xero rate of its own percentage.
+        by_name = {org["name"]: org for org in sandbox.orgs()}
+        demo_orgs = [by_name[name] for name in DEMO_ORGANISATIONS]
         # The demo app is a new Starter-tier app (granular scopes, one organisation per
         # consent): one consent round per organisation, as an administrator would do it.
         try:
@@ -79,9 +87,10 @@ def map_demo(env, company):
     tenant = company.xero_tenant_id.with_env(env)
     tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant)
     rates = {r.tax_type: r for r in env["xero.tax.rate"].search([("tenant_id", "=", tenant.id)])}
-    accounts = {a.code: a for a in env["xero.account"].search([("tenant_id", "=", tenant.id)])}
     sale_rate = rates.get("OUTPUT") or rates.get("OUTPUT2")
     purchase_rate = rates.get("INPUT") or rates.get("INPUT2")
+    give_taxes_the_organisation_rates(env, company, {"sale": sale_rate, "purchase": purchase_rate})
+    accounts = {a.code: a for a in env["xero.account"].search([("tenant_id", "=", tenant.id)])}
     tenant.write(
         {
             "xero_default_sales_account_id": accounts["200"].id,
@@ -90,12 +99,8 @@ def map_demo(env, company):
             "xero_default_purchase_tax_rate_id": purchase_rate.id,
         }
     )
+    # Every demo tax now has a Xero rate of its percentage and kind: auto-matching maps them all.
     env["xero.tax.map"]._xero_auto_match(tenant)
-    # The demo's Odoo taxes (15%) have no twin among the sandbox's GST rates: map them by
-    # hand to the organisation's sales and purchase GST, as an accountant would.
-    for mapping in env["xero.tax.map"].search([("tenant_id", "=", tenant.id), ("tax_rate_id", "=", False)]):
-        rate = sale_rate if mapping.tax_id.type_tax_use == "sale" else purchase_rate
-        mapping.write({"tax_rate_id": rate.id, "match_state": "manual"})
     env["xero.account.map"]._xero_auto_match(tenant)
     templates = env["product.template"].search([("company_id", "in", [False, company.id])])
     env["xero.product.map"]._xero_auto_match(tenant, templates)
@@ -122,6 +127,28 @@ def map_demo(env, company):
     health._check()
     left = ", ".join(f"{line.kind}: {line.name}" for line in health.line_ids) or "nothing"
     print(f"[run] {tenant.name}: cache refreshed, mappings set; mapping health lists {left}")
+
+
+def give_taxes_the_organisation_rates(env, company, rates):
+    """The company's default sales and purchase taxes charge the percentage of its
+    organisation's GST (``rates``: {use: Xero rate}), as a company set up in that country
+    would: a tax no document uses yet takes that percentage and name; one in use is kept."""
+    defaults = {"sale": company.account_sale_tax_id, "purchase": company.account_purchase_tax_id}
+    for use, tax in defaults.items():
+        rate = rates[use]
+        if not tax or not rate or tax.amount_type != "percent" or tax.amount == rate.effective_rate:
+            continue
+        used = env["account.move.line"].search_count([("tax_ids", "in", tax.ids)], limit=1) or env[
+            "purchase.order.line"
+        ].search_count([("taxes_id", "in", tax.ids)], limit=1)
+        if used:
+            print(f"[run] {company.name}: {tax.name} is used by documents; left at {tax.amount:g} %")
+            continue
+        name = f"GST {rate.effective_rate:g}%"
+        tax.write({"amount": rate.effective_rate, "name": name})
+        if tax.tax_group_id.company_id == company:
+            tax.tax_group_id.name = name  # the totals' label on invoices and orders
+        print(f"[run] {company.name}: {use} tax set to {tax.name} ({rate.display_name} in Xero)")
 
 
 if __name__ == "__main__":
