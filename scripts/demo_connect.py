@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, api  # noqa: E402
+from odoo import SUPERUSER_ID, Command, api  # noqa: E402
 
 from xero_sandbox.client import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxClient  # noqa: E402
 from xero_sandbox.odoo_login import connect_admin  # noqa: E402
@@ -99,6 +99,7 @@ def map_demo(env, company):
             "xero_default_purchase_tax_rate_id": purchase_rate.id,
         }
     )
+    demo_requests_for_quotation(env, company)
     # Every demo tax now has a Xero rate of its percentage and kind: auto-matching maps them all.
     env["xero.tax.map"]._xero_auto_match(tenant)
     env["xero.account.map"]._xero_auto_match(tenant)
@@ -149,6 +150,44 @@ def give_taxes_the_organisation_rates(env, company, rates):
         if tax.tax_group_id.company_id == company:
             tax.tax_group_id.name = name  # the totals' label on invoices and orders
         print(f"[run] {company.name}: {use} tax set to {tax.name} ({rate.display_name} in Xero)")
+
+
+def demo_requests_for_quotation(env, company):
+    """Requests for quotation for README step 10 in a company Odoo's demo gave none (Chicago),
+    on the company's purchase tax: two vendors, two products each."""
+    Order = env["purchase.order"].with_company(company)
+    if Order.search_count([("company_id", "=", company.id)], limit=1):
+        return
+    products = env["product.product"].search(
+        [("purchase_ok", "=", True), ("company_id", "in", (False, company.id)), ("standard_price", ">", 0)],
+        order="id",
+        limit=4,
+    )
+    vendors = env["res.partner"].search(
+        [("is_company", "=", True), ("supplier_rank", ">", 0), ("company_id", "in", (False, company.id))],
+        order="id",
+        limit=2,
+    ) or env["res.partner"].search([("is_company", "=", True), ("company_id", "=", False)], limit=2)
+    tax = company.account_purchase_tax_id
+    for index, vendor in enumerate(vendors):
+        Order.create(
+            {
+                "partner_id": vendor.id,
+                "company_id": company.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_qty": 5 + index,
+                            "price_unit": product.standard_price,
+                            "taxes_id": [Command.set(tax.ids)],
+                        }
+                    )
+                    for product in products[index * 2 : index * 2 + 2]
+                ],
+            }
+        )
+    print(f"[run] {company.name}: {len(vendors)} requests for quotation")
 
 
 if __name__ == "__main__":
