@@ -19,7 +19,6 @@ from odoo import SUPERUSER_ID, Command, api  # noqa: E402
 from xero_sandbox.client import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxClient  # noqa: E402
 from xero_sandbox.odoo_login import connect_admin  # noqa: E402
 
-
 # The sandbox's demo organisations, in the order of the demo companies (San Francisco, Chicago).
 DEMO_ORGANISATIONS = ("Demo Company (NZ)", "Demo Company (AU)")
 

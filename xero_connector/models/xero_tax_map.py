@@ -92,12 +92,16 @@ class XeroTaxMap(models.Model):
             tax, use = mapping.tax_id, mapping.tax_id.type_tax_use
             odoo_rate = self._xero_effective_rate(tax) if tax else None
             mapping.odoo_rate = odoo_rate or 0.0
-            mapping.rate_difference = mapping._xero_rate_difference(odoo_rate) if mapping.tax_rate_id else False
+            mapping.rate_difference = (
+                mapping._xero_rate_difference(odoo_rate) if mapping.tax_rate_id else False
+            )
             if not mapping.tenant_id or use not in ("sale", "purchase"):
                 mapping.allowed_rate_ids = Rate
                 continue
             if mapping.tenant_id.id not in rates_by_tenant:
-                rates_by_tenant[mapping.tenant_id.id] = Rate.search([("tenant_id", "=", mapping.tenant_id.id)])
+                rates_by_tenant[mapping.tenant_id.id] = Rate.search(
+                    [("tenant_id", "=", mapping.tenant_id.id)]
+                )
             mapping.allowed_rate_ids = rates_by_tenant[mapping.tenant_id.id].filtered(
                 lambda rate, u=use: self._xero_fits_side(
                     rate, u, tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate, rate.name)

@@ -86,14 +86,20 @@ class TestMapping(XeroSandboxCase):
 
     def test_a_rate_of_another_percentage_is_refused_unless_a_xero_manager_confirms_it(self):
         sale_15 = self.env["account.tax"].create({"name": "Sales 15%", "amount": 15, "type_tax_use": "sale"})
-        invoice = self.env["account.move"].with_company(self.company_a).create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner.id,
-                "invoice_line_ids": [
-                    Command.create({"name": "Gadget", "price_unit": 100, "tax_ids": [Command.set(sale_15.ids)]})
-                ],
-            }
+        invoice = (
+            self.env["account.move"]
+            .with_company(self.company_a)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Gadget", "price_unit": 100, "tax_ids": [Command.set(sale_15.ids)]}
+                        )
+                    ],
+                }
+            )
         )
         invoice.action_post()
         # The drop-down offers the organisation's sales rates only, each with its percentage.
@@ -120,17 +126,26 @@ class TestMapping(XeroSandboxCase):
         # A Xero user may not confirm it; a Xero manager does, and the mapping says who.
         mapping = self.env["xero.tax.map"].create({"tenant_id": self.tenant_a.id, "tax_id": sale_15.id})
         clerk = self.user_in(
-            "tax_clerk", "base.group_user,account.group_account_invoice,xero_connector.group_xero_user", self.company_a
+            "tax_clerk",
+            "base.group_user,account.group_account_invoice,xero_connector.group_xero_user",
+            self.company_a,
         )
         with self.assertRaises(AccessError):
-            mapping.with_user(clerk).write({"tax_rate_id": self._rate("OUTPUT").id, "rate_difference_confirmed": True})
+            mapping.with_user(clerk).write(
+                {"tax_rate_id": self._rate("OUTPUT").id, "rate_difference_confirmed": True}
+            )
         form = Form(mapping.with_user(self.xero_manager))
         form.tax_rate_id = self._rate("OUTPUT")
         form.rate_difference_confirmed = True
         form.save()
         self.assertRecordValues(
             mapping,
-            [{"tax_rate_id": self._rate("OUTPUT").id, "rate_difference_confirmed_by_id": self.xero_manager.id}],
+            [
+                {
+                    "tax_rate_id": self._rate("OUTPUT").id,
+                    "rate_difference_confirmed_by_id": self.xero_manager.id,
+                }
+            ],
         )
         # Mapping health lists it, with who confirmed it, as a choice made, not as something to map.
         action = self.tenant_a.with_user(self.xero_manager).action_open_mapping_health()
@@ -153,7 +168,10 @@ class TestMapping(XeroSandboxCase):
         self.sale_10.amount = 12.5
         health.with_user(self.xero_manager).action_refresh()
         changed = health.line_ids.filtered(lambda line: line.res_id == self.sale_10.id)
-        self.assertRecordValues(changed, [{"kind": "tax_rate", "name": "Sales 10% → GST on Income (10 %) (Odoo 12.5 %, Xero 10 %)"}])
+        self.assertRecordValues(
+            changed,
+            [{"kind": "tax_rate", "name": "Sales 10% → GST on Income (10 %) (Odoo 12.5 %, Xero 10 %)"}],
+        )
         self.assertEqual(changed.with_user(self.xero_manager).action_fix()["res_model"], "xero.tax.map")
 
     def test_default_tax_rates(self):

@@ -24,7 +24,7 @@ class TestPurchaseOrderTours(XeroPurchaseOrderCase):
         buyer confirms, the queue sends the order, the buyer receives the products, creates the
         bill and confirms it; the bill is the order's Xero bill, not sent again."""
         self.company.write({"xero_po_mode": "bill", "xero_po_trigger": "confirm"})
-        receiver = new_test_user(
+        new_test_user(
             self.env,
             login="xero_receiver",
             groups="base.group_user,purchase.group_purchase_user,stock.group_stock_user,"
@@ -37,14 +37,18 @@ class TestPurchaseOrderTours(XeroPurchaseOrderCase):
             lines=[{"product_id": lamps.id, "product_qty": 15, "price_unit": 38.0}], confirm=False
         )
         self.start_tour(
-            f"/odoo/action-purchase.purchase_rfq/{order.id}", "xero_po_bill_confirm_tour", login="xero_receiver"
+            f"/odoo/action-purchase.purchase_rfq/{order.id}",
+            "xero_po_bill_confirm_tour",
+            login="xero_receiver",
         )
         self.assertEqual(order.xero_export_state, "queued")
         self.env["account.move"]._cron_xero_export_queue()  # the queue, woken by the confirmation
         self.assertEqual((order.xero_kind, order.xero_export_state), ("bill", "exported"), order.xero_error)
         puts = len(self.puts())
         self.start_tour(
-            f"/odoo/action-purchase.purchase_rfq/{order.id}", "xero_po_bill_receive_tour", login="xero_receiver"
+            f"/odoo/action-purchase.purchase_rfq/{order.id}",
+            "xero_po_bill_receive_tour",
+            login="xero_receiver",
         )
         bill = order.invoice_ids
         self.assertEqual(bill.state, "posted")

@@ -60,7 +60,9 @@ class XeroMappingHealth(models.TransientModel):
     def _compute_counts(self):
         """What still needs someone: a confirmed exception is listed, not counted."""
         for health in self:
-            health.unmapped_count = len(health.line_ids.filtered(lambda line: line.kind not in CONFIRMED_KINDS))
+            health.unmapped_count = len(
+                health.line_ids.filtered(lambda line: line.kind not in CONFIRMED_KINDS)
+            )
 
     # ------------------------------------------------------------------------------------
     # Opening
@@ -251,12 +253,16 @@ class XeroMappingHealth(models.TransientModel):
         """The organisation's taxes mapped to a Xero rate of another percentage: to fix when
         nobody confirmed it (a tax whose percentage changed after it was mapped), listed with
         who confirmed it otherwise. ``taxes``: {tax id: open documents using it}."""
-        maps = self.env["xero.tax.map"].search([("tenant_id", "=", self.tenant_id.id), ("tax_rate_id", "!=", False)])
+        maps = self.env["xero.tax.map"].search(
+            [("tenant_id", "=", self.tenant_id.id), ("tax_rate_id", "!=", False)]
+        )
         lines = []
         for mapping in maps.filtered("rate_difference"):
             confirmed = mapping.rate_difference_confirmed
             vals = self._line(
-                "tax_rate_confirmed" if confirmed else "tax_rate", mapping.tax_id, taxes.get(mapping.tax_id.id, 0)
+                "tax_rate_confirmed" if confirmed else "tax_rate",
+                mapping.tax_id,
+                taxes.get(mapping.tax_id.id, 0),
             )
             vals["name"] = (
                 _(
