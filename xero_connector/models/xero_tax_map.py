@@ -28,7 +28,7 @@ class XeroTaxMap(models.Model):
     type_tax_use = fields.Selection(related="tax_id.type_tax_use", store=True, string="Used on")
     tax_company_id = fields.Many2one(related="tax_id.company_id", string="Company")
     odoo_rate = fields.Float(
-        "Odoo rate (%)", compute="_compute_rates", digits=(16, 4), help="The percentage Odoo charges."
+        "Odoo rate (%)", compute="_compute_rates", digits=(16, 2), help="The percentage Odoo charges."
     )
     allowed_rate_ids = fields.Many2many(
         "xero.tax.rate",
@@ -44,6 +44,7 @@ class XeroTaxMap(models.Model):
     )
     xero_rate = fields.Float(related="tax_rate_id.effective_rate", string="Xero rate (%)")
     rate_difference = fields.Char(
+        "Rate differs",
         compute="_compute_rates",
         help="Set when Xero would compute another percentage than Odoo charges: both rates.",
     )
