@@ -20,4 +20,4 @@ pot:            ## xero_connector/i18n/xero_connector.pot from the module's term
 	bash scripts/make_pot.sh
 
 clean-db:       ## drop the demo and test databases (the template is kept)
-	bash -c 'source scripts/env.sh; ROOT=$$PWD; dropdb --if-exists xero_demo; dropdb --if-exists xero_test'
+	bash -c 'source scripts/env.sh; ROOT=$$PWD; dropdb --if-exists xero_demo; dropdb --if-exists xero_demo_base; dropdb --if-exists xero_test'

@@ -17,16 +17,26 @@ start_sandbox "$XERO_SANDBOX_PORT" "$LOGDIR/sandbox.log"
 trap stop_sandbox EXIT
 export XERO_SANDBOX_URL="http://127.0.0.1:$XERO_SANDBOX_PORT"
 
-if ! psql -d postgres -tAc "select 1 from pg_database where datname='$DEMO_DB'" | grep -q 1 \
-  || [ ! -d "$ODOO_DATA_DIR/filestore/$DEMO_DB" ]; then
-  dropdb --if-exists "$DEMO_DB" 2>/dev/null
-  echo "[run] creating demo database $DEMO_DB (about two minutes, once)"
-  "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" -i xero_connector \
+# The sandbox starts empty on every run, so the demo database does too: a copy (seconds) of
+# $DEMO_DB_BASE (module installed, not connected), then connected afresh. A database kept from
+# the last run would point at contacts and documents the new sandbox never had.
+DEMO_DB_BASE="${DEMO_DB}_base"
+FILESTORE="$ODOO_DATA_DIR/filestore"
+if ! psql -d postgres -tAc "select 1 from pg_database where datname='$DEMO_DB_BASE'" | grep -q 1 \
+  || [ ! -d "$FILESTORE/$DEMO_DB_BASE" ]; then
+  dropdb --if-exists "$DEMO_DB_BASE" 2>/dev/null
+  echo "[run] creating demo database $DEMO_DB_BASE (about two minutes, once)"
+  "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB_BASE" -i xero_connector \
     --stop-after-init --log-level=warn
 else
-  echo "[run] updating xero_connector in $DEMO_DB"
-  "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB" -u xero_connector --stop-after-init --log-level=warn
+  echo "[run] updating xero_connector in $DEMO_DB_BASE"
+  "$VENV/bin/odoo" -c "$ODOO_RC_FILE" -d "$DEMO_DB_BASE" -u xero_connector --stop-after-init --log-level=warn
 fi
+echo "[run] $DEMO_DB afresh from $DEMO_DB_BASE (the sandbox starts empty)"
+dropdb --if-exists "$DEMO_DB" 2>/dev/null
+createdb -T "$DEMO_DB_BASE" "$DEMO_DB"
+rm -rf "${FILESTORE:?}/$DEMO_DB"
+cp -r "$FILESTORE/$DEMO_DB_BASE" "$FILESTORE/$DEMO_DB"
 "$VENV/bin/python" "$ROOT/scripts/demo_connect.py" "$DEMO_DB" "$XERO_SANDBOX_URL" "http://localhost:$ODOO_HTTP_PORT"
 
 echo "[run] Odoo on http://localhost:$ODOO_HTTP_PORT (database $DEMO_DB, login admin / admin); Ctrl-C stops both"

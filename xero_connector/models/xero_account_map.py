@@ -48,6 +48,7 @@ class XeroAccountMap(models.Model):
     _description = "Xero account of an account"
     _order = "tenant_id, account_id"
     _xero_target_field = "xero_account_id"
+    _xero_confirmation = ("cross_type_confirmed", "cross_type_confirmed_by_id")
 
     account_id = fields.Many2one("account.account", required=True, ondelete="cascade", index=True)
     account_type = fields.Selection(related="account_id.account_type", string="Type")
@@ -130,29 +131,6 @@ class XeroAccountMap(models.Model):
                         kinds=mismatch,
                     )
                 )
-
-    @api.model
-    def _xero_confirmation_vals(self, vals, tenants):
-        """Who confirmed a different kind: a Xero manager of ``tenants``, recorded on the row."""
-        if vals.get("cross_type_confirmed"):
-            self.env["xero.access"]._xero_check_access("manager", tenants)
-            return dict(vals, cross_type_confirmed_by_id=self.env.user.id)
-        if "cross_type_confirmed" in vals:
-            return dict(vals, cross_type_confirmed_by_id=False)
-        return vals
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        Tenant = self.env["xero.tenant"]
-        vals_list = [
-            self._xero_confirmation_vals(vals, Tenant.browse(vals.get("tenant_id"))) for vals in vals_list
-        ]
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "xero_account_id" in vals and "cross_type_confirmed" not in vals:
-            vals = dict(vals, cross_type_confirmed=False)  # another account: confirmed anew
-        return super().write(self._xero_confirmation_vals(vals, self.tenant_id))
 
     # ------------------------------------------------------------------------------------
     # Auto-matching

@@ -43,6 +43,10 @@ class XeroMappingMixin(models.AbstractModel):
 
     # The field holding the Xero record (a cache record with a tenant_id).
     _xero_target_field = None
+    # (flag, confirmed-by field) of a mapping Xero would take but that makes its figures differ
+    # from Odoo's unless a Xero manager confirms it: ticked by a manager only, recorded with
+    # who did it, and confirmed anew when the Xero record changes. None: nothing to confirm.
+    _xero_confirmation = None
 
     tenant_id = fields.Many2one(
         "xero.tenant", string="Organisation", required=True, ondelete="cascade", index=True
@@ -65,15 +69,37 @@ class XeroMappingMixin(models.AbstractModel):
             tenants = self.env["xero.tenant"].browse(self.env.context["default_tenant_id"])
         return tenants or self.env["xero.tenant"].search([("company_ids", "!=", False)])
 
+    @api.model
+    def _xero_confirmation_vals(self, vals, tenants):
+        """Who confirmed: a Xero manager of ``tenants``, recorded on the row."""
+        if not self._xero_confirmation:
+            return vals
+        flag, confirmed_by = self._xero_confirmation
+        if vals.get(flag):
+            self.env["xero.access"]._xero_check_access("manager", tenants)
+            return dict(vals, **{confirmed_by: self.env.user.id})
+        if flag in vals:
+            return dict(vals, **{confirmed_by: False})
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if "match_state" in self._fields and "match_state" not in vals:
                 vals["match_state"] = "manual" if vals.get(self._xero_target_field) else "none"
+        Tenant = self.env["xero.tenant"]
+        vals_list = [
+            self._xero_confirmation_vals(vals, Tenant.browse(vals.get("tenant_id"))) for vals in vals_list
+        ]
         return super().create(vals_list)
 
     def write(self, vals):
         check_tenant_change(self, vals)
+        if self._xero_confirmation:
+            flag = self._xero_confirmation[0]
+            if self._xero_target_field in vals and flag not in vals:
+                vals = dict(vals, **{flag: False})  # another Xero record: confirmed anew
+            vals = self._xero_confirmation_vals(vals, self.tenant_id)
         # Someone picking (or clearing) the Xero record by hand overrides what auto-matching found.
         if "match_state" in self._fields and self._xero_target_field in vals and "match_state" not in vals:
             vals = dict(vals, match_state="manual" if vals[self._xero_target_field] else "none")

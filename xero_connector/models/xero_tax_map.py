@@ -7,6 +7,7 @@ from odoo.tools import float_compare
 
 from .. import tax_kinds
 from .xero_mapping_mixin import MATCH_STATES
+from .xero_tax_rate import percent_text
 
 # Xero's EffectiveRate carries 4 decimals.
 RATE_DIGITS = 4
@@ -21,15 +22,40 @@ class XeroTaxMap(models.Model):
     _description = "Xero tax rate of a tax"
     _order = "tenant_id, type_tax_use, tax_id"
     _xero_target_field = "tax_rate_id"
+    _xero_confirmation = ("rate_difference_confirmed", "rate_difference_confirmed_by_id")
 
     tax_id = fields.Many2one("account.tax", required=True, ondelete="cascade", index=True)
     type_tax_use = fields.Selection(related="tax_id.type_tax_use", store=True, string="Used on")
     tax_company_id = fields.Many2one(related="tax_id.company_id", string="Company")
+    odoo_rate = fields.Float(
+        "Odoo rate (%)", compute="_compute_rates", digits=(16, 2), help="The percentage Odoo charges."
+    )
+    allowed_rate_ids = fields.Many2many(
+        "xero.tax.rate",
+        compute="_compute_rates",
+        string="Rates of the tax's side",
+        help="The organisation's Xero rates Xero lets sit on the tax's side (sales or purchases).",
+    )
     tax_rate_id = fields.Many2one(
         "xero.tax.rate",
         string="Xero tax rate",
         ondelete="set null",
-        domain="[('tenant_id', '=', tenant_id)]",
+        domain="[('tenant_id', '=', tenant_id), ('id', 'in', allowed_rate_ids)]",
+    )
+    xero_rate = fields.Float(related="tax_rate_id.effective_rate", string="Xero rate (%)")
+    rate_difference = fields.Char(
+        "Rate differs",
+        compute="_compute_rates",
+        help="Set when Xero would compute another percentage than Odoo charges: both rates.",
+    )
+    rate_difference_confirmed = fields.Boolean(
+        "Confirm different rate",
+        copy=False,
+        help="A Xero manager confirms that this tax goes to a Xero rate of another percentage: Xero's tax "
+        "return will then not show the tax Odoo charged on these lines.",
+    )
+    rate_difference_confirmed_by_id = fields.Many2one(
+        "res.users", string="Different rate confirmed by", readonly=True, copy=False
     )
     tax_type = fields.Char(related="tax_rate_id.tax_type", string="Xero tax type")
     match_state = fields.Selection(MATCH_STATES, string="Match", default="none", required=True)
@@ -51,6 +77,54 @@ class XeroTaxMap(models.Model):
     _sql_constraints = [
         ("tenant_tax_unique", "unique(tenant_id, tax_id)", "A tax is mapped once per organisation.")
     ]
+
+    @api.depends(
+        "tenant_id",
+        "tax_id.amount",
+        "tax_id.amount_type",
+        "tax_id.type_tax_use",
+        "tax_id.children_tax_ids.amount",
+        "tax_rate_id.effective_rate",
+    )
+    def _compute_rates(self):
+        Rate = self.env["xero.tax.rate"]
+        rates_by_tenant = {}
+        for mapping in self:
+            tax, use = mapping.tax_id, mapping.tax_id.type_tax_use
+            odoo_rate = self._xero_effective_rate(tax) if tax else None
+            mapping.odoo_rate = odoo_rate or 0.0
+            mapping.rate_difference = (
+                mapping._xero_rate_difference(odoo_rate) if mapping.tax_rate_id else False
+            )
+            if not mapping.tenant_id or use not in ("sale", "purchase"):
+                mapping.allowed_rate_ids = Rate
+                continue
+            if mapping.tenant_id.id not in rates_by_tenant:
+                rates_by_tenant[mapping.tenant_id.id] = Rate.search(
+                    [("tenant_id", "=", mapping.tenant_id.id)]
+                )
+            mapping.allowed_rate_ids = rates_by_tenant[mapping.tenant_id.id].filtered(
+                lambda rate, u=use: self._xero_fits_side(
+                    rate, u, tax_kinds.xero_kind(rate.report_tax_type, rate.effective_rate, rate.name)
+                )
+            )
+
+    def _xero_rate_difference(self, odoo_rate):
+        """ "Odoo 15 %, Xero 10 %" when Xero would compute another percentage than Odoo charges
+        on the lines of this tax, else False. Kinds whose Xero rate is not a percentage of the
+        line (GST on imports, withholding, adjustments) and tax kept in the cost on a 0 % rate
+        differ by nature: auto-matching takes them, so no confirmation is asked."""
+        self.ensure_one()
+        if odoo_rate is None or self.tax_id.type_tax_use not in ("sale", "purchase"):
+            return False
+        kind = self._xero_odoo_kind(self.tax_id)
+        if self._xero_fits_rate(self.tax_rate_id, odoo_rate, kind):
+            return False
+        return self.env._(
+            "Odoo %(odoo)s, Xero %(xero)s",
+            odoo=percent_text(odoo_rate),
+            xero=percent_text(self.tax_rate_id.effective_rate),
+        )
 
     def action_auto_match(self):
         """The list's Auto-match: for the organisations of the selected rows, else for the one
@@ -198,11 +272,12 @@ class XeroTaxMap(models.Model):
     # ------------------------------------------------------------------------------------
     # What a mapping may not be
     # ------------------------------------------------------------------------------------
-    @api.constrains("tax_rate_id", "tax_id")
+    @api.constrains("tax_rate_id", "tax_id", "rate_difference_confirmed")
     def _check_tax_rate_kind(self):
         """A Xero rate of the other side, or one that claims tax back for a tax that is not
-        claimable (or the reverse), would put wrong figures in the organisation's tax return.
-        A rate of another organisation is refused first, with the sentence that says so."""
+        claimable (or the reverse), would put wrong figures in the organisation's tax return;
+        so would a rate of another percentage, unless a Xero manager confirms it. A rate of
+        another organisation is refused first, with the sentence that says so."""
         self._check_xero_target_tenant()
         for mapping in self.filtered(
             lambda m: m.tax_rate_id and m.tax_id.type_tax_use in ("sale", "purchase")
@@ -210,6 +285,18 @@ class XeroTaxMap(models.Model):
             problem = mapping._xero_kind_problem()
             if problem:
                 raise ValidationError(problem)
+            if mapping.rate_difference and not mapping.rate_difference_confirmed:
+                raise ValidationError(
+                    self.env._(
+                        "%(tax)s cannot go to the Xero rate %(rate)s: Xero would compute %(xero)s where Odoo "
+                        "charges %(odoo)s, so Xero's tax return would not show the tax on Odoo's documents. "
+                        "Pick a Xero rate of %(odoo)s, or a Xero manager ticks Confirm different rate.",
+                        tax=mapping.tax_id.display_name,
+                        rate=mapping.tax_rate_id.display_name,
+                        xero=percent_text(mapping.tax_rate_id.effective_rate),
+                        odoo=percent_text(mapping.odoo_rate),
+                    )
+                )
 
     def _xero_kind_problem(self):
         self.ensure_one()

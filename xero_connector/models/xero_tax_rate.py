@@ -5,6 +5,11 @@ from odoo import _, api, fields, models
 from .xero_cache_mixin import _text
 
 
+def percent_text(rate):
+    """A rate as Xero's screens show it: 10 %, 12.5 %."""
+    return f"{rate or 0.0:g} %"
+
+
 class XeroTaxRate(models.Model):
     """A Xero tax rate, keyed by its tax type (OUTPUT, INPUT, TAX001...)."""
 
@@ -23,10 +28,16 @@ class XeroTaxRate(models.Model):
     can_apply_to_liabilities = fields.Boolean(readonly=True)
     can_apply_to_equity = fields.Boolean(readonly=True)
 
-    @api.depends("name", "xero_id")
+    @api.depends("name", "xero_id", "effective_rate")
     def _compute_display_name(self):
+        """ "GST on Income (10 %)": the name with the percentage Xero computes, unless the name
+        says it already ("15% GST on Income"); the tax type (OUTPUT...) stays a debug detail."""
         for rate in self:
-            rate.display_name = f"{rate.name} ({rate.xero_id})" if rate.name else rate.xero_id
+            name = rate.name or rate.xero_id or ""
+            shown = f"{rate.effective_rate:g}%"
+            rate.display_name = (
+                name if shown in name.replace(" %", "%") else f"{name} ({percent_text(rate.effective_rate)})"
+            )
 
     @api.model
     def _xero_vals(self, doc):

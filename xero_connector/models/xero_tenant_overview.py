@@ -146,7 +146,7 @@ class XeroTenant(models.Model):
         self.ensure_one()
         health = self.env["xero.mapping.health"].new({"tenant_id": self.id})
         health._check()
-        return len(health.line_ids)
+        return health.unmapped_count
 
     def _overview_chart(self):
         """Calls per day over the last 7 days (the user's days), errors apart, from the sync

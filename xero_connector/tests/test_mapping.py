@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import XeroSandboxCase
 
@@ -83,6 +83,96 @@ class TestMapping(XeroSandboxCase):
         self.env["xero.tax.map"]._xero_auto_match(self.tenant_a)
         self.assertEqual(purchase.tax_rate_id, self._rate("CAPEXINPUT"))
         self.assertEqual(self.purchase_10._xero_tax_type(self.tenant_a), "CAPEXINPUT")
+
+    def test_a_rate_of_another_percentage_is_refused_unless_a_xero_manager_confirms_it(self):
+        sale_15 = self.env["account.tax"].create({"name": "Sales 15%", "amount": 15, "type_tax_use": "sale"})
+        invoice = (
+            self.env["account.move"]
+            .with_company(self.company_a)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Gadget", "price_unit": 100, "tax_ids": [Command.set(sale_15.ids)]}
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        # The drop-down offers the organisation's sales rates only, each with its percentage.
+        form = Form(self.env["xero.tax.map"].with_user(self.xero_manager))
+        form.tenant_id = self.tenant_a
+        form.tax_id = sale_15
+        self.assertEqual(form.odoo_rate, 15)
+        offered = self.env["xero.tax.rate"].union(*form.allowed_rate_ids)
+        self.assertIn(self._rate("OUTPUT"), offered)
+        self.assertNotIn(self._rate("INPUT"), offered)
+        self.assertNotIn(self._rate("CAPEXINPUT"), offered)
+        self.assertIn("GST on Income (10 %)", offered.mapped("display_name"))
+        # Picking Xero's 10 % GST for Odoo's 15 %: the form says so, and saving is refused.
+        form.tax_rate_id = self._rate("OUTPUT")
+        self.assertEqual(form.rate_difference, "Odoo 15 %, Xero 10 %")
+        with self.assertRaises(ValidationError) as refusal:
+            form.save()
+        self.assertEqual(
+            str(refusal.exception.args[0]),
+            "Sales 15% cannot go to the Xero rate GST on Income (10 %): Xero would compute 10 % where Odoo "
+            "charges 15 %, so Xero's tax return would not show the tax on Odoo's documents. Pick a Xero rate "
+            "of 15 %, or a Xero manager ticks Confirm different rate.",
+        )
+        # A Xero user may not confirm it; a Xero manager does, and the mapping says who.
+        mapping = self.env["xero.tax.map"].create({"tenant_id": self.tenant_a.id, "tax_id": sale_15.id})
+        clerk = self.user_in(
+            "tax_clerk",
+            "base.group_user,account.group_account_invoice,xero_connector.group_xero_user",
+            self.company_a,
+        )
+        with self.assertRaises(AccessError):
+            mapping.with_user(clerk).write(
+                {"tax_rate_id": self._rate("OUTPUT").id, "rate_difference_confirmed": True}
+            )
+        form = Form(mapping.with_user(self.xero_manager))
+        form.tax_rate_id = self._rate("OUTPUT")
+        form.rate_difference_confirmed = True
+        form.save()
+        self.assertRecordValues(
+            mapping,
+            [
+                {
+                    "tax_rate_id": self._rate("OUTPUT").id,
+                    "rate_difference_confirmed_by_id": self.xero_manager.id,
+                }
+            ],
+        )
+        # Mapping health lists it, with who confirmed it, as a choice made, not as something to map.
+        action = self.tenant_a.with_user(self.xero_manager).action_open_mapping_health()
+        health = self.env["xero.mapping.health"].browse(action["res_id"])
+        line = health.line_ids.filtered(lambda line: line.res_id == sale_15.id)
+        self.assertRecordValues(line, [{"kind": "tax_rate_confirmed", "document_count": 1}])
+        self.assertEqual(
+            line.name,
+            "Sales 15% → GST on Income (10 %) (Odoo 15 %, Xero 10 %), confirmed by " + self.xero_manager.name,
+        )
+        self.assertNotIn("tax", health.line_ids.mapped("kind"))
+        self.assertEqual(health.unmapped_count, len(health.line_ids) - 1)
+        # Another Xero rate must be confirmed anew.
+        with self.assertRaisesRegex(ValidationError, "Confirm different rate"):
+            mapping.tax_rate_id = self._rate("EXEMPTOUTPUT")
+        # A tax whose percentage changes after it was mapped: health lists it to fix.
+        self._tax_map(self.sale_10) or self.env["xero.tax.map"].create(
+            {"tenant_id": self.tenant_a.id, "tax_id": self.sale_10.id, "tax_rate_id": self._rate("OUTPUT").id}
+        )
+        self.sale_10.amount = 12.5
+        health.with_user(self.xero_manager).action_refresh()
+        changed = health.line_ids.filtered(lambda line: line.res_id == self.sale_10.id)
+        self.assertRecordValues(
+            changed,
+            [{"kind": "tax_rate", "name": "Sales 10% → GST on Income (10 %) (Odoo 12.5 %, Xero 10 %)"}],
+        )
+        self.assertEqual(changed.with_user(self.xero_manager).action_fix()["res_model"], "xero.tax.map")
 
     def test_default_tax_rates(self):
         self.env["xero.tax.map"]._xero_auto_match(self.tenant_a)
@@ -246,7 +336,7 @@ class TestMapping(XeroSandboxCase):
                                 "product_id": product.id,
                                 "quantity": 2,
                                 "price_unit": 50,
-                                "tax_ids": [Command.set(self.sale_7.ids)],
+                                "tax_ids": [Command.set(self.sale_10.ids)],
                                 "analytic_distribution": {str(region.id): 100},
                             }
                         ),
@@ -273,7 +363,7 @@ class TestMapping(XeroSandboxCase):
         expected = {
             ("partner", self.partner.display_name),
             ("product", product.display_name),
-            ("tax", self.sale_7.display_name),
+            ("tax", self.sale_10.display_name),
             ("account", income.with_company(self.company_a).display_name),
             ("analytic", region.display_name),
         }
@@ -282,7 +372,7 @@ class TestMapping(XeroSandboxCase):
         self.assertEqual(health.document_count, 1)
 
         # Each line's button opens its fix.
-        tax_fix = found[("tax", self.sale_7.display_name)].with_user(self.xero_manager).action_fix()
+        tax_fix = found[("tax", self.sale_10.display_name)].with_user(self.xero_manager).action_fix()
         self.assertEqual(tax_fix["res_model"], "xero.tax.map")
         product_fix = found[("product", product.display_name)].action_fix()
         self.assertEqual(product_fix["res_model"], "xero.product.link.wizard")

@@ -17,12 +17,16 @@ KINDS = [
     ("partner", "Partner without Xero contact"),
     ("product", "Product without Xero item"),
     ("tax", "Tax without Xero tax rate"),
+    ("tax_rate", "Tax on a Xero rate of another percentage"),
+    ("tax_rate_confirmed", "Other percentage, confirmed by a Xero manager"),
     ("tax_default", "Lines without tax, no rate that charges none"),
     ("currency", "Currency the organisation does not use"),
     ("account", "Account without Xero account"),
     ("analytic", "Analytic account without tracking option"),
 ]
 
+# Deliberate exceptions a Xero manager confirmed: shown, not counted as to fix.
+CONFIRMED_KINDS = ("tax_rate_confirmed",)
 
 # The Mappings screen's buttons → the organisation's method that opens the list or tool.
 MAPPING_SCREENS = {
@@ -52,10 +56,13 @@ class XeroMappingHealth(models.TransientModel):
         for health in self:
             health.display_name = _("Mapping health: %(org)s", org=health.tenant_id.name)
 
-    @api.depends("line_ids")
+    @api.depends("line_ids.kind")
     def _compute_counts(self):
+        """What still needs someone: a confirmed exception is listed, not counted."""
         for health in self:
-            health.unmapped_count = len(health.line_ids)
+            health.unmapped_count = len(
+                health.line_ids.filtered(lambda line: line.kind not in CONFIRMED_KINDS)
+            )
 
     # ------------------------------------------------------------------------------------
     # Opening
@@ -200,6 +207,7 @@ class XeroMappingHealth(models.TransientModel):
             for tax in tax_records:
                 if not rates[tax.id]:
                     lines.append(health._line("tax", tax, taxes[tax.id]))
+            lines += health._rate_difference_lines(taxes)
             for use, n in untaxed.items():
                 if n and not env["account.tax"]._xero_no_tax_rate(tenant, use):
                     lines.append(
@@ -240,6 +248,40 @@ class XeroMappingHealth(models.TransientModel):
             health.line_ids = [fields.Command.clear()] + [fields.Command.create(vals) for vals in lines]
             health.document_count = Move.search_count(moves) + Order.search_count(orders)
             health.checked_at = fields.Datetime.now()
+
+    def _rate_difference_lines(self, taxes):
+        """The organisation's taxes mapped to a Xero rate of another percentage: to fix when
+        nobody confirmed it (a tax whose percentage changed after it was mapped), listed with
+        who confirmed it otherwise. ``taxes``: {tax id: open documents using it}."""
+        maps = self.env["xero.tax.map"].search(
+            [("tenant_id", "=", self.tenant_id.id), ("tax_rate_id", "!=", False)]
+        )
+        lines = []
+        for mapping in maps.filtered("rate_difference"):
+            confirmed = mapping.rate_difference_confirmed
+            vals = self._line(
+                "tax_rate_confirmed" if confirmed else "tax_rate",
+                mapping.tax_id,
+                taxes.get(mapping.tax_id.id, 0),
+            )
+            vals["name"] = (
+                _(
+                    "%(tax)s → %(rate)s (%(difference)s), confirmed by %(user)s",
+                    tax=mapping.tax_id.display_name,
+                    rate=mapping.tax_rate_id.display_name,
+                    difference=mapping.rate_difference,
+                    user=mapping.rate_difference_confirmed_by_id.name or "?",
+                )
+                if confirmed
+                else _(
+                    "%(tax)s → %(rate)s (%(difference)s)",
+                    tax=mapping.tax_id.display_name,
+                    rate=mapping.tax_rate_id.display_name,
+                    difference=mapping.rate_difference,
+                )
+            )
+            lines.append(vals)
+        return lines
 
     @api.model
     def _line(self, kind, record, document_count):

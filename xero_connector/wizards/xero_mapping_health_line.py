@@ -51,6 +51,8 @@ class XeroMappingHealthLine(models.TransientModel):
             }
         model, field = {
             "tax": ("xero.tax.map", "tax_id"),
+            "tax_rate": ("xero.tax.map", "tax_id"),
+            "tax_rate_confirmed": ("xero.tax.map", "tax_id"),
             "account": ("xero.account.map", "account_id"),
             "analytic": ("xero.tracking.map", "analytic_account_id"),
         }[self.kind]
