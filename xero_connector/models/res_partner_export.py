@@ -174,7 +174,7 @@ class ResPartner(models.Model):
         unknown = next((answer for answer in answers.values() if answer.unknown), None)
         if unknown:  # not asked: no contact is created in doubt
             raise unknown.error
-        self.env["xero.contact"]._xero_upsert(tenant, [a.element for a in answers.values() if a.present])
+        self.env["xero.contact"]._xero_upsert(tenant, [c for a in answers.values() for c in a.matches])
 
     def _xero_pick_contact(self, tenant, candidates, taken):
         """(contact to link, error) for this partner among ``candidates``; (False, False) when

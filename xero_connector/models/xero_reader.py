@@ -38,6 +38,7 @@ class XeroAnswer:
     message: str | None = None
     reason: str | None = None
     error: Exception | None = None  # what made it unknown, for a caller that queues or retries
+    matches: tuple = ()  # looked for by a value (``_xero_find_values``): every element Xero holds with it
 
     @property
     def present(self):
@@ -168,7 +169,7 @@ class XeroReader(models.AbstractModel):
         optimised field of LOOKUPS: item ``codes``, contact ``names``, journal ``narrations``),
         50 values a call, paged where Xero pages (``tenant._xero_documents``). *present*: an
         element whose ``field`` is the value (ignoring case, as Xero does) and that ``pick``
-        accepts; *gone*: Xero answered and listed none; *unknown*: that call got no answer,
+        accepts (all of them in ``matches``); *gone*: Xero answered and listed none; *unknown*: that call got no answer,
         which must never lead to a resend."""
         answers = {}
         values = list(dict.fromkeys(v for v in values if v))
@@ -190,7 +191,13 @@ class XeroReader(models.AbstractModel):
                     for e in listed
                     if (e.get(field) or "").strip().casefold() == wanted and (pick is None or pick(e))
                 ]
-                answers[value] = self._xero_found(found[0] if found else None)
+                answers[value] = (
+                    XeroAnswer(
+                        "present", element=found[0], status=found[0].get("Status"), matches=tuple(found)
+                    )
+                    if found
+                    else XeroAnswer("gone")
+                )
         return answers
 
     @api.model
