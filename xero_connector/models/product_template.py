@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..const import BATCH_SIZE
-from ..utils import validation_messages, where_text
+from ..utils import validation_messages
 
 # Xero's limits on an item (FACTS.md; the sandbox refuses longer ones as Xero does).
 MAX_ITEM_CODE = 30
@@ -252,14 +252,16 @@ class ProductTemplate(models.Model):
         return links, errors
 
     def _xero_items_in_xero(self, tenant, codes):
-        """{code in lower case: Xero's item} of the items Xero has with these codes (asked now,
-        20 codes a call; Xero compares codes ignoring case)."""
-        found = {}
-        for start in range(0, len(codes), 20):
-            where = " OR ".join(f"Code=={where_text(code)}" for code in codes[start : start + 20])
-            answer = tenant._xero_call(_("looking up items"), "get_items", params={"where": where})
-            found.update({(doc.get("Code") or "").lower(): doc for doc in answer.get("Items") or []})
-        return found
+        """{code in lower case: Xero's item} of the items Xero has with these codes, asked now
+        through the reader (Xero compares codes ignoring case). Xero not answering stops the
+        send: nothing in doubt is sent again unasked."""
+        answers = self.env["xero.reader"]._xero_find_values(
+            tenant, "Items", "codes", "Code", codes, _("looking up items")
+        )
+        for answer in answers.values():
+            if answer.unknown:
+                raise answer.error
+        return {code.lower(): answer.element for code, answer in answers.items() if answer.present}
 
     def _xero_link_items(self, tenant, created):
         """Cache Xero's items of ``created`` [(product, Xero's item)] and link each product to

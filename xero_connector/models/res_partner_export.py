@@ -161,13 +161,20 @@ class ResPartner(models.Model):
         organisation answers (ContactNumber is not: contacts carrying our numbers are matched in
         the cache, which reads every changed contact); as many names per call as fit in the URL,
         at most 50."""
-        Contact = self.env["xero.contact"]
         names = [(partner.name or "").strip() for partner in partners]
-        pages = tenant._xero_documents(
-            "Contacts", _("looking for existing contacts"), names=names, params={"include_archived": True}
+        answers = self.env["xero.reader"]._xero_find_values(
+            tenant,
+            "Contacts",
+            "names",
+            "Name",
+            names,
+            _("looking for existing contacts"),
+            params={"include_archived": True},
         )
-        for docs in pages:
-            Contact._xero_upsert(tenant, docs)
+        unknown = next((answer for answer in answers.values() if answer.unknown), None)
+        if unknown:  # not asked: no contact is created in doubt
+            raise unknown.error
+        self.env["xero.contact"]._xero_upsert(tenant, [c for a in answers.values() for c in a.matches])
 
     def _xero_pick_contact(self, tenant, candidates, taken):
         """(contact to link, error) for this partner among ``candidates``; (False, False) when

@@ -43,8 +43,7 @@ from ..journals import (
 from ..utils import (
     deep_link,
     validation_messages,
-    where_text,
-    xero_date_literal,
+    xero_date,
 )
 
 _logger = logging.getLogger(__name__)
@@ -415,15 +414,20 @@ class XeroManualJournal(models.Model):
 
     @api.model
     def _xero_find_in_xero(self, tenant, narration, day):
-        """The POSTED journal with this narration and date in Xero, or None."""
-        where = f"Narration=={where_text(narration)} AND Date=={xero_date_literal(day)}"
-        answer = tenant._xero_call(
+        """The POSTED journal with this narration and date in Xero, or None, asked through the
+        reader; Xero not answering stops the day (no second journal is sent in doubt)."""
+        answer = self.env["xero.reader"]._xero_find_values(
+            tenant,
+            "ManualJournals",
+            "narrations",
+            "Narration",
+            [narration],
             _("looking up %(name)s", name=narration),
-            "get_manual_journals",
-            params={"where": where, "page": 1},
-        )
-        found = [j for j in answer.get("ManualJournals") or [] if j.get("Status") == "POSTED"]
-        return found[0] if found else None
+            pick=lambda j: j.get("Status") == "POSTED" and xero_date(j.get("Date")) == day,
+        )[narration]
+        if answer.unknown:
+            raise answer.error
+        return answer.element
 
     # ------------------------------------------------------------------------------------
     # What the run reads of a company

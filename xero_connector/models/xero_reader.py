@@ -38,6 +38,7 @@ class XeroAnswer:
     message: str | None = None
     reason: str | None = None
     error: Exception | None = None  # what made it unknown, for a caller that queues or retries
+    matches: tuple = ()  # looked for by a value (``_xero_find_values``): every element Xero holds with it
 
     @property
     def present(self):
@@ -163,6 +164,43 @@ class XeroReader(models.AbstractModel):
         return answers
 
     @api.model
+    def _xero_find_values(self, tenant, endpoint, what, field, values, operation, pick=None, params=None):
+        """{value: XeroAnswer} of these values looked for in ``endpoint``'s ``what`` (an
+        optimised field of LOOKUPS: item ``codes``, contact ``names``, journal ``narrations``),
+        50 values a call, paged where Xero pages (``tenant._xero_documents``). *present*: an
+        element whose ``field`` is the value (ignoring case, as Xero does) and that ``pick``
+        accepts (all of them in ``matches``); *gone*: Xero answered and listed none; *unknown*: that call got no answer,
+        which must never lead to a resend."""
+        answers = {}
+        values = list(dict.fromkeys(v for v in values if v))
+        for start in range(0, len(values), IDS_PER_CALL):
+            chunk = values[start : start + IDS_PER_CALL]
+            try:
+                listed = [
+                    e
+                    for page in tenant._xero_documents(endpoint, operation, params=params, **{what: chunk})
+                    for e in page
+                ]
+            except UserError as error:
+                answers.update({value: self._xero_unknown(None, error, name=value) for value in chunk})
+                continue
+            for value in chunk:
+                wanted = value.strip().casefold()
+                found = [
+                    e
+                    for e in listed
+                    if (e.get(field) or "").strip().casefold() == wanted and (pick is None or pick(e))
+                ]
+                answers[value] = (
+                    XeroAnswer(
+                        "present", element=found[0], status=found[0].get("Status"), matches=tuple(found)
+                    )
+                    if found
+                    else XeroAnswer("gone")
+                )
+        return answers
+
+    @api.model
     def _xero_find_listed(self, tenant, records, operation, list_call, params, pick):
         """{record: XeroAnswer} of these records, looked for in every page of one list read
         once for all of them (``list_call``: the SDK's list method and the answer's collection;
@@ -199,8 +237,9 @@ class XeroReader(models.AbstractModel):
             return XeroAnswer("gone", element=element, status=status)
         return XeroAnswer("present", element=element, status=status)
 
-    def _xero_unknown(self, record, error):
-        """Xero could not be asked: say so, and when to try again."""
+    def _xero_unknown(self, record, error, name=None):
+        """Xero could not be asked: say so, and when to try again (``name``: what was looked
+        for, when it is not an Odoo record)."""
         if isinstance(error, XeroRetryLater) and error.retry_at:
             when = _(
                 "after %s", fields.Datetime.to_string(fields.Datetime.context_timestamp(self, error.retry_at))
@@ -213,7 +252,7 @@ class XeroReader(models.AbstractModel):
             message=_(
                 "Xero could not be asked what it holds for %(doc)s (%(error)s). Nothing was changed in Odoo: "
                 "try again %(when)s.",
-                doc=record.display_name,
+                doc=name or record.display_name,
                 error=reason,
                 when=when,
             ),

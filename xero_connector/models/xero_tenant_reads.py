@@ -25,7 +25,11 @@ LOOKUPS = {
     "Invoices": ("get_invoices", {"ids": "i_ds", "numbers": "invoice_numbers"}),
     "CreditNotes": ("get_credit_notes", {"ids": "CreditNoteID==Guid({})", "numbers": "CreditNoteNumber=={}"}),
     "Contacts": ("get_contacts", {"ids": "i_ds", "names": "Name=={}"}),
+    "Items": ("get_items", {"codes": "Code=={}"}),
+    "ManualJournals": ("get_manual_journals", {"narrations": "Narration=={}"}),
 }
+# Lists Xero answers whole, without pages (the SDK's list method takes no page).
+UNPAGED = {"Items"}
 
 
 def filter_chunks(how, values):
@@ -79,15 +83,22 @@ class XeroTenant(models.Model):
                 return
             page += 1
 
-    def _xero_documents(self, endpoint, operation, ids=(), numbers=(), names=(), params=None):
-        """The documents of ``endpoint`` (Invoices, CreditNotes, Contacts) with these Xero
-        ``ids``, ``numbers`` or (contacts) ``names``, as pages: one call per 50 values (fewer
-        when long values would overflow the URL), paged. Numbers and names match regardless of
-        case, as at Xero; the caller checks types and contacts."""
+    def _xero_documents(self, endpoint, operation, params=None, **values):
+        """The elements of ``endpoint`` (see LOOKUPS) with these values, e.g. ``ids``,
+        ``numbers``, (contacts) ``names``, (items) ``codes``, (manual journals) ``narrations``,
+        as pages: one call per 50 values (fewer when long values would overflow the URL), paged
+        where Xero pages that list. Numbers and names match regardless of case, as at Xero; the
+        caller checks types and contacts."""
         self.ensure_one()
         method, lookups = LOOKUPS[endpoint]
-        for what, values in (("ids", ids), ("numbers", numbers), ("names", names)):
-            if not values:
+        for what, wanted in values.items():
+            if not wanted:
                 continue
-            for args in filter_chunks(lookups[what], values):
-                yield from self._xero_pages(operation, method, endpoint, {**(params or {}), **args})
+            for args in filter_chunks(lookups[what], wanted):
+                if endpoint in UNPAGED:
+                    yield (
+                        self._xero_call(operation, method, params={**(params or {}), **args}).get(endpoint)
+                        or []
+                    )
+                else:
+                    yield from self._xero_pages(operation, method, endpoint, {**(params or {}), **args})
