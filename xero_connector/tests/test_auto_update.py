@@ -105,7 +105,7 @@ class TestAutoUpdate(XeroPaymentCase):
         wizard.action_send_and_print()
         self.assertTrue(move.is_move_sent)
         self.assertEqual(move.xero_export_state, "queued")
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertTrue(move.xero_id)
         self.assertTrue([i for i in self.in_xero() if i["InvoiceID"] == move.xero_id])
 

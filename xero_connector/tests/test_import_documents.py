@@ -91,13 +91,14 @@ class TestImportDocuments(XeroPaymentCase):
             [("xero_tenant_id", "=", self.tenant.id), ("xero_id", "=", xero_id)]
         )
 
-    def run_cron(self):
+    def import_from_xero(self):
+        """The hourly cron, its jobs performed (one per organisation)."""
         self.run_cron("account.move", "_cron_xero_import_documents")
 
     # --------------------------------------------------------------------------------------
     def test_invoice_made_in_xero_comes_posted_once_with_its_payment(self):
         doc = self.made_in_xero()
-        self.run_cron()
+        self.import_from_xero()
         move = self.odoo_twin(doc["InvoiceID"])
         self.assertEqual(len(move), 1)
         self.assertEqual(move.move_type, "out_invoice")
@@ -116,13 +117,13 @@ class TestImportDocuments(XeroPaymentCase):
 
         # a payment made in Xero comes as for an exported document
         self.pay_in_xero(move, 40.0)
-        self.env["xero.payment"]._cron_xero_sync_payments()
+        self.run_cron("xero.payment", "_cron_xero_sync_payments")
         self.assertAlmostEqual(move.amount_residual, doc["Total"] - 40.0, places=2)
         self.assertEqual(len(self.odoo_payments(move)), 1)
 
         # read again (a full re-read, as after a crash): nothing new
         self.tenant.xero_invoices_imported_at = False
-        self.run_cron()
+        self.import_from_xero()
         self.assertEqual(len(self.odoo_twin(doc["InvoiceID"])), 1)
         self.assertEqual(move.state, "posted")
         # never exported back
@@ -136,7 +137,7 @@ class TestImportDocuments(XeroPaymentCase):
         contact = self.new_contact()
         first = self.made_in_xero(contact=contact)
         second = self.made_in_xero(contact=contact)
-        self.run_cron()
+        self.import_from_xero()
         self.assertEqual(
             self.odoo_twin(first["InvoiceID"]).partner_id, self.odoo_twin(second["InvoiceID"]).partner_id
         )
@@ -150,7 +151,7 @@ class TestImportDocuments(XeroPaymentCase):
     def test_bill_and_credit_note_made_in_xero(self):
         bill = self.made_in_xero(kind="ACCPAY")
         credit = self.made_in_xero(kind="ACCRECCREDIT", resource="CreditNotes")
-        self.run_cron()
+        self.import_from_xero()
         odoo_bill = self.odoo_twin(bill["InvoiceID"])
         self.assertEqual(odoo_bill.move_type, "in_invoice")
         self.assertEqual(odoo_bill.ref, bill["InvoiceNumber"])
@@ -173,7 +174,7 @@ class TestImportDocuments(XeroPaymentCase):
             },
         ]
         doc = self.made_in_xero(lines=lines)
-        self.run_cron()
+        self.import_from_xero()
         move = self.odoo_twin(doc["InvoiceID"])
         self.assertEqual(move.state, "draft", "a document with something unmapped waits as a draft")
         self.assertIn("Xero account 260", move.xero_import_issues)
@@ -194,7 +195,7 @@ class TestImportDocuments(XeroPaymentCase):
     def test_draft_follows_xero_then_void_cancels_it(self):
         self.company.xero_import_documents = "draft"
         doc = self.made_in_xero(status="DRAFT")
-        self.run_cron()
+        self.import_from_xero()
         move = self.odoo_twin(doc["InvoiceID"])
         self.assertEqual(move.state, "draft")
         self.assertEqual(move.invoice_line_ids.quantity, 2)
@@ -208,7 +209,7 @@ class TestImportDocuments(XeroPaymentCase):
             json={"Invoices": [{"InvoiceID": doc["InvoiceID"], "LineItems": [changed]}]},
         )
         self.assertEqual(answer.status_code, 200, answer.text)
-        self.run_cron()
+        self.import_from_xero()
         self.assertEqual(move.invoice_line_ids.quantity, 7)
         self.assertEqual(len(self.odoo_twin(doc["InvoiceID"])), 1)
         self.sandbox.advance(5)
@@ -219,13 +220,13 @@ class TestImportDocuments(XeroPaymentCase):
             json={"Invoices": [{"InvoiceID": doc["InvoiceID"], "Status": "DELETED"}]},
         )
         self.assertEqual(answer.status_code, 200, answer.text)
-        self.run_cron()
+        self.import_from_xero()
         self.assertEqual(move.state, "cancel")
         self.assertEqual(move.xero_status, "DELETED")
 
     def test_posted_then_voided_in_xero_is_flagged(self):
         doc = self.made_in_xero()
-        self.run_cron()
+        self.import_from_xero()
         move = self.odoo_twin(doc["InvoiceID"])
         self.assertEqual(move.state, "posted")
         self.sandbox.advance(5)
@@ -236,14 +237,14 @@ class TestImportDocuments(XeroPaymentCase):
             json={"Invoices": [{"InvoiceID": doc["InvoiceID"], "Status": "VOIDED"}]},
         )
         self.assertEqual(answer.status_code, 200, answer.text)
-        self.run_cron()
+        self.import_from_xero()
         self.assertEqual(move.state, "posted", "a posted document is not cancelled behind the user's back")
         self.assertEqual(move.xero_status, "VOIDED")
         self.assertIn("Voided or deleted in Xero", move.activity_ids.mapped("summary"))
 
     def test_exported_documents_are_not_brought_back(self):
         move = self.exported()
-        self.run_cron()
+        self.import_from_xero()
         self.assertEqual(self.odoo_twin(move.xero_id), move)
         self.assertFalse(move.xero_imported)
 
@@ -256,7 +257,7 @@ class TestImportDocuments(XeroPaymentCase):
     def test_off_brings_nothing(self):
         self.company.xero_import_documents = "none"
         doc = self.made_in_xero()
-        self.run_cron()
+        self.import_from_xero()
         self.assertFalse(self.odoo_twin(doc["InvoiceID"]))
 
     def test_webhook_brings_it_at_once_and_cron_and_webhook_make_one(self):
@@ -268,11 +269,11 @@ class TestImportDocuments(XeroPaymentCase):
             url=f"{self.base_url()}/xero/webhook", key=self.webhook_key, tenant=self.org_a["tenantId"]
         )
         self.assertEqual(result["status"], 200, result)
-        self.env["xero.webhook.event"]._cron_xero_webhook_queue()
+        self.run_cron("xero.webhook.event", "_cron_xero_webhook_queue")
         move = self.odoo_twin(doc["InvoiceID"])
         self.assertEqual(len(move), 1)
         self.assertEqual(move.state, "posted")
-        self.run_cron()
+        self.import_from_xero()
         self.assertEqual(len(self.odoo_twin(doc["InvoiceID"])), 1)
 
     def test_a_run_while_another_holds_the_organisation_waits(self):
@@ -302,7 +303,7 @@ class TestImportDocuments(XeroPaymentCase):
         """Pages of 1,000 with If-Modified-Since and no ``where`` (high-volume organisations
         accept it): a run after a run reads one empty page of each list."""
         self.made_in_xero()
-        self.run_cron()
+        self.import_from_xero()
         self.assertTrue(self.tenant.xero_invoices_imported_at)
         self.sandbox.reset_calls()
         stats = self.env["account.move"]._xero_import_documents(self.tenant)

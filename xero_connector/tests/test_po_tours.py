@@ -42,7 +42,7 @@ class TestPurchaseOrderTours(XeroPurchaseOrderCase):
             login="xero_receiver",
         )
         self.assertEqual(order.xero_export_state, "queued")
-        self.env["account.move"]._cron_xero_export_queue()  # the queue, woken by the confirmation
+        self.run_cron("account.move", "_cron_xero_export_queue")  # the queue, woken by the confirmation
         self.assertEqual((order.xero_kind, order.xero_export_state), ("bill", "exported"), order.xero_error)
         puts = len(self.puts())
         self.start_tour(
@@ -52,7 +52,7 @@ class TestPurchaseOrderTours(XeroPurchaseOrderCase):
         )
         bill = order.invoice_ids
         self.assertEqual(bill.state, "posted")
-        self.env["account.move"]._cron_xero_export_queue()
+        self.run_cron("account.move", "_cron_xero_export_queue")
         self.assertEqual(bill.xero_id, order.xero_id, "the Odoo bill is the Xero bill of its order")
         self.assertEqual(len(self.puts()), puts, "nothing sent for the bill")
         self.assertIn("Linked to the Xero bill", " ".join(bill.message_ids.mapped("body")))
