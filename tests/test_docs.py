@@ -51,6 +51,8 @@ ALLOWED_READS = {
     ("models/xero_webhook_event.py", "_xero_work_events"): "contacts a webhook says changed, into the cache",
     ("models/res_partner_balance.py", "_xero_update_balances"): "contact balances (a cache reader)",
     ("wizards/xero_variance_report.py", "_read_period"): "the period's documents for the report",
+    ("models/account_move_import.py", "<module>"): "the lists documents made in Xero are brought in from",
+    ("models/account_move_import.py", "_xero_import_documents"): "invoices a webhook named, brought into Odoo",
 }
 
 

@@ -165,9 +165,11 @@ class XeroConnection(models.Model):
         The new tokens are committed at once, whatever becomes of the caller's transaction.
         Returns (access token, expiry)."""
         self.ensure_one()
-        config = self._get_xero_config()
+        # Everything below runs on a cursor of its own: two workers of one process may refresh
+        # at the same moment, and the caller's cursor is not to be shared between threads.
         with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = api.Environment(cr, SUPERUSER_ID, {"lang": self.env.lang})
+            config = env["xero.connection"]._get_xero_config()
             # Should the caller's own transaction hold this row, fail after a while, not hang.
             cr.execute("SET LOCAL lock_timeout = '30s'")
             # NO KEY: the sync log (own cursor) may still reference the row while it is held.
@@ -184,8 +186,8 @@ class XeroConnection(models.Model):
                 return connection.access_token, connection.token_expires_at
             oauth = OAuth2Session(config["client_id"], token={"refresh_token": connection.refresh_token})
             try:
-                token = self._xero_oauth_request(
-                    _("refreshing the access token"),
+                token = connection.with_user(self.env.uid)._xero_oauth_request(
+                    env._("refreshing the access token"),
                     lambda: oauth.refresh_token(
                         config["token_url"],
                         refresh_token=connection.refresh_token,

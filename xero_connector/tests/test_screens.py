@@ -67,7 +67,8 @@ class TestScreens(XeroExportCase):
         self.assertFalse(arch.xpath("//field[@name='xero_authorize_url']"))
         self.assertFalse(arch.xpath("//field[@name='xero_background_reserve']"))
         boxes = app[0].xpath(".//setting")
-        self.assertLessEqual(len(boxes), 9, [b.get("id") for b in boxes])
+        # 13 boxes before the screens were reworked; documents made in Xero added one since.
+        self.assertLessEqual(len(boxes), 10, [b.get("id") for b in boxes])
         self.assertTrue(arch.xpath("//setting[@id='xero_connection']"))
 
     def test_documents_to_check(self):
