@@ -64,17 +64,29 @@ class XeroTenant(models.Model):
         self.invalidate_recordset(list(values))
         self.env["xero.tenant.stamp"].invalidate_model()
 
-    def _compute_xero_stamps(self):
-        self.env["xero.tenant.stamp"].flush_model()
+    def _read_xero_stamps(self):
         self.env.cr.execute(
             "SELECT tenant_id, kind, value FROM xero_tenant_stamp WHERE tenant_id = ANY(%s) AND kind = ANY(%s)",
             (list(self._origin.ids), list(STAMPS)),
         )
-        found = {(tenant_id, kind): value for tenant_id, kind, value in self.env.cr.fetchall()}
+        return {(tenant_id, kind): value for tenant_id, kind, value in self.env.cr.fetchall()}
+
+    def _compute_xero_stamps(self):
+        found = self._read_xero_stamps()
         for tenant in self:
             for kind in STAMPS:
                 tenant[kind] = found.get((tenant._origin.id, kind), False)
 
     def _inverse_xero_stamps(self):
+        """A stamp assigned (by a manager, a test): only the kinds whose value changed are
+        written, so assigning one stamp never rewrites another job's row."""
+        stored = self._read_xero_stamps()
         for tenant in self:
-            tenant._xero_stamp({kind: tenant[kind] for kind in STAMPS})
+            changed = {
+                kind: tenant[kind]
+                for kind in STAMPS
+                if self.env.cache.contains(tenant, self._fields[kind])
+                and (tenant[kind] or None) != stored.get((tenant.id, kind))
+            }
+            if changed:
+                tenant._xero_stamp(changed)

@@ -58,7 +58,12 @@ class TestTenantStamps(TransactionCase):
         when = datetime(2026, 1, 5, 7, 0)
         tenant._xero_stamp({"xero_cache_refreshed_at": when})
         self.assertEqual(tenant.xero_cache_refreshed_at, when)
+        tenant._xero_stamp({"xero_po_synced_at": when})
         tenant.xero_cache_refreshed_at = False  # a manager (or a test) clears it
+        tenant.invalidate_recordset()
         self.assertFalse(tenant.xero_cache_refreshed_at)
+        self.assertEqual(tenant.xero_po_synced_at, when, "another kind is left as it was")
+        self.env.cr.execute("SELECT kind FROM xero_tenant_stamp WHERE tenant_id = %s ORDER BY kind", (tenant.id,))
+        self.assertEqual([kind for (kind,) in self.env.cr.fetchall()], ["xero_cache_refreshed_at", "xero_po_synced_at"])
         with self.assertRaises(ValueError):
             tenant._xero_stamp({"name": "Renamed"})
