@@ -13,7 +13,6 @@ from ..errors import XeroRetryLater
 from ..limits import required_scope, scope_granted
 from ..utils import idempotency_key
 
-
 STAMPS = (
     "xero_cache_contacts_synced_at",
     "xero_cache_items_synced_at",

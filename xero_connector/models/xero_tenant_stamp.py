@@ -34,7 +34,7 @@ class XeroTenantStamp(models.Model):
             self.env.cr.execute(
                 f"""INSERT INTO xero_tenant_stamp (tenant_id, kind, value)
                     SELECT id, %s, "{column}" FROM xero_tenant WHERE "{column}" IS NOT NULL
-                    ON CONFLICT (tenant_id, kind) DO NOTHING""",  # noqa: S608 - a column of STAMPS
+                    ON CONFLICT (tenant_id, kind) DO NOTHING""",  # the column is one of STAMPS
                 (column,),
             )
 

@@ -23,7 +23,9 @@ class TestTenantStamps(TransactionCase):
 
     def test_two_jobs_stamping_one_organisation_at_once_both_commit(self):
         setup = self._cursor()
-        tenant_id = self._env(setup)["xero.tenant"].create({"name": "Stamps", "tenant_id": str(uuid.uuid4())}).id
+        tenant_id = (
+            self._env(setup)["xero.tenant"].create({"name": "Stamps", "tenant_id": str(uuid.uuid4())}).id
+        )
         setup.commit()
 
         def cleanup():
@@ -63,7 +65,11 @@ class TestTenantStamps(TransactionCase):
         tenant.invalidate_recordset()
         self.assertFalse(tenant.xero_cache_refreshed_at)
         self.assertEqual(tenant.xero_po_synced_at, when, "another kind is left as it was")
-        self.env.cr.execute("SELECT kind FROM xero_tenant_stamp WHERE tenant_id = %s ORDER BY kind", (tenant.id,))
-        self.assertEqual([kind for (kind,) in self.env.cr.fetchall()], ["xero_cache_refreshed_at", "xero_po_synced_at"])
+        self.env.cr.execute(
+            "SELECT kind FROM xero_tenant_stamp WHERE tenant_id = %s ORDER BY kind", (tenant.id,)
+        )
+        self.assertEqual(
+            [kind for (kind,) in self.env.cr.fetchall()], ["xero_cache_refreshed_at", "xero_po_synced_at"]
+        )
         with self.assertRaises(ValueError):
             tenant._xero_stamp({"name": "Renamed"})
