@@ -7,6 +7,7 @@ from . import (
     xero_sync_log,
     xero_oauth_session,
     xero_tenant,
+    xero_tenant_stamp,
     xero_tenant_reads,
     xero_tenant_guard,
     xero_reader,

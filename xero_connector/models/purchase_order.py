@@ -427,7 +427,7 @@ class PurchaseOrder(models.Model):
                 break
             page += 1
         if newest:
-            tenant.xero_po_synced_at = max(filter(None, [newest, since]))
+            tenant._xero_stamp({"xero_po_synced_at": max(filter(None, [newest, since]))})
         return changed
 
     @api.model

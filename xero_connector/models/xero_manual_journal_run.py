@@ -135,7 +135,7 @@ class XeroManualJournal(models.Model):
                     "warnings": [],
                 }
                 company.xero_journals_problems = str(error)
-        tenant.xero_journals_synced_at = fields.Datetime.now()
+        tenant._xero_stamp({"xero_journals_synced_at": fields.Datetime.now()})
         return results
 
     @api.model

@@ -13,6 +13,19 @@ from ..errors import XeroRetryLater
 from ..limits import required_scope, scope_granted
 from ..utils import idempotency_key
 
+STAMPS = (
+    "xero_cache_contacts_synced_at",
+    "xero_cache_items_synced_at",
+    "xero_cache_accounts_synced_at",
+    "xero_cache_refreshed_at",
+    "xero_contacts_refreshed_at",
+    "xero_payments_synced_at",
+    "xero_payment_docs_synced_at",
+    "xero_journals_synced_at",
+    "xero_po_synced_at",
+)
+_STAMP = {"compute": "_compute_xero_stamps", "inverse": "_inverse_xero_stamps", "readonly": True}
+
 
 class XeroTenant(models.Model):
     """A Xero organisation ("tenant") Odoo is connected to. Each Odoo company sends its
@@ -146,20 +159,6 @@ class XeroTenant(models.Model):
         self.ensure_one()
         dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
         return idempotency_key(dbuuid, purpose, self.tenant_id, *content)
-
-    def _xero_stamp(self, values):
-        """**The** writer of the organisation's stamps: when a list, the payments or the
-        purchase orders were last read from Xero, when the balances journals last ran. Written
-        by whoever ran that read (Xero users' refreshes and payment syncs, after their check),
-        while only managers may write ``xero.tenant``; nothing but these stamps."""
-        others = [
-            name
-            for name in values
-            if self._fields[name].type != "datetime" or not name.endswith(("_synced_at", "_refreshed_at"))
-        ]
-        if others:
-            raise ValueError(f"Not organisation stamps: {others}")
-        self.sudo().write(values)
 
     def _refresh_organisation_details(self):
         for tenant in self:
@@ -342,19 +341,17 @@ class XeroTenant(models.Model):
     # -- Cache and mappings (engines: xero.cache.refresh.request, the xero.*.map models) --
     # The cache: Xero's time of the latest change already cached (its UpdatedDateUTC), per list
     # with If-Modified-Since: the next refresh asks only for what changed after it.
-    xero_cache_contacts_synced_at = fields.Datetime("Contacts cached up to", readonly=True, copy=False)
-    xero_cache_items_synced_at = fields.Datetime("Items cached up to", readonly=True, copy=False)
-    xero_cache_accounts_synced_at = fields.Datetime("Accounts cached up to", readonly=True, copy=False)
+    xero_cache_contacts_synced_at = fields.Datetime("Contacts cached up to", **_STAMP)
+    xero_cache_items_synced_at = fields.Datetime("Items cached up to", **_STAMP)
+    xero_cache_accounts_synced_at = fields.Datetime("Accounts cached up to", **_STAMP)
     xero_cache_refreshed_at = fields.Datetime(
         "Cache refreshed",
-        readonly=True,
-        copy=False,
+        **_STAMP,
         help="When Odoo last refreshed its copy of Xero's lists.",
     )
     xero_contacts_refreshed_at = fields.Datetime(
         "Contacts refreshed",
-        readonly=True,
-        copy=False,
+        **_STAMP,
         help="When Odoo last asked Xero for the contacts changed since the previous refresh.",
     )
     xero_contact_ids = fields.One2many("xero.contact", "tenant_id", string="Xero contacts", readonly=True)
@@ -524,8 +521,8 @@ class XeroTenant(models.Model):
         copy=False,
         help="The webhook signing key of this organisation's Xero app, when it differs from the app key in Settings.",
     )
-    xero_payments_synced_at = fields.Datetime("Payments synced up to", readonly=True, copy=False)
-    xero_payment_docs_synced_at = fields.Datetime("Credits synced up to", readonly=True, copy=False)
+    xero_payments_synced_at = fields.Datetime("Payments synced up to", **_STAMP)
+    xero_payment_docs_synced_at = fields.Datetime("Credits synced up to", **_STAMP)
     xero_payment_ids = fields.One2many("xero.payment", "tenant_id", "Xero payments", readonly=True)
 
     def action_xero_sync_payments(self):
@@ -542,7 +539,7 @@ class XeroTenant(models.Model):
     # -- end of payments and webhooks --
 
     # -- Balances as manual journals (engine: xero.manual.journal) --
-    xero_journals_synced_at = fields.Datetime("Last journal run", readonly=True)
+    xero_journals_synced_at = fields.Datetime("Last journal run", **_STAMP)
     xero_manual_journal_count = fields.Integer(
         "Manual journals", compute="_compute_xero_manual_journal_count"
     )
@@ -571,6 +568,6 @@ class XeroTenant(models.Model):
     # -- end of balances --
 
     # -- Purchase orders (engine: purchase.order) --
-    xero_po_synced_at = fields.Datetime("Purchase orders synced up to", readonly=True, copy=False)
+    xero_po_synced_at = fields.Datetime("Purchase orders synced up to", **_STAMP)
 
     # -- end of purchase orders --

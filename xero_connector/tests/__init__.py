@@ -9,6 +9,7 @@ from . import (
     test_mapping,
     test_products,
     test_security,
+    test_tenant_stamps,
     test_tours,
 )
 from . import test_payments, test_webhooks
