@@ -427,7 +427,7 @@ class XeroExportEngine(models.AbstractModel):
         self._cron_xero_export_queue()
         self.env["xero.job"]._xero_enqueue(
             self,
-            "_xero_export_done",
+            "_xero_export_all_done",
             self.env.user.id,
             key=f"xero-export-done:{self._name}:{self.ids[0]}-{self.ids[-1]}:{len(self)}",
             description=_("Export to Xero: tell the user when %(count)s documents are done", count=len(self)),
@@ -442,7 +442,7 @@ class XeroExportEngine(models.AbstractModel):
             "info",
         )
 
-    def _xero_export_done(self, user_id):
+    def _xero_export_all_done(self, user_id):
         """The job that ends a background *Export all*: while one of its documents still waits
         in the queue it looks again later; then it tells the user how many went and failed,
         with the documents to open."""

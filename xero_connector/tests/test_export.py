@@ -445,7 +445,7 @@ class TestExport(XeroExportCase):
             self.assertEqual(set(moves.mapped("xero_export_state")), {"queued"})
             trap.assert_jobs_count(2)
             job, done = trap.enqueued_jobs
-            self.assertEqual((job.args[2], done.args[2]), ("_xero_export", "_xero_export_done"))
+            self.assertEqual((job.args[2], done.args[2]), ("_xero_export", "_xero_export_all_done"))
             self.assertEqual(job.channel, "root.xero")
             self.assertEqual(set(job.args[1]), set(moves.ids))
             with self.assertRaises(RetryableJobError, msg="the documents are still queued: it looks later"):
