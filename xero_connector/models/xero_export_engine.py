@@ -453,7 +453,10 @@ class XeroExportEngine(models.AbstractModel):
         if failed:
             message += " " + _("%(count)s not exported (see their chatter).", count=len(failed))
         self.env["xero.job"]._xero_tell_user(
-            self.env["res.users"].browse(user_id), _("Xero"), message, failed + (self - failed),
+            self.env["res.users"].browse(user_id),
+            _("Xero"),
+            message,
+            failed + (self - failed),
             kind="warning" if failed else "success",
         )
         return message

@@ -98,7 +98,9 @@ class XeroJob(models.AbstractModel):
         """Tell ``user`` that background work ended: a notification in their open browser at
         once, and a message in their Discuss inbox (kept, unlike the notification) that opens
         each of ``records``."""
-        user._bus_send("simple_notification", {"title": title, "message": message, "type": kind, "sticky": True})
+        user._bus_send(
+            "simple_notification", {"title": title, "message": message, "type": kind, "sticky": True}
+        )
         links = Markup(", ").join(
             Markup('<a href="/odoo/%s/%s">%s</a>') % (record._name, record.id, record.display_name)
             for record in records[:LINKS_SHOWN]
@@ -107,4 +109,6 @@ class XeroJob(models.AbstractModel):
         if more > 0:
             links += escape(" " + self.env._("and %(count)s more", count=more))
         body = Markup("<p>%s</p><p>%s</p>") % (message, links)
-        return self.env["mail.thread"].message_notify(partner_ids=user.partner_id.ids, subject=title, body=body)
+        return self.env["mail.thread"].message_notify(
+            partner_ids=user.partner_id.ids, subject=title, body=body
+        )

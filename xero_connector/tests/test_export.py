@@ -460,7 +460,9 @@ class TestExport(XeroExportCase):
         toast = self.env["bus.bus"].search([("channel", "=", channel)])
         self.assertIn("3 document(s) exported to Xero.", toast[-1:].message)
         inbox = self.env["mail.message"].search(
-            [("partner_ids", "in", self.xero_user.partner_id.ids), ("subject", "=", "Xero")], order="id desc", limit=1
+            [("partner_ids", "in", self.xero_user.partner_id.ids), ("subject", "=", "Xero")],
+            order="id desc",
+            limit=1,
         )
         self.assertIn("3 document(s) exported to Xero.", inbox.body)
         for move in moves:

@@ -200,7 +200,10 @@ class TestVarianceReport(XeroVarianceCase):
             trap.perform_enqueued_jobs()
         self.assertEqual(self.rows(report)[move.name].state, "not_exported")
         inbox = self.env["mail.message"].search(
-            [("partner_ids", "in", self.xero_user.partner_id.ids), ("subject", "=", "Xero variance report ready")]
+            [
+                ("partner_ids", "in", self.xero_user.partner_id.ids),
+                ("subject", "=", "Xero variance report ready"),
+            ]
         )
         self.assertIn(f'href="/odoo/xero.variance.report/{report.id}"', inbox.body)
         self.assertIn(report.summary, inbox.body)

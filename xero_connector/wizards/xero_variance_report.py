@@ -144,7 +144,9 @@ class XeroVarianceReport(models.TransientModel):
             )
             return notification(
                 _("Xero"),
-                _("The period is long: the report runs in the background and you are told when its rows are ready."),
+                _(
+                    "The period is long: the report runs in the background and you are told when its rows are ready."
+                ),
             )
         self._run(tenants)
         return self._action_open_rows()
