@@ -286,12 +286,10 @@ class XeroCacheRefreshRequest(models.Model):
                 "date_done": fields.Datetime.now(),
             }
         )
-        self.user_id._bus_send(
-            "simple_notification",
-            {
-                "type": "warning" if failed or partly else "success",
-                "title": Request.env._("Xero cache refreshed"),
-                "message": summary,
-                "sticky": True,
-            },
+        self.env["xero.job"]._xero_tell_user(
+            self.user_id,
+            Request.env._("Xero cache refreshed"),
+            summary,
+            self,
+            kind="warning" if failed or partly else "success",
         )

@@ -15,6 +15,7 @@ import json
 import logging
 
 from odoo import _, api, fields, models
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.exceptions import UserError
 
 from .. import const
@@ -24,6 +25,8 @@ from ..errors import XeroError, XeroRetryLater
 from ..utils import clear_problem, deep_link, flag_problem, notification, validation_messages, xero_kind
 
 _logger = logging.getLogger(__name__)
+# A background *Export all* looks this often whether its documents are all done.
+DONE_CHECK_SECONDS = 60
 
 
 def _transient(error):
@@ -422,6 +425,13 @@ class XeroExportEngine(models.AbstractModel):
         parallel rather than within the user's request."""
         self._xero_write_fields({"xero_export_state": "queued", "xero_next_try_at": False})
         self._cron_xero_export_queue()
+        self.env["xero.job"]._xero_enqueue(
+            self,
+            "_xero_export_all_done",
+            self.env.user.id,
+            key=f"xero-export-done:{self._name}:{self.ids[0]}-{self.ids[-1]}:{len(self)}",
+            description=_("Export to Xero: tell the user when %(count)s documents are done", count=len(self)),
+        )
         return notification(
             _("Xero"),
             _(
@@ -431,6 +441,25 @@ class XeroExportEngine(models.AbstractModel):
             ),
             "info",
         )
+
+    def _xero_export_all_done(self, user_id):
+        """The job that ends a background *Export all*: while one of its documents still waits
+        in the queue it looks again later; then it tells the user how many went and failed,
+        with the documents to open."""
+        if self.filtered(lambda d: d.xero_export_state == "queued"):
+            raise RetryableJobError("documents still queued", seconds=DONE_CHECK_SECONDS, ignore_retry=True)
+        failed = self.filtered(lambda d: not d.xero_id)
+        message = _("%(count)s document(s) exported to Xero.", count=len(self - failed))
+        if failed:
+            message += " " + _("%(count)s not exported (see their chatter).", count=len(failed))
+        self.env["xero.job"]._xero_tell_user(
+            self.env["res.users"].browse(user_id),
+            _("Xero"),
+            message,
+            failed + (self - failed),
+            kind="warning" if failed else "success",
+        )
+        return message
 
     def _xero_post_update(self, tenant, endpoint, payload, fingerprint):
         """POST ``payload`` (with its Xero id) onto this document's Xero copy; returns Xero's

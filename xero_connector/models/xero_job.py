@@ -14,12 +14,16 @@ runner hands the jobs to the HTTP workers. What a job promises, kept here once:
 import time
 import zlib
 
+from markupsafe import Markup, escape
+
 from odoo import api, models
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..errors import XeroRetryLater
 
 CHANNEL = "root.xero"
+# Documents named, each with its link, in the message that ends a background run.
+LINKS_SHOWN = 30
 # A job that finds its twin running tries again this much later.
 BUSY_RETRY_SECONDS = 30
 
@@ -88,3 +92,23 @@ class XeroJob(models.AbstractModel):
             [tuple(documents.ids)],
         )
         return documents.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _xero_tell_user(self, user, title, message, records, kind="info"):
+        """Tell ``user`` that background work ended: a notification in their open browser at
+        once, and a message in their Discuss inbox (kept, unlike the notification) that opens
+        each of ``records``."""
+        user._bus_send(
+            "simple_notification", {"title": title, "message": message, "type": kind, "sticky": True}
+        )
+        links = Markup(", ").join(
+            Markup('<a href="/odoo/%s/%s">%s</a>') % (record._name, record.id, record.display_name)
+            for record in records[:LINKS_SHOWN]
+        )
+        more = len(records) - LINKS_SHOWN
+        if more > 0:
+            links += escape(" " + self.env._("and %(count)s more", count=more))
+        body = Markup("<p>%s</p><p>%s</p>") % (message, links)
+        return self.env["mail.thread"].message_notify(
+            partner_ids=user.partner_id.ids, subject=title, body=body
+        )

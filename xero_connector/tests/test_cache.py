@@ -370,6 +370,10 @@ class TestCache(XeroSandboxCase):
         self.assertEqual(len(sent), 1)
         self.assertIn(tenant_a.name, sent[0]["message"])
         self.assertEqual(sent[0]["type"], "success")
+        # ...and in their inbox, with the request (its summary) to open.
+        inbox = self.env["mail.message"].search([("partner_ids", "in", xero_user.partner_id.ids)])
+        self.assertIn(f'href="/odoo/xero.cache.refresh.request/{request.id}"', inbox.body)
+        self.assertIn(tenant_a.name, inbox.body)
         # Their own request is visible to them; another user's is not.
         self.assertEqual(self.env["xero.cache.refresh.request"].with_user(xero_user).search([]), request)
         other = new_test_user(

@@ -3,6 +3,8 @@ import uuid
 from unittest.mock import patch
 
 from odoo import Command, fields
+from odoo.addons.bus.models.bus import json_dump
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.xero_connector import const
 from odoo.exceptions import AccessError, UserError
@@ -441,12 +443,30 @@ class TestExport(XeroExportCase):
             action = self.env["account.move"].with_user(self.xero_user).action_xero_export_all()
             self.assertIn("in the background", action["params"]["message"])
             self.assertEqual(set(moves.mapped("xero_export_state")), {"queued"})
-            trap.assert_jobs_count(1)
-            (job,) = trap.enqueued_jobs
+            trap.assert_jobs_count(2)
+            job, done = trap.enqueued_jobs
+            self.assertEqual((job.args[2], done.args[2]), ("_xero_export", "_xero_export_all_done"))
             self.assertEqual(job.channel, "root.xero")
             self.assertEqual(set(job.args[1]), set(moves.ids))
-            trap.perform_enqueued_jobs()
+            with self.assertRaises(RetryableJobError, msg="the documents are still queued: it looks later"):
+                done.perform()
+            job.perform()
+            done.perform()
         self.assertEqual(set(moves.mapped("xero_export_state")), {"exported"})
+        # the user is told when the jobs are done: in the open browser, and in the inbox with
+        # a link to each document
+        self.env.cr.precommit.run()  # the bus writes its notifications when the job commits
+        channel = json_dump([self.env.cr.dbname, "res.partner", self.xero_user.partner_id.id])
+        toast = self.env["bus.bus"].search([("channel", "=", channel)])
+        self.assertIn("3 document(s) exported to Xero.", toast[-1:].message)
+        inbox = self.env["mail.message"].search(
+            [("partner_ids", "in", self.xero_user.partner_id.ids), ("subject", "=", "Xero")],
+            order="id desc",
+            limit=1,
+        )
+        self.assertIn("3 document(s) exported to Xero.", inbox.body)
+        for move in moves:
+            self.assertIn(f'href="/odoo/account.move/{move.id}"', inbox.body)
         numbers = [i["InvoiceNumber"] for i in self.sandbox.dump(self.tenant.tenant_id, "Invoices")]
         self.assertEqual(
             sorted(n for n in numbers if n in moves.mapped("name")), sorted(moves.mapped("name"))

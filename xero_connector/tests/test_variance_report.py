@@ -1,6 +1,7 @@
 from datetime import date
 
 from odoo import Command, fields
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -188,3 +189,21 @@ class TestVarianceReport(XeroVarianceCase):
             self.env["xero.variance.line"].with_user(self.xero_user).search([("report_id", "=", report.id)])
         )
         self.assertFalse(other, "another user's report rows stay theirs")
+
+    def test_long_period_runs_in_the_background_and_tells_the_user(self):
+        move = self.make_dated(date(2031, 8, 4))
+        with trap_jobs() as trap:
+            report, action, _calls = self.run_report(date(2031, 6, 1), date(2031, 9, 30))
+            self.assertIn("in the background", action["params"]["message"])
+            self.assertFalse(report.line_ids, "nothing read while the user waits")
+            trap.assert_jobs_count(1)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self.rows(report)[move.name].state, "not_exported")
+        inbox = self.env["mail.message"].search(
+            [
+                ("partner_ids", "in", self.xero_user.partner_id.ids),
+                ("subject", "=", "Xero variance report ready"),
+            ]
+        )
+        self.assertIn(f'href="/odoo/xero.variance.report/{report.id}"', inbox.body)
+        self.assertIn(report.summary, inbox.body)

@@ -24,7 +24,7 @@ from odoo.tools import float_compare, format_date, formatLang
 
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES, XERO_TYPES
 from ..documents import _contacts_by_partner
-from ..utils import where_text, xero_date, xero_date_literal, xero_kind
+from ..utils import notification, where_text, xero_date, xero_date_literal, xero_kind
 from .xero_variance_line import STATES
 
 KINDS = {
@@ -33,6 +33,9 @@ KINDS = {
     "all": ("out_invoice", "out_refund", "in_invoice", "in_refund"),
 }
 # Xero type → Odoo move type
+# A period longer than this (about a quarter) is compared in the background, the user told
+# when its rows are ready; a shorter one while the user waits.
+BACKGROUND_ABOVE_DAYS = 92
 MOVE_TYPE_OF = {xero_type: move_type for move_type, (_e, xero_type, _n) in XERO_TYPES.items()}
 
 
@@ -131,8 +134,30 @@ class XeroVarianceReport(models.TransientModel):
             raise UserError(
                 _("None of your companies has a Xero organisation: choose one in Settings > Xero.")
             )
+        if (self.date_to - self.date_from).days > BACKGROUND_ABOVE_DAYS:
+            self.env["xero.job"]._xero_enqueue(
+                self,
+                "_run_in_background",
+                tenants.ids,
+                key=f"xero-variance:{self.id}",
+                description=_("Xero variance report %(id)s", id=self.id),
+            )
+            return notification(
+                _("Xero"),
+                _(
+                    "The period is long: the report runs in the background and you are told when its rows are ready."
+                ),
+            )
         self._run(tenants)
         return self._action_open_rows()
+
+    def _run_in_background(self, tenant_ids):
+        """The job of a long period's report: its rows, then the user told, with the report
+        to open."""
+        self._run(self.env["xero.tenant"].browse(tenant_ids))
+        self.env["xero.job"]._xero_tell_user(
+            self.env.user, _("Xero variance report ready"), self.summary, self, kind="success"
+        )
 
     def _action_open_rows(self):
         self.ensure_one()
