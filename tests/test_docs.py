@@ -52,7 +52,10 @@ ALLOWED_READS = {
     ("models/res_partner_balance.py", "_xero_update_balances"): "contact balances (a cache reader)",
     ("wizards/xero_variance_report.py", "_read_period"): "the period's documents for the report",
     ("models/account_move_import.py", "<module>"): "the lists documents made in Xero are brought in from",
-    ("models/account_move_import.py", "_xero_import_documents"): "invoices a webhook named, brought into Odoo",
+    (
+        "models/account_move_import.py",
+        "_xero_import_documents",
+    ): "invoices a webhook named, brought into Odoo",
 }
 
 
