@@ -19,6 +19,7 @@ from . import (
     xero_document_mixin,
     account_move_export,
     account_move_builder,
+    account_move_left_out,
     purchase_order,
     purchase_order_export,
     purchase_order_line,

@@ -121,6 +121,8 @@ class AccountMove(models.Model):
         kind = xero_kind(self.move_type)
         number_key, id_key = kind.number_key, kind.id_key
         first_time = not self.xero_id
+        # What the payload just sent left out: recorded before Xero's total is compared.
+        self._xero_write_fields(self._xero_left_out_values())
         difference = self._xero_total_difference(element)
         had_difference = bool(self.xero_difference)
         values = {
@@ -151,6 +153,9 @@ class AccountMove(models.Model):
                 status=self.xero_status,
                 total=formatLang(self.env, self.xero_total or 0.0, currency_obj=self.currency_id),
             )
+            left_out = self._xero_left_out_note()
+            if left_out:
+                note = f"{note} {left_out}"
         if difference:
             self._xero_flag_difference(difference)
         elif had_difference:
@@ -212,16 +217,20 @@ class AccountMove(models.Model):
         )
 
     def _xero_total_difference(self, element):
-        """ "Odoo 77.00, Xero 42.00" when Xero's total is not Odoo's, else False."""
+        """ "Odoo 77.00, Xero 42.00" when Xero's total is not Odoo's (less the lines left out
+        of Xero), else False."""
         self.ensure_one()
         total = element.get("Total")
         if total is None or element.get("Status") in XERO_GONE_STATUSES:
             return False
-        if float_compare(total, self.amount_total, precision_rounding=self.currency_id.rounding) == 0:
+        if (
+            float_compare(total, self._xero_expected_total(), precision_rounding=self.currency_id.rounding)
+            == 0
+        ):
             return False
         return _(
             "Odoo %(odoo)s, Xero %(xero)s",
-            odoo=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
+            odoo=self._xero_total_words(),
             xero=formatLang(self.env, total, currency_obj=self.currency_id),
         )
 

@@ -1,11 +1,11 @@
 """Per-line Xero fields (M-Power: "each invoice line has a Xero Item and Tax Code selected and
 optionally a Tracking Category") and the line rules of Momentus: down-payment deductions and
 credits go to Xero as negative lines, and a company may leave out lines with a zero or
-negative price or quantity.
+negative price or quantity (named on the document, its total checked without them).
 
 The line's own payload builder (``_xero_line_item``: one Xero LineItem, Xero's arithmetic
 kept to the cent) asks three things per line: is it left out
-(``_xero_line_exclusion``), which Xero item, tax rate and tracking options it carries
+(``_xero_left_out``), which Xero item, tax rate and tracking options it carries
 (``_xero_line_item_for``, ``_xero_line_tax_rate``, ``_xero_line_tracking``), and what is wrong
 with what was picked by hand (``_xero_line_override_problems``)."""
 
@@ -160,21 +160,15 @@ class AccountMoveLine(models.Model):
         Xero receives as a negative line."""
         return self.is_downpayment and float_compare(self.price_subtotal, 0.0, precision_digits=2) < 0
 
-    def _xero_line_exclusion(self, label):
-        """(left out?, problem or None) under the company's Momentus rule."""
+    def _xero_left_out(self):
+        """True when the company's rule leaves this line out of Xero: a zero or negative price
+        or quantity, down-payment deductions excepted. The export goes on without it; the
+        document names it (``account.move.xero_left_out``) and Xero's total is checked
+        against Odoo's less it."""
         self.ensure_one()
-        if not self.move_id.company_id.xero_exclude_nonpositive_lines or self._xero_is_deduction():
-            return False, None
-        if self.quantity > 0 and self.price_unit > 0:
-            return False, None
-        if float_is_zero(self.price_subtotal, precision_rounding=self.currency_id.rounding):
-            return True, None
-        return True, _(
-            "%(line)s has a negative price or quantity: your company leaves such lines out of Xero, "
-            "which would make Xero's total differ from Odoo's. Make it a down-payment deduction, or "
-            "turn off “Leave out lines with a zero or negative price or quantity”.",
-            line=label,
-        )
+        if self.display_type != "product" or not self.move_id.company_id.xero_exclude_nonpositive_lines:
+            return False
+        return not self._xero_is_deduction() and not (self.quantity > 0 and self.price_unit > 0)
 
     def _xero_line_item_for(self, ctx):
         """The line's Xero item: chosen on the line, else (job mode) the document's first
@@ -249,9 +243,8 @@ class AccountMoveLine(models.Model):
             return ({"Description": self.name or "-"} if self.name else None), []
         if self.display_type != "product":
             return None, []
-        excluded, exclusion_problem = self._xero_line_exclusion(label)
-        if excluded:
-            return None, [exclusion_problem] if exclusion_problem else []
+        if self._xero_left_out():
+            return None, []
         company = self.move_id.company_id
         taxes = self.tax_ids
         rate = self._xero_line_tax_rate(ctx) if len(taxes) == 1 else None

@@ -22,11 +22,20 @@ class AccountMove(models.Model):
         if status not in SETTLED_STATUSES or xero_due is None or self.state != "posted":
             return False
         currency = self.currency_id
-        if float_compare(self.amount_residual, xero_due, precision_rounding=currency.rounding) == 0:
+        # Xero never had the lines left out: its amount due is Odoo's without them.
+        odoo_due = self.amount_residual - (self.xero_left_out_total or 0.0)
+        if float_compare(odoo_due, xero_due, precision_rounding=currency.rounding) == 0:
             return False
+        odoo = formatLang(self.env, self.amount_residual, currency_obj=currency)
+        if not currency.is_zero(self.xero_left_out_total or 0.0):
+            odoo = _(
+                "%(due)s (%(expected)s without the lines left out of Xero)",
+                due=odoo,
+                expected=formatLang(self.env, odoo_due, currency_obj=currency),
+            )
         return _(
             "Due: %(odoo)s in Odoo, %(xero)s in Xero (settled on one side only)",
-            odoo=formatLang(self.env, self.amount_residual, currency_obj=currency),
+            odoo=odoo,
             xero=formatLang(self.env, xero_due, currency_obj=currency),
         )
 

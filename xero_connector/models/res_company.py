@@ -90,8 +90,9 @@ class ResCompany(models.Model):
     )
     xero_exclude_nonpositive_lines = fields.Boolean(
         "Leave out lines with a zero or negative price or quantity",
-        help="Momentus' rule. Down-payment deductions still go to Xero as negative lines. A negative "
-        "line that is not a down payment stops the export (Xero's total would differ from Odoo's).",
+        help="Momentus' rule: such lines are left out and the document goes to Xero without them. The "
+        "lines left out are named on the document's Xero tab and in its chatter, and Xero's total is "
+        "checked against Odoo's without them. Down-payment deductions still go to Xero as negative lines.",
     )
 
     # ------------------------------------------------------------------------------------

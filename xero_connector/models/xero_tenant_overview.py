@@ -128,16 +128,18 @@ class XeroTenant(models.Model):
                 "xero_status",
                 "xero_total",
                 "amount_total",
+                "xero_left_out_total",
             ]
         )
 
     @staticmethod
     def _overview_differing_sql():
-        """Exported documents whose last known Xero state differs from Odoo's: another total,
-        or voided or deleted there."""
+        """Exported documents whose last known Xero state differs from Odoo's: another total
+        (than Odoo's without the lines left out of Xero), or voided or deleted there."""
         return SQL(
             "xero_id IS NOT NULL AND (xero_status IN %s "
-            "OR round(coalesce(xero_total, 0), 2) <> round(coalesce(amount_total, 0), 2))",
+            "OR round(coalesce(xero_total, 0), 2) "
+            "<> round(coalesce(amount_total, 0) - coalesce(xero_left_out_total, 0), 2))",
             tuple(XERO_GONE_STATUSES),
         )
 

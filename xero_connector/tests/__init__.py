@@ -18,6 +18,7 @@ from . import test_variance_report
 from . import test_xero_overview
 from . import test_variance_tours
 from . import test_line_features
+from . import test_left_out_lines, test_mpower_rules_in_xero
 from . import test_journals
 from . import test_purchase_order_export, test_po_tours
 from . import test_xero_2026

@@ -499,7 +499,7 @@ class TestInvoiceBuilder(XeroBuilderCase):
             )
             self.assertMatchesOdoo(move, payload)
 
-    def test_leaving_out_nonpositive_lines_refuses_a_plain_negative_line(self):
+    def test_leaving_out_nonpositive_lines_leaves_out_a_plain_negative_line(self):
         self.company.xero_exclude_nonpositive_lines = True
         move = self.make_move(
             lines=[
@@ -510,8 +510,10 @@ class TestInvoiceBuilder(XeroBuilderCase):
         )
         payload, problems = self.payload(move)
         self.assertEqual([i["Description"] for i in payload["LineItems"]], ["Kitchen"])
-        self.assertEqual(len(problems), 1)
-        self.assertIn("Line “Goodwill” has a negative price or quantity", problems[0])
+        self.assertEqual(problems, [])
+        self.assertEqual(move._xero_left_out_lines().mapped("name"), ["Free sample", "Goodwill"])
+        values = move._xero_left_out_values()
+        self.assertAlmostEqual(values["xero_left_out_total"], -44.0, places=2)
 
     def test_zero_lines_are_left_out_unless_the_company_exports_them(self):
         move = self.make_move(

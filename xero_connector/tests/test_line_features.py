@@ -109,12 +109,13 @@ class TestLineFeatures(XeroExportCase):
             self.assertEqual(doc["LineItems"][1]["AccountCode"], doc["LineItems"][0]["AccountCode"])
             self.assertAlmostEqual(doc["Total"], move.amount_total, places=2)
 
-    def test_exclusion_rule_leaves_out_zero_lines_and_refuses_other_negatives(self):
+    def test_exclusion_rule_leaves_out_zero_and_negative_lines_and_exports(self):
         self.company.xero_exclude_nonpositive_lines = True
         move = self.down_payment_invoice(
             [
                 {"name": "Free sample", "quantity": 1, "price_unit": 0},
                 {"name": "Cancelled item", "quantity": 0, "price_unit": 40},
+                {"name": "Loyalty discount", "quantity": 1, "price_unit": -50},
             ]
         )
         move.action_xero_export()
@@ -123,20 +124,22 @@ class TestLineFeatures(XeroExportCase):
             [line["Description"] for line in doc["LineItems"]],
             ["Kitchen renovation", "Down payment of 12/05"],
         )
-        self.assertAlmostEqual(doc["Total"], move.amount_total, places=2)
-
-        refused = self.down_payment_invoice([{"name": "Loyalty discount", "quantity": 1, "price_unit": -50}])
-        before = len(self.in_xero())
-        result = refused._xero_export()
-        self.assertIn("Loyalty discount", result["failed"][refused])
-        self.assertIn("negative price or quantity", result["failed"][refused])
-        self.assertEqual(len(self.in_xero()), before, "nothing sent")
+        self.assertAlmostEqual(doc["Total"], move.amount_total + 55.0, places=2)
+        self.assertEqual(move.xero_export_state, "exported", "left out by the rule: not a difference")
+        self.assertEqual(
+            [line.split(":")[0] for line in move.xero_left_out.split("\n")],
+            ["Free sample", "Cancelled item", "Loyalty discount"],
+        )
 
         self.company.xero_exclude_nonpositive_lines = False
-        refused._xero_export()
-        doc = self.xero_doc(refused)
+        every_line = self.down_payment_invoice(
+            [{"name": "Loyalty discount", "quantity": 1, "price_unit": -50}]
+        )
+        every_line.action_xero_export()
+        doc = self.xero_doc(every_line)
         self.assertIn(-50.0, [line["LineAmount"] for line in doc["LineItems"]])
-        self.assertAlmostEqual(doc["Total"], refused.amount_total, places=2)
+        self.assertAlmostEqual(doc["Total"], every_line.amount_total, places=2)
+        self.assertFalse(every_line.xero_left_out)
 
     # ---------------------------------------------------------------- Update Status
     def test_update_status_marks_sent_or_emails(self):

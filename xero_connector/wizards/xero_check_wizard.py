@@ -36,6 +36,13 @@ class XeroCheckWizard(models.TransientModel):
     xero_amount_credited = fields.Monetary("Credited in Xero", readonly=True)
     xero_amount_due = fields.Monetary("Due in Xero", readonly=True)
     odoo_total = fields.Monetary("Total in Odoo", readonly=True)
+    left_out_total = fields.Monetary(
+        "Left out of Xero",
+        readonly=True,
+        help="Lines your company leaves out of Xero (zero or negative price or quantity): Xero's total is "
+        "compared with Odoo's without them.",
+    )
+    left_out = fields.Text("Lines left out of Xero", readonly=True)
     totals_match = fields.Boolean(readonly=True)
     odoo_amount_due = fields.Monetary("Due in Odoo", readonly=True)
     due_difference = fields.Char(
@@ -62,7 +69,13 @@ class XeroCheckWizard(models.TransientModel):
             if found.unknown:
                 raise UserError(found.message)
             element = found.element
-        values = {"move_id": move.id, "odoo_total": move.amount_total, "found": bool(element)}
+        values = {
+            "move_id": move.id,
+            "odoo_total": move.amount_total,
+            "left_out_total": move.xero_left_out_total,
+            "left_out": move.xero_left_out,
+            "found": bool(element),
+        }
         if element:
             values.update(self._values_from_xero(element, endpoint, number_key, move))
             if move.xero_id and not by_number:
@@ -112,7 +125,7 @@ class XeroCheckWizard(models.TransientModel):
             "odoo_amount_due": move.amount_residual,
             "due_difference": move._xero_due_difference(element.get("Status"), due),
             "totals_match": float_compare(
-                total, move.amount_total, precision_rounding=move.currency_id.rounding
+                total, move._xero_expected_total(), precision_rounding=move.currency_id.rounding
             )
             == 0,
             "line_ids": lines,

@@ -136,7 +136,7 @@ class XeroVarianceLine(models.TransientModel):
         """After an export or update from the report, the row shows what Xero answered."""
         move = self.move_id
         equal = not float_compare(
-            move.amount_total, move.xero_total or 0.0, precision_rounding=move.currency_id.rounding
+            move._xero_expected_total(), move.xero_total or 0.0, precision_rounding=move.currency_id.rounding
         )
         self.write(
             {

@@ -363,11 +363,13 @@ class XeroVarianceReport(models.TransientModel):
             return row
         details = []
         currency = move.currency_id
-        if float_compare(move.amount_total, doc.get("Total") or 0.0, precision_rounding=currency.rounding):
+        if float_compare(
+            move._xero_expected_total(), doc.get("Total") or 0.0, precision_rounding=currency.rounding
+        ):
             details.append(
                 _(
                     "Total: %(odoo)s in Odoo, %(xero)s in Xero",
-                    odoo=formatLang(self.env, move.amount_total, currency_obj=currency),
+                    odoo=move._xero_total_words(),
                     xero=formatLang(self.env, doc.get("Total") or 0.0, currency_obj=currency),
                 )
             )
