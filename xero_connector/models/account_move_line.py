@@ -156,13 +156,17 @@ class AccountMoveLine(models.Model):
     # What the payload builder asks
     # ------------------------------------------------------------------------------------
     def _xero_is_deduction(self):
-        """A down-payment deduction (or any down-payment line with a negative amount): a credit
-        Xero receives as a negative line."""
-        return self.is_downpayment and float_compare(self.price_subtotal, 0.0, precision_digits=2) < 0
+        """A down-payment deduction (or any down-payment line with a negative amount), or a
+        credit (a line of the company's credits product with a negative amount): Xero
+        receives it as a negative line, whatever the rule on lines left out."""
+        if float_compare(self.price_subtotal, 0.0, precision_digits=2) >= 0:
+            return False
+        credits_product = self.move_id.company_id.xero_credit_product_id
+        return self.is_downpayment or bool(credits_product and self.product_id == credits_product)
 
     def _xero_left_out(self):
         """True when the company's rule leaves this line out of Xero: a zero or negative price
-        or quantity, down-payment deductions excepted. The export goes on without it; the
+        or quantity, down-payment deductions and credits excepted. The export goes on without it; the
         document names it (``account.move.xero_left_out``) and Xero's total is checked
         against Odoo's less it."""
         self.ensure_one()

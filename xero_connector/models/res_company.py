@@ -92,7 +92,15 @@ class ResCompany(models.Model):
         "Leave out lines with a zero or negative price or quantity",
         help="Momentus' rule: such lines are left out and the document goes to Xero without them. The "
         "lines left out are named on the document's Xero tab and in its chatter, and Xero's total is "
-        "checked against Odoo's without them. Down-payment deductions still go to Xero as negative lines.",
+        "checked against Odoo's without them. Down-payment deductions and credits still go to Xero as "
+        "negative lines.",
+    )
+    xero_credit_product_id = fields.Many2one(
+        "product.product",
+        string="Credits product",
+        help="Momentus' credits: a line of this product with a negative amount (a credit granted on the "
+        "invoice) goes to Xero as a negative line even when lines with a zero or negative price or quantity "
+        "are left out. Xero shows the line's description: name the product “Credits”.",
     )
 
     # ------------------------------------------------------------------------------------

@@ -128,6 +128,7 @@ class ResConfigSettings(models.TransientModel):
     xero_exclude_nonpositive_lines = fields.Boolean(
         related="company_id.xero_exclude_nonpositive_lines", readonly=False
     )
+    xero_credit_product_id = fields.Many2one(related="company_id.xero_credit_product_id", readonly=False)
 
     # ------------------------------------------------------------------------------------
     # After an export (Update Status)

@@ -119,6 +119,30 @@ class TestLeftOutLines(XeroVarianceCase):
         )
         self.assertEqual(move.xero_export_state, "differs")
 
+    def test_credits_go_as_a_negative_credits_line(self):
+        credits = self.env["product.product"].create({"name": "Credits", "type": "service"})
+        self.env["res.config.settings"].create(
+            {"xero_exclude_nonpositive_lines": True, "xero_credit_product_id": credits.id}
+        ).execute()
+        move = self.make_move(
+            invoice_date=self.DAY,
+            lines=[
+                {"name": "Kitchen renovation", "quantity": 1, "price_unit": 1000},
+                {"product_id": credits.id, "quantity": 1, "price_unit": -80},
+                {"name": "Loyalty discount", "quantity": 1, "price_unit": -50},
+            ],
+        )
+        move.action_xero_export()
+        doc = self.xero_doc(move)
+        self.assertEqual(
+            [(line["Description"], line["LineAmount"], line.get("TaxType")) for line in doc["LineItems"]],
+            [("Kitchen renovation", 1000.0, "OUTPUT"), ("Credits", -80.0, "OUTPUT")],
+            "the credit goes as a negative line labelled Credits; the plain negative line is left out",
+        )
+        self.assertEqual(move.xero_left_out.split(":")[0], "Loyalty discount")
+        self.assertAlmostEqual(doc["Total"], move.amount_total + 55.0, places=2)
+        self.assertEqual(move.xero_export_state, "exported")
+
     def test_with_the_rule_off_every_line_goes(self):
         self.company.xero_exclude_nonpositive_lines = False
         move = self.invoice()
