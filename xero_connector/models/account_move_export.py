@@ -537,6 +537,8 @@ class AccountMove(models.Model):
                 "xero_amount_paid": 0.0,
                 "xero_amount_due": 0.0,
                 "xero_online_url": False,
+                "xero_left_out": False,
+                "xero_left_out_total": 0.0,
                 "xero_export_round": self.xero_export_round + 1,
             }
         )

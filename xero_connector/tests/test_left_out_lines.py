@@ -143,6 +143,22 @@ class TestLeftOutLines(XeroVarianceCase):
         self.assertAlmostEqual(doc["Total"], move.amount_total + 55.0, places=2)
         self.assertEqual(move.xero_export_state, "exported")
 
+    def test_deleted_in_xero_cleared_and_exported_again_with_the_rule_off(self):
+        move = self.invoice()
+        move.action_xero_export()
+        self.assertTrue(move.xero_left_out)
+        self.sandbox.as_user(
+            self.org_a["tenantId"],
+            "POST",
+            f"/Invoices/{move.xero_id}",
+            json={"Invoices": [{"InvoiceID": move.xero_id, "Status": "DELETED"}]},
+        )
+        self.company.xero_exclude_nonpositive_lines = False
+        self.clear_gone_and_export_again(move, self.xero_user, "move_id")
+        self.assertFalse(move.xero_left_out, "what the first export left out is not what the second did")
+        self.assertAlmostEqual(self.xero_doc(move)["Total"], move.amount_total, places=2)
+        self.assertEqual(move.xero_export_state, "exported")
+
     def test_with_the_rule_off_every_line_goes(self):
         self.company.xero_exclude_nonpositive_lines = False
         move = self.invoice()
