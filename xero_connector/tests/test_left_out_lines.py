@@ -81,6 +81,23 @@ class TestLeftOutLines(XeroVarianceCase):
         differing = self.env["account.move"].search(self.tenant.action_overview_open_differing()["domain"])
         self.assertNotIn(move, differing)
 
+    def test_export_pressed_in_a_browser_names_the_line_left_out(self):
+        move = self.make_move(
+            lines=[
+                {"name": "Kitchen renovation", "quantity": 1, "price_unit": 1000},
+                {"name": "Loyalty discount", "quantity": 1, "price_unit": -50},
+            ]
+        )
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
+            "xero_left_out_tour",
+            login="xero_clerk",
+        )
+        self.assertEqual(move.xero_export_state, "exported", move.xero_error)
+        self.assertEqual(
+            [line["Description"] for line in self.xero_doc(move)["LineItems"]], ["Kitchen renovation"]
+        )
+
     def test_a_real_difference_is_still_flagged_and_explained(self):
         move = self.invoice()
         move.action_xero_export()
