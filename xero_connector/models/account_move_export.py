@@ -121,8 +121,7 @@ class AccountMove(models.Model):
         kind = xero_kind(self.move_type)
         number_key, id_key = kind.number_key, kind.id_key
         first_time = not self.xero_id
-        # What the payload just sent left out: recorded before Xero's total is compared.
-        self._xero_write_fields(self._xero_left_out_values())
+        self._xero_record_left_out()
         difference = self._xero_total_difference(element)
         had_difference = bool(self.xero_difference)
         values = {

@@ -52,6 +52,16 @@ class AccountMove(models.Model):
             "xero_left_out_total": currency.round(sum(lines.mapped("price_total"))),
         }
 
+    def _xero_record_left_out(self):
+        """Record what the payload just sent left out, before Xero's total is compared with
+        Odoo's (written only when it changed: most documents leave nothing out)."""
+        self.ensure_one()
+        values = self._xero_left_out_values()
+        if values["xero_left_out"] != (self.xero_left_out or False) or self.currency_id.compare_amounts(
+            values["xero_left_out_total"], self.xero_left_out_total or 0.0
+        ):
+            self._xero_write_fields(values)
+
     def _xero_expected_total(self):
         """The total Xero should hold: Odoo's, less the lines left out of Xero."""
         self.ensure_one()
