@@ -74,6 +74,10 @@ class SandboxClient:
             },
         )
 
+    def add_branding_theme(self, tenant: str, name: str, sort_order: int | None = None) -> dict:
+        """A branding theme made in Xero's web app (``sort_order`` 0: the new default)."""
+        return self._call("POST", f"orgs/{tenant}/branding-themes", {"name": name, "sort_order": sort_order})
+
     def dump(self, tenant: str, resource: str) -> list:
         return self._call("GET", f"orgs/{tenant}/{resource}")
 
