@@ -23,6 +23,7 @@
         "views/xero_tenant_views.xml",
         "views/res_config_settings_views.xml",
         "views/xero_document_views.xml",
+        "views/xero_branding_views.xml",
         "views/xero_sync_log_views.xml",
         "views/xero_cache_views.xml",
         "views/res_partner_views.xml",
