@@ -107,3 +107,21 @@ def test_the_control_api_adds_a_theme_the_api_then_lists(sb, server, tokens, org
     assert listed[0] == {**added, "SortOrder": 0}
     assert [t["Name"] for t in listed][:2] == ["Wholesale", "Standard"]
     assert sb.violations() == []
+
+
+def test_a_theme_deleted_in_xero_is_refused_on_new_documents(sb, server, tokens, orgs):
+    tenant = orgs[0]["tenantId"]
+    doomed = sb.add_branding_theme(tenant, "Old look")
+    sb.delete_branding_theme(tenant, doomed["BrandingThemeID"])
+    headers = {
+        "Authorization": f"Bearer {tokens['access_token']}",
+        "Xero-Tenant-Id": tenant,
+        "Accept": "application/json",
+    }
+    listed = requests.get(f"{server.url}/api.xro/2.0/BrandingThemes", headers=headers, timeout=30).json()
+    assert [t["Name"] for t in listed["BrandingThemes"]] == ["Standard", "Special Projects"]
+    body = {"Invoices": [dict(invoice(), BrandingThemeID=doomed["BrandingThemeID"])]}
+    reply = requests.put(f"{server.url}/api.xro/2.0/Invoices", headers=headers, json=body, timeout=30)
+    assert reply.status_code == 400
+    errors = [e["Message"] for el in reply.json()["Elements"] for e in el["ValidationErrors"]]
+    assert errors == [unknown_theme(doomed["BrandingThemeID"])]

@@ -47,6 +47,19 @@ class BrandingThemes(Resource):
         self.store.put(self.name, doc["BrandingThemeID"], doc)
         return doc
 
+    def remove(self, theme_id: str) -> None:
+        """A theme deleted in Xero's web app: documents that carried it keep its id; new ones
+        may no longer name it. The themes after it move up."""
+        doc = self.store.get(self.name, theme_id)
+        if doc is None:
+            raise KeyError(f"no branding theme {theme_id}")
+        self.store.table(self.name).pop(doc["BrandingThemeID"].lower())
+        for other in self.base_docs({}):
+            if other["SortOrder"] > doc["SortOrder"]:
+                self.store.put(
+                    self.name, other["BrandingThemeID"], dict(other, SortOrder=other["SortOrder"] - 1)
+                )
+
     def require(self, theme_id, problems: Problems) -> None:
         """A document's BrandingThemeID must be a theme of this organisation."""
         if theme_id in (None, ""):

@@ -162,6 +162,14 @@ class ControlApi:
             )
         return _reply(201, to_json(theme))
 
+    @route("DELETE", r"orgs/(?P<tenant>[^/]+)/branding-themes/(?P<theme>[^/]+)")
+    def delete_branding_theme(self, req, tenant, theme):
+        """A branding theme deleted in Xero's web app."""
+        org = self._org(tenant)
+        with self.sb._org_locks[org.tenant_id]:
+            org.resource("BrandingThemes").remove(theme)
+        return _reply(204)
+
     @route("GET", r"orgs/(?P<tenant>[^/]+)/(?P<resource>[A-Za-z]+)")
     def dump(self, req, tenant, resource):
         return _reply(200, self._org(tenant).dump(resource))

@@ -188,6 +188,16 @@ class XeroDocumentMixin(models.AbstractModel):
             if partner._xero_contact(tenant) != contact:
                 partner._xero_map_contact(tenant, contact)
 
+    def _xero_in_their_companies(self):
+        """These documents, in an environment that also holds the user's other companies when
+        one of them goes to another company's organisation (a Xero manager's override): its
+        export reads that organisation's contacts and mappings, which belong to that company.
+        The user works in those companies anyway; the access checks apply as usual."""
+        if all(document.xero_tenant_id == document.company_id.xero_tenant_id for document in self):
+            return self
+        companies = self.env.companies | self.env.user.company_ids
+        return self.with_context(allowed_company_ids=companies.ids)
+
     def action_xero_export_partner(self):
         """ "Export contact to Xero" from the document: the partner's company, in the
         document's organisation."""
