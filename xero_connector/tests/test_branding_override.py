@@ -103,6 +103,31 @@ class TestBrandingOverride(XeroSecurityCase):
         bare.action_xero_export()
         self.assertIsNone(self.xero_theme_of(self.org_a, bare.name))
 
+    def test_a_purchase_order_carries_its_theme(self):
+        self.send_purchase_orders_by_hand("B")
+        theme = self.themes(self.tenant)["Special Projects"]
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "name": "Office chair",
+                            "product_qty": 2,
+                            "price_unit": 120.0,
+                            "taxes_id": [Command.set(self.tax_purchase.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        with Form(order.with_user(self.xero_manager)) as form:
+            form.xero_branding_theme_id = theme
+        order.button_confirm()
+        order.with_user(self.xero_manager).action_xero_export()
+        twin = next(p for p in self.in_xero("PurchaseOrders") if p.get("PurchaseOrderID") == order.xero_id)
+        self.assertEqual(twin["BrandingThemeID"], theme.xero_id)
+
     def test_a_manager_sends_one_invoice_to_another_company_s_organisation(self):
         """Pressed from the form: the organisation and nothing else changed on the invoice,
         Export sends it to organisation B with B's contact, tax mapping and B's default theme."""
