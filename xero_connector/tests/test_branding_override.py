@@ -158,6 +158,24 @@ class TestBrandingOverride(XeroSecurityCase):
         # The override was for this invoice only.
         self.assertEqual(self.make_move(post=False).xero_tenant_id, self.tenant)
 
+    def test_the_override_pressed_in_the_browser(self):
+        """A Xero manager working in both companies picks organisation B on a draft invoice
+        of company A, confirms it and presses Export to Xero (xero_override_tour.js)."""
+        theme_b = self.themes(self.tenant_b)["Special Projects"]
+        self.company_b.xero_branding_theme_id = theme_b
+        self.map_sales_tax_in_b()
+        move = self.make_move(post=False)
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
+            "xero_override_export_tour",
+            login="xero_manager",
+            cookies={"cids": f"{self.company.id}-{self.company_b.id}"},
+        )
+        self.assertEqual(move.xero_tenant_id, self.tenant_b)
+        self.assertEqual(move.xero_export_state, "exported", move.xero_error)
+        self.assertEqual(self.xero_theme_of(self.org_b, move.name), theme_b.xero_id)
+        self.assertFalse([i for i in self.in_xero() if i.get("InvoiceNumber") == move.name])
+
     def test_a_tax_unmapped_in_the_other_organisation_is_named(self):
         move = self.make_move(post=False)
         move.with_user(self.xero_manager).with_context(**self.both).xero_tenant_id = self.tenant_b
