@@ -49,6 +49,7 @@
         "views/xero_manual_journal_views.xml",
         "data/ir_cron_journals.xml",
         "views/purchase_order_views.xml",
+        "views/xero_branding_views.xml",
         "data/ir_cron_purchase_orders.xml",
         "views/account_move_import_views.xml",
         "data/ir_cron_import.xml",

@@ -112,6 +112,32 @@ def tax_in_cost(taxes, rate, amount_type, tax_amount, rounding):
     )
 
 
+def set_branding_theme(env, payload, document, ctx, problems):
+    """The document's BrandingThemeID: its own theme, else the default ``ctx["branding"]``
+    holds for its company in this organisation; none lets Xero apply its own default. A theme
+    Xero no longer has (deleted there) is a problem naming where it was chosen."""
+    own = document.xero_branding_theme_id
+    theme = own or ctx.get("branding", {}).get(document.company_id.id)
+    if not theme:
+        return
+    if not theme.active:
+        where = (
+            env._("on %(doc)s (its Xero tab)", doc=document.display_name)
+            if own
+            else env._("as the default of the company of %(org)s (Settings > Xero)", org=ctx["tenant"].name)
+        )
+        problems.append(
+            env._(
+                "The branding theme %(theme)s chosen %(where)s was deleted in Xero: choose another one, "
+                "or none for Xero's default.",
+                theme=theme.name,
+                where=where,
+            )
+        )
+        return
+    payload["BrandingThemeID"] = theme.xero_id
+
+
 def set_line_tracking(env, item, label, tracking, problems):
     """The line's Tracking: at most one option of each of two categories (Xero's rule)."""
     if len({t["Name"] for t in tracking}) < len(tracking) or len(tracking) > 2:

@@ -19,6 +19,7 @@ import json
 import threading
 import uuid
 
+from . import accounting_branding as branding
 from . import accounting_documents as documents
 from . import accounting_manual_journals as manual_journals
 from . import accounting_money as money_resources
@@ -61,6 +62,7 @@ RESOURCE_CLASSES = (
     settings.TrackingCategories,
     settings.Items,
     settings.Contacts,
+    branding.BrandingThemes,
     documents.Invoices,
     documents.CreditNotes,
     purchase_orders.PurchaseOrders,

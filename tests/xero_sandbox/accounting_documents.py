@@ -366,6 +366,7 @@ class DocumentResource(Resource):
         for name in self.COPIED:
             if name in raw:
                 doc[name] = raw[name]
+        self.org.resource("BrandingThemes").require(raw.get("BrandingThemeID"), problems)
         self.extra_fields(raw, doc, problems)
         problems.raise_if_any()
         self.settle(doc)

@@ -74,6 +74,14 @@ class SandboxClient:
             },
         )
 
+    def add_branding_theme(self, tenant: str, name: str, sort_order: int | None = None) -> dict:
+        """A branding theme made in Xero's web app (``sort_order`` 0: the new default)."""
+        return self._call("POST", f"orgs/{tenant}/branding-themes", {"name": name, "sort_order": sort_order})
+
+    def delete_branding_theme(self, tenant: str, theme_id: str) -> None:
+        """A branding theme deleted in Xero's web app."""
+        self._call("DELETE", f"orgs/{tenant}/branding-themes/{theme_id}")
+
     def dump(self, tenant: str, resource: str) -> list:
         return self._call("GET", f"orgs/{tenant}/{resource}")
 

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timezone
 
 from . import webhooks
+from .accounting_common import to_json
 from .identity import DEMO_USER, TIERS, ConsentError
 from .limits import Limits
 from .messages import Reply
@@ -148,6 +149,26 @@ class ControlApi:
     def _high_volume_json(org) -> dict:
         names = {key: handler.name for key, handler in org.resources.items()}
         return {"tenantId": org.tenant_id, "endpoints": sorted(names[key] for key in org.high_volume)}
+
+    @route("POST", r"orgs/(?P<tenant>[^/]+)/branding-themes")
+    def add_branding_theme(self, req, tenant):
+        """{"name": "Projects", "sort_order": 0}: a branding theme made in Xero's web app
+        (sort_order 0 makes it the organisation's default)."""
+        org = self._org(tenant)
+        data = self._body(req)
+        with self.sb._org_locks[org.tenant_id]:
+            theme = org.resource("BrandingThemes").add(
+                data["name"], data.get("sort_order"), data.get("logo_url")
+            )
+        return _reply(201, to_json(theme))
+
+    @route("DELETE", r"orgs/(?P<tenant>[^/]+)/branding-themes/(?P<theme>[^/]+)")
+    def delete_branding_theme(self, req, tenant, theme):
+        """A branding theme deleted in Xero's web app."""
+        org = self._org(tenant)
+        with self.sb._org_locks[org.tenant_id]:
+            org.resource("BrandingThemes").remove(theme)
+        return _reply(204)
 
     @route("GET", r"orgs/(?P<tenant>[^/]+)/(?P<resource>[A-Za-z]+)")
     def dump(self, req, tenant, resource):

@@ -188,6 +188,9 @@ ACCOUNTS = (
     ("960", "Retained Earnings", "EQUITY", "none", {"SystemAccount": "RETAINEDEARNINGS"}),
 )
 
+# Xero's own first theme, and one more as a demo company has; the first is the default (SortOrder 0).
+BRANDING_THEMES = ("Standard", "Special Projects")
+
 TRACKING = (
     # (Name, Status, [(option, status)])
     (
@@ -589,6 +592,9 @@ def build_organisation(
         org.handle("POST", "/Contacts", {}, {}, json.dumps({"Contacts": archived}).encode())
         if with_documents:
             _seed_documents(org, roles)
+        # Last, so that the ids seeded before them stay what they were.
+        for theme in BRANDING_THEMES:
+            org.resource("BrandingThemes").add(theme)
     return org
 
 

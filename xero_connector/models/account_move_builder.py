@@ -14,6 +14,7 @@ from ..documents import (
     check_contact_and_currency,
     line_items_of,
     payload_fingerprint,
+    set_branding_theme,
 )
 
 
@@ -42,6 +43,7 @@ class AccountMove(models.Model):
             )
             | {tenant.base_currency},
             "no_tax": {use: taxes._xero_no_tax_rate(tenant, use) for use in ("sale", "purchase")},
+            "branding": self.company_id._xero_branding_themes(tenant),
             "base_url": (self.env.company.get_base_url() or "").rstrip("/"),
         }
         return context
@@ -86,6 +88,7 @@ class AccountMove(models.Model):
             payload["Url"] = f"{ctx['base_url']}/odoo/account.move/{self.id}"
         if self.invoice_date_due and (status != "DRAFT" or company.xero_due_date_on_drafts):
             payload["DueDate"] = fields.Date.to_string(self.invoice_date_due)
+        set_branding_theme(self.env, payload, self, ctx, problems)
         if currency != tenant.base_currency and company.currency_id.name == tenant.base_currency:
             rate = self.invoice_currency_rate
             if rate:

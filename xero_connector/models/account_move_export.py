@@ -351,6 +351,7 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------------------------
     def action_xero_export(self):
         """The Export to Xero button: one document, or the selection in a list."""
+        self = self._xero_in_their_companies()  # noqa: PLW0642
         self._check_xero_user(self)
         exportable = self._xero_exportable()
         if not exportable:
@@ -454,6 +455,7 @@ class AccountMove(models.Model):
         copy not known to differ: ``xero_differs`` when the caller just saw it does), say so
         and call nothing."""
         self.ensure_one()
+        self = self._xero_in_their_companies()  # noqa: PLW0642
         self._check_xero_user(self)
         if not self.xero_id:
             raise UserError(_("%s is not in Xero yet: export it first.", self.name))

@@ -151,6 +151,7 @@ class PurchaseOrder(models.Model):
 
     def action_xero_export(self):
         """ "Add to Xero": this order now, or the selection in a list."""
+        self = self._xero_in_their_companies()  # noqa: PLW0642
         self._xero_check_po_access(self, "write")
         exportable = self._xero_exportable()
         if not exportable:

@@ -20,7 +20,13 @@ from odoo import _, api, fields, models
 from odoo.tools import formatLang, html2plaintext
 
 from ..const import XERO_GONE_STATUSES
-from ..documents import _contacts_by_partner, amount_type_of, check_contact_and_currency, line_items_of
+from ..documents import (
+    _contacts_by_partner,
+    amount_type_of,
+    check_contact_and_currency,
+    line_items_of,
+    set_branding_theme,
+)
 from ..utils import xero_kind
 
 # How an order goes to Xero → its Xero endpoint (``utils.xero_kind`` names the rest).
@@ -67,6 +73,7 @@ class PurchaseOrder(models.Model):
             )
             | {tenant.base_currency},
             "no_tax": self.env["account.tax"]._xero_no_tax_rate(tenant, "purchase"),
+            "branding": self.company_id._xero_branding_themes(tenant),
             "base_url": (self.env.company.get_base_url() or "").rstrip("/"),
         }
 
@@ -117,6 +124,7 @@ class PurchaseOrder(models.Model):
             due = self._xero_due_date()
             if due and (payload["Status"] != "DRAFT" or company.xero_due_date_on_drafts):
                 payload["DueDate"] = fields.Date.to_string(due)
+        set_branding_theme(self.env, payload, self, ctx, problems)
         return payload, problems
 
     def _xero_delivery_values(self):

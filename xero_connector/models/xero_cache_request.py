@@ -29,6 +29,7 @@ CACHE_LISTS = {
     "tax_rates": "xero.tax.rate",
     "accounts": "xero.account",
     "tracking": "xero.tracking.category",
+    "branding_themes": "xero.branding.theme",
     "items": "xero.item",
     "contacts": "xero.contact",
 }
@@ -159,6 +160,7 @@ class XeroCacheRefreshRequest(models.Model):
             "tax_rates": _("Tax rates"),
             "accounts": _("Accounts"),
             "tracking": _("Tracking categories"),
+            "branding_themes": _("Branding themes"),
             "items": _("Items"),
             "contacts": _("Contacts"),
         }

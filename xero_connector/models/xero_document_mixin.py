@@ -6,6 +6,8 @@ payload builders use (``..documents``). The export engine they share is ``xero.e
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .xero_tenant_guard import check_same_tenant
+
 # Values a new document may carry in its Xero link fields (nothing linked yet).
 UNLINKED_VALUES = (False, None, 0, 0.0, "", "not_exported")
 
@@ -56,7 +58,20 @@ class XeroDocumentMixin(models.AbstractModel):
         tracking=True,
         ondelete="restrict",
         help="Where this document is exported: its company's Xero organisation unless a Xero manager "
-        "overrides it for this document. Fixed once the document is exported.",
+        "sends this one document to another organisation they work with (with that organisation's "
+        "mappings and branding theme). Fixed once the document is exported.",
+    )
+    xero_branding_theme_id = fields.Many2one(
+        "xero.branding.theme",
+        string="Xero branding theme",
+        compute="_compute_xero_branding_theme_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        ondelete="set null",
+        domain="[('tenant_id', '=', xero_tenant_id), ('active', '=', True)]",
+        help="How Xero brands this document (layout, logo, terms). Empty: the default branding theme of "
+        "the company whose Xero organisation it goes to (Settings > Xero), else Xero's own.",
     )
     xero_id = fields.Char("Xero id", copy=False, readonly=True, index="btree_not_null")
     xero_export_date = fields.Datetime("Exported to Xero", copy=False, readonly=True)
@@ -95,6 +110,29 @@ class XeroDocumentMixin(models.AbstractModel):
                 # superuser: invoicing users, who may not read xero.tenant, create documents.)
                 document.xero_tenant_id = tenant if tenant.active else False
 
+    @api.depends("xero_tenant_id")
+    def _compute_xero_branding_theme_id(self):
+        """A theme belongs to one organisation: another organisation is branded anew."""
+        for document in self:
+            if document.xero_branding_theme_id.tenant_id != document.xero_tenant_id:
+                document.xero_branding_theme_id = False
+
+    @api.constrains("xero_branding_theme_id", "xero_tenant_id")
+    def _check_xero_branding_theme_tenant(self):
+        for document in self.filtered("xero_branding_theme_id"):
+            if not document.xero_tenant_id:
+                raise ValidationError(
+                    _(
+                        "%(doc)s has no Xero organisation: it takes no branding theme.",
+                        doc=document.display_name,
+                    )
+                )
+            check_same_tenant(
+                document.display_name,
+                document.xero_tenant_id,
+                [(_("branding theme"), document.xero_branding_theme_id)],
+            )
+
     @api.constrains("xero_tenant_id", "company_id")
     def _check_xero_tenant_company(self):
         for document in self.filtered(lambda d: not d.xero_id):
@@ -104,7 +142,9 @@ class XeroDocumentMixin(models.AbstractModel):
 
     def _xero_tenant_problem(self, tenant=None):
         """Why this document may not go to its Xero organisation (or ``tenant``); False when
-        it may. Refused: an archived organisation, or another company's."""
+        it may. Refused: an archived organisation. (Which organisations a user may send a
+        document to, its company's or another one, is checked when they choose it:
+        ``_check_xero_tenant_override``.)"""
         self.ensure_one()
         tenant = (tenant or self.xero_tenant_id).sudo()
         if not tenant:
@@ -115,15 +155,6 @@ class XeroDocumentMixin(models.AbstractModel):
                 "organisation.",
                 doc=self.display_name,
                 org=tenant.name,
-            )
-        if tenant.company_ids and self.company_id not in tenant.company_ids:
-            return _(
-                "%(doc)s belongs to %(company)s, but the Xero organisation %(org)s is the one of "
-                "%(others)s: choose %(company)s's organisation, or one not mapped to any company.",
-                doc=self.display_name,
-                company=self.company_id.name,
-                org=tenant.name,
-                others=", ".join(tenant.company_ids.mapped("name")),
             )
         return False
 
@@ -157,6 +188,16 @@ class XeroDocumentMixin(models.AbstractModel):
             if partner._xero_contact(tenant) != contact:
                 partner._xero_map_contact(tenant, contact)
 
+    def _xero_in_their_companies(self):
+        """These documents, in an environment that also holds the user's other companies when
+        one of them goes to another company's organisation (a Xero manager's override): its
+        export reads that organisation's contacts and mappings, which belong to that company.
+        The user works in those companies anyway; the access checks apply as usual."""
+        if all(document.xero_tenant_id == document.company_id.xero_tenant_id for document in self):
+            return self
+        companies = self.env.companies | self.env.user.company_ids
+        return self.with_context(allowed_company_ids=companies.ids)
+
     def action_xero_export_partner(self):
         """ "Export contact to Xero" from the document: the partner's company, in the
         document's organisation."""
@@ -177,18 +218,20 @@ class XeroDocumentMixin(models.AbstractModel):
                 continue
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             if vals["xero_tenant_id"] != company.xero_tenant_id.id:
-                self._xero_check_override_right()
+                self._xero_check_override_right(self.env["xero.tenant"].browse(vals["xero_tenant_id"]))
         return super().create(vals_list)
 
     @api.model
-    def _xero_check_override_right(self):
-        """Only Xero managers send a document to another organisation than its company's."""
-        try:
-            self.env["xero.access"]._xero_check_access("manager")
-        except AccessError:
-            raise AccessError(
-                _("Only Xero managers may send a document to another Xero organisation.")
-            ) from None
+    def _xero_check_override_right(self, tenant):
+        """Only a Xero manager who works with ``tenant`` (an organisation of one of their
+        companies, or one not mapped yet) sends a document to another organisation than its
+        company's: there it is exported with that organisation's contacts, mappings and
+        branding theme (M-Power's per-document profit centre override)."""
+        Access = self.env["xero.access"]
+        if not Access._xero_is("manager"):
+            raise AccessError(_("Only Xero managers may send a document to another Xero organisation."))
+        if tenant:
+            Access._xero_check_access("manager", tenant)
 
     def write(self, vals):
         xero_check_link_write(self, [vals])
@@ -209,11 +252,9 @@ class XeroDocumentMixin(models.AbstractModel):
                     docs=", ".join(exported.mapped("display_name")),
                 )
             )
-        self._xero_check_override_right()
-        if tenant_id:
-            tenant = self.env["xero.tenant"].browse(tenant_id)
-            for document in changed:
-                problem = document._xero_tenant_problem(tenant)
-                if problem:
-                    raise ValidationError(problem)
-            self.env["xero.access"]._xero_check_access("manager", tenant)
+        tenant = self.env["xero.tenant"].browse(tenant_id or [])
+        self._xero_check_override_right(tenant)
+        for document in changed if tenant else ():
+            problem = document._xero_tenant_problem(tenant)
+            if problem:
+                raise ValidationError(problem)

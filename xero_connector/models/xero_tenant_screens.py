@@ -13,6 +13,7 @@ CACHE_LISTS = {
     "accounts": "xero_connector.action_xero_account",
     "tracking": "xero_connector.action_xero_tracking_category",
     "currencies": "xero_connector.action_xero_currency",
+    "branding_themes": "xero_connector.action_xero_branding_theme",
     "refreshes": "xero_connector.action_xero_cache_refresh_request",
 }
 

@@ -7,13 +7,14 @@ from odoo.tests import new_test_user, tagged
 
 from .common import XeroSandboxCase
 
-LISTS = ("currencies", "tax_rates", "accounts", "tracking", "items", "contacts")
+LISTS = ("currencies", "tax_rates", "accounts", "tracking", "branding_themes", "items", "contacts")
 LIST_ENDPOINTS = {
     "GET /Contacts",
     "GET /Items",
     "GET /TaxRates",
     "GET /Accounts",
     "GET /TrackingCategories",
+    "GET /BrandingThemes",
     "GET /Currencies",
 }
 
@@ -159,6 +160,11 @@ class TestCache(XeroSandboxCase):
         currencies = self._cache("xero.currency", tenant)
         self.assertEqual(set(currencies.mapped("code")), {"AUD", "USD", "EUR"})
         self.assertEqual(currencies.filtered(lambda c: c.code == "USD").currency_id, self.env.ref("base.USD"))
+        # Branding themes, Xero's default (order 0) first.
+        themes = self._cache("xero.branding.theme", tenant)
+        self.assertEqual(
+            [(t.name, t.is_xero_default) for t in themes], [("Standard", True), ("Special Projects", False)]
+        )
         self.assertTrue(tenant.xero_cache_refreshed_at)
 
     def test_a_refresh_of_one_organisation_leaves_the_other_alone(self):

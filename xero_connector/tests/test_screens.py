@@ -107,6 +107,7 @@ class TestScreens(XeroExportCase):
             ("contacts", "xero.contact"),
             ("tax_rates", "xero.tax.rate"),
             ("accounts", "xero.account"),
+            ("branding_themes", "xero.branding.theme"),
         ):
             action = (
                 self.tenant.with_user(self.xero_user).with_context(xero_list=key).action_open_cache_list()

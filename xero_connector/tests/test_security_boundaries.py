@@ -4,7 +4,7 @@ HTTP. Every test asserts the refusal *and* that nothing changed: no call reached
 sandbox, no record was written."""
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 
@@ -276,12 +276,20 @@ class TestSecurityBoundaries(XeroSecurityCase):
     # --------------------------------------------------------------------------------------
     # 5. Organisation against the document's company; archived organisations
     # --------------------------------------------------------------------------------------
-    def test_5_document_goes_only_to_an_organisation_of_its_company(self):
+    def test_5_document_goes_only_to_an_organisation_its_manager_works_with(self):
+        """Issue 22 lifted the old rule (only the company's organisation, or one of no
+        company): a Xero manager may send a document to another company's organisation they
+        work with (TestBrandingOverride). One who does not work with it is still refused."""
+        a_only = self.user_in(
+            "sec_a_xero_manager",
+            "base.group_user,account.group_account_manager,xero_connector.group_xero_manager",
+            self.company,
+        )
         invoices_before = self.env["account.move"].search_count([])
         # As over RPC, the refused request's transaction is rolled back (here: a savepoint).
-        with self.assertRaisesRegex(ValidationError, "Beta Security Co"), self.env.cr.savepoint():
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
             self.attack(
-                self.xero_manager,
+                a_only,
                 "account.move",
                 "create",
                 args=[
@@ -296,10 +304,8 @@ class TestSecurityBoundaries(XeroSecurityCase):
             )
         self.assertEqual(self.env["account.move"].search_count([]), invoices_before)
         move = self.make_move()
-        with self.assertRaisesRegex(ValidationError, "Beta Security Co"):
-            self.attack(
-                self.xero_manager, "account.move", "write", move.ids, [{"xero_tenant_id": self.tenant_b.id}]
-            )
+        with self.assertRaises(AccessError):
+            self.attack(a_only, "account.move", "write", move.ids, [{"xero_tenant_id": self.tenant_b.id}])
         self.assertEqual(move.xero_tenant_id, self.tenant)
         # An organisation archived after the document was made: nothing is sent, the reason is said.
         self.tenant.active = False

@@ -14,13 +14,15 @@ class XeroCacheRefreshWizard(models.TransientModel):
     _description = "Refresh Xero Cache"
 
     everything = fields.Boolean(
-        default=True, help="Every list: contacts, items, tax rates, accounts, tracking, currencies."
+        default=True,
+        help="Every list: contacts, items, tax rates, accounts, tracking, branding themes, currencies.",
     )
     refresh_contacts = fields.Boolean("Contacts")
     refresh_items = fields.Boolean("Items")
     refresh_tax_rates = fields.Boolean("Tax rates")
     refresh_accounts = fields.Boolean("Accounts")
     refresh_tracking = fields.Boolean("Tracking categories")
+    refresh_branding_themes = fields.Boolean("Branding themes")
     refresh_currencies = fields.Boolean("Currencies")
     tenant_scope = fields.Selection(
         [("one", "One organisation"), ("all", "All organisations")], default="one", required=True

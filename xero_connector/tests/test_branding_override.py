@@ -1,0 +1,277 @@
+"""M-Power's profit-centre override and branding themes (issue 22): a Xero manager sends one
+invoice or bill to another company's Xero organisation, where it goes with that organisation's
+contact, mappings and branding theme; every other document carries its company's default theme,
+or its own. Tried against the sandbox, and as an attacker over RPC."""
+
+from odoo import Command
+from odoo.api import call_kw
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .security_common import XeroSecurityCase
+
+
+@tagged("post_install", "-at_install")
+class TestBrandingOverride(XeroSecurityCase):
+    """Company A (organisation A) and company B (organisation B, connected by B's own
+    manager); ``xero_manager`` works in both companies, ``a_xero_manager`` in A only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.second_company("Gamma Branding Co")
+        cls.connect_company_b("brand_b_manager")
+        Refresh = cls.env["xero.cache.refresh.request"]
+        Refresh._refresh_cache(cls.tenant, ["branding_themes"])
+        Refresh._refresh_cache(cls.tenant_b)
+        cls.a_xero_manager = cls.user_in(
+            "brand_a_xero_manager",
+            "base.group_user,account.group_account_manager,xero_connector.group_xero_manager",
+            cls.company,
+        )
+        cls.b_user = cls.user_in(
+            "brand_b_user",
+            "base.group_user,account.group_account_invoice,xero_connector.group_xero_user",
+            cls.company_b,
+        )
+        cls.both = {"allowed_company_ids": [cls.company.id, cls.company_b.id]}
+        rates_b = {
+            r.tax_type: r for r in cls.env["xero.tax.rate"].search([("tenant_id", "=", cls.tenant_b.id)])
+        }
+        accounts_b = {
+            a.code: a for a in cls.env["xero.account"].search([("tenant_id", "=", cls.tenant_b.id)])
+        }
+        cls.rate_b_output = rates_b["OUTPUT"]
+        cls.tenant_b.write(
+            {
+                "xero_default_sales_account_id": accounts_b["200"].id,
+                "xero_default_sale_tax_rate_id": rates_b["OUTPUT"].id,
+            }
+        )
+
+    def themes(self, tenant):
+        return {t.name: t for t in self.env["xero.branding.theme"].search([("tenant_id", "=", tenant.id)])}
+
+    def xero_theme_of(self, org, number):
+        found = [
+            i for i in self.sandbox.dump(org["tenantId"], "Invoices") if i.get("InvoiceNumber") == number
+        ]
+        self.assertEqual(len(found), 1, f"{number} once in {org['name']}")
+        return found[0].get("BrandingThemeID")
+
+    def map_sales_tax_in_b(self):
+        self.env["xero.tax.map"].create(
+            {"tenant_id": self.tenant_b.id, "tax_id": self.tax_sale.id, "tax_rate_id": self.rate_b_output.id}
+        )
+
+    # --------------------------------------------------------------------------------------
+    def test_the_cache_holds_each_organisation_s_themes(self):
+        themes_a, themes_b = self.themes(self.tenant), self.themes(self.tenant_b)
+        self.assertEqual(sorted(themes_a), ["Special Projects", "Standard"])
+        self.assertTrue(themes_a["Standard"].is_xero_default)
+        self.assertFalse(set(themes_a.values()) & set(themes_b.values()))
+        self.assertEqual(
+            {t.xero_id for t in themes_b.values()},
+            {t["BrandingThemeID"] for t in self.sandbox.dump(self.org_b["tenantId"], "BrandingThemes")},
+        )
+        # A theme made in Xero comes with the next refresh.
+        self.sandbox.add_branding_theme(self.org_a["tenantId"], "Wholesale", sort_order=0)
+        self.env["xero.cache.refresh.request"]._refresh_cache(self.tenant, ["branding_themes"])
+        themes_a = self.themes(self.tenant)
+        self.assertTrue(themes_a["Wholesale"].is_xero_default)
+        self.assertFalse(themes_a["Standard"].is_xero_default)
+
+    def test_the_company_default_theme_and_a_document_s_own(self):
+        themes = self.themes(self.tenant)
+        settings = self.env["res.config.settings"].with_company(self.company).create({})
+        settings.xero_branding_theme_id = themes["Special Projects"]
+        settings.execute()
+        self.assertEqual(self.company.xero_branding_theme_id, themes["Special Projects"])
+        plain = self.make_move()
+        plain.with_user(self.xero_user).action_xero_export()
+        self.assertEqual(self.xero_theme_of(self.org_a, plain.name), themes["Special Projects"].xero_id)
+        # A document's own choice (its Xero tab) wins.
+        chosen = self.make_move(post=False)
+        with Form(chosen.with_user(self.xero_manager)) as form:
+            form.xero_branding_theme_id = themes["Standard"]
+        chosen.action_post()
+        chosen.with_user(self.xero_user).action_xero_export()
+        self.assertEqual(self.xero_theme_of(self.org_a, chosen.name), themes["Standard"].xero_id)
+        # No default and no choice: nothing sent, Xero applies its own.
+        self.company.xero_branding_theme_id = False
+        bare = self.make_move()
+        bare.action_xero_export()
+        self.assertIsNone(self.xero_theme_of(self.org_a, bare.name))
+
+    def test_a_purchase_order_carries_its_theme(self):
+        self.send_purchase_orders_by_hand("B")
+        theme = self.themes(self.tenant)["Special Projects"]
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "name": "Office chair",
+                            "product_qty": 2,
+                            "price_unit": 120.0,
+                            "taxes_id": [Command.set(self.tax_purchase.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        with Form(order.with_user(self.xero_manager)) as form:
+            form.xero_branding_theme_id = theme
+        order.button_confirm()
+        order.with_user(self.xero_manager).action_xero_export()
+        twin = next(p for p in self.in_xero("PurchaseOrders") if p.get("PurchaseOrderID") == order.xero_id)
+        self.assertEqual(twin["BrandingThemeID"], theme.xero_id)
+
+    def test_a_manager_sends_one_invoice_to_another_company_s_organisation(self):
+        """Pressed from the form: the organisation and nothing else changed on the invoice,
+        Export sends it to organisation B with B's contact, tax mapping and B's default theme."""
+        theme_b = self.themes(self.tenant_b)["Special Projects"]
+        self.company_b.xero_branding_theme_id = theme_b
+        self.company.xero_branding_theme_id = self.themes(self.tenant)["Standard"]
+        self.map_sales_tax_in_b()
+        move = self.make_move(post=False)
+        with Form(move.with_user(self.xero_manager).with_context(**self.both)) as form:
+            form.xero_tenant_id = self.tenant_b
+        self.assertEqual(move.xero_tenant_id, self.tenant_b)
+        move.action_post()
+        self.attack(self.xero_manager, "account.move", "action_xero_export", move.ids, company=self.company)
+        self.assertEqual(move.xero_export_state, "exported", move.xero_error)
+        self.assertEqual(self.xero_theme_of(self.org_b, move.name), theme_b.xero_id)
+        self.assertFalse([i for i in self.in_xero() if i.get("InvoiceNumber") == move.name])
+        sent = next(
+            i
+            for i in self.sandbox.dump(self.org_b["tenantId"], "Invoices")
+            if i["InvoiceNumber"] == move.name
+        )
+        self.assertEqual([line["TaxType"] for line in sent["LineItems"]], [self.rate_b_output.tax_type])
+        self.assertEqual(sent["Contact"]["Name"], self.customer.name)
+        binding = self.env["xero.partner.binding"].search(
+            [("tenant_id", "=", self.tenant_b.id), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(binding.contact_id.xero_id, sent["Contact"]["ContactID"])
+        # The override was for this invoice only.
+        self.assertEqual(self.make_move(post=False).xero_tenant_id, self.tenant)
+
+    def test_the_override_pressed_in_the_browser(self):
+        """A Xero manager working in both companies picks organisation B on a draft invoice
+        of company A, confirms it and presses Export to Xero (xero_override_tour.js)."""
+        theme_b = self.themes(self.tenant_b)["Special Projects"]
+        self.company_b.xero_branding_theme_id = theme_b
+        self.map_sales_tax_in_b()
+        move = self.make_move(post=False)
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
+            "xero_override_export_tour",
+            login="xero_manager",
+            cookies={"cids": f"{self.company.id}-{self.company_b.id}"},
+        )
+        self.assertEqual(move.xero_tenant_id, self.tenant_b)
+        self.assertEqual(move.xero_export_state, "exported", move.xero_error)
+        self.assertEqual(self.xero_theme_of(self.org_b, move.name), theme_b.xero_id)
+        self.assertFalse([i for i in self.in_xero() if i.get("InvoiceNumber") == move.name])
+
+    def test_a_tax_unmapped_in_the_other_organisation_is_named(self):
+        move = self.make_move(post=False)
+        move.with_user(self.xero_manager).with_context(**self.both).xero_tenant_id = self.tenant_b
+        move.action_post()
+        self.tenant_b.xero_default_tax_for_unmapped = False
+        with self.assertRaises(UserError) as caught:
+            move.with_context(**self.both).action_xero_export()
+        message = str(caught.exception)
+        for part in (move.name, self.tax_sale.name, self.tenant_b.name, "Mappings > Taxes"):
+            self.assertIn(part, message)
+        self.assertFalse(move.xero_id)
+        self.assertFalse(
+            [
+                i
+                for i in self.sandbox.dump(self.org_b["tenantId"], "Invoices")
+                if i.get("InvoiceNumber") == move.name
+            ]
+        )
+        # Mapped there, it goes.
+        self.map_sales_tax_in_b()
+        move.with_context(**self.both).action_xero_export()
+        self.assertTrue(move.xero_id)
+
+    def test_a_theme_deleted_in_xero_is_refused_by_xero_then_named_by_odoo(self):
+        doomed = self.sandbox.add_branding_theme(self.org_a["tenantId"], "Old look")
+        self.env["xero.cache.refresh.request"]._refresh_cache(self.tenant, ["branding_themes"])
+        self.company.xero_branding_theme_id = self.themes(self.tenant)["Old look"]
+        self.sandbox.delete_branding_theme(self.org_a["tenantId"], doomed["BrandingThemeID"])
+        move = self.make_move()
+        # The cache does not know yet: Xero refuses the document, and says why.
+        with self.assertRaisesRegex(UserError, "BrandingThemeID"):
+            move.action_xero_export()
+        self.assertFalse(move.xero_id)
+        self.assertIn(doomed["BrandingThemeID"], move.xero_error)
+        # Once refreshed, Odoo names it before sending anything.
+        self.env["xero.cache.refresh.request"]._refresh_cache(self.tenant, ["branding_themes"])
+        mark = self.mark()
+        with self.assertRaisesRegex(UserError, "Old look.*Settings > Xero.*deleted in Xero"):
+            move.action_xero_export()
+        self.assertNoXeroCall(mark)
+
+    # --------------------------------------------------------------------------------------
+    # Walls, tried as an attacker over RPC
+    # --------------------------------------------------------------------------------------
+    def test_who_may_override_and_to_where(self):
+        move = self.make_move(post=False)
+        # A Xero manager of company A only: organisation B is not one of theirs.
+        for attacker in (self.a_xero_manager, self.xero_user, self.b_user):
+            with self.subTest(attacker=attacker.login), self.assertRaises(AccessError):
+                self.attack(
+                    attacker, "account.move", "write", move.ids, [{"xero_tenant_id": self.tenant_b.id}]
+                )
+            self.assertEqual(move.xero_tenant_id, self.tenant)
+        count = self.env["account.move"].search_count([])
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.attack(
+                self.a_xero_manager,
+                "account.move",
+                "create",
+                args=[
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": self.customer.id,
+                        "xero_tenant_id": self.tenant_b.id,
+                        "invoice_line_ids": [Command.create({"name": "x", "quantity": 1, "price_unit": 10})],
+                    }
+                ],
+                company=self.company,
+            )
+        self.assertEqual(self.env["account.move"].search_count([]), count)
+        # A Xero user may choose a theme of the document's organisation, never another's.
+        theme_b = self.themes(self.tenant_b)["Standard"]
+        # (As over RPC, the refused request's transaction is rolled back: here a savepoint.)
+        with (
+            self.assertRaisesRegex(ValidationError, "belongs to another Xero organisation"),
+            self.env.cr.savepoint(),
+        ):
+            self.attack(
+                self.xero_user, "account.move", "write", move.ids, [{"xero_branding_theme_id": theme_b.id}]
+            )
+        self.env.invalidate_all()
+        self.assertFalse(move.xero_branding_theme_id)
+        with (
+            self.assertRaisesRegex(ValidationError, "belongs to another Xero organisation"),
+            self.env.cr.savepoint(),
+        ):
+            self.company.xero_branding_theme_id = theme_b  # an administrator in Settings
+        self.env.invalidate_all()
+        self.assertFalse(self.company.xero_branding_theme_id)
+        theme_a = self.themes(self.tenant)["Special Projects"]
+        self.attack(
+            self.xero_user, "account.move", "write", move.ids, [{"xero_branding_theme_id": theme_a.id}]
+        )
+        self.assertEqual(move.xero_branding_theme_id, theme_a)
+        # Sent to organisation B by a manager who works there, the document's theme of A is dropped.
+        manager_env = self.env(user=self.xero_manager, context=self.both)
+        call_kw(manager_env["account.move"], "write", [move.ids, {"xero_tenant_id": self.tenant_b.id}], {})
+        self.assertEqual(move.xero_tenant_id, self.tenant_b)
+        self.assertFalse(move.xero_branding_theme_id)
