@@ -22,7 +22,6 @@ from common import (
     ensure_chart,
     log_in_this_transaction,
     print_rows,
-    put_invoices,
     registry,
     start_sandbox,
     superuser_env,
@@ -36,8 +35,7 @@ def seed(client, tenant_id, count):
     organisation holds exactly ``count`` invoices (the demo organisation has a few already)."""
     contacts = [c for c in client.dump(tenant_id, "Contacts") if c.get("ContactStatus") == "ACTIVE"][:20]
     count -= len(client.dump(tenant_id, "Invoices"))
-    put_invoices(
-        client,
+    client.type_invoices(
         tenant_id,
         contacts,
         "XB-",

@@ -19,7 +19,6 @@ from common import (
     connect_one,
     log_in_this_transaction,
     print_rows,
-    put_invoices,
     registry,
     start_sandbox,
     superuser_env,
@@ -38,8 +37,7 @@ def seed(client, tenant_id, count):
     through Xero's own API (as a user would) 50 at a time."""
     contacts = [c for c in client.dump(tenant_id, "Contacts") if c.get("ContactStatus") == "ACTIVE"]
     bank = next(a for a in client.dump(tenant_id, "Accounts") if a.get("Type") == "BANK")
-    invoices = put_invoices(
-        client,
+    invoices = client.type_invoices(
         tenant_id,
         contacts,
         "BENCH-",

@@ -127,35 +127,6 @@ def sales_company(env, sandbox_url, tenant_ids, label, **values):
     return company, tenants, tax_sale
 
 
-# ------------------------------------------------------------------------------ Xero side
-def put_invoices(client, tenant_id, contacts, prefix, count, line, line_amount_types="NoTax", batch=50):
-    """``count`` authorised sales invoices typed in Xero through its API, ``batch`` a request
-    (as a user's app would): invoice ``n`` numbered ``prefix`` + n on five digits, for the
-    ``contacts`` in turn, with the one line ``line(n)``. Returns Xero's invoices."""
-    invoices = []
-    for start in range(0, count, batch):
-        body = {
-            "Invoices": [
-                {
-                    "Type": "ACCREC",
-                    "Contact": {"ContactID": contacts[n % len(contacts)]["ContactID"]},
-                    "Status": "AUTHORISED",
-                    "InvoiceNumber": f"{prefix}{n:05d}",
-                    "Date": "2025-01-15",
-                    "DueDate": "2025-02-15",
-                    "LineAmountTypes": line_amount_types,
-                    "LineItems": [line(n)],
-                }
-                for n in range(start, min(start + batch, count))
-            ]
-        }
-        answer = client.as_user(tenant_id, "PUT", "/Invoices", json=body)
-        if answer.status_code != 200:
-            raise RuntimeError(answer.text[:1000])
-        invoices += answer.json()["Invoices"]
-    return invoices
-
-
 # ------------------------------------------------------------------------------ meters
 class Meter:
     """Sandbox calls for one organisation, SQL queries and wall time of a block."""

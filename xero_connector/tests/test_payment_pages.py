@@ -30,34 +30,13 @@ class TestPaymentSyncPages(XeroPaymentCase):
         contacts = [c for c in cls.sandbox.dump(tenant_id, "Contacts") if c.get("ContactStatus") == "ACTIVE"]
         bank = next(a for a in cls.sandbox.dump(tenant_id, "Accounts") if a.get("Type") == "BANK")
         for batch in range(BATCHES):
-            answer = cls.sandbox.as_user(
+            invoices = cls.sandbox.type_invoices(
                 tenant_id,
-                "PUT",
-                "/Invoices",
-                json={
-                    "Invoices": [
-                        {
-                            "Type": "ACCREC",
-                            "Contact": {"ContactID": contacts[n % len(contacts)]["ContactID"]},
-                            "Status": "AUTHORISED",
-                            "InvoiceNumber": f"PG-{batch:02d}-{n:02d}",
-                            "Date": "2025-01-15",
-                            "DueDate": "2025-02-15",
-                            "LineAmountTypes": "NoTax",
-                            "LineItems": [
-                                {
-                                    "Description": "Paged",
-                                    "Quantity": 1,
-                                    "UnitAmount": 100,
-                                    "AccountCode": "200",
-                                }
-                            ],
-                        }
-                        for n in range(BATCH)
-                    ]
-                },
+                contacts,
+                f"PG{batch:02d}-",
+                BATCH,
+                lambda n: {"Description": "Paged", "Quantity": 1, "UnitAmount": 100, "AccountCode": "200"},
             )
-            assert answer.status_code == 200, answer.text
             answer = cls.sandbox.as_user(
                 tenant_id,
                 "PUT",
@@ -70,7 +49,7 @@ class TestPaymentSyncPages(XeroPaymentCase):
                             "Date": "2025-01-20",
                             "Amount": 40.0,
                         }
-                        for invoice in answer.json()["Invoices"]
+                        for invoice in invoices
                     ]
                 },
             )
