@@ -29,41 +29,26 @@ from common import (
 
 from xero_sandbox.client import SandboxClient
 
-BATCH = 50
-
 
 def seed(client, tenant_id, count):
     """Authorised invoices typed in Xero, 50 a request (as a user's app would), so that the
     organisation holds exactly ``count`` invoices (the demo organisation has a few already)."""
     contacts = [c for c in client.dump(tenant_id, "Contacts") if c.get("ContactStatus") == "ACTIVE"][:20]
     count -= len(client.dump(tenant_id, "Invoices"))
-    for start in range(0, count, BATCH):
-        body = {
-            "Invoices": [
-                {
-                    "Type": "ACCREC",
-                    "Contact": {"ContactID": contacts[n % len(contacts)]["ContactID"]},
-                    "Status": "AUTHORISED",
-                    "InvoiceNumber": f"XB-{n:05d}",
-                    "Date": "2025-01-15",
-                    "DueDate": "2025-02-15",
-                    "LineAmountTypes": "Exclusive",
-                    "LineItems": [
-                        {
-                            "Description": "Typed in Xero",
-                            "Quantity": 1 + n % 5,
-                            "UnitAmount": 100,
-                            "AccountCode": "200",
-                            "TaxType": "OUTPUT",
-                        }
-                    ],
-                }
-                for n in range(start, min(start + BATCH, count))
-            ]
-        }
-        answer = client.as_user(tenant_id, "PUT", "/Invoices", json=body)
-        if answer.status_code != 200:
-            raise RuntimeError(answer.text[:1000])
+    client.type_invoices(
+        tenant_id,
+        contacts,
+        "XB-",
+        count,
+        lambda n: {
+            "Description": "Typed in Xero",
+            "Quantity": 1 + n % 5,
+            "UnitAmount": 100,
+            "AccountCode": "200",
+            "TaxType": "OUTPUT",
+        },
+        "Exclusive",
+    )
 
 
 def map_once(env, tenant):

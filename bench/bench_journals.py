@@ -26,7 +26,7 @@ from common import (
     HttpTimer,
     Meter,
     add_org,
-    connect,
+    connect_one,
     ensure_chart,
     log_in_this_transaction,
     print_rows,
@@ -161,8 +161,7 @@ def main(db, total=10000, real=200):
         ):
             client.as_user(org.tenant_id, "PUT", "/Accounts", json={"Code": code, "Name": name, "Type": kind})
         try:
-            tenant = connect(env, server.url, [org.tenant_id])[org.tenant_id]
-            tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["accounts"])
+            tenant = connect_one(env, server.url, org, ["accounts"])
             company.xero_tenant_id = tenant
             company.partner_id.tz = "UTC"
             inventory, interim, cogs = accounts(env, company)

@@ -16,7 +16,7 @@ import time
 from common import (
     Meter,
     add_org,
-    connect,
+    connect_one,
     log_in_this_transaction,
     print_rows,
     registry,
@@ -37,29 +37,13 @@ def seed(client, tenant_id, count):
     through Xero's own API (as a user would) 50 at a time."""
     contacts = [c for c in client.dump(tenant_id, "Contacts") if c.get("ContactStatus") == "ACTIVE"]
     bank = next(a for a in client.dump(tenant_id, "Accounts") if a.get("Type") == "BANK")
-    invoices = []
-    for start in range(0, count, BATCH):
-        body = {
-            "Invoices": [
-                {
-                    "Type": "ACCREC",
-                    "Contact": {"ContactID": contacts[n % len(contacts)]["ContactID"]},
-                    "Status": "AUTHORISED",
-                    "InvoiceNumber": f"BENCH-{n:05d}",
-                    "Date": "2025-01-15",
-                    "DueDate": "2025-02-15",
-                    "LineAmountTypes": "NoTax",
-                    "LineItems": [
-                        {"Description": "Bench", "Quantity": 1, "UnitAmount": 100, "AccountCode": "200"}
-                    ],
-                }
-                for n in range(start, min(start + BATCH, count))
-            ]
-        }
-        answer = client.as_user(tenant_id, "PUT", "/Invoices", json=body)
-        if answer.status_code != 200:
-            raise RuntimeError(answer.text[:1000])
-        invoices += answer.json()["Invoices"]
+    invoices = client.type_invoices(
+        tenant_id,
+        contacts,
+        "BENCH-",
+        count,
+        lambda n: {"Description": "Bench", "Quantity": 1, "UnitAmount": 100, "AccountCode": "200"},
+    )
     # The demo organisation holds a few payments already: it holds exactly ``count`` after this.
     already = len(client.dump(tenant_id, "Payments"))
     pay(client, tenant_id, invoices[: count - already], bank["Code"], 40.0)
@@ -133,8 +117,7 @@ def main(db, total=5000):
     with superuser_env(reg) as env, log_in_this_transaction(env):
         cr = env.cr
         try:
-            tenant = connect(env, server.url, [org.tenant_id])[org.tenant_id]
-            tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant, ["accounts"])
+            tenant = connect_one(env, server.url, org, ["accounts"])
             moves = link_odoo_invoices(env, tenant, invoices[:LINKED])
             with Meter(env, sandbox, tenant) as first:
                 stats = env["xero.payment"]._xero_sync_payments(tenant)

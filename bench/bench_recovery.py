@@ -23,10 +23,9 @@ from bench_export import export, make_invoices
 from common import (
     HttpTimer,
     add_org,
-    connect_here,
-    ensure_chart,
     print_rows,
     registry,
+    sales_company,
     setup_tenant,
     start_sandbox,
     superuser_env,
@@ -96,18 +95,15 @@ def main(db, n=1000, sizes=("ordinary", "large")):
     virtual_waits(reg, sandbox)
     results = {}
     with superuser_env(reg) as env:
-        company = ensure_chart(env, env.ref("base.main_company"))
-        env.ref("product.decimal_price").digits = 5
-        tenants = connect_here(env, server.url, [org.tenant_id for org in orgs.values()])
-        tax_sale = env["account.tax"].create(
-            {
-                "name": f"GST 10% (recovery {uuid.uuid4().hex[:6]})",
-                "amount": 10,
-                "type_tax_use": "sale",
-                "company_id": company.id,
-            }
+        company, tenants, tax_sale = sales_company(
+            env,
+            server.url,
+            [org.tenant_id for org in orgs.values()],
+            f"recovery {uuid.uuid4().hex[:6]}",
+            xero_auto_create_contacts=True,
+            xero_invoice_status="DRAFT",
         )
-        company.write({"xero_auto_create_contacts": True, "xero_invoice_status": "DRAFT"})
+        env.ref("product.decimal_price").digits = 5
         admin_env = env(user=env.ref("base.user_admin"))
         timer.install()
         try:

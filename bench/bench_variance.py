@@ -21,10 +21,9 @@ from collections import Counter
 
 from common import (
     add_org,
-    connect_here,
-    ensure_chart,
     print_rows,
     registry,
+    sales_company,
     setup_tenant,
     start_sandbox,
     superuser_env,
@@ -94,19 +93,16 @@ def main(db, count=10000):
     virtual_waits(reg, sandbox)
     with superuser_env(reg, {"tracking_disable": True, "mail_notrack": True}) as env:
         cr = env.cr
-        company = ensure_chart(env, env.ref("base.main_company"))
-        tenant = connect_here(env, server.url, [org.tenant_id])[org.tenant_id]
-        tax_sale = env["account.tax"].create(
-            {
-                "name": f"GST 10% (variance bench {org.tenant_id[:6]})",
-                "amount": 10,
-                "type_tax_use": "sale",
-                "company_id": company.id,
-            }
+        company, tenants, tax_sale = sales_company(
+            env,
+            server.url,
+            [org.tenant_id],
+            f"variance bench {org.tenant_id[:6]}",
+            xero_invoice_status="DRAFT",
+            xero_lock_exported=False,
         )
-        company.write(
-            {"xero_tenant_id": tenant.id, "xero_invoice_status": "DRAFT", "xero_lock_exported": False}
-        )
+        tenant = tenants[org.tenant_id]
+        company.xero_tenant_id = tenant
         setup_tenant(env, tenant, tax_sale)
         day = fields.Date.today().replace(day=1)
         customer = env["res.partner"].create({"name": "Variance bench customer", "is_company": True})

@@ -104,6 +104,29 @@ def connect_here(env, sandbox_url, tenant_ids, **credentials):
         return connect(env, sandbox_url, tenant_ids, **credentials)
 
 
+def connect_one(env, sandbox_url, org, cache=()):
+    """``connect`` to ``org`` alone, then its cache of ``cache`` (e.g. ``["accounts"]``)
+    refreshed: returns its xero.tenant."""
+    tenant = connect(env, sandbox_url, [org.tenant_id])[org.tenant_id]
+    if cache:
+        tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant, list(cache))
+    return tenant
+
+
+def sales_company(env, sandbox_url, tenant_ids, label, **values):
+    """The main company as the export benches want it: the generic chart, the admin connected
+    to ``tenant_ids`` (log lines in this transaction), a 10 % sales tax of its own named after
+    ``label``, then ``values`` written on the company. Returns (company, {tenant id: tenant},
+    tax)."""
+    company = ensure_chart(env, env.ref("base.main_company"))
+    tenants = connect_here(env, sandbox_url, tenant_ids)
+    tax_sale = env["account.tax"].create(
+        {"name": f"GST 10% ({label})", "amount": 10, "type_tax_use": "sale", "company_id": company.id}
+    )
+    company.write(values)
+    return company, tenants, tax_sale
+
+
 # ------------------------------------------------------------------------------ meters
 class Meter:
     """Sandbox calls for one organisation, SQL queries and wall time of a block."""

@@ -45,6 +45,7 @@ ALLOWED_READS = {
     ("models/purchase_order_export.py", "_xero_find_in_xero"): "names the list the reader reads",
     ("models/xero_manual_journal.py", "_xero_write_back"): "lines of a journal Xero just answered",
     ("models/xero_payment.py", "_xero_sync_payments"): "the payments sync (a cache reader)",
+    ("models/xero_payment.py", "<module>"): "the payments sync's lists read by what changed, page by page",
     ("models/purchase_order.py", "_xero_sync_purchase_orders"): "the orders' status sync (a cache reader)",
     ("models/xero_contact.py", "_xero_refresh"): "the contacts cache refresh",
     ("models/xero_item.py", "_xero_refresh"): "the items cache refresh",

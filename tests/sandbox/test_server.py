@@ -103,6 +103,16 @@ def test_calls_counts_and_log(sb, api):
         "count-key",
     )
     assert [e["endpoint"] for e in sb.calls(since=last["seq"] - 1)["log"]] == ["PUT /Contacts"]
+
+
+def test_the_log_keeps_if_modified_since(sb, api):
+    """What a list read asked for by date is in the call log, so that a test can tell a read
+    from the start from a read from a cursor."""
+    since = "Mon, 01 Dec 2025 10:00:00 GMT"
+    api("GET", "/Payments", params={"page": 1}, headers={"If-Modified-Since": since})
+    api("GET", "/Payments", params={"page": 1})
+    log = sb.calls()["log"]
+    assert [e["if_modified_since"] for e in log[-2:]] == [since, None]
     sb.reset_calls()
     assert sb.calls()["total"] == 0
 

@@ -96,6 +96,35 @@ class SandboxClient:
             timeout=self.timeout,
         )
 
+    def type_invoices(
+        self, tenant, contacts, prefix, count, line, line_amount_types="NoTax", batch=50
+    ) -> list:
+        """``count`` authorised sales invoices typed in Xero (``as_user``), ``batch`` a request:
+        invoice ``n`` numbered ``prefix`` + n on five digits, for the ``contacts`` (Xero's) in
+        turn, with the one line ``line(n)``. Returns Xero's invoices."""
+        invoices = []
+        for start in range(0, count, batch):
+            body = {
+                "Invoices": [
+                    {
+                        "Type": "ACCREC",
+                        "Contact": {"ContactID": contacts[n % len(contacts)]["ContactID"]},
+                        "Status": "AUTHORISED",
+                        "InvoiceNumber": f"{prefix}{n:05d}",
+                        "Date": "2025-01-15",
+                        "DueDate": "2025-02-15",
+                        "LineAmountTypes": line_amount_types,
+                        "LineItems": [line(n)],
+                    }
+                    for n in range(start, min(start + batch, count))
+                ]
+            }
+            answer = self.as_user(tenant, "PUT", "/Invoices", json=body)
+            if answer.status_code != 200:
+                raise SandboxError(answer.text[:1000])
+            invoices += answer.json()["Invoices"]
+        return invoices
+
     # --------------------------------------------------------------- clock
     def now(self) -> float:
         return self._call("GET", "clock")["now"]

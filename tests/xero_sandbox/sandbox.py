@@ -85,6 +85,7 @@ class CallLog:
                     "tenant": tenant,
                     "status": status,
                     "idempotency_key": req.headers.get("idempotency-key"),
+                    "if_modified_since": req.headers.get("if-modified-since"),
                     "fault": fault,
                     "replayed": replayed,
                     "timestamp": self.clock.now(),

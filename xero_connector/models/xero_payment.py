@@ -38,6 +38,24 @@ CREDIT_LISTS = (
     ("Prepayments", "prepayment", "PrepaymentID"),
 )
 GONE = ("VOIDED", "DELETED")
+# What the sync reads by what changed, in this order: (list, SDK method, the organisation's
+# cursor, Xero's order (optimised fields, also on a large organisation), what stores a page).
+CHANGED_LISTS = (
+    (
+        "Payments",
+        "get_payments",
+        "xero_payments_synced_at",
+        "UpdatedDateUTC ASC,PaymentID ASC",
+        "_xero_store_payments",
+    ),
+    (
+        "Invoices",
+        "get_invoices",
+        "xero_payment_docs_synced_at",
+        "UpdatedDateUTC ASC,InvoiceID ASC",
+        "_xero_store_changed_invoices",
+    ),
+)
 
 
 def _credited_or_gone(docs):
@@ -245,42 +263,113 @@ class XeroPayment(models.Model):
             if date_to:
                 parts.append(f"Date<={xero_date_literal(date_to)}")
             where = " AND ".join(parts)
-        since = None if ranged else tenant.xero_payments_synced_at
-        newest = self._xero_read_pages(
-            tenant,
-            _("reading payments"),
-            "get_payments",
-            "Payments",
-            stats,
-            lambda docs: self._xero_store_payments(tenant, docs, touched, stats),
-            since=since,
-            where=where,
-        )
-        if newest and not ranged:
-            tenant._xero_stamp({"xero_payments_synced_at": max(filter(None, [newest, since]))})
-        if not ranged:
-            docs_since = tenant.xero_payment_docs_synced_at
-            newest = self._xero_read_pages(
+        if ranged:
+            self._xero_read_pages(
                 tenant,
-                _("reading invoices with credits"),
-                "get_invoices",
-                "Invoices",
+                _("reading payments"),
+                "get_payments",
+                "Payments",
                 stats,
-                lambda docs: self._xero_store_changed_invoices(tenant, docs, touched, stats),
-                since=docs_since,
+                lambda docs: self._xero_store_payments(tenant, docs, touched, stats),
+                where=where,
             )
-            if newest:
-                tenant._xero_stamp({"xero_payment_docs_synced_at": max(filter(None, [newest, docs_since]))})
+        else:
+            for spec in CHANGED_LISTS:
+                self._xero_read_changed(tenant, spec, stats, touched)
         ids = sorted(set(invoice_ids or ()))
         for docs in tenant._xero_documents("Invoices", _("reading invoices"), ids=ids):
             stats["calls"] += 1
             self._xero_store_invoices(tenant, docs, touched, stats)
+        self._xero_apply_touched(tenant, touched, stats)
+        _logger.info("Xero payments of %s: %s", tenant.name, stats)
+        return stats
+
+    @api.model
+    def _xero_apply_touched(self, tenant, touched, stats):
+        """The money Xero moved on the exported documents ``touched`` (Xero ids), in Odoo."""
         moves = self.env["account.move"].search(
             [("xero_tenant_id", "=", tenant.id), ("xero_id", "in", list(touched))]
         )
         moves._xero_apply_payments(stats)
-        _logger.info("Xero payments of %s: %s", tenant.name, stats)
+
+    @api.model
+    def _xero_sync_payments_step(self, tenant, collection=CHANGED_LISTS[0][0], page=1):
+        """One page of what changed, as a job of its own (the cron's): the page read, stored and
+        applied, the list's cursor stamped, and the next page (or the next list) queued as the
+        next job. A sync stopped between two pages (a worker killed, an outage) has kept every
+        page before it: the next run starts from the cursor instead of the first payment.
+
+        Returns {"calls", "seen", "created", "flagged"}, or {"busy": True}."""
+        tenant.ensure_one()
+        if not self._xero_lock_payments(tenant):
+            return {"busy": True}
+        tenant = tenant.with_env(self.env)
+        stats = {"calls": 0, "seen": 0, "created": 0, "flagged": 0}
+        touched = set()
+        names = [spec[0] for spec in CHANGED_LISTS]
+        index = names.index(collection)
+        next_page = self._xero_read_changed(tenant, CHANGED_LISTS[index], stats, touched, page, one_page=True)
+        self._xero_apply_touched(tenant, touched, stats)
+        following = (collection, next_page) if next_page else None
+        if not following and index + 1 < len(names):
+            following = (names[index + 1], 1)
+        if following:
+            self._xero_enqueue_sync(tenant, *following)
+        _logger.info("Xero payments of %s, %s page %s: %s", tenant.name, collection, page, stats)
         return stats
+
+    @api.model
+    def _xero_enqueue_sync(self, tenant, collection=CHANGED_LISTS[0][0], page=1):
+        self.env["xero.job"]._xero_enqueue(
+            self,
+            "_xero_sync_payments_step",
+            tenant,
+            collection,
+            page,
+            key=f"xero-payments:{tenant.id}",
+            lock=f"payments:{tenant.id}",
+            description=_("Xero payment sync of %s", tenant.name),
+            background=True,
+        )
+
+    @api.model
+    def _xero_read_changed(self, tenant, spec, stats, touched, page=1, one_page=False):
+        """The pages of one of CHANGED_LISTS changed since the organisation's cursor, oldest
+        change first, each stored and the cursor stamped after it: at the end of the list the
+        latest change read; before it, the latest change before the page's last one, as
+        If-Modified-Since reads only what changed strictly later (what changed at the very
+        moment of the page's last change is read again, never skipped). A page that all changed
+        at one moment leaves the cursor and reads the next page. ``one_page``: return after one
+        page. Returns the page to read next, None at the end of the list."""
+        collection, method, stamp, order, store = spec
+        since = tenant[stamp]
+        while True:
+            params = {"page": page, "page_size": PAGE_SIZE, "order": order}
+            if since:
+                params["if_modified_since"] = if_modified_since(since)
+            body = tenant._xero_call(
+                _("reading %(list)s changed (page %(page)s)", list=collection, page=page),
+                method,
+                params=params,
+            )
+            stats["calls"] += 1
+            docs = body.get(collection) or []
+            getattr(self, store)(tenant, docs, touched, stats)
+            changed = [t for t in (parse_xero_datetime(d.get("UpdatedDateUTC")) for d in docs) if t]
+            page_count = (body.get("pagination") or {}).get("pageCount")
+            if len(docs) < PAGE_SIZE or (page_count is not None and page >= page_count):
+                if changed:
+                    tenant._xero_stamp({stamp: max(filter(None, [*changed, since]))})
+                return None
+            last = max(changed, default=None)
+            before = max((t for t in changed if t < last), default=None)
+            if before and (not since or before > since):
+                since, page = before, 1
+                tenant._xero_stamp({stamp: since})
+            else:
+                page += 1
+            if one_page:
+                return page
 
     @api.model
     def _xero_read_pages(self, tenant, operation, method, collection, stats, store, since=None, where=None):
@@ -446,15 +535,7 @@ class XeroPayment(models.Model):
         )
         Job = self.env["xero.job"]
         for tenant in tenants:
-            Job._xero_enqueue(
-                self,
-                "_xero_sync_payments",
-                tenant,
-                key=f"xero-payments:{tenant.id}",
-                lock=f"payments:{tenant.id}",
-                description=_("Xero payment sync of %s", tenant.name),
-                background=True,
-            )
+            self._xero_enqueue_sync(tenant)
         Job._xero_enqueue(
             self,
             "_xero_retry_payment_push",

@@ -13,6 +13,7 @@ from . import (
     test_tours,
 )
 from . import test_payments, test_webhooks
+from . import test_payment_pages
 from . import test_security_boundaries
 from . import test_variance_report
 from . import test_xero_overview

@@ -253,6 +253,51 @@ class OdooChartsCase(XeroSandboxCase):
         self.env["xero.tax.map"]._xero_auto_match(self.books[code]["tenant"], included)
         return included
 
+    def au_purchase_order(self, product_name, lines):
+        """A purchase order of the AU company, confirmed and exported by hand as a draft Xero
+        order; ``lines``: (description or None for the product's, qty, price, chart tax xml id
+        or False). Returns the order and Xero's copy of it."""
+        company = self.prepare("au")
+        company.write(
+            {"xero_po_mode": "purchase_order", "xero_po_trigger": "manual", "xero_po_status": "DRAFT"}
+        )
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "purchase.order"), ("company_id", "in", (False, company.id))], limit=1
+        )
+        sequence.prefix = f"PAU{uuid.uuid4().hex[:5].upper()}-"
+        product = self.env["product.product"].create({"name": product_name, "purchase_method": "purchase"})
+        order = (
+            self.env["purchase.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": self.vendor.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                **({"name": name} if name else {}),
+                                "product_id": product.id,
+                                "product_qty": qty,
+                                "price_unit": price,
+                                "taxes_id": [Command.set(self.taxes("au", tax).ids)],
+                            }
+                        )
+                        for name, qty, price, tax in lines
+                    ],
+                }
+            )
+        )
+        order.button_confirm()
+        order.action_xero_export()
+        self.assertTrue(order.xero_id, order.xero_error)
+        doc = next(
+            p
+            for p in self.sandbox.dump(self.books["au"]["org"]["tenantId"], "PurchaseOrders")
+            if p["PurchaseOrderID"] == order.xero_id
+        )
+        return order, doc
+
     def in_xero(self, code, record):
         kind = "CreditNotes" if record.move_type.endswith("refund") else "Invoices"
         key = "CreditNoteID" if kind == "CreditNotes" else "InvoiceID"

@@ -1,4 +1,4 @@
-"""What the two security test classes share: company B mapped to organisation B, connected by
+"""What the security test classes share: company B mapped to organisation B, connected by
 its own accounting manager, and the attacker's tools (an RPC call in the attacker's own
 environment, and the check that no call reached the Xero sandbox)."""
 
@@ -8,8 +8,22 @@ from .test_payments import XeroPaymentCase
 
 
 class XeroSecurityCase(XeroPaymentCase):
-    """XeroPaymentCase plus a company B (``company_b``) whose accounting manager
-    (``b_manager``) connected organisation B (``tenant_b``)."""
+    """XeroPaymentCase plus a company B (``company_b``, named ``company_b_name``) whose
+    accounting manager (``b_manager``) connected organisation B (``tenant_b``), B's Xero user
+    (``b_user``, in ``b_user_groups``) and the connection of company A's Xero manager
+    (``connection_a``). Logins start with the class's ``login_prefix``."""
+
+    company_b_name = None
+    login_prefix = None
+    b_user_groups = "base.group_user,account.group_account_invoice,xero_connector.group_xero_user"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.second_company(cls.company_b_name)
+        cls.b_user = cls.user_in(f"{cls.login_prefix}_b_user", cls.b_user_groups, cls.company_b)
+        cls.connection_a = cls.env["xero.connection"].search([("user_id", "=", cls.xero_manager.id)])
+        cls.connect_company_b(f"{cls.login_prefix}_b_manager")
 
     @classmethod
     def connect_company_b(cls, manager_login):

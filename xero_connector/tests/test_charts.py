@@ -86,47 +86,13 @@ class TestOdooCharts(OdooChartsCase):
         self.send_and_pay("uk", self.documents("uk"))
 
     def test_au_purchase_order_has_odoo_figures_in_xero(self):
-        company = self.prepare("au")
-        company.write(
-            {"xero_po_mode": "purchase_order", "xero_po_trigger": "manual", "xero_po_status": "DRAFT"}
-        )
-        sequence = self.env["ir.sequence"].search(
-            [("code", "=", "purchase.order"), ("company_id", "in", (False, company.id))], limit=1
-        )
-        sequence.prefix = f"PAU{uuid.uuid4().hex[:5].upper()}-"
-        product = self.env["product.product"].create({"name": "Printer paper", "purchase_method": "purchase"})
-        order = (
-            self.env["purchase.order"]
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": self.vendor.id,
-                    "company_id": company.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "product_qty": qty,
-                                "price_unit": price,
-                                "taxes_id": [Command.set(self.tax("au", tax).ids if tax else [])],
-                            }
-                        )
-                        for qty, price, tax in (
-                            (10, 7.45, "au_tax_purchase_10_service"),
-                            (3, 12.0, "au_tax_purchase_0_service"),
-                            (2, 5.55, False),
-                        )
-                    ],
-                }
-            )
-        )
-        order.button_confirm()
-        order.action_xero_export()
-        self.assertTrue(order.xero_id)
-        doc = next(
-            p
-            for p in self.sandbox.dump(self.books["au"]["org"]["tenantId"], "PurchaseOrders")
-            if p["PurchaseOrderID"] == order.xero_id
+        order, doc = self.au_purchase_order(
+            "Printer paper",
+            (
+                (None, 10, 7.45, "au_tax_purchase_10_service"),
+                (None, 3, 12.0, "au_tax_purchase_0_service"),
+                (None, 2, 5.55, False),
+            ),
         )
         self.assertEqual(
             (float(doc["Total"]), float(doc["TotalTax"])), (order.amount_total, order.amount_tax)
@@ -256,47 +222,12 @@ class TestOdooCharts(OdooChartsCase):
     def test_au_purchase_order_gst_kept_in_the_cost_goes_gross(self):
         """An order line on "10 % INP" goes as a bill line does: Input Taxed, gross, no tax;
         Xero's order total is Odoo's and its tax only the claimable GST."""
-        company = self.prepare("au")
-        company.write(
-            {"xero_po_mode": "purchase_order", "xero_po_trigger": "manual", "xero_po_status": "DRAFT"}
-        )
-        sequence = self.env["ir.sequence"].search(
-            [("code", "=", "purchase.order"), ("company_id", "in", (False, company.id))], limit=1
-        )
-        sequence.prefix = f"PAU{uuid.uuid4().hex[:5].upper()}-"
-        product = self.env["product.product"].create({"name": "Office space", "purchase_method": "purchase"})
-        order = (
-            self.env["purchase.order"]
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": self.vendor.id,
-                    "company_id": company.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "name": name,
-                                "product_id": product.id,
-                                "product_qty": qty,
-                                "price_unit": price,
-                                "taxes_id": [Command.set(self.tax("au", tax).ids)],
-                            }
-                        )
-                        for name, qty, price, tax in (
-                            ("Residential rent", 1, 1800.0, "au_tax_purchase_input_service"),
-                            ("Stationery", 3, 7.7, "au_tax_purchase_10_service"),
-                        )
-                    ],
-                }
-            )
-        )
-        order.button_confirm()
-        order.action_xero_export()
-        self.assertTrue(order.xero_id, order.xero_error)
-        doc = next(
-            p
-            for p in self.sandbox.dump(self.books["au"]["org"]["tenantId"], "PurchaseOrders")
-            if p["PurchaseOrderID"] == order.xero_id
+        order, doc = self.au_purchase_order(
+            "Office space",
+            (
+                ("Residential rent", 1, 1800.0, "au_tax_purchase_input_service"),
+                ("Stationery", 3, 7.7, "au_tax_purchase_10_service"),
+            ),
         )
         claimable = order.order_line.filtered(lambda line: line.name == "Stationery")
         self.assertEqual(

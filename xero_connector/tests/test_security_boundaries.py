@@ -18,10 +18,12 @@ class TestSecurityBoundaries(XeroSecurityCase):
     an invoicing user, a Xero user and a Xero manager of company B, and a second Xero manager
     of company A."""
 
+    company_b_name = "Beta Security Co"
+    login_prefix = "sec"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.second_company("Beta Security Co")
         cls.clerk = cls.user_in("sec_clerk", "base.group_user", cls.company)
         cls.invoicer = cls.user_in(
             "sec_invoicer", "base.group_user,account.group_account_invoice", cls.company
@@ -32,13 +34,6 @@ class TestSecurityBoundaries(XeroSecurityCase):
         cls.a_manager2 = cls.user_in(
             "sec_a_manager2", "base.group_user,account.group_account_manager", cls.company
         )
-        cls.b_user = cls.user_in(
-            "sec_b_user",
-            "base.group_user,account.group_account_invoice,xero_connector.group_xero_user",
-            cls.company_b,
-        )
-        cls.connection_a = cls.env["xero.connection"].search([("user_id", "=", cls.xero_manager.id)])
-        cls.connect_company_b("sec_b_manager")
         cls.env["ir.config_parameter"].sudo().set_param("xero_connector.webhook_key", "app-webhook-key-123")
         cls.tenant.sudo().xero_webhook_key = "org-webhook-key-456"
 

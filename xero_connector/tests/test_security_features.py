@@ -17,10 +17,16 @@ class TestSecurityFeatures(XeroSecurityCase):
     by its own accounting manager). Attackers: B's Xero user and Xero manager, and company A's
     invoicing user who is not a Xero user."""
 
+    company_b_name = "Beta Features Co"
+    login_prefix = "secf"
+    b_user_groups = (
+        "base.group_user,account.group_account_invoice,purchase.group_purchase_user,"
+        "xero_connector.group_xero_user"
+    )
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.second_company("Beta Features Co")
         cls.invoicer = cls.user_in(
             "secf_invoicer",
             "base.group_user,account.group_account_invoice,purchase.group_purchase_user",
@@ -32,13 +38,6 @@ class TestSecurityFeatures(XeroSecurityCase):
             "xero_connector.group_xero_user",
             cls.company,
         )
-        cls.b_user = cls.user_in(
-            "secf_b_user",
-            "base.group_user,account.group_account_invoice,purchase.group_purchase_user,"
-            "xero_connector.group_xero_user",
-            cls.company_b,
-        )
-        cls.connect_company_b("secf_b_manager")
         cls.chairs = cls.env["product.product"].create(
             {"name": "Security chair", "type": "consu", "purchase_method": "purchase", "standard_price": 90}
         )

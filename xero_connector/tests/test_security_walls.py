@@ -20,15 +20,12 @@ class TestSecurityWalls(XeroSecurityCase):
     Xero manager, a Xero manager of company A only, and company A's employees without a Xero
     group (a plain employee, a purchase user)."""
 
+    company_b_name = "Gamma Walls Co"
+    login_prefix = "walls"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.second_company("Gamma Walls Co")
-        cls.b_user = cls.user_in(
-            "walls_b_user",
-            "base.group_user,account.group_account_invoice,xero_connector.group_xero_user",
-            cls.company_b,
-        )
         cls.a_manager_only = cls.user_in(
             "walls_a_manager", "base.group_user,account.group_account_manager", cls.company
         )
@@ -41,8 +38,6 @@ class TestSecurityWalls(XeroSecurityCase):
             "base.group_user,purchase.group_purchase_user,xero_connector.group_xero_user",
             cls.company,
         )
-        cls.connect_company_b("walls_b_manager")
-        cls.connection_a = cls.env["xero.connection"].search([("user_id", "=", cls.xero_manager.id)])
         cls.env["xero.cache.refresh.request"]._refresh_cache(cls.tenant_b, ["tax_rates", "accounts"])
         cls.item_b = cls.env["xero.item"].create(
             {

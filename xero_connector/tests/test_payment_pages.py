@@ -1,0 +1,177 @@
+"""A large organisation's first payment sync, page by page (issue #24): each page of Xero's
+/Payments (1,000) is stored and the cursor stamped by a job of its own, the next page queued as
+the next job; a sync stopped between two pages resumes from the cursor, not from the first
+payment."""
+
+from datetime import datetime
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.xero_connector.const import PAGE_SIZE
+from odoo.addons.xero_connector.utils import parse_xero_datetime
+from odoo.tests import tagged
+
+from .test_payments import XeroPaymentCase
+
+BATCH = 50
+BATCHES = 22  # 1,100 payments, a new second every 50
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentSyncPages(XeroPaymentCase):
+    """Organisation A holds more than a page of payments (made in Xero, 50 a second); it is a
+    large one, so every read must be paged and ordered on Xero's optimised fields."""
+
+    high_volume = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        tenant_id = cls.org_a["tenantId"]
+        contacts = [c for c in cls.sandbox.dump(tenant_id, "Contacts") if c.get("ContactStatus") == "ACTIVE"]
+        bank = next(a for a in cls.sandbox.dump(tenant_id, "Accounts") if a.get("Type") == "BANK")
+        for batch in range(BATCHES):
+            invoices = cls.sandbox.type_invoices(
+                tenant_id,
+                contacts,
+                f"PG{batch:02d}-",
+                BATCH,
+                lambda n: {"Description": "Paged", "Quantity": 1, "UnitAmount": 100, "AccountCode": "200"},
+            )
+            answer = cls.sandbox.as_user(
+                tenant_id,
+                "PUT",
+                "/Payments",
+                json={
+                    "Payments": [
+                        {
+                            "Invoice": {"InvoiceID": invoice["InvoiceID"]},
+                            "Account": {"Code": bank["Code"]},
+                            "Date": "2025-01-20",
+                            "Amount": 40.0,
+                        }
+                        for invoice in invoices
+                    ]
+                },
+            )
+            assert answer.status_code == 200, answer.text
+            cls.sandbox.advance(1)
+
+    def in_xero(self):
+        """Organisation A's payments, oldest change first (the order the sync reads them in)."""
+        payments = self.sandbox.dump(self.org_a["tenantId"], "Payments")
+        return sorted(payments, key=lambda p: (parse_xero_datetime(p["UpdatedDateUTC"]), p["PaymentID"]))
+
+    def stored(self):
+        return self.env["xero.payment"].search_count(
+            [("tenant_id", "=", self.tenant.id), ("kind", "=", "payment")]
+        )
+
+    def reads(self, mark, endpoint="GET /Payments"):
+        log = self.sandbox.calls(mark)["log"]
+        return [c for c in log if c["tenant"] == self.org_a["tenantId"] and c["endpoint"] == endpoint]
+
+    def run_sync_jobs(self, after_first=None):
+        """The hourly cron and every job that follows from it, as the job runner performs
+        them (a failing job fails alone); ``after_first`` is called once the first job ran.
+        Returns the sync's steps as (list, page) and the errors of the jobs that failed."""
+        steps, failed = [], []
+        with trap_jobs() as trap:
+            self.env["xero.payment"]._cron_xero_sync_payments()
+            while trap.enqueued_jobs:
+                job = trap.enqueued_jobs.pop(0)
+                _model, _ids, method, args = job.args[:4]
+                try:
+                    with self.env.cr.savepoint():
+                        job.perform()
+                except Exception as error:
+                    failed.append(error)
+                if method == "_xero_sync_payments_step":
+                    steps.append(tuple(args[1:]))
+                    if after_first and len(steps) == 1:
+                        after_first()
+        return steps, failed
+
+    def test_a_sync_stopped_after_its_first_page_resumes_there(self):
+        payments = self.in_xero()
+        self.assertGreater(len(payments), PAGE_SIZE)
+        mark = self.sandbox.calls()["next"]
+        # run_cron performs the jobs the cron queued, not those they queue: the job of the
+        # second page never runs, as when the worker is killed between two pages.
+        outcome = self.run_cron("xero.payment", "_cron_xero_sync_payments")
+        self.assertEqual(outcome, {"retry": [], "failed": []})
+        first = self.reads(mark)
+        self.assertEqual([(c["query"].get("page"), c["if_modified_since"]) for c in first], [("1", None)])
+        self.assertEqual(self.stored(), PAGE_SIZE, "the first page is kept")
+        self.tenant.invalidate_recordset()
+        cursor = self.tenant.xero_payments_synced_at
+        self.assertTrue(cursor, "the cursor moved on after the first page")
+        page_one = payments[:PAGE_SIZE]
+        last = parse_xero_datetime(page_one[-1]["UpdatedDateUTC"])
+        self.assertLess(cursor, last)
+
+        mark = self.sandbox.calls()["next"]
+        outcome = self.run_cron("xero.payment", "_cron_xero_sync_payments")  # the next hourly run
+        self.assertEqual(outcome, {"retry": [], "failed": []})
+        resumed = self.reads(mark)
+        self.assertEqual(len(resumed), 1, "one call for what the first page left")
+        self.assertEqual(resumed[0]["query"].get("page"), "1")
+        # What Xero answered that call: the payments changed strictly after its If-Modified-Since.
+        since = datetime.fromisoformat(resumed[0]["if_modified_since"]).replace(tzinfo=None)
+        self.assertEqual(since, cursor, "read from the cursor, not from the first payment")
+        read_again = [p for p in page_one if parse_xero_datetime(p["UpdatedDateUTC"]) > since]
+        self.assertLessEqual(len(read_again), BATCH, "only the payments of the first page's last moment")
+        self.assertEqual({parse_xero_datetime(p["UpdatedDateUTC"]) for p in read_again}, {last})
+        self.assertEqual(self.stored(), len(payments), "every payment in Odoo, each once")
+
+    def test_a_first_sync_goes_page_by_page_as_jobs(self):
+        payments = self.in_xero()
+        mark = self.sandbox.calls()["next"]
+        steps, failed = self.run_sync_jobs()
+        self.assertEqual(failed, [])
+        self.assertEqual(steps[0], ("Payments", 1))
+        self.assertEqual([s[0] for s in steps].count("Payments"), 2, "two pages of payments, a job each")
+        self.assertEqual(steps[-1][0], "Invoices", "then the invoices changed, page by page too")
+        self.assertEqual(len(self.reads(mark)), 2)
+        self.assertEqual(self.stored(), len(payments))
+        self.tenant.invalidate_recordset()
+        self.assertEqual(
+            self.tenant.xero_payments_synced_at,
+            parse_xero_datetime(payments[-1]["UpdatedDateUTC"]),
+            "at the end, the latest change read",
+        )
+        self.assertTrue(self.tenant.xero_payment_docs_synced_at)
+
+        mark = self.sandbox.calls()["next"]
+        self.assertEqual(self.run_sync_jobs(), ([("Payments", 1), ("Invoices", 1)], []))
+        self.assertEqual(len(self.reads(mark)), 1, "nothing changed: one page of payments")
+        self.assertEqual(len(self.reads(mark, "GET /Invoices")), 1)
+        self.assertEqual(self.stored(), len(payments))
+
+    def test_a_page_that_fails_keeps_the_pages_before_it(self):
+        """Xero fails on the second page (every try): that job fails alone, the first page
+        stays in Odoo with its cursor, and the next run goes on from there."""
+        payments = self.in_xero()
+        tenant_id = self.org_a["tenantId"]
+
+        def xero_down():
+            self.sandbox.add_fault("500", method="GET", path="/Payments", tenant=tenant_id, count=50)
+
+        try:
+            steps, failed = self.run_sync_jobs(after_first=xero_down)
+        finally:
+            self.sandbox.clear_faults()
+        self.assertEqual(steps, [("Payments", 1), ("Payments", 1)])
+        self.assertEqual(len(failed), 1, "the second page's job failed")
+        self.assertEqual(self.stored(), PAGE_SIZE, "the first page is kept")
+        self.tenant.invalidate_recordset()
+        cursor = self.tenant.xero_payments_synced_at
+        self.assertLess(cursor, parse_xero_datetime(payments[PAGE_SIZE - 1]["UpdatedDateUTC"]))
+
+        mark = self.sandbox.calls()["next"]
+        steps, failed = self.run_sync_jobs()
+        self.assertEqual((steps[0], failed), (("Payments", 1), []))
+        resumed = self.reads(mark)
+        self.assertEqual(len(resumed), 1)
+        since = datetime.fromisoformat(resumed[0]["if_modified_since"]).replace(tzinfo=None)
+        self.assertEqual(since, cursor, "from the cursor the first page left")
+        self.assertEqual(self.stored(), len(payments))
