@@ -22,6 +22,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
+from .. import const
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES, XERO_TYPES
 from ..documents import _contacts_by_partner
 from ..utils import notification, where_text, xero_date, xero_date_literal, xero_kind
@@ -33,9 +34,6 @@ KINDS = {
     "all": ("out_invoice", "out_refund", "in_invoice", "in_refund"),
 }
 # Xero type → Odoo move type
-# A period longer than this (about a quarter) is compared in the background, the user told
-# when its rows are ready; a shorter one while the user waits.
-BACKGROUND_ABOVE_DAYS = 92
 MOVE_TYPE_OF = {xero_type: move_type for move_type, (_e, xero_type, _n) in XERO_TYPES.items()}
 
 
@@ -134,7 +132,7 @@ class XeroVarianceReport(models.TransientModel):
             raise UserError(
                 _("None of your companies has a Xero organisation: choose one in Settings > Xero.")
             )
-        if (self.date_to - self.date_from).days > BACKGROUND_ABOVE_DAYS:
+        if self._document_count(tenants) > const.VARIANCE_BACKGROUND_ABOVE:
             self.env["xero.job"]._xero_enqueue(
                 self,
                 "_run_in_background",
@@ -145,7 +143,8 @@ class XeroVarianceReport(models.TransientModel):
             return notification(
                 _("Xero"),
                 _(
-                    "The period is long: the report runs in the background and you are told when its rows are ready."
+                    "The period has many documents: the report runs in the background and you are told when its "
+                    "rows are ready."
                 ),
             )
         self._run(tenants)
@@ -199,21 +198,29 @@ class XeroVarianceReport(models.TransientModel):
             }
         )
 
+    def _document_count(self, tenants):
+        """How many Odoo documents the report reads for these organisations: what decides
+        whether it runs while the user waits."""
+        Move = self.env["account.move"]
+        return sum(Move.search_count(self._odoo_documents_domain(tenant)) for tenant in tenants)
+
     def _odoo_documents(self, tenant):
-        types = KINDS[self.document_kind]
         return self.env["account.move"].search(
-            [
-                ("xero_tenant_id", "=", tenant.id),
-                ("company_id", "in", self.env.companies.ids),
-                ("move_type", "in", types),
-                ("invoice_date", ">=", self.date_from),
-                ("invoice_date", "<=", self.date_to),
-                "|",
-                ("state", "=", "posted"),
-                ("xero_id", "!=", False),
-            ],
-            order="invoice_date, name, id",
+            self._odoo_documents_domain(tenant), order="invoice_date, name, id"
         )
+
+    def _odoo_documents_domain(self, tenant):
+        types = KINDS[self.document_kind]
+        return [
+            ("xero_tenant_id", "=", tenant.id),
+            ("company_id", "in", self.env.companies.ids),
+            ("move_type", "in", types),
+            ("invoice_date", ">=", self.date_from),
+            ("invoice_date", "<=", self.date_to),
+            "|",
+            ("state", "=", "posted"),
+            ("xero_id", "!=", False),
+        ]
 
     def _rows_for(self, tenant):
         """([row values], Xero calls) for one organisation."""
