@@ -201,8 +201,16 @@ class TestVarianceReport(XeroVarianceCase):
             report, action, _calls = self.run_report(date(2031, 8, 1), date(2031, 8, 31))
             self.assertIn("in the background", action["params"]["message"])
             self.assertFalse(report.line_ids, "nothing read while the user waits")
+            run = self.env["xero.background.run"].browse(action["params"]["next"]["res_id"])
+            self.assertEqual(
+                (run.kind, run.state, run.done_count, run.total_count), ("variance", "running", 0, 2)
+            )
             trap.assert_jobs_count(1)
             trap.perform_enqueued_jobs()
+        self.assertEqual((run.state, run.done_count), ("done", 2))
+        # the run's Open button (and the notification's) opens the report's rows
+        opened = run.with_user(self.xero_user).action_open_result()
+        self.assertEqual(self.env["xero.variance.line"].search(opened["domain"]), report.line_ids)
         rows = self.rows(report)
         self.assertEqual((rows[first.name].state, rows[second.name].state), ("not_exported", "not_exported"))
         inbox = self.env["mail.message"].search(
