@@ -15,7 +15,9 @@ from odoo.addons.xero_connector import const
 from odoo.tests import tagged
 from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
+from ..wizards.xero_variance_report import _last_month
 from .test_export import XeroExportCase
+from .test_variance_report import XeroVarianceCase
 
 # A job is handed to the runner this long after it was queued: the tour sees the run as it
 # starts (0 done) before the first job can move it.
@@ -105,3 +107,31 @@ class TestBackgroundTours(XeroExportCase):
             {i["InvoiceNumber"] for i in self.in_xero() if i["InvoiceID"] in moves.mapped("xero_id")},
             set(moves.mapped("name")),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBackgroundVarianceTour(XeroVarianceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.startClassPatcher(
+            patch.object(WebsocketConnectionHandler, "websocket_allowed", return_value=True)
+        )
+
+    def test_variance_report_of_many_documents_shows_its_progress_and_opens_its_rows(self):
+        day = _last_month()[0].replace(day=5)
+        moves = self.make_dated(day) | self.make_dated(day)
+        with (
+            patch.object(const, "VARIANCE_BACKGROUND_ABOVE", 1),
+            JobRunner(self, self.xero_user.partner_id) as runner,
+        ):
+            self.start_tour(
+                "/odoo/action-account.action_move_out_invoice_type",
+                "xero_background_variance_tour",
+                login="xero_clerk",
+            )
+        self.assertEqual(len(runner.ran), 1, "one organisation, one job")
+        report = self.env["xero.variance.report"].search([("create_uid", "=", self.xero_user.id)])
+        self.assertEqual({self.rows(report)[m.name].state for m in moves}, {"not_exported"})
+        run = self.env["xero.background.run"].search([("user_id", "=", self.xero_user.id)])
+        self.assertEqual((run.kind, run.state, run.done_count, run.total_count), ("variance", "done", 2, 2))

@@ -63,3 +63,75 @@ registry.category("web_tour.tours").add("xero_background_export_tour", {
         },
     ],
 });
+
+// A variance report of more documents than the user waits for: its run's progress bar moves
+// while the job reads Xero, and the notification's Open button opens the report's rows.
+registry.category("web_tour.tours").add("xero_background_variance_tour", {
+    steps: () => [
+        {
+            content: "Select an invoice in the list",
+            trigger: ".o_list_view .o_data_row:first .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Open the Action menu",
+            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
+            run: "click",
+        },
+        {
+            content: "Choose the Xero variance report",
+            trigger: ".o-dropdown--menu .o-dropdown-item:contains('Xero variance report')",
+            run: "click",
+        },
+        {
+            content: "Run the report for last month (the default period)",
+            trigger: ".modal button[name='action_run']",
+            run: "click",
+        },
+        {
+            content: "The answer says it runs in the background",
+            trigger: ".o_notification:contains('in the background')",
+        },
+        {
+            content: "and opens the run at 0 of 2 documents",
+            trigger:
+                ".o_form_view .o_field_widget[name='done_count'] .o_progress[aria-valuenow='0'][aria-valuemax='2']",
+        },
+        {
+            content: "The job reads Xero: the bar reaches 2 of 2 without a reload",
+            trigger:
+                ".o_form_view .o_field_widget[name='done_count'] .o_progress[aria-valuenow='2'][aria-valuemax='2']",
+            timeout: 60000,
+        },
+        {
+            content: "The notification says the rows are ready",
+            trigger: ".o_notification.o_xero_run_done:contains('Xero variance report ready')",
+        },
+        {
+            content: "Its Open button",
+            trigger: ".o_notification.o_xero_run_done .o_notification_buttons button:contains('Open')",
+            run: "click",
+        },
+        {
+            content: "opens the report's rows",
+            trigger: ".o_list_view .o_data_row:contains('Not exported')",
+        },
+        {
+            content: "both of them",
+            trigger: ".o_list_view .o_data_row:eq(1):contains('Not exported')",
+        },
+        {
+            content: "Back to the run in the breadcrumb",
+            trigger: ".o_breadcrumb li.o_back_button a",
+            run: "click",
+        },
+        {
+            content: "Done",
+            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Done')",
+        },
+        {
+            content: "with the result to open again",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_open_result']",
+        },
+    ],
+});
