@@ -93,6 +93,14 @@ class TestScreens(XeroExportCase):
         self.assertEqual(by_hand, [], "menu paths written by hand")
         sections = {m for _p, text in literals for m in re.findall(r"%\(menu\)s \((\w[\w ]*)\)", text)}
         self.assertEqual(sections, {"Taxes", "Accounts", "Products"})
+        # "Settings > Xero [> Box]": the Settings app's Xero tab, and a box or setting in it.
+        settings = etree.fromstring(self.env["res.config.settings"].get_view(view_type="form")["arch"])
+        (tab,) = settings.xpath("//app[@name='xero_connector']")
+        self.assertEqual(tab.get("string"), "Xero")
+        boxes = set(tab.xpath(".//block/@title")) | set(tab.xpath(".//setting/@string"))
+        named = {m for _p, text in literals for m in re.findall(r"Settings > Xero > ([\w ]+\w)", text)}
+        self.assertEqual(named, {"Xero app", "Purchase orders to Xero"})
+        self.assertLessEqual(named, boxes)
         screen = etree.fromstring(self.env["xero.mapping.health"].get_view(view_type="form")["arch"])
         buttons = set(screen.xpath("//button/@string"))
         self.assertLessEqual(sections, buttons, "the sections are buttons of the Mappings screen")
