@@ -21,7 +21,7 @@ from .test_variance_report import XeroVarianceCase
 
 # A job is handed to the runner this long after it was queued: the tour sees the run as it
 # starts (0 done) before the first job can move it.
-SETTLE_SECONDS = 5
+SETTLE_SECONDS = 8
 
 
 class JobRunner(threading.Thread):
