@@ -45,14 +45,21 @@ export const xeroBackgroundService = {
 
 registry.category("services").add("xero_connector.background", xeroBackgroundService);
 
-/** Odoo's progress bar (done / total) that reloads its run when the server says it moved. */
+/** Odoo's progress bar (done / total) that reloads its run when the server says it moved:
+ * the form's record, or the list it is a row of (as Odoo's list does after a row's button). */
 export class XeroRunProgressField extends ProgressBarField {
     setup() {
         super.setup();
         useBus(this.env.bus, "XERO:RUN_PROGRESS", ({ detail }) => {
             const record = this.props.record;
-            if (detail.id === record.resId && !record.dirty) {
+            if (detail.id !== record.resId || record.dirty) {
+                return;
+            }
+            const root = record.model.root;
+            if (root === record) {
                 record.load();
+            } else {
+                root.load();
             }
         });
     }
