@@ -108,6 +108,20 @@ class TestBackgroundTours(XeroExportCase):
             set(moves.mapped("name")),
         )
 
+    def test_background_work_list_moves_by_itself(self):
+        moves = self.make_move() | self.make_move() | self.make_move()
+        with patch.object(const, "BACKGROUND_EXPORT_ABOVE", 2):
+            answer = self.env["account.move"].with_user(self.xero_user).action_xero_export_all()
+        run = self.env["xero.background.run"].browse(answer["params"]["next"]["res_id"])
+        with JobRunner(self, self.xero_user.partner_id):
+            self.start_tour(
+                "/odoo/action-xero_connector.action_xero_overview",
+                "xero_background_list_tour",
+                login="xero_clerk",
+            )
+        self.assertEqual((run.state, run.done_count), ("done", 3))
+        self.assertEqual(set(moves.mapped("xero_export_state")), {"exported"})
+
 
 @tagged("post_install", "-at_install")
 class TestBackgroundVarianceTour(XeroVarianceCase):

@@ -135,3 +135,39 @@ registry.category("web_tour.tours").add("xero_background_variance_tour", {
         },
     ],
 });
+
+// From the Xero overview, the user's background work as a list: a running export's row shows
+// its progress bar, which moves to done while the job runner works, without a reload.
+registry.category("web_tour.tours").add("xero_background_list_tour", {
+    steps: () => [
+        {
+            content: "Open your background work from the overview",
+            trigger: ".o_xero_overview .o_xero_background_runs",
+            run: "click",
+        },
+        {
+            content: "The running export shows 0 of 3",
+            trigger:
+                ".o_list_view .o_data_row:contains('Export to Xero: 3 documents') .o_progress[aria-valuenow='0'][aria-valuemax='3']",
+        },
+        {
+            content: "The job runner exports them: the row reaches 3 of 3",
+            trigger:
+                ".o_list_view .o_data_row:contains('Export to Xero: 3 documents') .o_progress[aria-valuenow='3'][aria-valuemax='3']",
+            timeout: 60000,
+        },
+        {
+            content: "and reads Done",
+            trigger: ".o_list_view .o_data_row:contains('Export to Xero: 3 documents'):contains('Done')",
+        },
+        {
+            content: "The notification's Open button",
+            trigger: ".o_notification.o_xero_run_done .o_notification_buttons button:contains('Open')",
+            run: "click",
+        },
+        {
+            content: "opens what was sent",
+            trigger: ".o_list_view .o_group_header:contains('Exported (3)')",
+        },
+    ],
+});
