@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "security/xero_security_rules.xml",
         "views/templates.xml",
+        "views/xero_background_run_views.xml",
         "wizards/xero_tenant_link_wizard_views.xml",
         "wizards/xero_cache_refresh_wizard_views.xml",
         "wizards/xero_contact_import_views.xml",

@@ -91,6 +91,9 @@ XERO_GONE_STATUSES = ("DELETED", "VOIDED")
 BATCH_SIZE = 50
 # *Export all* with more documents than this exports them in the background, as jobs.
 BACKGROUND_EXPORT_ABOVE = BATCH_SIZE
+# A variance report reading more Odoo documents than this is compared in the background (the
+# user told when its rows are ready); a smaller one while the user waits, however long its period.
+VARIANCE_BACKGROUND_ABOVE = 300
 # Elements per page of a paged GET (Xero's maximum pageSize).
 PAGE_SIZE = 1000
 # Ids or numbers per GET filtered by IDs=/InvoiceNumbers=…: Xero's gateway refuses a query

@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from odoo.tools import float_is_zero
 
+from .utils import MENU_MAPPINGS, menu_path
+
 CENT = Decimal("0.01")
 UNIT_DP = Decimal("0.0001")
 
@@ -88,10 +90,11 @@ def set_line_tax(env, item, label, taxes, rate, org, problems):
     elif taxes:
         problems.append(
             env._(
-                "%(line)s: tax %(tax)s has no Xero tax rate in %(org)s: map it in Accounting > Configuration > Xero > Mappings > Taxes.",
+                "%(line)s: tax %(tax)s has no Xero tax rate in %(org)s: map it in %(menu)s (Taxes).",
                 line=label,
                 tax=taxes.name,
                 org=org.name,
+                menu=menu_path(env, MENU_MAPPINGS),
             )
         )
     return bool(taxes)

@@ -135,6 +135,24 @@ def answer(env, message, kind="success", sticky=False):
     return notification(env._("Xero"), message, kind, sticky=sticky, next_action=SOFT_RELOAD)
 
 
+# The menus a message sends the user to (their path is read from the menu itself, see menu_path).
+MENU_MAPPINGS = "xero_connector.menu_xero_mapping"
+MENU_ORGANISATIONS = "xero_connector.menu_xero_tenant"
+
+
+def menu_path(env, xmlid):
+    """The menu ``xmlid`` as the user's menu bar shows it, e.g. "Invoicing / Configuration /
+    Xero / Mappings" (Community names the accounting app Invoicing, Enterprise Accounting):
+    read from the menu records in the user's language, so a message never names a menu that
+    is not there."""
+    menu = env.ref(xmlid)
+    names = []
+    while menu:
+        names.append(menu.name)
+        menu = menu.parent_id
+    return " / ".join(reversed(names))
+
+
 def xero_status_word(env, code, purchase_order=False):
     """Xero's status ``code`` (AUTHORISED…) in the words Xero's own screens use."""
     if purchase_order and code == "AUTHORISED":

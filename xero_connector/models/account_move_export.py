@@ -370,7 +370,7 @@ class AccountMove(models.Model):
             raise UserError(
                 _(
                     "Nothing was exported: %(companies)s has no Xero organisation. Choose one in Settings > "
-                    "Accounting > Xero.",
+                    "Xero.",
                     companies=", ".join(without.mapped("name")),
                 )
             )

@@ -25,7 +25,7 @@ import psycopg2
 
 from odoo import Command, _, api, fields, models
 
-from ..utils import parse_xero_datetime, xero_date
+from ..utils import MENU_MAPPINGS, menu_path, parse_xero_datetime, xero_date
 
 _logger = logging.getLogger(__name__)
 
@@ -471,9 +471,10 @@ class _Resolver:
             else:
                 issues.append(
                     _(
-                        "Line %(n)s: Xero item %(code)s has no Odoo product: map it under Xero > Mappings > Products.",
+                        "Line %(n)s: Xero item %(code)s has no Odoo product: map it in %(menu)s (Products).",
                         n=number,
                         code=code,
+                        menu=menu_path(self.env, MENU_MAPPINGS),
                     )
                 )
         account_code = line.get("AccountCode")
@@ -483,9 +484,10 @@ class _Resolver:
         elif account_code:
             issues.append(
                 _(
-                    "Line %(n)s: Xero account %(code)s has no Odoo account: map it under Xero > Mappings > Accounts.",
+                    "Line %(n)s: Xero account %(code)s has no Odoo account: map it in %(menu)s (Accounts).",
                     n=number,
                     code=account_code,
+                    menu=menu_path(self.env, MENU_MAPPINGS),
                 )
             )
         tax_type = line.get("TaxType")
@@ -495,9 +497,10 @@ class _Resolver:
         elif tax_type and tax_type != "NONE" and (line.get("TaxAmount") or 0.0):
             issues.append(
                 _(
-                    "Line %(n)s: Xero tax rate %(type)s has no Odoo tax: map it under Xero > Mappings > Taxes.",
+                    "Line %(n)s: Xero tax rate %(type)s has no Odoo tax: map it in %(menu)s (Taxes).",
                     n=number,
                     type=tax_type,
+                    menu=menu_path(self.env, MENU_MAPPINGS),
                 )
             )
         line_amount = line.get("LineAmount") or 0.0

@@ -15,7 +15,7 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 from ..documents import UNIT_DP, _money, _trim, set_line_tax, set_line_tracking, tax_in_cost, xero_line_amount
-from ..utils import xero_kind
+from ..utils import MENU_MAPPINGS, menu_path, xero_kind
 from .xero_tenant_guard import check_same_tenant
 
 # What makes a line's amount: changed only while its document's export lock allows.
@@ -275,10 +275,11 @@ class AccountMoveLine(models.Model):
             problems.append(
                 _(
                     "%(line)s: account %(account)s has no Xero account in %(org)s, and no default applies: map it "
-                    "in Accounting > Configuration > Xero > Mappings > Accounts.",
+                    "in %(menu)s (Accounts).",
                     line=label,
                     account=self.account_id.display_name,
                     org=tenant.name,
+                    menu=menu_path(self.env, MENU_MAPPINGS),
                 )
             )
         if not set_line_tax(self.env, item, label, taxes, rate, tenant, problems):

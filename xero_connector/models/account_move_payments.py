@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
 from ..const import XERO_TYPES
-from ..utils import answer, flag_problem, xero_status_word
+from ..utils import MENU_ORGANISATIONS, answer, flag_problem, menu_path, xero_status_word
 
 XERO_DOCUMENT_STATES = [
     ("draft", "Draft in Xero"),
@@ -306,8 +306,9 @@ class AccountMove(models.Model):
             raise UserError(
                 _(
                     "No journal for Xero payments in %(org)s: set a default journal on the organisation "
-                    "(Accounting > Configuration > Xero > Organisations).",
+                    "(%(menu)s).",
                     org=tenant.name,
+                    menu=menu_path(self.env, MENU_ORGANISATIONS),
                 )
             )
         label = {

@@ -6,6 +6,7 @@ from odoo import _, models
 from odoo.tools import float_is_zero
 
 from ..documents import _money, _trim, set_line_tax, set_line_tracking, tax_in_cost, xero_line_amount
+from ..utils import MENU_MAPPINGS, menu_path
 
 # Xero keeps 2 decimals of a purchase order's unit price (its PUT takes no unitdp), 4 on bills.
 UNIT_DECIMALS = {"purchase_order": Decimal("0.01"), "bill": Decimal("0.0001")}
@@ -47,11 +48,12 @@ class PurchaseOrderLine(models.Model):
             problems.append(
                 _(
                     "%(line)s: no Xero account in %(org)s for %(product)s, and no default purchase account: map its "
-                    "expense account in Accounting > Configuration > Xero > Mappings > Accounts, or set the organisation's default purchase "
+                    "expense account in %(menu)s (Accounts), or set the organisation's default purchase "
                     "account.",
                     line=label,
                     product=self.product_id.display_name or _("a line without product"),
                     org=tenant.name,
+                    menu=menu_path(self.env, MENU_MAPPINGS),
                 )
             )
         if not set_line_tax(self.env, item, label, taxes, rate, tenant, problems) and ctx["no_tax"]:

@@ -76,10 +76,24 @@ class XeroCacheRefreshRequest(models.Model):
     result_json = fields.Text(readonly=True, help="Counts per organisation and list, or the error.")
     summary = fields.Text(readonly=True)
     date_done = fields.Datetime("Finished", readonly=True)
+    run_id = fields.Many2one("xero.background.run", string="Progress", readonly=True, ondelete="set null")
 
     @api.model_create_multi
     def create(self, vals_list):
+        # each request's run, shown to the user who asked (who may not change requests)
+        Run = self.env["xero.background.run"]
+        for vals in vals_list:
+            user = self.env["res.users"].browse(vals.get("user_id") or self.env.uid)
+            vals["run_id"] = Run._xero_start("cache", _("Xero cache refresh"), 0, user=user).id
         requests = super().create(vals_list)
+        for request in requests:
+            count = len(request.tenant_ids)
+            request.run_id.write(
+                {
+                    "total_count": count,
+                    "name": _("Xero cache refresh of %(count)s organisation(s)", count=count),
+                }
+            )
         self.env.ref("xero_connector.ir_cron_xero_cache_refresh")._trigger()
         return requests
 
@@ -268,6 +282,7 @@ class XeroCacheRefreshRequest(models.Model):
             self.write(
                 {"result_json": json.dumps(results), "tenant_done_ids": [fields.Command.link(tenant.id)]}
             )
+            self.run_id._xero_progress(len(self.tenant_done_ids))
         if not self.tenant_ids - self.tenant_done_ids:
             self._finish(results)
 
@@ -288,10 +303,17 @@ class XeroCacheRefreshRequest(models.Model):
                 "date_done": fields.Datetime.now(),
             }
         )
-        self.env["xero.job"]._xero_tell_user(
-            self.user_id,
-            Request.env._("Xero cache refreshed"),
-            summary,
-            self,
-            kind="warning" if failed or partly else "success",
-        )
+        title = Request.env._("Xero cache refreshed")
+        kind = "warning" if failed or partly else "success"
+        action = {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+        if self.run_id:
+            self.run_id._xero_finish(title, summary, kind, self, action)
+        else:  # a request from before background runs
+            self.env["xero.job"]._xero_tell_user(self.user_id, title, summary, self, kind=kind, action=action)

@@ -422,44 +422,59 @@ class XeroExportEngine(models.AbstractModel):
 
     def _xero_export_in_background(self):
         """Many documents from one press (*Export all*): queued, then exported by jobs in
-        parallel rather than within the user's request."""
+        parallel rather than within the user's request; a background run shows how many are
+        done (each export job moves it, see xero.job._xero_run) and opens on the answer."""
+        run = self.env["xero.background.run"]._xero_start(
+            "export", _("Export to Xero: %(count)s documents", count=len(self)), len(self), self
+        )
         self._xero_write_fields({"xero_export_state": "queued", "xero_next_try_at": False})
         self._cron_xero_export_queue()
         self.env["xero.job"]._xero_enqueue(
             self,
             "_xero_export_all_done",
-            self.env.user.id,
+            run.id,
             key=f"xero-export-done:{self._name}:{self.ids[0]}-{self.ids[-1]}:{len(self)}",
             description=_("Export to Xero: tell the user when %(count)s documents are done", count=len(self)),
         )
         return notification(
             _("Xero"),
             _(
-                "%(count)s document(s) are being exported to Xero in the background: each one shows "
-                "Queued on its Xero tab until it is in Xero.",
+                "%(count)s document(s) are being exported to Xero in the background: the progress shows "
+                "here, and you are told when they are done.",
                 count=len(self),
             ),
             "info",
+            next_action=run._action_open(),
         )
 
-    def _xero_export_all_done(self, user_id):
-        """The job that ends a background *Export all*: while one of its documents still waits
-        in the queue it looks again later; then it tells the user how many went and failed,
-        with the documents to open."""
-        if self.filtered(lambda d: d.xero_export_state == "queued"):
+    def _xero_export_all_done(self, run_id):
+        """The job that makes sure a background *Export all* ends even if its documents left
+        the queue some other way: while one still waits it looks again later."""
+        run = self.env["xero.background.run"].browse(run_id)
+        run._xero_export_progress()
+        if run.state == "running":
             raise RetryableJobError("documents still queued", seconds=DONE_CHECK_SECONDS, ignore_retry=True)
+        return run.summary
+
+    def _xero_export_run_done(self, run):
+        """End the export ``run`` of these documents: how many went and failed, and the list
+        of them (grouped by their export state) behind the notification's Open button."""
         failed = self.filtered(lambda d: not d.xero_id)
         message = _("%(count)s document(s) exported to Xero.", count=len(self - failed))
         if failed:
             message += " " + _("%(count)s not exported (see their chatter).", count=len(failed))
-        self.env["xero.job"]._xero_tell_user(
-            self.env["res.users"].browse(user_id),
-            _("Xero"),
-            message,
-            failed + (self - failed),
-            kind="warning" if failed else "success",
+        action = {
+            "type": "ir.actions.act_window",
+            "name": _("Sent to Xero"),
+            "res_model": self._name,
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", self.ids)],
+            "context": {"create": False, "group_by": ["xero_export_state"]},
+            "target": "current",
+        }
+        return run._xero_finish(
+            _("Xero"), message, "warning" if failed else "success", failed + (self - failed), action
         )
-        return message
 
     def _xero_post_update(self, tenant, endpoint, payload, fingerprint):
         """POST ``payload`` (with its Xero id) onto this document's Xero copy; returns Xero's

@@ -24,6 +24,9 @@ from ..errors import XeroRetryLater
 CHANNEL = "root.xero"
 # Documents named, each with its link, in the message that ends a background run.
 LINKS_SHOWN = 30
+# The bus notification that tells a user their background work ended, with a button opening
+# its result (Odoo's simple_notification has none: static/src/background/ shows this one).
+DONE_NOTIFICATION = "xero_connector/done"
 # A job that finds its twin running tries again this much later.
 BUSY_RETRY_SECONDS = 30
 
@@ -71,6 +74,8 @@ class XeroJob(models.AbstractModel):
         except XeroRetryLater as error:
             wait = max(1, int(error.retry_at.timestamp() - time.time() + 1)) if error.retry_at else 60
             raise RetryableJobError(str(error), seconds=wait, ignore_retry=True) from error
+        if claim:  # documents left the export queue: the runs waiting for them move on
+            self.env["xero.background.run"]._xero_documents_moved(records)
         return result if isinstance(result, str | int | float | bool | type(None)) else None
 
     def _xero_try_lock(self, name):
@@ -94,12 +99,20 @@ class XeroJob(models.AbstractModel):
         return documents.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
-    def _xero_tell_user(self, user, title, message, records, kind="info"):
+    def _xero_tell_user(self, user, title, message, records, kind="info", action=None):
         """Tell ``user`` that background work ended: a notification in their open browser at
-        once, and a message in their Discuss inbox (kept, unlike the notification) that opens
-        each of ``records``."""
+        once, whose Open button runs ``action`` (the result's list), and a message in their
+        Discuss inbox (kept, unlike the notification) that opens each of ``records``."""
         user._bus_send(
-            "simple_notification", {"title": title, "message": message, "type": kind, "sticky": True}
+            DONE_NOTIFICATION,
+            {
+                "title": title,
+                "message": message,
+                "type": kind,
+                "sticky": True,
+                "action": action or False,
+                "button": self.env._("Open"),
+            },
         )
         links = Markup(", ").join(
             Markup('<a href="/odoo/%s/%s">%s</a>') % (record._name, record.id, record.display_name)

@@ -41,7 +41,9 @@ from ..journals import (
     xero_nets,
 )
 from ..utils import (
+    MENU_MAPPINGS,
     deep_link,
+    menu_path,
     validation_messages,
     xero_date,
 )
@@ -196,9 +198,10 @@ class XeroManualJournal(models.Model):
             if not xero_account:
                 problems.append(
                     _(
-                        "Account %(account)s has no Xero account in %(org)s: map it in Accounting > Configuration > Xero > Mappings > Accounts.",
+                        "Account %(account)s has no Xero account in %(org)s: map it in %(menu)s (Accounts).",
                         account=label,
                         org=tenant.name,
+                        menu=menu_path(self.env, MENU_MAPPINGS),
                     )
                 )
                 continue

@@ -40,3 +40,4 @@ from . import test_contacts_in_step
 from . import test_auto_update
 from . import test_create_in_xero
 from . import test_branding_override
+from . import test_background_tours

@@ -670,7 +670,7 @@ class TestInvoiceBuilder(XeroBuilderCase):
             problems,
             [
                 "Line “Consulting”: tax Levy 7% has no Xero tax rate in Builder Trading: map it in "
-                "Accounting > Configuration > Xero > Mappings > Taxes."
+                "Invoicing / Configuration / Xero / Mappings (Taxes)."
             ],
         )
         self.tenant.xero_default_tax_for_unmapped = True

@@ -350,6 +350,21 @@ class TestCache(XeroSandboxCase):
         request = self.env["xero.cache.refresh.request"].search([("user_id", "=", xero_user.id)])
         self.assertEqual(request.state, "pending")
         self.assertEqual(request.tenant_ids, tenant_a | tenant_b)
+        # the answer opens the run, whose progress bar starts at 0 of 2 organisations
+        self.assertEqual(
+            (action["params"]["next"]["res_model"], action["params"]["next"]["res_id"]),
+            ("xero.background.run", request.run_id.id),
+        )
+        self.assertEqual(
+            request.run_id.with_user(xero_user).read(["state", "done_count", "total_count", "user_id"])[0],
+            {
+                "id": request.run_id.id,
+                "state": "running",
+                "done_count": 0,
+                "total_count": 2,
+                "user_id": (xero_user.id, xero_user.display_name),
+            },
+        )
         self.assertFalse(self._calls(mark, tenant_a), "nothing runs while the user waits")
         cron = self.env.ref("xero_connector.ir_cron_xero_cache_refresh")
         self.assertTrue(
@@ -372,10 +387,22 @@ class TestCache(XeroSandboxCase):
             for bus in self.env["bus.bus"].sudo().search([])
             if json.loads(bus.channel)[1:] == ["res.partner", xero_user.partner_id.id]
         ]
-        sent = [n["payload"] for n in notifications if n["type"] == "simple_notification"]
+        sent = [n["payload"] for n in notifications if n["type"] == "xero_connector/done"]
         self.assertEqual(len(sent), 1)
         self.assertIn(tenant_a.name, sent[0]["message"])
         self.assertEqual(sent[0]["type"], "success")
+        # ...with an Open button on the request and its summary
+        self.assertEqual(
+            (sent[0]["action"]["res_model"], sent[0]["action"]["res_id"]), (request._name, request.id)
+        )
+        self.assertEqual(sent[0]["button"], "Open")
+        # The progress moved as each organisation was done, then the run ended.
+        progress = [n["payload"] for n in notifications if n["type"] == "xero_connector/run_progress"]
+        self.assertEqual([(p["done"], p["total"]) for p in progress], [(1, 2), (2, 2), (2, 2)])
+        self.assertEqual(progress[-1]["state"], "done")
+        run = request.with_user(xero_user).run_id
+        self.assertEqual((run.state, run.done_count, run.total_count), ("done", 2, 2))
+        self.assertEqual(run.with_user(xero_user).action_open_result()["res_id"], request.id)
         # ...and in their inbox, with the request (its summary) to open.
         inbox = self.env["mail.message"].search([("partner_ids", "in", xero_user.partner_id.ids)])
         self.assertIn(f'href="/odoo/xero.cache.refresh.request/{request.id}"', inbox.body)

@@ -1,3 +1,4 @@
+import json
 import random
 import uuid
 from unittest.mock import patch
@@ -443,6 +444,11 @@ class TestExport(XeroExportCase):
             action = self.env["account.move"].with_user(self.xero_user).action_xero_export_all()
             self.assertIn("in the background", action["params"]["message"])
             self.assertEqual(set(moves.mapped("xero_export_state")), {"queued"})
+            # the answer opens the run: Odoo's progress bar at 0 of 3
+            run = self.env["xero.background.run"].browse(action["params"]["next"]["res_id"])
+            self.assertEqual(
+                (run.user_id, run.state, run.done_count, run.total_count), (self.xero_user, "running", 0, 3)
+            )
             trap.assert_jobs_count(2)
             job, done = trap.enqueued_jobs
             self.assertEqual((job.args[2], done.args[2]), ("_xero_export", "_xero_export_all_done"))
@@ -450,15 +456,24 @@ class TestExport(XeroExportCase):
             self.assertEqual(set(job.args[1]), set(moves.ids))
             with self.assertRaises(RetryableJobError, msg="the documents are still queued: it looks later"):
                 done.perform()
-            job.perform()
-            done.perform()
+            self.assertEqual(run.state, "running")
+            job.perform()  # the batch's job moves the run, and ends it with its last document
+            self.assertEqual((run.state, run.done_count), ("done", 3))
+            done.perform()  # the safety net finds it ended: nobody is told twice
         self.assertEqual(set(moves.mapped("xero_export_state")), {"exported"})
-        # the user is told when the jobs are done: in the open browser, and in the inbox with
-        # a link to each document
+        # the user is told when the jobs are done: in the open browser, with a button that
+        # opens the documents sent, and in the inbox with a link to each document
         self.env.cr.precommit.run()  # the bus writes its notifications when the job commits
         channel = json_dump([self.env.cr.dbname, "res.partner", self.xero_user.partner_id.id])
-        toast = self.env["bus.bus"].search([("channel", "=", channel)])
-        self.assertIn("3 document(s) exported to Xero.", toast[-1:].message)
+        sent = [json.loads(n.message) for n in self.env["bus.bus"].search([("channel", "=", channel)])]
+        done_notes = [n["payload"] for n in sent if n["type"] == "xero_connector/done"]
+        self.assertEqual(len(done_notes), 1)
+        self.assertIn("3 document(s) exported to Xero.", done_notes[0]["message"])
+        opened = done_notes[0]["action"]
+        self.assertEqual(self.env["account.move"].search(opened["domain"]), moves)
+        self.assertEqual(opened["context"]["group_by"], ["xero_export_state"])
+        progress = [n["payload"] for n in sent if n["type"] == "xero_connector/run_progress"]
+        self.assertEqual(progress[-1], {"id": run.id, "done": 3, "total": 3, "state": "done"})
         inbox = self.env["mail.message"].search(
             [("partner_ids", "in", self.xero_user.partner_id.ids), ("subject", "=", "Xero")],
             order="id desc",

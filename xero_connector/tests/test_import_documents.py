@@ -178,7 +178,7 @@ class TestImportDocuments(XeroPaymentCase):
         move = self.odoo_twin(doc["InvoiceID"])
         self.assertEqual(move.state, "draft", "a document with something unmapped waits as a draft")
         self.assertIn("Xero account 260", move.xero_import_issues)
-        self.assertIn("Mappings > Accounts", move.xero_import_issues)
+        self.assertIn("Invoicing / Configuration / Xero / Mappings (Accounts)", move.xero_import_issues)
         other = self.env["account.account"].search(
             [("account_type", "=", "income_other"), ("company_ids", "in", self.company.id)], limit=1
         )

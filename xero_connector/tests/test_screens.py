@@ -2,6 +2,10 @@
 debug mode, lists that never add up two currencies, buttons that answer on screen, *Export
 all* limited to what the list shows, and the overview's chart."""
 
+import ast
+import re
+from pathlib import Path
+
 from lxml import etree
 
 from odoo import Command, fields
@@ -9,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
+from .. import utils
 from ..charts import calls_chart_svg, nice_ceiling
 from .test_export import XeroExportCase
 
@@ -53,6 +58,59 @@ class TestScreens(XeroExportCase):
         self.assertTrue(set(daily.child_id.ids) <= visible)
         self.assertIn(self.env.ref("xero_connector.menu_xero_mapping").id, visible)
         self.assertNotIn(self.env.ref("xero_connector.menu_xero_settings").id, visible)
+
+    def test_messages_name_menus_that_exist(self):
+        """A message sending the user to a menu names it as their menu bar shows it: read from
+        the menu records (Community's app is Invoicing), and the section it names in brackets is
+        a button on that screen; no message spells a menu path by hand."""
+        finance = self.env.ref("account.menu_finance")
+        self.assertEqual(finance.name, "Invoicing", "Community's accounting app")
+        mappings = self.env.ref(utils.MENU_MAPPINGS)
+        self.assertEqual(
+            utils.menu_path(self.env, utils.MENU_MAPPINGS), "Invoicing / Configuration / Xero / Mappings"
+        )
+        self.assertEqual(
+            utils.menu_path(self.env, utils.MENU_ORGANISATIONS),
+            "Invoicing / Configuration / Xero / Organisations",
+        )
+        visible = self.Menu.with_user(self.xero_user)._visible_menu_ids()
+        self.assertIn(mappings.id, visible, "a Xero user reaches the menu the messages name")
+        # Every string literal of the module's code: no hand-written Odoo menu path, and each
+        # "(Section)" after a menu is a button of that menu's screen.
+        root = Path(__file__).resolve().parents[1]
+        literals = [
+            (path.relative_to(root), node.value)
+            for path in root.rglob("*.py")
+            if "tests" not in path.parts
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        ]
+        by_hand = [
+            (path, text)
+            for path, text in literals
+            if re.search(r"\b(Accounting|Invoicing|Configuration|Mappings)\s*[>›]", text)
+        ]
+        self.assertEqual(by_hand, [], "menu paths written by hand")
+        sections = {m for _p, text in literals for m in re.findall(r"%\(menu\)s \((\w[\w ]*)\)", text)}
+        self.assertEqual(sections, {"Taxes", "Accounts", "Products"})
+        # "Settings > Xero [> Box]": the Settings app's Xero tab, and a box or setting in it.
+        settings = etree.fromstring(self.env["res.config.settings"].get_view(view_type="form")["arch"])
+        (tab,) = settings.xpath("//app[@name='xero_connector']")
+        self.assertEqual(tab.get("string"), "Xero")
+        boxes = set(tab.xpath(".//block/@title")) | set(tab.xpath(".//setting/@string"))
+        named = {m for _p, text in literals for m in re.findall(r"Settings > Xero > ([\w ]+\w)", text)}
+        self.assertEqual(named, {"Xero app", "Purchase orders to Xero"})
+        self.assertLessEqual(named, boxes)
+        screen = etree.fromstring(self.env["xero.mapping.health"].get_view(view_type="form")["arch"])
+        buttons = set(screen.xpath("//button/@string"))
+        self.assertLessEqual(sections, buttons, "the sections are buttons of the Mappings screen")
+        # A real message, as the user reads it.
+        levy = self.env["account.tax"].create({"name": "Levy 7%", "amount": 7, "type_tax_use": "sale"})
+        move = self.make_move(post=False)
+        move.invoice_line_ids.tax_ids = levy
+        move.action_post()
+        move._xero_export()
+        self.assertIn("map it in Invoicing / Configuration / Xero / Mappings (Taxes).", move.xero_error)
 
     def test_settings_menu_opens_the_xero_settings(self):
         action = self.env.ref("xero_connector.menu_xero_settings").action

@@ -1,7 +1,9 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.xero_connector import const
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -190,15 +192,27 @@ class TestVarianceReport(XeroVarianceCase):
         )
         self.assertFalse(other, "another user's report rows stay theirs")
 
-    def test_long_period_runs_in_the_background_and_tells_the_user(self):
-        move = self.make_dated(date(2031, 8, 4))
-        with trap_jobs() as trap:
-            report, action, _calls = self.run_report(date(2031, 6, 1), date(2031, 9, 30))
+    def test_many_documents_run_in_the_background_and_tell_the_user(self):
+        """Over the threshold of documents (not of days): the job reads them, the user is told."""
+        first = self.make_dated(date(2031, 8, 4))
+        second = self.make_dated(date(2031, 8, 5))
+        with patch.object(const, "VARIANCE_BACKGROUND_ABOVE", 1), trap_jobs() as trap:
+            # a month: short, but two documents are more than the threshold
+            report, action, _calls = self.run_report(date(2031, 8, 1), date(2031, 8, 31))
             self.assertIn("in the background", action["params"]["message"])
             self.assertFalse(report.line_ids, "nothing read while the user waits")
+            run = self.env["xero.background.run"].browse(action["params"]["next"]["res_id"])
+            self.assertEqual(
+                (run.kind, run.state, run.done_count, run.total_count), ("variance", "running", 0, 2)
+            )
             trap.assert_jobs_count(1)
             trap.perform_enqueued_jobs()
-        self.assertEqual(self.rows(report)[move.name].state, "not_exported")
+        self.assertEqual((run.state, run.done_count), ("done", 2))
+        # the run's Open button (and the notification's) opens the report's rows
+        opened = run.with_user(self.xero_user).action_open_result()
+        self.assertEqual(self.env["xero.variance.line"].search(opened["domain"]), report.line_ids)
+        rows = self.rows(report)
+        self.assertEqual((rows[first.name].state, rows[second.name].state), ("not_exported", "not_exported"))
         inbox = self.env["mail.message"].search(
             [
                 ("partner_ids", "in", self.xero_user.partner_id.ids),
@@ -207,3 +221,13 @@ class TestVarianceReport(XeroVarianceCase):
         )
         self.assertIn(f'href="/odoo/xero.variance.report/{report.id}"', inbox.body)
         self.assertIn(report.summary, inbox.body)
+
+    def test_long_period_of_few_documents_runs_at_once(self):
+        """A year of one document is at the threshold: compared while the user waits."""
+        move = self.make_dated(date(2031, 8, 4))
+        with patch.object(const, "VARIANCE_BACKGROUND_ABOVE", 1), trap_jobs() as trap:
+            report, action, calls = self.run_report(date(2031, 1, 1), date(2031, 12, 31))
+            trap.assert_jobs_count(0)
+        self.assertEqual(action["res_model"], "xero.variance.line")
+        self.assertEqual(self.rows(report)[move.name].state, "not_exported")
+        self.assertTrue(calls, "Xero was read while the user waited")

@@ -66,20 +66,22 @@ class XeroCacheRefreshWizard(models.TransientModel):
         tenants = self._selected_tenants()
         self.env["xero.access"]._xero_check_access("user", tenants)
         if self._runs_in_background(lists, tenants):
-            self.env["xero.cache.refresh.request"].create(
+            request = self.env["xero.cache.refresh.request"].create(
                 {
                     "tenant_ids": [fields.Command.set(tenants.ids)],
                     "lists": ",".join(lists),
                     "full": self.full_reload,
                 }
             )
-            return self._notification(
+            return notification(
                 _("Xero cache refresh started"),
                 _(
-                    "The refresh of %(orgs)s runs in the background; you will be notified when it is done.",
+                    "The refresh of %(orgs)s runs in the background: its progress shows here, and you will be "
+                    "notified when it is done.",
                     orgs=", ".join(tenants.mapped("name")),
                 ),
                 "info",
+                next_action=request.run_id._action_open(),
             )
         Request = self.env["xero.cache.refresh.request"]
         results = Request._refresh_cache(tenants, lists, full=self.full_reload)

@@ -6,6 +6,7 @@ anything is sent; the answer names what went and what did not."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import const
 from ..const import XERO_TYPES
 from ..utils import notification
 
@@ -77,6 +78,8 @@ class XeroExportAllWizard(models.TransientModel):
         self.env["account.move"]._check_xero_user(moves)
         if not moves:
             raise UserError(_("Nothing to export: these documents are in Xero already."))
+        if len(moves) > const.BACKGROUND_EXPORT_ABOVE:
+            return moves._xero_export_in_background()
         result = moves._xero_export()
         failed = moves.browse([m.id for m in result["failed"]])
         queued = moves.browse([m.id for m in result.get("queued") or {}])

@@ -22,6 +22,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
+from .. import const
 from ..const import PAGE_SIZE, XERO_GONE_STATUSES, XERO_TYPES
 from ..documents import _contacts_by_partner
 from ..utils import notification, where_text, xero_date, xero_date_literal, xero_kind
@@ -33,9 +34,6 @@ KINDS = {
     "all": ("out_invoice", "out_refund", "in_invoice", "in_refund"),
 }
 # Xero type → Odoo move type
-# A period longer than this (about a quarter) is compared in the background, the user told
-# when its rows are ready; a shorter one while the user waits.
-BACKGROUND_ABOVE_DAYS = 92
 MOVE_TYPE_OF = {xero_type: move_type for move_type, (_e, xero_type, _n) in XERO_TYPES.items()}
 
 
@@ -134,39 +132,61 @@ class XeroVarianceReport(models.TransientModel):
             raise UserError(
                 _("None of your companies has a Xero organisation: choose one in Settings > Xero.")
             )
-        if (self.date_to - self.date_from).days > BACKGROUND_ABOVE_DAYS:
-            self.env["xero.job"]._xero_enqueue(
-                self,
-                "_run_in_background",
-                tenants.ids,
-                key=f"xero-variance:{self.id}",
-                description=_("Xero variance report %(id)s", id=self.id),
-            )
+        count = self._document_count(tenants)
+        if count > const.VARIANCE_BACKGROUND_ABOVE:
+            self.line_ids.unlink()
+            self.call_count = 0
+            run = self.env["xero.background.run"]._xero_start("variance", self._title(), count)
+            self._enqueue_next(tenants, run)
             return notification(
                 _("Xero"),
                 _(
-                    "The period is long: the report runs in the background and you are told when its rows are ready."
+                    "The period has %(count)s documents: the report runs in the background, its progress shows "
+                    "here, and you are told when its rows are ready.",
+                    count=count,
                 ),
+                next_action=run._action_open(),
             )
         self._run(tenants)
         return self._action_open_rows()
 
-    def _run_in_background(self, tenant_ids):
-        """The job of a long period's report: its rows, then the user told, with the report
-        to open."""
-        self._run(self.env["xero.tenant"].browse(tenant_ids))
-        self.env["xero.job"]._xero_tell_user(
-            self.env.user, _("Xero variance report ready"), self.summary, self, kind="success"
+    def _enqueue_next(self, tenants, run):
+        self.env["xero.job"]._xero_enqueue(
+            self,
+            "_run_in_background",
+            tenants.ids,
+            run.id,
+            key=f"xero-variance:{self.id}:{tenants.ids[0]}",
+            description=_("Xero variance report %(id)s", id=self.id),
+        )
+
+    def _run_in_background(self, tenant_ids, run_id):
+        """A job of a report of many documents: one organisation's rows (the run's progress
+        moves as each job ends), then the next organisation's job; after the last, the user
+        told, with the rows to open."""
+        tenants = self.env["xero.tenant"].browse(tenant_ids)
+        run = self.env["xero.background.run"].browse(run_id)
+        self._add_rows(tenants[0])
+        run._xero_progress(run.done_count + self._document_count(tenants[0]))
+        if tenants[1:]:
+            self._enqueue_next(tenants[1:], run)
+            return
+        self._summarise()
+        run._xero_finish(
+            _("Xero variance report ready"), self.summary, "success", self, self._action_open_rows()
+        )
+
+    def _title(self):
+        return _(
+            "Xero variance %(start)s – %(end)s",
+            start=format_date(self.env, self.date_from),
+            end=format_date(self.env, self.date_to),
         )
 
     def _action_open_rows(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("xero_connector.action_xero_variance_line")
-        action["name"] = _(
-            "Xero variance %(start)s – %(end)s",
-            start=format_date(self.env, self.date_from),
-            end=format_date(self.env, self.date_to),
-        )
+        action["name"] = self._title()
         action["domain"] = [("report_id", "=", self.id)]
         action["help"] = self.summary
         return action
@@ -176,44 +196,51 @@ class XeroVarianceReport(models.TransientModel):
     # ------------------------------------------------------------------------------------
     def _run(self, tenants):
         self.line_ids.unlink()
-        calls = 0
-        rows = []
+        self.call_count = 0
         for tenant in tenants:
-            tenant_rows, tenant_calls = self._rows_for(tenant)
-            rows += tenant_rows
-            calls += tenant_calls
+            self._add_rows(tenant)
+        self._summarise()
+
+    def _add_rows(self, tenant):
+        """One organisation's rows."""
+        rows, calls = self._rows_for(tenant)
         if self.only_differences:
             rows = [r for r in rows if r["state"] != "equal"]
-        counts = defaultdict(int)
-        for row in rows:
-            counts[row["state"]] += 1
         self.env["xero.variance.line"].create([{**row, "report_id": self.id} for row in rows])
+        self.call_count += calls
+
+    def _summarise(self):
+        counts = defaultdict(int)
+        for line in self.line_ids:
+            counts[line.state] += 1
         labels = dict(self.env["xero.variance.line"]._fields["state"]._description_selection(self.env))
-        self.write(
-            {
-                "call_count": calls,
-                "summary": ", ".join(
-                    f"{labels[state]}: {counts[state]}" for state, _l in STATES if counts[state]
-                )
-                or _("No document in this period."),
-            }
-        )
+        self.summary = ", ".join(
+            f"{labels[state]}: {counts[state]}" for state, _l in STATES if counts[state]
+        ) or _("No document in this period.")
+
+    def _document_count(self, tenants):
+        """How many Odoo documents the report reads for these organisations: what decides
+        whether it runs while the user waits."""
+        Move = self.env["account.move"]
+        return sum(Move.search_count(self._odoo_documents_domain(tenant)) for tenant in tenants)
 
     def _odoo_documents(self, tenant):
-        types = KINDS[self.document_kind]
         return self.env["account.move"].search(
-            [
-                ("xero_tenant_id", "=", tenant.id),
-                ("company_id", "in", self.env.companies.ids),
-                ("move_type", "in", types),
-                ("invoice_date", ">=", self.date_from),
-                ("invoice_date", "<=", self.date_to),
-                "|",
-                ("state", "=", "posted"),
-                ("xero_id", "!=", False),
-            ],
-            order="invoice_date, name, id",
+            self._odoo_documents_domain(tenant), order="invoice_date, name, id"
         )
+
+    def _odoo_documents_domain(self, tenant):
+        types = KINDS[self.document_kind]
+        return [
+            ("xero_tenant_id", "=", tenant.id),
+            ("company_id", "in", self.env.companies.ids),
+            ("move_type", "in", types),
+            ("invoice_date", ">=", self.date_from),
+            ("invoice_date", "<=", self.date_to),
+            "|",
+            ("state", "=", "posted"),
+            ("xero_id", "!=", False),
+        ]
 
     def _rows_for(self, tenant):
         """([row values], Xero calls) for one organisation."""
