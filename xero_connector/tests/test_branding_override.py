@@ -8,6 +8,7 @@ from odoo.api import call_kw
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from ..utils import MENU_MAPPINGS, menu_path
 from .security_common import XeroSecurityCase
 
 
@@ -184,7 +185,8 @@ class TestBrandingOverride(XeroSecurityCase):
         with self.assertRaises(UserError) as caught:
             move.with_context(**self.both).action_xero_export()
         message = str(caught.exception)
-        for part in (move.name, self.tax_sale.name, self.tenant_b.name, "Mappings > Taxes"):
+        where = f"{menu_path(self.env, MENU_MAPPINGS)} (Taxes)"
+        for part in (move.name, self.tax_sale.name, self.tenant_b.name, where):
             self.assertIn(part, message)
         self.assertFalse(move.xero_id)
         self.assertFalse(
