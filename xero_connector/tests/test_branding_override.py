@@ -17,11 +17,12 @@ class TestBrandingOverride(XeroSecurityCase):
     """Company A (organisation A) and company B (organisation B, connected by B's own
     manager); ``xero_manager`` works in both companies, ``a_xero_manager`` in A only."""
 
+    company_b_name = "Gamma Branding Co"
+    login_prefix = "brand"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.second_company("Gamma Branding Co")
-        cls.connect_company_b("brand_b_manager")
         Refresh = cls.env["xero.cache.refresh.request"]
         Refresh._refresh_cache(cls.tenant, ["branding_themes"])
         Refresh._refresh_cache(cls.tenant_b)
@@ -29,11 +30,6 @@ class TestBrandingOverride(XeroSecurityCase):
             "brand_a_xero_manager",
             "base.group_user,account.group_account_manager,xero_connector.group_xero_manager",
             cls.company,
-        )
-        cls.b_user = cls.user_in(
-            "brand_b_user",
-            "base.group_user,account.group_account_invoice,xero_connector.group_xero_user",
-            cls.company_b,
         )
         cls.both = {"allowed_company_ids": [cls.company.id, cls.company_b.id]}
         rates_b = {
