@@ -38,3 +38,4 @@ from . import test_contacts_in_step
 from . import test_auto_update
 from . import test_create_in_xero
 from . import test_own_logins
+from . import test_payments_modified_since
