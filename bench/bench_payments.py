@@ -22,6 +22,7 @@ from common import (
     registry,
     start_sandbox,
     superuser_env,
+    typed_in_xero,
 )
 
 from odoo import Command, fields
@@ -29,7 +30,6 @@ from odoo import Command, fields
 from xero_sandbox.client import SandboxClient
 
 LINKED = 100
-BATCH = 50
 
 
 def seed(client, tenant_id, count):
@@ -37,29 +37,26 @@ def seed(client, tenant_id, count):
     through Xero's own API (as a user would) 50 at a time."""
     contacts = [c for c in client.dump(tenant_id, "Contacts") if c.get("ContactStatus") == "ACTIVE"]
     bank = next(a for a in client.dump(tenant_id, "Accounts") if a.get("Type") == "BANK")
-    invoices = []
-    for start in range(0, count, BATCH):
-        body = {
-            "Invoices": [
-                {
-                    "Type": "ACCREC",
-                    "Contact": {"ContactID": contacts[n % len(contacts)]["ContactID"]},
-                    "Status": "AUTHORISED",
-                    "InvoiceNumber": f"BENCH-{n:05d}",
-                    "Date": "2025-01-15",
-                    "DueDate": "2025-02-15",
-                    "LineAmountTypes": "NoTax",
-                    "LineItems": [
-                        {"Description": "Bench", "Quantity": 1, "UnitAmount": 100, "AccountCode": "200"}
-                    ],
-                }
-                for n in range(start, min(start + BATCH, count))
-            ]
-        }
-        answer = client.as_user(tenant_id, "PUT", "/Invoices", json=body)
-        if answer.status_code != 200:
-            raise RuntimeError(answer.text[:1000])
-        invoices += answer.json()["Invoices"]
+    invoices = typed_in_xero(
+        client,
+        tenant_id,
+        "Invoices",
+        [
+            {
+                "Type": "ACCREC",
+                "Contact": {"ContactID": contacts[n % len(contacts)]["ContactID"]},
+                "Status": "AUTHORISED",
+                "InvoiceNumber": f"BENCH-{n:05d}",
+                "Date": "2025-01-15",
+                "DueDate": "2025-02-15",
+                "LineAmountTypes": "NoTax",
+                "LineItems": [
+                    {"Description": "Bench", "Quantity": 1, "UnitAmount": 100, "AccountCode": "200"}
+                ],
+            }
+            for n in range(count)
+        ],
+    )
     # The demo organisation holds a few payments already: it holds exactly ``count`` after this.
     already = len(client.dump(tenant_id, "Payments"))
     pay(client, tenant_id, invoices[: count - already], bank["Code"], 40.0)
@@ -67,21 +64,20 @@ def seed(client, tenant_id, count):
 
 
 def pay(client, tenant_id, invoices, code, amount):
-    for start in range(0, len(invoices), BATCH):
-        body = {
-            "Payments": [
-                {
-                    "Invoice": {"InvoiceID": i["InvoiceID"]},
-                    "Account": {"Code": code},
-                    "Date": "2025-01-20",
-                    "Amount": amount,
-                }
-                for i in invoices[start : start + BATCH]
-            ]
-        }
-        answer = client.as_user(tenant_id, "PUT", "/Payments", json=body)
-        if answer.status_code != 200:
-            raise RuntimeError(answer.text[:1000])
+    typed_in_xero(
+        client,
+        tenant_id,
+        "Payments",
+        [
+            {
+                "Invoice": {"InvoiceID": i["InvoiceID"]},
+                "Account": {"Code": code},
+                "Date": "2025-01-20",
+                "Amount": amount,
+            }
+            for i in invoices
+        ],
+    )
 
 
 def link_odoo_invoices(env, tenant, invoices):
