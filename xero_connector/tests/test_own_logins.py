@@ -9,6 +9,7 @@ from odoo import SUPERUSER_ID
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 from odoo.addons.xero_connector import const
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .test_payments import XeroPaymentCase
@@ -26,8 +27,8 @@ class TestOwnLogins(XeroPaymentCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.shared = cls.tenant.connection_id
-        cls.ann = cls.user_in("ann", GROUPS, cls.company)
-        cls.bob = cls.user_in("bob", GROUPS, cls.company)
+        cls.ann = cls.user_in("ann", GROUPS, cls.company, name="Ann")
+        cls.bob = cls.user_in("bob", GROUPS, cls.company, name="Bob")
         cls.ann_login = cls.connect_directly(cls.ann, [cls.org_a["tenantId"]], xero_user="ann@example.com")
         cls.bob_login = cls.connect_directly(cls.bob, [cls.org_a["tenantId"]], xero_user="bob@example.com")
 
@@ -35,7 +36,11 @@ class TestOwnLogins(XeroPaymentCase):
         """(Xero user, Odoo login) of each call to the organisation since ``mark``: the Xero user
         the sandbox saw the token issued to, and the Odoo login holding that very token."""
         logins = self.shared | self.ann_login | self.bob_login
-        holder = {hashlib.sha256(c.sudo().access_token.encode()).hexdigest()[:16]: c for c in logins}
+        holder = {
+            hashlib.sha256(c.sudo().access_token.encode()).hexdigest()[:16]: c
+            for c in logins
+            if c.sudo().access_token
+        }
         calls = [c for c in self.sandbox.calls(mark)["log"] if c["tenant"] == self.org_a["tenantId"]]
         self.assertTrue(calls, "the action called Xero")
         return {(c["token_user"], holder.get(c["token_sha256"])) for c in calls}
@@ -108,5 +113,29 @@ class TestOwnLogins(XeroPaymentCase):
         move = self.make_move()
         mark = self.sandbox.calls()["next"]
         move.with_user(clerk).action_xero_export()
+        self.assertTrue(move.xero_id)
+        self.assertEqual(self.whose(mark), {("demo.user@example.com", self.shared)})
+
+    def test_an_own_login_xero_dropped_stops_the_call_a_disconnected_one_gives_way(self):
+        """Ann's login, dropped by Xero, is not replaced by the shared one behind her back (Xero
+        would record her work as the manager's): she is asked to reconnect, nothing is sent.
+        Carol disconnected her own login: her work goes with the shared one."""
+        self.ann_login._mark_reconnect_needed("Xero no longer accepts the saved login (invalid_grant).")
+        move = self.make_move()
+        mark = self.sandbox.calls()["next"]
+        with self.assertRaisesRegex(UserError, "The Xero login of Ann needs to be reconnected"):
+            move.with_user(self.ann).action_xero_export()
+        self.assertFalse(move.xero_id)
+        calls = [c for c in self.sandbox.calls(mark)["log"] if c["tenant"] == self.org_a["tenantId"]]
+        self.assertEqual(calls, [], "nothing reached Xero")
+
+        # Carol's own login, connected and disconnected here (Xero revokes it: the sandbox keeps
+        # that beyond this test, so not Ann's nor Bob's).
+        carol = self.user_in("carol", GROUPS, self.company, name="Carol")
+        carol_login = self.connect_directly(carol, [self.org_a["tenantId"]], xero_user="carol@example.com")
+        carol_login.with_user(carol).action_disconnect()
+        self.assertEqual(carol_login.state, "disconnected")
+        mark = self.sandbox.calls()["next"]
+        move.with_user(carol).action_xero_export()
         self.assertTrue(move.xero_id)
         self.assertEqual(self.whose(mark), {("demo.user@example.com", self.shared)})
