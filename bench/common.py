@@ -119,6 +119,7 @@ def committed_login(reg, sandbox_url, tenant_ids):
         yield ids
     finally:
         with superuser_env(reg) as env:
+            env["xero.sync.log"].search([("connection_id", "in", connection_ids)]).unlink()
             env["xero.tenant"].browse(list(ids.values())).unlink()
             env["xero.connection"].browse(connection_ids).exists().unlink()
             env.cr.commit()
