@@ -22,6 +22,7 @@ from common import (
     registry,
     start_sandbox,
     superuser_env,
+    typed_in_xero,
 )
 
 from odoo import Command, fields
@@ -29,7 +30,6 @@ from odoo import Command, fields
 from xero_sandbox.client import SandboxClient
 
 LINKED = 100
-BATCH = 50
 
 
 def seed(client, tenant_id, count):
@@ -51,21 +51,20 @@ def seed(client, tenant_id, count):
 
 
 def pay(client, tenant_id, invoices, code, amount):
-    for start in range(0, len(invoices), BATCH):
-        body = {
-            "Payments": [
-                {
-                    "Invoice": {"InvoiceID": i["InvoiceID"]},
-                    "Account": {"Code": code},
-                    "Date": "2025-01-20",
-                    "Amount": amount,
-                }
-                for i in invoices[start : start + BATCH]
-            ]
-        }
-        answer = client.as_user(tenant_id, "PUT", "/Payments", json=body)
-        if answer.status_code != 200:
-            raise RuntimeError(answer.text[:1000])
+    typed_in_xero(
+        client,
+        tenant_id,
+        "Payments",
+        [
+            {
+                "Invoice": {"InvoiceID": i["InvoiceID"]},
+                "Account": {"Code": code},
+                "Date": "2025-01-20",
+                "Amount": amount,
+            }
+            for i in invoices
+        ],
+    )
 
 
 def link_odoo_invoices(env, tenant, invoices):

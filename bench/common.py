@@ -127,6 +127,27 @@ def sales_company(env, sandbox_url, tenant_ids, label, **values):
     return company, tenants, tax_sale
 
 
+@contextlib.contextmanager
+def committed_login(reg, sandbox_url, tenant_ids):
+    """``connect`` committed in a transaction of its own, removed again on the way out; yields
+    {tenant id: xero.tenant id}. For a run longer than an access token's 30 minutes: the
+    connector refreshes the token as in production, on a cursor of its own, which sees only
+    a committed login (the bench's own transaction still rolls back everything else)."""
+    with superuser_env(reg) as env:
+        tenants = connect(env, sandbox_url, tenant_ids)
+        ids = {tenant_id: tenant.id for tenant_id, tenant in tenants.items()}
+        connection_ids = [t.connection_id.id for t in tenants.values()]
+        env.cr.commit()
+    try:
+        yield ids
+    finally:
+        with superuser_env(reg) as env:
+            env["xero.sync.log"].search([("connection_id", "in", connection_ids)]).unlink()
+            env["xero.tenant"].browse(list(ids.values())).unlink()
+            env["xero.connection"].browse(connection_ids).exists().unlink()
+            env.cr.commit()
+
+
 # ------------------------------------------------------------------------------ meters
 class Meter:
     """Sandbox calls for one organisation, SQL queries and wall time of a block."""
@@ -248,3 +269,19 @@ def print_rows(title, rows, rule=40):
     print("-" * (width + rule))
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
+
+
+# ------------------------------------------------------------------------------ Xero's side
+def typed_in_xero(client, tenant_id, collection, documents, batch=50):
+    """``documents`` (Xero's JSON) created in the organisation as a user's app would, ``batch``
+    a request, straight to the organisation (``SandboxClient.as_user``: no auth, limits or
+    counting). Returns what Xero stored, in order; raises on a refusal."""
+    stored = []
+    for start in range(0, len(documents), batch):
+        answer = client.as_user(
+            tenant_id, "PUT", f"/{collection}", json={collection: documents[start : start + batch]}
+        )
+        if answer.status_code != 200:
+            raise RuntimeError(answer.text[:1000])
+        stored += answer.json()[collection]
+    return stored

@@ -40,6 +40,26 @@ def test_payment_updates_the_invoice_and_deleting_it_restores_it(api):
     assert api.get(f"/Payments/{second['PaymentID']}").items("Payments")[0]["Status"] == "DELETED"
 
 
+def test_payments_if_modified_since_lists_only_later_changes(api):
+    """Xero filters /Payments on UpdatedDateUTC, strictly later than If-Modified-Since: a payment
+    deleted after the mark comes back, with those made after it; older ones do not."""
+    clock = api.org.clock
+    created = api.create_invoice(Status="AUTHORISED", lines=[line(unit=100)])
+    old = pay(api, created["InvoiceID"], 10).items("Payments")[0]
+    changed = pay(api, created["InvoiceID"], 20).items("Payments")[0]
+    clock.advance(60)
+    mark = clock.utcnow()
+    clock.advance(60)
+    new = pay(api, created["InvoiceID"], 30).items("Payments")[0]
+    api.post(f"/Payments/{changed['PaymentID']}", {"Status": "DELETED"})
+    header = mark.strftime("%Y-%m-%dT%H:%M:%S")
+    since = api.get("/Payments", {"page": 1}, headers={"If-Modified-Since": header}).items("Payments")
+    assert sorted(p["PaymentID"] for p in since) == sorted([new["PaymentID"], changed["PaymentID"]])
+    assert old["PaymentID"] in [p["PaymentID"] for p in api.get("/Payments", {"page": 1}).items("Payments")]
+    later = (mark.replace(microsecond=0).timestamp() + 3600) * 1000
+    assert api.get("/Payments", headers={"If-Modified-Since": f"/Date({later:.0f})/"}).items("Payments") == []
+
+
 def test_payment_rules(api):
     approved = api.create_invoice(Status="AUTHORISED", lines=[line(unit=100)])
     draft = api.create_invoice(Status="DRAFT")

@@ -1,5 +1,6 @@
 """The server as a process and the control API's housekeeping routes."""
 
+import hashlib
 import os
 import socket
 import subprocess
@@ -8,6 +9,7 @@ import time
 from pathlib import Path
 
 import requests
+from conftest import Api
 
 from xero_sandbox.sandbox import endpoint_name
 
@@ -115,6 +117,31 @@ def test_the_log_keeps_if_modified_since(sb, api):
     assert [e["if_modified_since"] for e in log[-2:]] == [since, None]
     sb.reset_calls()
     assert sb.calls()["total"] == 0
+
+
+def test_call_log_names_whose_token_each_call_carried(sb, server, orgs):
+    """Two Xero users, each with their own login to the same organisation: the log says, per
+    call, whose token it carried (and a digest of that token, never the token itself)."""
+    tenant = orgs[0]["tenantId"]
+    tokens = {
+        user: sb.connect(tenants=[tenant], user=user)["access_token"]
+        for user in ("ann@example.com", "bob@example.com")
+    }
+    mark = sb.calls()["next"]
+    for user in ("bob@example.com", "ann@example.com", "bob@example.com"):
+        api = Api(server.url, tokens[user], tenant)
+        assert api("GET", "/Organisation").status_code == 200
+    assert Api(server.url, "never-issued", tenant)("GET", "/Organisation").status_code == 401
+    log = sb.calls(mark)["log"]
+    assert [entry["token_user"] for entry in log] == [
+        "bob@example.com",
+        "ann@example.com",
+        "bob@example.com",
+        None,
+    ]
+    digest = hashlib.sha256(tokens["ann@example.com"].encode()).hexdigest()[:16]
+    assert log[1]["token_sha256"] == digest
+    assert all(tokens[user] not in str(log) for user in tokens)
 
 
 def test_endpoint_names_hide_ids():

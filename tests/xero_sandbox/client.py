@@ -264,12 +264,16 @@ class SandboxClient:
         code_challenge: str | None = None,
         tenants: list | None = None,
         scope: str = DEFAULT_SCOPE,
+        user: str | None = None,
     ) -> str:
-        """The consent page's outcome without a browser: the redirect location."""
+        """The consent page's outcome without a browser: the redirect location. ``user``: the
+        Xero user who signs in and consents (default: the sandbox's demo user)."""
+        extra = {"user": user} if user else {}
         return self._call(
             "POST",
             "authorize",
             {
+                **extra,
                 "client_id": client_id,
                 "redirect_uri": redirect_uri,
                 "state": state,
@@ -287,6 +291,7 @@ class SandboxClient:
         client_secret: str = DEMO_CLIENT_SECRET,
         tenants: list | None = None,
         scope: str = DEFAULT_SCOPE,
+        user: str | None = None,
     ) -> dict:
         """Shortcut for tests that just need tokens: consent + code exchange with PKCE.
         Returns the token response. ``tenants`` None: every organisation, one consent round
@@ -295,10 +300,10 @@ class SandboxClient:
         if tenants is None:
             answer = None
             for org in self.orgs():
-                answer = self.connect(redirect_uri, client_id, client_secret, [org["tenantId"]], scope)
+                answer = self.connect(redirect_uri, client_id, client_secret, [org["tenantId"]], scope, user)
             return answer
         verifier, challenge = pkce_pair()
-        location = self.authorize(redirect_uri, client_id, "st", challenge, tenants, scope)
+        location = self.authorize(redirect_uri, client_id, "st", challenge, tenants, scope, user)
         code = parse_qs(urlsplit(location).query)["code"][0]
         resp = self.http.post(
             f"{self.base_url}/connect/token",

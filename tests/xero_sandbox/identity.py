@@ -526,6 +526,12 @@ class Identity:
             raise ApiAuthError("TokenExpired: token expired at " + expired_at_text(record.expires_at))
         return record
 
+    def token_user(self, token: str | None) -> str | None:
+        """The Xero user an access token was issued to, expired or revoked alike (the call
+        log's "whose login"); None for a token this identity service never issued."""
+        record = self._access.get(token or "")
+        return record.grant.user if record else None
+
     def connections(self, access: AccessToken) -> list:
         with self._lock:
             return [

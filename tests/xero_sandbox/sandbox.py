@@ -7,6 +7,7 @@ API gateway does in front of them lives here.
 """
 
 import base64
+import hashlib
 import json
 import re
 import threading
@@ -67,8 +68,18 @@ class CallLog:
             self._per_org_endpoint = defaultdict(Counter)
 
     def record(
-        self, req: Request, endpoint: str, tenant: str | None, status, fault=None, replayed=False
+        self,
+        req: Request,
+        endpoint: str,
+        tenant: str | None,
+        status,
+        fault=None,
+        replayed=False,
+        token_user: str | None = None,
     ) -> None:
+        """``token_user``: the Xero user whose access token the request carried (None without
+        one, or with a token Xero never issued)."""
+        bearer = _bearer(req.headers.get("authorization"))
         with self._lock:
             self._seq += 1
             self._per_endpoint[endpoint] += 1
@@ -86,6 +97,9 @@ class CallLog:
                     "status": status,
                     "idempotency_key": req.headers.get("idempotency-key"),
                     "if_modified_since": req.headers.get("if-modified-since"),
+                    # whose login the call went with, and which of its tokens (a digest, never the token)
+                    "token_user": token_user,
+                    "token_sha256": hashlib.sha256(bearer.encode()).hexdigest()[:16] if bearer else None,
                     "fault": fault,
                     "replayed": replayed,
                     "timestamp": self.clock.now(),
@@ -233,7 +247,15 @@ class Sandbox:
         refusal = reply.headers.pop("X-Sandbox-Refusal", None)
         if refusal is not None:
             self.record_refusal(req, tenant, reply.status, refusal)
-        self.calls.record(req, endpoint, tenant, status, fault=fault, replayed=replayed)
+        self.calls.record(
+            req,
+            endpoint,
+            tenant,
+            status,
+            fault=fault,
+            replayed=replayed,
+            token_user=self.identity.token_user(_bearer(req.headers.get("authorization"))),
+        )
         return reply
 
     def _gateway(self, req: Request, tenant: str | None, process) -> Reply:
@@ -527,6 +549,11 @@ class Sandbox:
                 }
             )
         return Reply(400, {"Type": "SandboxContractViolation", "Message": message})
+
+
+def _bearer(header: str | None) -> str | None:
+    scheme, _, value = (header or "").partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
 
 
 def _basic_auth(header: str | None) -> tuple | None:

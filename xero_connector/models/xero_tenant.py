@@ -83,13 +83,17 @@ class XeroTenant(models.Model):
     # ------------------------------------------------------------------------------------
     def _get_connection(self):
         """The acting user's own Xero login for this organisation if they have one, else the
-        organisation's default connection."""
+        organisation's default connection. An own login Xero dropped (to reconnect) stops the
+        call: Xero would otherwise record the user's work as someone else's; one its owner
+        disconnected is no longer theirs to use."""
         self.ensure_one()
         Connection = self.env["xero.connection"].sudo()
-        own = Connection.search(
-            [("user_id", "=", self.env.uid), ("tenant_ids", "in", self.id), ("state", "=", "connected")],
-            limit=1,
+        mine = Connection.search(
+            [("user_id", "=", self.env.uid), ("tenant_ids", "in", self.id), ("state", "!=", "disconnected")]
         )
+        own = mine.filtered(lambda c: c.state == "connected")[:1]
+        if mine and not own:
+            raise mine[0]._reconnect_error()
         connection = own or self.sudo().connection_id
         if not connection:
             raise UserError(

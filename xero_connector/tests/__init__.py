@@ -41,3 +41,5 @@ from . import test_auto_update
 from . import test_create_in_xero
 from . import test_branding_override
 from . import test_background_tours
+from . import test_own_logins
+from . import test_payments_modified_since

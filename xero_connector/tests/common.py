@@ -138,12 +138,13 @@ class XeroSandboxCase(HttpCase):
         )
 
     @classmethod
-    def connect_directly(cls, user, tenants):
+    def connect_directly(cls, user, tenants, xero_user=None):
         """The OAuth round without a browser (consent given on the sandbox's control API,
         the code exchanged by the same method the callback uses): for test classes that
-        need a connected organisation in setUpClass."""
+        need a connected organisation in setUpClass. ``xero_user``: who signs in to Xero
+        (default: the sandbox's demo user)."""
         _url, query = cls._authorization_url(cls.env, user)
-        callback = query_of(cls.consent(query, tenants))
+        callback = query_of(cls.consent(query, tenants, xero_user))
         session = cls.env["xero.oauth.session"].with_user(user)._consume(callback["state"])
         return cls.env["xero.connection"].with_user(user)._complete_authorization(session, callback["code"])
 
@@ -211,8 +212,9 @@ class XeroSandboxCase(HttpCase):
         return url, query_of(url)
 
     @classmethod
-    def consent(cls, query, tenants):
-        """Xero's consent page: the user ticks ``tenants`` and presses Allow access."""
+    def consent(cls, query, tenants, xero_user=None):
+        """Xero's consent page: the user (``xero_user``, else the sandbox's demo user) ticks
+        ``tenants`` and presses Allow access."""
         return cls.sandbox.authorize(
             query["redirect_uri"],
             client_id=query["client_id"],
@@ -220,6 +222,7 @@ class XeroSandboxCase(HttpCase):
             code_challenge=query["code_challenge"],
             tenants=tenants,
             scope=query["scope"],
+            user=xero_user,
         )
 
     def connect(self, user=None, tenants=None, login="xero_manager"):
