@@ -2,7 +2,9 @@
 its own accounting manager, and the attacker's tools (an RPC call in the attacker's own
 environment, and the check that no call reached the Xero sandbox)."""
 
+from odoo import Command
 from odoo.api import call_kw
+from odoo.exceptions import AccessError
 
 from .test_payments import XeroPaymentCase
 
@@ -40,6 +42,28 @@ class XeroSecurityCase(XeroPaymentCase):
 
     def assertNoXeroCall(self, mark):
         self.assertEqual(self.sandbox.calls(since=mark)["log"], [], "no call may reach Xero")
+
+    def assertInvoiceRefusedIn(self, user, tenant):
+        """``user`` creating, over RPC in their own company, an invoice for ``tenant`` is
+        refused and no invoice is made (as over RPC, the refused request's transaction is
+        rolled back: here a savepoint)."""
+        before = self.env["account.move"].search_count([])
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.attack(
+                user,
+                "account.move",
+                "create",
+                args=[
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": self.customer.id,
+                        "xero_tenant_id": tenant.id,
+                        "invoice_line_ids": [Command.create({"name": "x", "quantity": 1, "price_unit": 10})],
+                    }
+                ],
+                company=user.company_id,
+            )
+        self.assertEqual(self.env["account.move"].search_count([]), before)
 
     def attack(self, user, model, method, ids=None, args=(), kwargs=None, company=None):
         """What /web/dataset/call_kw does for ``user``: browse ``ids`` in their environment and
