@@ -13,6 +13,9 @@ from odoo.exceptions import UserError
 # The bus notification that moves a run's progress bar in the user's browser (see
 # static/src/background/xero_background_service.js).
 PROGRESS_NOTIFICATION = "xero_connector/run_progress"
+# Finished runs are kept this many days after they end (their result stays in the user's
+# inbox), then removed by the autovacuum; running ones are never removed.
+KEEP_DAYS = 30
 
 
 class XeroBackgroundRun(models.Model):
@@ -121,6 +124,12 @@ class XeroBackgroundRun(models.Model):
         self._xero_push()
         self.env["xero.job"]._xero_tell_user(self.user_id, title, message, records, kind=kind, action=action)
         return True
+
+    @api.autovacuum
+    def _gc_finished_runs(self):
+        """Runs that ended more than KEEP_DAYS ago; those still running stay."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), days=KEEP_DAYS)
+        self.search([("state", "!=", "running"), ("date_done", "<", limit)]).unlink()
 
     # ------------------------------------------------------------------------------------
     # Export runs: progress counted from the documents themselves

@@ -43,3 +43,4 @@ from . import test_branding_override
 from . import test_background_tours
 from . import test_own_logins
 from . import test_payments_modified_since
+from . import test_background_runs
