@@ -79,3 +79,4 @@ from . import account_move_auto_update
 from . import xero_create_in_xero
 from . import account_partial_reconcile
 from . import xero_background_run
+from . import xero_payment_run

@@ -1,10 +1,11 @@
 """Work a user started that runs in the background (*Export all* over many documents, a
-variance report of many documents, a large cache refresh), as the user sees it: one record per
+variance report of many documents, a large cache refresh, *Sync payments now* with more than a
+page to read), as the user sees it: one record per
 run with how far it got, shown with Odoo's progress bar and pushed to the user's open browser
 each time a step of the run commits; when the run ends, a notification whose button opens the
 result (and the message in the user's inbox, ``xero.job._xero_tell_user``).
 
-One home for the three kinds: a kind says only how far it is (``_xero_progress``) and, at the
+One home for the four kinds: a kind says only how far it is (``_xero_progress``) and, at the
 end, what happened and what to open (``_xero_finish``)."""
 
 from odoo import _, api, fields, models
@@ -25,7 +26,12 @@ class XeroBackgroundRun(models.Model):
 
     name = fields.Char(required=True, readonly=True)
     kind = fields.Selection(
-        [("export", "Export to Xero"), ("variance", "Variance report"), ("cache", "Cache refresh")],
+        [
+            ("export", "Export to Xero"),
+            ("variance", "Variance report"),
+            ("cache", "Cache refresh"),
+            ("payments", "Payment sync"),
+        ],
         required=True,
         readonly=True,
     )

@@ -22,7 +22,6 @@ from odoo import _, api, fields, models
 from ..const import PAGE_SIZE
 from ..utils import (
     if_modified_since,
-    notification,
     parse_xero_datetime,
     run_cron_batches,
     xero_date,
@@ -220,15 +219,6 @@ class XeroPayment(models.Model):
             **stats,
         )
 
-    @api.model
-    def _xero_sync_notification(self, tenants):
-        """The "Sync payments now" button (the caller checked ``_xero_check_payment_sync``): a
-        sync of each organisation, one notification."""
-        messages = [
-            self._xero_payment_summary(tenant, self._xero_sync_payments(tenant)) for tenant in tenants
-        ]
-        return notification(_("Xero payments"), "\n".join(messages), "success")
-
     # ------------------------------------------------------------------------------------
     # The sync, per organisation
     # ------------------------------------------------------------------------------------
@@ -293,15 +283,19 @@ class XeroPayment(models.Model):
         moves._xero_apply_payments(stats)
 
     @api.model
-    def _xero_sync_payments_step(self, tenant, collection=CHANGED_LISTS[0][0], page=1):
+    def _xero_sync_payments_step(self, tenant, collection=CHANGED_LISTS[0][0], page=1, *run):
         """One page of what changed, as a job of its own (the cron's): the page read, stored and
         applied, the list's cursor stamped, and the next page (or the next list) queued as the
         next job. A sync stopped between two pages (a worker killed, an outage) has kept every
         page before it: the next run starts from the cursor instead of the first payment.
+        ``run``: (background run id, totals so far) of a sync a user started (*Sync payments
+        now*), moved on by each page and ended by the last (xero_payment_run.py).
 
         Returns {"calls", "seen", "created", "flagged"}, or {"busy": True}."""
         tenant.ensure_one()
         if not self._xero_lock_payments(tenant):
+            if run:
+                self._xero_payment_run_busy(tenant, *run)
             return {"busy": True}
         tenant = tenant.with_env(self.env)
         stats = {"calls": 0, "seen": 0, "created": 0, "flagged": 0}
@@ -313,20 +307,23 @@ class XeroPayment(models.Model):
         following = (collection, next_page) if next_page else None
         if not following and index + 1 < len(names):
             following = (names[index + 1], 1)
+        if run:
+            run = (run[0], self._xero_payment_run_moved(tenant, stats, index, following, *run))
         if following:
-            self._xero_enqueue_sync(tenant, *following)
+            self._xero_enqueue_sync(tenant, *following, *run)
         _logger.info("Xero payments of %s, %s page %s: %s", tenant.name, collection, page, stats)
         return stats
 
     @api.model
-    def _xero_enqueue_sync(self, tenant, collection=CHANGED_LISTS[0][0], page=1):
+    def _xero_enqueue_sync(self, tenant, collection=CHANGED_LISTS[0][0], page=1, *run):
         self.env["xero.job"]._xero_enqueue(
             self,
             "_xero_sync_payments_step",
             tenant,
             collection,
             page,
-            key=f"xero-payments:{tenant.id}",
+            *run,
+            key=f"xero-payments:{tenant.id}" + (f":run-{run[0]}" if run else ""),
             lock=f"payments:{tenant.id}",
             description=_("Xero payment sync of %s", tenant.name),
             background=True,
@@ -361,6 +358,7 @@ class XeroPayment(models.Model):
                 if changed:
                     tenant._xero_stamp({stamp: max(filter(None, [*changed, since]))})
                 return None
+            left = max(page_count - page, 1) if page_count else 1  # this list's pages still to read
             last = max(changed, default=None)
             before = max((t for t in changed if t < last), default=None)
             if before and (not since or before > since):
@@ -369,6 +367,7 @@ class XeroPayment(models.Model):
             else:
                 page += 1
             if one_page:
+                stats["pages_left"] = left
                 return page
 
     @api.model

@@ -3,8 +3,10 @@
 the next job; a sync stopped between two pages resumes from the cursor, not from the first
 payment."""
 
+import json
 from datetime import datetime
 
+from odoo.addons.bus.models.bus import json_dump
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.xero_connector.const import PAGE_SIZE
 from odoo.addons.xero_connector.utils import parse_xero_datetime
@@ -175,3 +177,52 @@ class TestPaymentSyncPages(XeroPaymentCase):
         since = datetime.fromisoformat(resumed[0]["if_modified_since"]).replace(tzinfo=None)
         self.assertEqual(since, cursor, "from the cursor the first page left")
         self.assertEqual(self.stored(), len(payments))
+
+    def test_sync_payments_now_goes_on_page_by_page_in_the_background(self):
+        """*Sync payments now* on this organisation: the button reads the first page and
+        answers at once with a background run; the rest goes page by page as the cron's jobs,
+        each moving the run's progress bar, and the last one tells the user, with a button
+        opening the organisation's payments."""
+        payments = self.in_xero()
+        user = self.xero_user
+        mark = self.sandbox.calls()["next"]
+        with trap_jobs() as trap:
+            answer = self.tenant.with_user(user).action_xero_sync_payments()
+            self.assertIn("the rest follows in the background", answer["params"]["message"])
+            self.assertEqual(len(self.reads(mark)), 1, "one page read while the user waits")
+            self.assertEqual(self.stored(), PAGE_SIZE)
+            run = self.env["xero.background.run"].browse(answer["params"]["next"]["res_id"])
+            self.assertEqual((run.kind, run.user_id, run.state), ("payments", user, "running"))
+            # one page read; a page of payments and one of invoices at least still to read
+            self.assertEqual((run.done_count, run.total_count), (1, 3))
+            progress = [run.done_count]
+            while trap.enqueued_jobs:
+                job = trap.enqueued_jobs.pop(0)
+                self.assertEqual(job.args[2], "_xero_sync_payments_step")
+                job.perform()
+                progress.append(run.done_count)
+                self.assertLessEqual(run.done_count, run.total_count)
+        self.assertEqual(progress, list(range(1, len(progress) + 1)), "a step per page")
+        self.assertGreaterEqual(len(progress), 3)
+        self.assertEqual((run.state, run.done_count, run.total_count), ("done", len(progress), len(progress)))
+        self.assertEqual(self.stored(), len(payments), "every payment in Odoo, each once")
+        self.assertEqual(len(self.reads(mark)) + len(self.reads(mark, "GET /Invoices")), len(progress))
+        self.assertIn(self.tenant.name, run.summary)
+        self.env.cr.precommit.run()  # the bus writes its notifications when the job commits
+        channel = json_dump([self.env.cr.dbname, "res.partner", user.partner_id.id])
+        sent = [json.loads(n.message) for n in self.env["bus.bus"].search([("channel", "=", channel)])]
+        moved = [n["payload"]["done"] for n in sent if n["type"] == "xero_connector/run_progress"]
+        self.assertEqual(moved, progress, "the bar moves with each page")
+        done_notes = [n["payload"] for n in sent if n["type"] == "xero_connector/done"]
+        self.assertEqual(len(done_notes), 1)
+        self.assertEqual(done_notes[0]["message"], run.summary)
+        opened = self.env["xero.payment"].search(done_notes[0]["action"]["domain"])
+        self.assertEqual(len(opened.filtered(lambda p: p.kind == "payment")), len(payments))
+
+        # Synced now: the next press reads one page and answers at once, with no run.
+        with trap_jobs() as trap:
+            answer = self.tenant.with_user(user).action_xero_sync_payments()
+            trap.assert_jobs_count(0)
+        self.assertNotIn("next", answer["params"])
+        self.assertIn("0 Odoo payment(s) created", answer["params"]["message"])
+        self.assertEqual(self.env["xero.background.run"].search([("kind", "=", "payments")]), run)

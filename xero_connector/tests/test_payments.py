@@ -1,6 +1,7 @@
 from unittest.mock import patch
 
 from odoo import Command, fields
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import tagged
 
 from .common import sandbox_client
@@ -330,6 +331,22 @@ class TestPayments(XeroPaymentCase):
         self.assertEqual(len(payment), 1)
         self.assertEqual(payment.create_uid, self.xero_user)
         self.assertAlmostEqual(move.amount_residual, move.amount_total - 30.0, places=2)
+
+    def test_sync_payments_now_of_a_small_organisation_answers_at_once(self):
+        """Its first sync fits in one page of each list: *Sync payments now* does it all
+        within the request, with no job and no background run."""
+        move = self.exported()
+        self.pay_in_xero(move, 40.0)
+        self.assertFalse(self.tenant.xero_payments_synced_at, "a first sync")
+        with trap_jobs() as trap:
+            answer = self.tenant.with_user(self.xero_user).action_xero_sync_payments()
+            trap.assert_jobs_count(0)
+        self.assertEqual(answer["params"]["type"], "success")
+        self.assertIn("1 Odoo payment(s) created", answer["params"]["message"])
+        self.assertNotIn("next", answer["params"])
+        self.assertFalse(self.env["xero.background.run"].search([("kind", "=", "payments")]))
+        self.assertAlmostEqual(move.amount_residual, move.amount_total - 40.0, places=2)
+        self.assertTrue(self.tenant.xero_payments_synced_at)
 
     def test_update_from_xero_button(self):
         move = self.exported()
