@@ -5,6 +5,7 @@ payment."""
 
 import json
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.addons.bus.models.bus import json_dump
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -226,3 +227,18 @@ class TestPaymentSyncPages(XeroPaymentCase):
         self.assertNotIn("next", answer["params"])
         self.assertIn("0 Odoo payment(s) created", answer["params"]["message"])
         self.assertEqual(self.env["xero.background.run"].search([("kind", "=", "payments")]), run)
+
+    def test_sync_payments_now_ends_its_run_when_another_sync_holds_the_organisation(self):
+        """Between two pages another sync of the organisation took it (the hourly one, a
+        webhook's): the user's run ends at once saying so, not left running."""
+        user = self.xero_user
+        with trap_jobs() as trap:
+            answer = self.tenant.with_user(user).action_xero_sync_payments()
+            run = self.env["xero.background.run"].browse(answer["params"]["next"]["res_id"])
+            trap.assert_jobs_count(1)
+            Payment = type(self.env["xero.payment"])
+            with patch.object(Payment, "_xero_lock_payments", lambda model, tenant: False):
+                self.assertEqual(trap.enqueued_jobs[0].perform(), None)
+        self.assertEqual(run.state, "problems")
+        self.assertIn("a payment sync is running already", run.summary)
+        self.assertEqual(self.stored(), PAGE_SIZE, "the first page is kept; the other sync reads on")
