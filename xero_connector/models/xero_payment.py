@@ -18,8 +18,10 @@ status follow from the payments themselves."""
 import logging
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..const import PAGE_SIZE
+from ..errors import XeroRetryLater
 from ..utils import (
     if_modified_since,
     parse_xero_datetime,
@@ -302,8 +304,19 @@ class XeroPayment(models.Model):
         touched = set()
         names = [spec[0] for spec in CHANGED_LISTS]
         index = names.index(collection)
-        next_page = self._xero_read_changed(tenant, CHANGED_LISTS[index], stats, touched, page, one_page=True)
-        self._xero_apply_touched(tenant, touched, stats)
+        try:
+            with self.env.cr.savepoint():
+                next_page = self._xero_read_changed(
+                    tenant, CHANGED_LISTS[index], stats, touched, page, one_page=True
+                )
+                self._xero_apply_touched(tenant, touched, stats)
+        except XeroRetryLater:
+            raise  # the job is put back with Xero's wait
+        except UserError as error:
+            if not run:
+                raise
+            self._xero_payment_run_failed(tenant, collection, page, error, *run)
+            return {"failed": str(error)}
         following = (collection, next_page) if next_page else None
         if not following and index + 1 < len(names):
             following = (names[index + 1], 1)

@@ -100,3 +100,21 @@ class XeroPayment(models.Model):
         run = self.env["xero.background.run"].browse(run_id)
         message = self._xero_payment_summary(tenant, {"busy": True})
         run._xero_finish(_("Xero payments"), message, "warning", tenant, tenant.action_xero_open_payments())
+
+    @api.model
+    def _xero_payment_run_failed(self, tenant, collection, page, error, run_id, totals):
+        """A page of the user's sync failed (Xero refused it or kept failing): the run ends
+        saying so; the pages before it are kept, and the next sync goes on from there."""
+        run = self.env["xero.background.run"].browse(run_id)
+        message = _(
+            "%(org)s: the payment sync stopped at %(list)s page %(page)s (%(error)s). The pages read "
+            "before are kept (%(seen)s Xero payment(s) read, %(created)s Odoo payment(s) created); the "
+            "next sync goes on from there.",
+            org=tenant.name,
+            list=collection,
+            page=page,
+            error=error.args[0] if error.args else error,
+            seen=(totals or {}).get("seen", 0),
+            created=(totals or {}).get("created", 0),
+        )
+        run._xero_finish(_("Xero payments"), message, "warning", tenant, tenant.action_xero_open_payments())

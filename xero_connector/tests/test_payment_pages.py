@@ -242,3 +242,24 @@ class TestPaymentSyncPages(XeroPaymentCase):
         self.assertEqual(run.state, "problems")
         self.assertIn("a payment sync is running already", run.summary)
         self.assertEqual(self.stored(), PAGE_SIZE, "the first page is kept; the other sync reads on")
+
+    def test_sync_payments_now_ends_its_run_when_a_page_fails(self):
+        """Xero keeps failing on the second page: the user's run ends saying where it
+        stopped, the first page stays in Odoo with its cursor, and no further job is queued."""
+        user = self.xero_user
+        tenant_id = self.org_a["tenantId"]
+        with trap_jobs() as trap:
+            answer = self.tenant.with_user(user).action_xero_sync_payments()
+            run = self.env["xero.background.run"].browse(answer["params"]["next"]["res_id"])
+            self.sandbox.add_fault("500", method="GET", path="/Payments", tenant=tenant_id, count=50)
+            try:
+                trap.enqueued_jobs.pop(0).perform()
+            finally:
+                self.sandbox.clear_faults()
+            trap.assert_jobs_count(0)
+        self.assertEqual(run.state, "problems")
+        self.assertIn("stopped at Payments page 1 (", run.summary)
+        self.assertIn(f"{PAGE_SIZE} Xero payment(s) read", run.summary)
+        self.assertEqual(self.stored(), PAGE_SIZE, "the first page is kept")
+        self.tenant.invalidate_recordset()
+        self.assertTrue(self.tenant.xero_payments_synced_at)
