@@ -49,12 +49,15 @@ class TestBrandingOverride(XeroSecurityCase):
     def themes(self, tenant):
         return {t.name: t for t in self.env["xero.branding.theme"].search([("tenant_id", "=", tenant.id)])}
 
-    def xero_theme_of(self, org, number):
+    def xero_twin(self, org, number):
         found = [
             i for i in self.sandbox.dump(org["tenantId"], "Invoices") if i.get("InvoiceNumber") == number
         ]
         self.assertEqual(len(found), 1, f"{number} once in {org['name']}")
-        return found[0].get("BrandingThemeID")
+        return found[0]
+
+    def xero_theme_of(self, org, number):
+        return self.xero_twin(org, number).get("BrandingThemeID")
 
     def map_sales_tax_in_b(self):
         self.env["xero.tax.map"].create(
@@ -173,15 +176,6 @@ class TestBrandingOverride(XeroSecurityCase):
         self.assertEqual(self.xero_theme_of(self.org_b, move.name), theme_b.xero_id)
         self.assertFalse([i for i in self.in_xero() if i.get("InvoiceNumber") == move.name])
 
-    def sent_to_b(self, move):
-        found = [
-            i
-            for i in self.sandbox.dump(self.org_b["tenantId"], "Invoices")
-            if i.get("InvoiceNumber") == move.name
-        ]
-        self.assertEqual(len(found), 1, f"{move.name} once in {self.org_b['name']}")
-        return found[0]
-
     def test_the_override_matches_the_company_s_taxes_and_accounts_there(self):
         """Organisation B's mappings cover B's taxes and accounts; sending an invoice of A there
         auto-matches the ones its lines use, as auto-matching does for B's own: no hand mapping,
@@ -212,7 +206,7 @@ class TestBrandingOverride(XeroSecurityCase):
         move.action_post()
         self.attack(self.xero_manager, "account.move", "action_xero_export", move.ids, company=self.company)
         self.assertEqual(move.xero_export_state, "exported", move.xero_error)
-        line = self.sent_to_b(move)["LineItems"][0]
+        line = self.xero_twin(self.org_b, move.name)["LineItems"][0]
         self.assertEqual(
             (line["TaxType"], line["AccountCode"]),
             (self.rate_b_output.tax_type, account_map.xero_account_id.code),
