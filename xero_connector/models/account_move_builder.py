@@ -21,6 +21,11 @@ from ..documents import (
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    def _xero_used_taxes_accounts(self):
+        self.ensure_one()
+        lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        return lines.tax_ids, lines.account_id
+
     def _xero_export_context(self, tenant):
         """Every mapping these documents need in ``tenant``, fetched once for all of them."""
         lines = self.invoice_line_ids

@@ -39,6 +39,14 @@ class PurchaseOrder(models.Model):
     # ------------------------------------------------------------------------------------
     # Building what Xero receives
     # ------------------------------------------------------------------------------------
+    def _xero_used_taxes_accounts(self):
+        """The taxes of the order's lines (Xero gets the expense accounts of its products,
+        matched like the organisation's own)."""
+        self.ensure_one()
+        return self.order_line.filtered(lambda line: not line.display_type).taxes_id, self.env[
+            "account.account"
+        ]
+
     def _xero_po_export_context(self, tenant):
         """Every mapping these orders need in ``tenant``, fetched once for all of them."""
         lines = self.order_line.filtered(lambda line: not line.display_type)

@@ -49,9 +49,13 @@ class XeroAccountMap(models.Model):
     _order = "tenant_id, account_id"
     _xero_target_field = "xero_account_id"
     _xero_confirmation = ("cross_type_confirmed", "cross_type_confirmed_by_id")
+    _xero_source = ("account_id", "account_company_ids")
 
     account_id = fields.Many2one("account.account", required=True, ondelete="cascade", index=True)
     account_type = fields.Selection(related="account_id.account_type", string="Type")
+    account_company_ids = fields.Many2many(
+        related="account_id.company_ids", string="Companies of the account"
+    )
     xero_account_id = fields.Many2one(
         "xero.account",
         string="Xero account",
@@ -136,12 +140,12 @@ class XeroAccountMap(models.Model):
     # Auto-matching
     # ------------------------------------------------------------------------------------
     @api.model
-    def _xero_accounts_by_code(self, tenant, accounts=None):
+    def _xero_accounts_by_code(self, tenant, accounts=None, companies=None):
         """{Odoo account: its code} for the income and expense accounts of the companies using
-        ``tenant`` (Odoo 18 codes depend on the company)."""
+        ``tenant``, or of ``companies`` (Odoo 18 codes depend on the company)."""
         tenant.ensure_one()
         result = {}
-        for company in tenant.company_ids:
+        for company in companies or tenant.company_ids:
             Account = self.env["account.account"].with_company(company)
             found = (
                 accounts.with_company(company).filtered(lambda a, c=company: c in a.company_ids)
@@ -155,14 +159,16 @@ class XeroAccountMap(models.Model):
         return result
 
     @api.model
-    def _xero_auto_match(self, tenant, accounts=None):
+    def _xero_auto_match(self, tenant, accounts=None, companies=None):
         """Map the income and expense accounts of the companies using ``tenant`` to the active
         Xero account of the same kind with the same code, else with the same name (Odoo's
         charts number accounts differently from Xero's: 61000 Advertising is Xero's 400
         Advertising). Choices made by hand are kept; accounts with no such Xero account get a
-        row to fill in ('none'). Returns the mappings touched."""
+        row to fill in ('none'). ``companies``: whose ``accounts`` they are, when not the
+        organisation's (a document sent to another company's organisation). Returns the
+        mappings touched."""
         tenant.ensure_one()
-        codes = self._xero_accounts_by_code(tenant, accounts)
+        codes = self._xero_accounts_by_code(tenant, accounts, companies)
         xero_accounts = self.env["xero.account"].search(
             [("tenant_id", "=", tenant.id), ("code", "!=", False)]
         )

@@ -219,7 +219,9 @@ class XeroDocumentMixin(models.AbstractModel):
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             if vals["xero_tenant_id"] != company.xero_tenant_id.id:
                 self._xero_check_override_right(self.env["xero.tenant"].browse(vals["xero_tenant_id"]))
-        return super().create(vals_list)
+        documents = super().create(vals_list)
+        documents._xero_auto_match_override()
+        return documents
 
     @api.model
     def _xero_check_override_right(self, tenant):
@@ -235,9 +237,38 @@ class XeroDocumentMixin(models.AbstractModel):
 
     def write(self, vals):
         xero_check_link_write(self, [vals])
+        moved = self.browse()
         if "xero_tenant_id" in vals:
+            moved = self.filtered(lambda d: d.xero_tenant_id.id != (vals["xero_tenant_id"] or False))
             self._check_xero_tenant_override(vals["xero_tenant_id"])
-        return super().write(vals)
+        result = super().write(vals)
+        moved._xero_auto_match_override()
+        return result
+
+    def _xero_auto_match_override(self):
+        """A document a Xero manager sent to another company's organisation is exported with that
+        organisation's mappings, which cover its own companies' taxes and accounts only: the taxes
+        and accounts of the document's lines (of the document's company) are auto-matched there
+        as for them (``_xero_auto_match``); what auto-matching cannot decide stays for a human, and
+        the export names it. Run after the override's checks (``_xero_check_override_right``):
+        a Xero manager of both companies' organisations."""
+        for document in self.filtered(
+            lambda d: d.xero_tenant_id and not d.xero_id
+        )._xero_in_their_companies():
+            tenant = document.xero_tenant_id
+            if tenant == document.company_id.xero_tenant_id:
+                continue
+            taxes, accounts = document._xero_used_taxes_accounts()
+            taxes = taxes.filtered(lambda t: t.type_tax_use in ("sale", "purchase"))
+            if taxes:
+                document.env["xero.tax.map"]._xero_auto_match(tenant, taxes)
+            if accounts:
+                document.env["xero.account.map"]._xero_auto_match(tenant, accounts, document.company_id)
+
+    def _xero_used_taxes_accounts(self):
+        """(taxes, accounts) of this document's lines that its Xero organisation maps."""
+        self.ensure_one()
+        return self.env["account.tax"], self.env["account.account"]
 
     def _check_xero_tenant_override(self, tenant_id):
         changed = self.filtered(lambda d: d.xero_tenant_id.id != (tenant_id or False))

@@ -12,6 +12,7 @@ One model per file: this mixin, ``xero_product_map.py``, ``xero_category_map.py`
 the map model it fills (``xero.tax.map._xero_auto_match(tenant)``...)."""
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..utils import notification
 from .xero_tenant_guard import check_same_tenant
@@ -47,6 +48,9 @@ class XeroMappingMixin(models.AbstractModel):
     # from Odoo's unless a Xero manager confirms it: ticked by a manager only, recorded with
     # who did it, and confirmed anew when the Xero record changes. None: nothing to confirm.
     _xero_confirmation = None
+    # (field of the Odoo record mapped, related field of its companies, read as superuser) when
+    # that record belongs to companies: see _check_xero_source_companies. None: it does not.
+    _xero_source = None
 
     tenant_id = fields.Many2one(
         "xero.tenant", string="Organisation", required=True, ondelete="cascade", index=True
@@ -91,7 +95,32 @@ class XeroMappingMixin(models.AbstractModel):
         vals_list = [
             self._xero_confirmation_vals(vals, Tenant.browse(vals.get("tenant_id"))) for vals in vals_list
         ]
-        return super().create(vals_list)
+        mappings = super().create(vals_list)
+        mappings._check_xero_source_companies()
+        return mappings
+
+    def _check_xero_source_companies(self):
+        """An organisation's mappings cover its companies' taxes and accounts. A row for another
+        company's (organisation B's row for a tax of company A) is made only by someone who works
+        in that company too: a Xero manager of both who sent one of A's documents to B
+        (``xero.document.mixin._xero_auto_match_override``) or maps it there by hand. (A row
+        with a Xero record set is often refused sooner: its constraints read the Odoo record,
+        which the record rules hide from others.)"""
+        if self.env.su or not self._xero_source:
+            return
+        mine = self.env.user.company_ids
+        for mapping in self:
+            companies = mapping[self._xero_source[1]]
+            if companies and not companies & (mapping.tenant_id.company_ids | mine):
+                raise AccessError(
+                    self.env._(
+                        "%(org)s cannot take this mapping (%(what)s): it maps a record of a company you do "
+                        "not work in. Only a Xero manager who also works in that company maps its records "
+                        "in another company's Xero organisation.",
+                        org=mapping.tenant_id.name,
+                        what=mapping._description,
+                    )
+                )
 
     def write(self, vals):
         check_tenant_change(self, vals)
@@ -106,6 +135,8 @@ class XeroMappingMixin(models.AbstractModel):
         result = super().write(vals)
         if self._xero_target_field in vals or "tenant_id" in vals:
             self._check_xero_target_tenant()
+        if self._xero_source and ("tenant_id" in vals or self._xero_source[0] in vals):
+            self._check_xero_source_companies()
         return result
 
     @api.model

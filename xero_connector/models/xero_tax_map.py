@@ -23,6 +23,7 @@ class XeroTaxMap(models.Model):
     _order = "tenant_id, type_tax_use, tax_id"
     _xero_target_field = "tax_rate_id"
     _xero_confirmation = ("rate_difference_confirmed", "rate_difference_confirmed_by_id")
+    _xero_source = ("tax_id", "tax_company_id")
 
     tax_id = fields.Many2one("account.tax", required=True, ondelete="cascade", index=True)
     type_tax_use = fields.Selection(related="tax_id.type_tax_use", store=True, string="Used on")

@@ -49,12 +49,15 @@ class TestBrandingOverride(XeroSecurityCase):
     def themes(self, tenant):
         return {t.name: t for t in self.env["xero.branding.theme"].search([("tenant_id", "=", tenant.id)])}
 
-    def xero_theme_of(self, org, number):
+    def xero_twin(self, org, number):
         found = [
             i for i in self.sandbox.dump(org["tenantId"], "Invoices") if i.get("InvoiceNumber") == number
         ]
         self.assertEqual(len(found), 1, f"{number} once in {org['name']}")
-        return found[0].get("BrandingThemeID")
+        return found[0]
+
+    def xero_theme_of(self, org, number):
+        return self.xero_twin(org, number).get("BrandingThemeID")
 
     def map_sales_tax_in_b(self):
         self.env["xero.tax.map"].create(
@@ -173,16 +176,84 @@ class TestBrandingOverride(XeroSecurityCase):
         self.assertEqual(self.xero_theme_of(self.org_b, move.name), theme_b.xero_id)
         self.assertFalse([i for i in self.in_xero() if i.get("InvoiceNumber") == move.name])
 
-    def test_a_tax_unmapped_in_the_other_organisation_is_named(self):
+    def test_the_override_matches_the_company_s_taxes_and_accounts_there(self):
+        """Organisation B's mappings cover B's taxes and accounts; sending an invoice of A there
+        auto-matches the ones its lines use, as auto-matching does for B's own: no hand mapping,
+        no organisation default (both off here)."""
+        self.tenant_b.write({"xero_default_tax_for_unmapped": False, "xero_default_sales_account_id": False})
         move = self.make_move(post=False)
+        income = move.invoice_line_ids.account_id
+        TaxMap, AccountMap = self.env["xero.tax.map"], self.env["xero.account.map"]
+        self.assertFalse(
+            TaxMap.search([("tenant_id", "=", self.tenant_b.id), ("tax_id", "=", self.tax_sale.id)])
+        )
+        with Form(move.with_user(self.xero_manager).with_context(**self.both)) as form:
+            form.xero_tenant_id = self.tenant_b
+        tax_map = TaxMap.search([("tenant_id", "=", self.tenant_b.id), ("tax_id", "=", self.tax_sale.id)])
+        self.assertEqual(
+            (tax_map.tax_rate_id, tax_map.match_state, tax_map.tax_company_id),
+            (self.rate_b_output, "auto", self.company),
+        )
+        account_map = AccountMap.search(
+            [("tenant_id", "=", self.tenant_b.id), ("account_id", "=", income.id)]
+        )
+        self.assertEqual(account_map.match_state, "auto")
+        self.assertEqual(account_map.xero_account_id.tenant_id, self.tenant_b)
+        # Only what the invoice uses: A's other taxes are no business of organisation B.
+        self.assertFalse(
+            TaxMap.search([("tenant_id", "=", self.tenant_b.id), ("tax_id", "=", self.tax_purchase.id)])
+        )
+        move.action_post()
+        self.attack(self.xero_manager, "account.move", "action_xero_export", move.ids, company=self.company)
+        self.assertEqual(move.xero_export_state, "exported", move.xero_error)
+        line = self.xero_twin(self.org_b, move.name)["LineItems"][0]
+        self.assertEqual(
+            (line["TaxType"], line["AccountCode"]),
+            (self.rate_b_output.tax_type, account_map.xero_account_id.code),
+        )
+        # The row shows on organisation B's tax list of the manager who works in both (with its
+        # company); a Xero manager of A only sees nothing of organisation B.
+        seen = self.attack(
+            self.xero_manager,
+            "xero.tax.map",
+            "search_read",
+            args=[
+                [("tenant_id", "=", self.tenant_b.id), ("tax_id", "=", self.tax_sale.id)],
+                ["tax_company_id"],
+            ],
+            company=self.company | self.company_b,
+        )
+        self.assertEqual([row["tax_company_id"][0] for row in seen], [self.company.id])
+        self.assertFalse(
+            self.attack(
+                self.a_xero_manager, "xero.tax.map", "search", args=[[("tenant_id", "=", self.tenant_b.id)]]
+            )
+        )
+
+    def test_a_tax_unmapped_in_the_other_organisation_is_named(self):
+        """A tax no rate of organisation B fits (B has no 7 % rate): its row waits for a human,
+        Mapping health lists it and the export names it."""
+        levy = self.env["account.tax"].create(
+            {"name": "Harbour levy 7%", "amount": 7, "type_tax_use": "sale"}
+        )
+        move = self.make_move(
+            post=False, lines=[{"name": "Mooring", "quantity": 1, "price_unit": 300.0, "tax_ids": levy.ids}]
+        )
         move.with_user(self.xero_manager).with_context(**self.both).xero_tenant_id = self.tenant_b
+        row = self.env["xero.tax.map"].search(
+            [("tenant_id", "=", self.tenant_b.id), ("tax_id", "=", levy.id)]
+        )
+        self.assertEqual((row.match_state, row.tax_rate_id), ("none", self.env["xero.tax.rate"]))
         move.action_post()
         self.tenant_b.xero_default_tax_for_unmapped = False
+        health_env = self.env(user=self.xero_manager, context=self.both)["xero.mapping.health"]
+        health = health_env.browse(health_env._action_open(self.tenant_b)["res_id"])
+        self.assertIn(("tax", levy.display_name), [(line.kind, line.name) for line in health.line_ids])
         with self.assertRaises(UserError) as caught:
             move.with_context(**self.both).action_xero_export()
         message = str(caught.exception)
         where = f"{menu_path(self.env, MENU_MAPPINGS)} (Taxes)"
-        for part in (move.name, self.tax_sale.name, self.tenant_b.name, where):
+        for part in (move.name, levy.name, self.tenant_b.name, where):
             self.assertIn(part, message)
         self.assertFalse(move.xero_id)
         self.assertFalse(
@@ -192,8 +263,11 @@ class TestBrandingOverride(XeroSecurityCase):
                 if i.get("InvoiceNumber") == move.name
             ]
         )
-        # Mapped there, it goes.
-        self.map_sales_tax_in_b()
+        # Mapped there by hand (a manager confirms Xero's 10 %), it goes.
+        row.with_user(self.xero_manager).with_context(**self.both).write(
+            {"tax_rate_id": self.rate_b_output.id, "rate_difference_confirmed": True}
+        )
+        self.assertEqual(row.match_state, "manual")
         move.with_context(**self.both).action_xero_export()
         self.assertTrue(move.xero_id)
 
@@ -257,3 +331,53 @@ class TestBrandingOverride(XeroSecurityCase):
         call_kw(manager_env["account.move"], "write", [move.ids, {"xero_tenant_id": self.tenant_b.id}], {})
         self.assertEqual(move.xero_tenant_id, self.tenant_b)
         self.assertFalse(move.xero_branding_theme_id)
+
+    def test_another_company_s_tax_is_mapped_only_by_a_manager_of_both(self):
+        """Organisation B's mapping of company A's tax is made by a Xero manager who works in A
+        too (the override's auto-match, or by hand); B's own manager cannot make one, nor turn
+        one of B's rows into one."""
+        values = {"tenant_id": self.tenant_b.id, "tax_id": self.tax_sale.id}
+        with (
+            self.assertRaisesRegex(AccessError, "Only a Xero manager who also works in that company"),
+            self.env.cr.savepoint(),
+        ):
+            self.attack(self.b_manager, "xero.tax.map", "create", args=[dict(values)])
+        # With a Xero rate, the rate's checks cannot read A's tax: refused as well.
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.attack(
+                self.b_manager,
+                "xero.tax.map",
+                "create",
+                args=[dict(values, tax_rate_id=self.rate_b_output.id)],
+            )
+        b_tax = self.env["account.tax"].create(
+            {"name": "B GST 10%", "amount": 10, "type_tax_use": "sale", "company_id": self.company_b.id}
+        )
+        b_row = self.attack(self.b_manager, "xero.tax.map", "create", args=[dict(values, tax_id=b_tax.id)])
+        with (
+            self.assertRaisesRegex(AccessError, "Only a Xero manager who also works in that company"),
+            self.env.cr.savepoint(),
+        ):
+            self.attack(self.b_manager, "xero.tax.map", "write", [b_row], [{"tax_id": self.tax_sale.id}])
+        income = self.make_move(post=False).invoice_line_ids.account_id
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.attack(
+                self.b_manager,
+                "xero.account.map",
+                "create",
+                args=[{"tenant_id": self.tenant_b.id, "account_id": income.id}],
+            )
+        self.assertFalse(
+            self.env["xero.tax.map"].search(
+                [("tenant_id", "=", self.tenant_b.id), ("tax_id", "=", self.tax_sale.id)]
+            )
+        )
+        # The manager of both may.
+        row = self.attack(
+            self.xero_manager,
+            "xero.tax.map",
+            "create",
+            args=[dict(values)],
+            company=self.company | self.company_b,
+        )
+        self.assertEqual(self.env["xero.tax.map"].browse(row).tax_company_id, self.company)

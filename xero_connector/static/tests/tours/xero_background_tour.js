@@ -1,6 +1,7 @@
 /** @odoo-module */
 
 import { registry } from "@web/core/registry";
+import { openVarianceReportSteps } from "@xero_connector/../tests/tours/xero_variance_steps";
 
 // Export all of more documents than one press holds: the run opens with Odoo's progress bar,
 // which moves while the job runner exports them (the bus tells the browser), and the
@@ -68,26 +69,7 @@ registry.category("web_tour.tours").add("xero_background_export_tour", {
 // while the job reads Xero, and the notification's Open button opens the report's rows.
 registry.category("web_tour.tours").add("xero_background_variance_tour", {
     steps: () => [
-        {
-            content: "Select an invoice in the list",
-            trigger: ".o_list_view .o_data_row:first .o_list_record_selector input",
-            run: "click",
-        },
-        {
-            content: "Open the Action menu",
-            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
-            run: "click",
-        },
-        {
-            content: "Choose the Xero variance report",
-            trigger: ".o-dropdown--menu .o-dropdown-item:contains('Xero variance report')",
-            run: "click",
-        },
-        {
-            content: "Run the report for last month (the default period)",
-            trigger: ".modal button[name='action_run']",
-            run: "click",
-        },
+        ...openVarianceReportSteps(),
         {
             content: "The answer says it runs in the background",
             trigger: ".o_notification:contains('in the background')",

@@ -1,32 +1,14 @@
 /** @odoo-module */
 
 import { registry } from "@web/core/registry";
+import { openVarianceReportSteps } from "@xero_connector/../tests/tours/xero_variance_steps";
 
 // An accountant opens the variance report from the invoice list's Action menu (last month,
 // the default), sees the invoice that never went to Xero, exports it from the report, and
 // opens it with a click on its row.
 registry.category("web_tour.tours").add("xero_variance_tour", {
     steps: () => [
-        {
-            content: "Select an invoice in the list",
-            trigger: ".o_list_view .o_data_row:first .o_list_record_selector input",
-            run: "click",
-        },
-        {
-            content: "Open the Action menu",
-            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
-            run: "click",
-        },
-        {
-            content: "Choose the Xero variance report",
-            trigger: ".o-dropdown--menu .o-dropdown-item:contains('Xero variance report')",
-            run: "click",
-        },
-        {
-            content: "Run it for last month (the default period)",
-            trigger: ".modal button[name='action_run']",
-            run: "click",
-        },
+        ...openVarianceReportSteps(),
         {
             content: "The invoice that differs in Xero is listed with both totals",
             trigger: ".o_list_view .o_data_row:contains('Differs in Xero')",
