@@ -20,7 +20,7 @@ import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api  # noqa: E402
 
 from xero_sandbox.client import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxClient  # noqa: E402
-from xero_sandbox.odoo_login import connect_admin  # noqa: E402
+from xero_sandbox.odoo_login import connect_admin, log_in_this_transaction  # noqa: E402
 from xero_sandbox.server import SandboxServer  # noqa: E402
 
 
@@ -77,20 +77,6 @@ def virtual_waits(reg, sandbox):
 
 
 # ------------------------------------------------------------------------------ connecting
-@contextlib.contextmanager
-def log_in_this_transaction(env):
-    """Sync log lines written in the bench's own transaction, not one of their own: the login
-    and organisations it creates are not committed (and the per-line cursor is no cost the
-    connector has in production)."""
-    SyncLog = type(env["xero.sync.log"])
-    record = SyncLog._record
-    SyncLog._record = lambda model, values: model.sudo().create(values)
-    try:
-        yield
-    finally:
-        SyncLog._record = record
-
-
 def connect(env, sandbox_url, tenant_ids, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET):
     """Admin's Xero login through the real OAuth flow (``xero_sandbox.odoo_login``), one
     consent round per organisation (a Starter app). Returns {tenant id: xero.tenant}."""

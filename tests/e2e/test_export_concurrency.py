@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from xero_sandbox.client import SandboxClient  # noqa: E402
-from xero_sandbox.odoo_login import connect_admin  # noqa: E402
+from xero_sandbox.odoo_login import connect_admin, log_in_this_transaction  # noqa: E402
 
 VENV = Path(os.environ.get("VENV", ROOT / ".venv"))
 ODOO_RC = os.environ.get("ODOO_RC_FILE", str(ROOT / ".odoo.conf"))
@@ -86,13 +86,8 @@ def prepare(registry, sandbox, org):
         cr.commit()
         # The login is created in this transaction: its sync log lines go with it (as the
         # first connection from Settings does) rather than wait on it from another cursor.
-        SyncLog = type(env["xero.sync.log"])
-        record = SyncLog._record
-        SyncLog._record = lambda model, values: model.sudo().create(values)
-        try:
+        with log_in_this_transaction(env):
             tenant = connect_admin_to(env, sandbox, org["tenantId"])
-        finally:
-            SyncLog._record = record
         cr.commit()
         company.xero_tenant_id = tenant
         tenant.env["xero.cache.refresh.request"]._refresh_cache(tenant)

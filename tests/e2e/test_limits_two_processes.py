@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from xero_sandbox.client import SandboxClient  # noqa: E402
+from xero_sandbox.odoo_login import log_in_this_transaction  # noqa: E402
 
 THREADS, CALLS = 6, 3  # per process: 12 callers at once for 5 slots
 
@@ -31,13 +32,8 @@ def connect(registry, sandbox, org):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         # The login is created in this transaction: its sync log lines go with it.
-        SyncLog = type(env["xero.sync.log"])
-        record = SyncLog._record
-        SyncLog._record = lambda model, values: model.sudo().create(values)
-        try:
+        with log_in_this_transaction(env):
             tenant = connect_admin_to(env, sandbox, org["tenantId"])
-        finally:
-            SyncLog._record = record
         cr.commit()
         return tenant.id
 

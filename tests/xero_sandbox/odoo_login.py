@@ -4,6 +4,7 @@ OAuth flow, consent given on the sandbox's control API (one round per organisati
 Starter app needs). Used by `make run`'s demo set-up, the benchmarks and the end-to-end tests;
 the sandbox itself never imports Odoo (``env`` is an Odoo environment handed in)."""
 
+import contextlib
 from urllib.parse import parse_qs, urlsplit
 
 ENDPOINTS = {
@@ -13,6 +14,20 @@ ENDPOINTS = {
     "connections_url": "/connections",
     "api_url": "/api.xro/2.0",
 }
+
+
+@contextlib.contextmanager
+def log_in_this_transaction(env):
+    """Sync log lines written in the caller's own transaction, not one of their own: a login
+    created in an uncommitted transaction (a bench's, a test's) keeps its log lines with it
+    rather than wait on it from another cursor."""
+    SyncLog = type(env["xero.sync.log"])
+    record = SyncLog._record
+    SyncLog._record = lambda model, values: model.sudo().create(values)
+    try:
+        yield
+    finally:
+        SyncLog._record = record
 
 
 def _query(url):
